@@ -1,0 +1,306 @@
+package dev.hakmem;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every setting of the allocator, fixed when it is created. Immutable; build one with
+ * {@link #builder()}. {@link #defaults()} is what {@link Hakmem#create()} uses.
+ *
+ * <h2>Settings and defaults</h2>
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>range</th></tr>
+ *   <tr><td>Tiny classes</td><td>16, 32, ..., 128 (16 B steps), then 4 per doubling up to 1024</td>
+ *       <td>ascending multiples of 16, the last one exactly {@value #TINY_MAX}, at most 64 classes</td></tr>
+ *   <tr><td>Mid classes</td><td>4 per doubling from 1280 to 32768 (at most 20% waste per block)</td>
+ *       <td>ascending multiples of 256 above {@value #TINY_MAX}, the last one exactly {@value #MID_MAX},
+ *       each at most 25% above its predecessor's successor byte (no class wastes more than 25%)</td></tr>
+ *   <tr><td>cache capacity / batch per class</td><td>Tiny 128 / 32; Mid up to 4 KiB 32 / 8, above 16 / 4</td>
+ *       <td>1 &lt;= batch &lt;= capacity &lt;= 65536</td></tr>
+ *   <tr><td>checks</td><td>on</td><td>on: double frees and foreign frees are detected (also for blocks
+ *       in thread caches); off: the fast paths carry no check code</td></tr>
+ *   <tr><td>stats</td><td>on</td><td>off: no per-operation counters (stats() then reports memory only)</td></tr>
+ *   <tr><td>memory limit</td><td>unlimited ({@code Long.MAX_VALUE})</td><td>bytes the allocator may hold
+ *       from the OS at once; &gt;= 4 MiB</td></tr>
+ *   <tr><td>address space</td><td>64 GiB</td><td>virtual address range reserved (not committed) for
+ *       Tiny, Mid and Large memory; 64 MiB .. 64 TiB, a multiple of 4 MiB</td></tr>
+ *   <tr><td>Large retained bytes</td><td>64 MiB</td><td>freed Large memory kept resident for reuse; the rest
+ *       is returned to the OS; &gt;= 0</td></tr>
+ *   <tr><td>Huge retained bytes</td><td>0</td><td>freed Huge mappings kept for reuse; &gt;= 0</td></tr>
+ * </table>
+ */
+public final class AllocatorConfig {
+    /** Largest Tiny request, bytes. */
+    public static final int TINY_MAX = 1024;
+    /** Largest Mid request, bytes. */
+    public static final int MID_MAX = 32 * 1024;
+    /** Largest Large request, bytes; above it requests go straight to the OS (Huge). */
+    public static final int LARGE_MAX = 2 * 1024 * 1024;
+    /** Every block is aligned to at least this many bytes. */
+    public static final int MIN_ALIGNMENT = 16;
+
+    private static final AllocatorConfig DEFAULTS = builder().build();
+
+    private final int[] tinyClasses;
+    private final int[] midClasses;
+    private final int[] cacheCapacity; // indexed by class: tiny classes, then mid classes
+    private final int[] batchSize;
+    private final boolean checks;
+    private final boolean stats;
+    private final long memoryLimit;
+    private final long addressSpace;
+    private final long largeRetainedBytes;
+    private final long hugeRetainedBytes;
+
+    private AllocatorConfig(Builder b) {
+        this.tinyClasses = b.tinyClasses.clone();
+        this.midClasses = b.midClasses.clone();
+        int n = tinyClasses.length + midClasses.length;
+        this.cacheCapacity = new int[n];
+        this.batchSize = new int[n];
+        for (int i = 0; i < n; i++) {
+            int size = classSize(i);
+            int[] cb = b.classCaches.get(size);
+            if (cb == null) cb = i < tinyClasses.length ? b.tinyCache : size <= 4096 ? b.smallMidCache : b.bigMidCache;
+            cacheCapacity[i] = cb[0];
+            batchSize[i] = cb[1];
+        }
+        this.checks = b.checks;
+        this.stats = b.stats;
+        this.memoryLimit = b.memoryLimit;
+        this.addressSpace = b.addressSpace;
+        this.largeRetainedBytes = b.largeRetainedBytes;
+        this.hugeRetainedBytes = b.hugeRetainedBytes;
+    }
+
+    /** The configuration of {@link Hakmem#create()}. */
+    public static AllocatorConfig defaults() { return DEFAULTS; }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tinyClasses = tinyClasses.clone();
+        b.midClasses = midClasses.clone();
+        for (int i = 0; i < classCount(); i++) b.classCaches.put(classSize(i), new int[] {cacheCapacity[i], batchSize[i]});
+        b.checks = checks;
+        b.stats = stats;
+        b.memoryLimit = memoryLimit;
+        b.addressSpace = addressSpace;
+        b.largeRetainedBytes = largeRetainedBytes;
+        b.hugeRetainedBytes = hugeRetainedBytes;
+        return b;
+    }
+
+    /** Tiny class sizes, ascending. */
+    public int[] tinyClasses() { return tinyClasses.clone(); }
+    /** Mid class sizes, ascending. */
+    public int[] midClasses() { return midClasses.clone(); }
+    /** Number of Tiny plus Mid classes; class indexes run over Tiny first, then Mid. */
+    public int classCount() { return tinyClasses.length + midClasses.length; }
+    /** Block size of class {@code index} (Tiny classes first, then Mid). */
+    public int classSize(int index) {
+        return index < tinyClasses.length ? tinyClasses[index] : midClasses[index - tinyClasses.length];
+    }
+    /** Thread-cache capacity (blocks) of class {@code index}. */
+    public int cacheCapacity(int index) { return cacheCapacity[index]; }
+    /** Blocks moved at once between a thread cache and the shared lists, for class {@code index}. */
+    public int batchSize(int index) { return batchSize[index]; }
+    /** Whether misuse checks are on. */
+    public boolean checks() { return checks; }
+    /** Whether per-operation counters are kept. */
+    public boolean stats() { return stats; }
+    /** Bytes the allocator may hold from the OS at once. */
+    public long memoryLimit() { return memoryLimit; }
+    /** Bytes of virtual address space reserved for Tiny, Mid and Large memory. */
+    public long addressSpace() { return addressSpace; }
+    /** Freed Large bytes kept resident for reuse. */
+    public long largeRetainedBytes() { return largeRetainedBytes; }
+    /** Freed Huge bytes kept mapped for reuse. */
+    public long hugeRetainedBytes() { return hugeRetainedBytes; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AllocatorConfig c
+                && Arrays.equals(tinyClasses, c.tinyClasses) && Arrays.equals(midClasses, c.midClasses)
+                && Arrays.equals(cacheCapacity, c.cacheCapacity) && Arrays.equals(batchSize, c.batchSize)
+                && checks == c.checks && stats == c.stats && memoryLimit == c.memoryLimit
+                && addressSpace == c.addressSpace && largeRetainedBytes == c.largeRetainedBytes
+                && hugeRetainedBytes == c.hugeRetainedBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(tinyClasses) * 31 + Arrays.hashCode(midClasses) * 17 + Arrays.hashCode(cacheCapacity)
+                + Long.hashCode(memoryLimit) + (checks ? 1 : 0) + (stats ? 2 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "AllocatorConfig{tinyClasses=" + Arrays.toString(tinyClasses) + ", midClasses=" + Arrays.toString(midClasses)
+                + ", cacheCapacity=" + Arrays.toString(cacheCapacity) + ", batchSize=" + Arrays.toString(batchSize)
+                + ", checks=" + checks + ", stats=" + stats + ", memoryLimit=" + memoryLimit
+                + ", addressSpace=" + addressSpace + ", largeRetainedBytes=" + largeRetainedBytes
+                + ", hugeRetainedBytes=" + hugeRetainedBytes + "}";
+    }
+
+    /** Default Tiny classes: 16-byte steps to 128, then 4 classes per doubling up to 1024. */
+    static int[] defaultTinyClasses() {
+        return new int[] {16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024};
+    }
+
+    /** Default Mid classes: 4 per doubling, 1280 .. 32768. */
+    static int[] defaultMidClasses() {
+        int[] c = new int[20];
+        int i = 0;
+        for (int base = 1024; base < MID_MAX; base <<= 1) {
+            for (int q = 5; q <= 8; q++) c[i++] = base / 4 * q;
+        }
+        return c;
+    }
+
+    /** Builds an {@link AllocatorConfig}; every setter validates its argument at once. */
+    public static final class Builder {
+        private int[] tinyClasses = defaultTinyClasses();
+        private int[] midClasses = defaultMidClasses();
+        private int[] tinyCache = {128, 32};
+        private int[] smallMidCache = {32, 8};
+        private int[] bigMidCache = {16, 4};
+        private final Map<Integer, int[]> classCaches = new LinkedHashMap<>();
+        private boolean checks = true;
+        private boolean stats = true;
+        private long memoryLimit = Long.MAX_VALUE;
+        private long addressSpace = 64L << 30;
+        private long largeRetainedBytes = 64L << 20;
+        private long hugeRetainedBytes = 0;
+
+        private Builder() {}
+
+        /** Tiny class sizes: ascending multiples of 16, the last exactly 1024, at most 64. */
+        public Builder tinyClasses(int... sizes) {
+            if (sizes == null || sizes.length == 0) throw new IllegalArgumentException("tinyClasses: at least one class is needed");
+            if (sizes.length > 64) throw new IllegalArgumentException("tinyClasses: at most 64 classes, got " + sizes.length);
+            checkAscendingMultiples("tinyClasses", sizes, 16, 16);
+            if (sizes[sizes.length - 1] != TINY_MAX) {
+                throw new IllegalArgumentException("tinyClasses: the last class must be " + TINY_MAX + " (the Tiny limit), got " + sizes[sizes.length - 1]);
+            }
+            this.tinyClasses = sizes.clone();
+            return this;
+        }
+
+        /** Mid class sizes: ascending multiples of 256 above 1024, the last exactly 32768, no class wasting more than 25%. */
+        public Builder midClasses(int... sizes) {
+            if (sizes == null || sizes.length == 0) throw new IllegalArgumentException("midClasses: at least one class is needed");
+            if (sizes.length > 60) throw new IllegalArgumentException("midClasses: at most 60 classes, got " + sizes.length);
+            checkAscendingMultiples("midClasses", sizes, 256, TINY_MAX + 1);
+            if (sizes[sizes.length - 1] != MID_MAX) {
+                throw new IllegalArgumentException("midClasses: the last class must be " + MID_MAX + " (the Mid limit), got " + sizes[sizes.length - 1]);
+            }
+            int prev = TINY_MAX;
+            for (int s : sizes) {
+                long worstWaste = s - (prev + 1L); // a request of prev+1 bytes lands in class s
+                if (worstWaste * 4 > s) {
+                    throw new IllegalArgumentException("midClasses: class " + s + " after " + prev + " wastes up to "
+                            + (100 * worstWaste / s) + "% of a block; at most 25% is allowed (add a class in between)");
+                }
+                prev = s;
+            }
+            this.midClasses = sizes.clone();
+            return this;
+        }
+
+        /** Cache capacity and batch for every Tiny class not set per class. */
+        public Builder tinyCache(int capacity, int batch) {
+            this.tinyCache = checkCache("tinyCache", capacity, batch);
+            return this;
+        }
+
+        /** Cache capacity and batch for every Mid class not set per class. */
+        public Builder midCache(int capacity, int batch) {
+            int[] cb = checkCache("midCache", capacity, batch);
+            this.smallMidCache = cb;
+            this.bigMidCache = cb;
+            return this;
+        }
+
+        /** Cache capacity and batch of the class of size {@code classSize} (checked against the classes at build). */
+        public Builder classCache(int classSize, int capacity, int batch) {
+            classCaches.put(classSize, checkCache("classCache(" + classSize + ")", capacity, batch));
+            return this;
+        }
+
+        /** Misuse checks on (default) or off. */
+        public Builder checks(boolean on) { this.checks = on; return this; }
+
+        /** Per-operation counters on (default) or off. */
+        public Builder stats(boolean on) { this.stats = on; return this; }
+
+        /** Bytes the allocator may hold from the OS at once (at least 4 MiB). */
+        public Builder memoryLimit(long bytes) {
+            if (bytes < (4L << 20)) throw new IllegalArgumentException("memoryLimit: at least 4194304 bytes (4 MiB), got " + bytes);
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /** Virtual address space reserved for Tiny, Mid and Large memory: a multiple of 4 MiB, 64 MiB .. 64 TiB. */
+        public Builder addressSpace(long bytes) {
+            if (bytes < (64L << 20) || bytes > (64L << 40) || (bytes & ((4L << 20) - 1)) != 0) {
+                throw new IllegalArgumentException("addressSpace: a multiple of 4 MiB between 64 MiB and 64 TiB, got " + bytes);
+            }
+            this.addressSpace = bytes;
+            return this;
+        }
+
+        /** Freed Large bytes kept resident for reuse (>= 0). */
+        public Builder largeRetainedBytes(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("largeRetainedBytes: must be >= 0, got " + bytes);
+            this.largeRetainedBytes = bytes;
+            return this;
+        }
+
+        /** Freed Huge bytes kept mapped for reuse (>= 0). */
+        public Builder hugeRetainedBytes(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("hugeRetainedBytes: must be >= 0, got " + bytes);
+            this.hugeRetainedBytes = bytes;
+            return this;
+        }
+
+        /** Validates the combination and builds. */
+        public AllocatorConfig build() {
+            for (int size : classCaches.keySet()) {
+                if (Arrays.binarySearch(tinyClasses, size) < 0 && Arrays.binarySearch(midClasses, size) < 0) {
+                    throw new IllegalArgumentException("classCache(" + size + "): no Tiny or Mid class has size " + size
+                            + "; classes are " + Arrays.toString(tinyClasses) + " and " + Arrays.toString(midClasses));
+                }
+            }
+            return new AllocatorConfig(this);
+        }
+
+        private static int[] checkCache(String what, int capacity, int batch) {
+            if (batch < 1 || capacity < batch || capacity > 65536) {
+                throw new IllegalArgumentException(what + ": need 1 <= batch <= capacity <= 65536, got capacity "
+                        + capacity + ", batch " + batch);
+            }
+            return new int[] {capacity, batch};
+        }
+
+        private static void checkAscendingMultiples(String what, int[] sizes, int multiple, int min) {
+            int prev = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                int s = sizes[i];
+                if (s < min || s % multiple != 0) {
+                    throw new IllegalArgumentException(what + ": class " + i + " is " + s + "; sizes must be multiples of "
+                            + multiple + " and at least " + min);
+                }
+                if (s <= prev) {
+                    throw new IllegalArgumentException(what + ": sizes must be strictly ascending, but " + s + " follows " + prev);
+                }
+                prev = s;
+            }
+        }
+    }
+}

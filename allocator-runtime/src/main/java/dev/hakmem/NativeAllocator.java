@@ -1,0 +1,78 @@
+package dev.hakmem;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+
+/**
+ * An off-heap allocator with C's malloc/free semantics and Java's errors.
+ *
+ * <p>Addresses are plain {@code long}s, like C pointers: reading or writing them is the caller's
+ * business (for example through a {@link MemorySegment} made with
+ * {@code MemorySegment.ofAddress(p).reinterpret(n)}). Segments returned by
+ * {@link #allocate(long, long)} are bound to the allocator's lifetime instead: after {@link #close()}
+ * any access to them throws {@link IllegalStateException}.
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ *   <li>every block is at least 16-byte aligned and {@code usableSize(p) >= size};</li>
+ *   <li>{@code malloc(0)} returns a unique minimal block; {@code free(0)} is a no-op;</li>
+ *   <li>{@code calloc} zeroes; {@code realloc(0, n)} is {@code malloc(n)}; realloc keeps
+ *       {@code min(old, new)} bytes and stays in place when the block's size class allows it;</li>
+ *   <li>alignments are powers of two up to at least 2 MiB;</li>
+ *   <li>negative sizes, bad alignments, {@code calloc} overflow and frees of addresses this allocator
+ *       did not return throw {@link IllegalArgumentException}; a double free and any call after
+ *       {@link #close()} throw {@link IllegalStateException}; messages name the address in hex and,
+ *       where known, its tier and size class (double-free and foreign-address detection need checks
+ *       on, see {@link AllocatorConfig.Builder#checks(boolean)});</li>
+ *   <li>when memory cannot be had, {@link OutOfMemoryError} is thrown with the sizes in its message
+ *       and the allocator stays usable;</li>
+ *   <li>every method is thread-safe, and any thread may free a block another thread allocated.</li>
+ * </ul>
+ */
+public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
+
+    /** Allocates {@code size} bytes (uninitialised) and returns the block's address. */
+    long malloc(long size);
+
+    /** Allocates {@code count * size} zeroed bytes; overflow of the product throws. */
+    long calloc(long count, long size);
+
+    /**
+     * Resizes the block at {@code address} (0 means: allocate) to {@code newSize} bytes, keeping
+     * {@code min(old, new)} bytes of content, and returns the (possibly moved) address. A moved block
+     * is freed. {@code realloc(p, 0)} returns a minimal block, like {@code malloc(0)}.
+     */
+    long realloc(long address, long newSize);
+
+    /** Allocates {@code size} bytes aligned to {@code alignment}, a power of two. */
+    long alignedAlloc(long alignment, long size);
+
+    /** Frees a block returned by this allocator; {@code free(0)} does nothing. */
+    void free(long address);
+
+    /** The number of bytes usable at {@code address}: at least the size asked for. */
+    long usableSize(long address);
+
+    /**
+     * Allocates a segment of exactly {@code byteSize} bytes aligned to {@code byteAlignment}. The
+     * segment is bound to this allocator: after {@link #close()} accessing it throws
+     * {@link IllegalStateException}. Its content is not initialised; free it with
+     * {@link #free(MemorySegment)}.
+     */
+    @Override
+    MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /** Frees a segment returned by {@link #allocate(long, long)} (by its address). */
+    void free(MemorySegment segment);
+
+    /** A snapshot of the allocator's counters. Cheap enough to call from a metrics loop. */
+    AllocatorStats stats();
+
+    /**
+     * Returns all memory to the operating system. Segments from {@link #allocate(long, long)} become
+     * inaccessible (their access throws); raw addresses must no longer be used. Idempotent. Must not
+     * race with other calls on this allocator.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,45 @@
+package dev.hakmem.internal.os;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts the bytes an allocator holds from the OS (committed chunks plus Huge mappings) against its
+ * memory limit.
+ *
+ * <p>Ordering: {@code committed} is an {@link AtomicLong}; a charge is a CAS loop, so concurrent
+ * charges never overshoot the limit together.
+ */
+public final class MemoryBudget {
+    private final long limit;
+    private final AtomicLong committed = new AtomicLong();
+
+    public MemoryBudget(long limit) {
+        this.limit = limit;
+    }
+
+    /** Charges {@code bytes}; false (and nothing charged) if that would pass the limit. */
+    public boolean tryCharge(long bytes) {
+        while (true) {
+            long c = committed.get();
+            long n = c + bytes;
+            if (n < c || n > limit) return false;
+            if (committed.compareAndSet(c, n)) return true;
+        }
+    }
+
+    /** Gives back bytes charged before. */
+    public void release(long bytes) {
+        committed.addAndGet(-bytes);
+    }
+
+    public long committed() { return committed.get(); }
+
+    public long limit() { return limit; }
+
+    /** The error for a request of {@code requested} bytes that needed {@code needed} more bytes from the OS. */
+    public OutOfMemoryError limitError(long requested, long needed) {
+        return new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: it needs " + needed
+                + " more bytes from the OS, but the memory limit is " + limit + " bytes and " + committed()
+                + " are committed (AllocatorConfig.memoryLimit)");
+    }
+}
