@@ -1,0 +1,433 @@
+package dev.hakmem;
+
+import static dev.hakmem.TestMemory.KiB;
+import static dev.hakmem.TestMemory.MiB;
+import static dev.hakmem.TestMemory.hex;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every misuse the contract names: the exception type, the message (address in hex, tier where the
+ * allocator knows it), and afterwards a consistent allocator: the witness blocks (a few per tier,
+ * filled with patterns) keep their content, no block leaked or vanished in the counters, and new
+ * allocations in every tier work.
+ */
+class MisuseTest {
+    /** Witness sizes: two Tiny, two Mid, two Large, one Huge. */
+    static final long[] WITNESS_SIZES = {24, 700, 3000, 20_000, 100_000, 1_500_000, 3 * MiB};
+    static final long[] PROBE_SIZES = {0, 16, 1000, 5000, 32 * KiB, 200 * KiB, 2 * MiB, 2 * MiB + 1};
+
+    record Witness(long address, long size, long tag) {}
+
+    NativeAllocator alloc;
+    final List<Witness> witnesses = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        alloc = Hakmem.create();
+        addWitnesses(alloc);
+    }
+
+    void addWitnesses(NativeAllocator a) {
+        for (long size : WITNESS_SIZES) {
+            long p = a.malloc(size);
+            long tag = TestMemory.tag(7, p, witnesses.size());
+            TestMemory.fill(p, size, tag);
+            witnesses.add(new Witness(p, size, tag));
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (alloc != null) alloc.close();
+    }
+
+    /**
+     * The allocator is consistent after a misuse: witnesses intact, exactly {@code otherLive} more blocks
+     * live than the witnesses, and fresh blocks of every tier can be allocated, written and freed.
+     */
+    void assertHealthy(long otherLive) {
+        for (Witness w : witnesses) {
+            long mm = TestMemory.mismatch(w.address, w.size, w.tag);
+            if (mm >= 0) fail("witness " + hex(w.address) + " (size " + w.size + ") corrupted: " + TestMemory.describeMismatch(w.address, mm, w.tag));
+        }
+        assertEquals(witnesses.size() + otherLive, alloc.stats().liveBlocks(), "live blocks after the misuse");
+        for (long size : PROBE_SIZES) {
+            long p = alloc.malloc(size);
+            assertTrue(p != 0 && (p & 15) == 0, "malloc(" + size + ") after misuse returned " + hex(p));
+            TestMemory.fill(p, size, 99);
+            assertEquals(-1, TestMemory.mismatch(p, size, 99));
+            alloc.free(p);
+        }
+        assertEquals(witnesses.size() + otherLive, alloc.stats().liveBlocks(), "live blocks after probing");
+    }
+
+    void assertHealthy() {
+        assertHealthy(0);
+    }
+
+    static <T extends Throwable> T expect(Class<T> type, Executable call, String... mustContain) {
+        T t = assertThrows(type, call);
+        String msg = t.getMessage();
+        assertNotNull(msg, () -> type.getSimpleName() + " without a message");
+        for (String s : mustContain) {
+            assertTrue(msg.contains(s), () -> "message \"" + msg + "\" should contain \"" + s + "\"");
+        }
+        return t;
+    }
+
+    /** Like {@link #expect} but any one of the alternatives may appear in the message. */
+    static <T extends Throwable> T expectAnyOf(Class<T> type, Executable call, String... alternatives) {
+        T t = expect(type, call);
+        String msg = t.getMessage();
+        for (String s : alternatives) if (msg.contains(s)) return t;
+        fail("message \"" + msg + "\" should contain one of " + List.of(alternatives));
+        return t;
+    }
+
+    /** A live block filled with a pattern; the caller frees it. */
+    long patterned(long size, long tag) {
+        long p = alloc.malloc(size);
+        TestMemory.fill(p, size, tag);
+        return p;
+    }
+
+    void assertIntact(long p, long size, long tag) {
+        long mm = TestMemory.mismatch(p, size, tag);
+        if (mm >= 0) fail(TestMemory.describeMismatch(p, mm, tag));
+    }
+
+    // ---------------------------------------------------------------- negative sizes, bad alignments
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {-1, -5, -4096, Long.MIN_VALUE})
+    void negativeSizes(long size) {
+        String v = Long.toString(size);
+        expect(IllegalArgumentException.class, () -> alloc.malloc(size), v);
+        expect(IllegalArgumentException.class, () -> alloc.calloc(size, 8), v);
+        expect(IllegalArgumentException.class, () -> alloc.calloc(8, size), v);
+        expect(IllegalArgumentException.class, () -> alloc.realloc(0, size), v);
+        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(64, size), v);
+        expect(IllegalArgumentException.class, () -> alloc.allocate(size, 16), v);
+        // realloc of a live block to a negative size: the block stays live and intact
+        long p = patterned(100, 5);
+        expect(IllegalArgumentException.class, () -> alloc.realloc(p, size), hex(p), v);
+        assertIntact(p, 100, 5);
+        assertHealthy(1);
+        alloc.free(p);
+        assertHealthy();
+    }
+
+    @ParameterizedTest(name = "alignment {0}")
+    @ValueSource(longs = {0, 3, 24, -16, 48, 4097, Long.MIN_VALUE})
+    void badAlignments(long alignment) {
+        String v = Long.toString(alignment);
+        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(alignment, 64), v);
+        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(alignment, 100_000), v);
+        expect(IllegalArgumentException.class, () -> alloc.allocate(64, alignment), v);
+        assertHealthy();
+    }
+
+    @Test
+    void callocOverflow() {
+        expectAnyOf(IllegalArgumentException.class, () -> alloc.calloc(Long.MAX_VALUE, 2),
+                Long.toString(Long.MAX_VALUE), hex(Long.MAX_VALUE), "overflow");
+        expectAnyOf(IllegalArgumentException.class, () -> alloc.calloc(2, Long.MAX_VALUE),
+                Long.toString(Long.MAX_VALUE), hex(Long.MAX_VALUE), "overflow");
+        expectAnyOf(IllegalArgumentException.class, () -> alloc.calloc(1L << 32, 1L << 32),
+                Long.toString(1L << 32), hex(1L << 32), "overflow");
+        assertHealthy();
+    }
+
+    // ---------------------------------------------------------------- foreign, interior, never allocated
+
+    @Test
+    void freeOfForeignAddresses() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment foreign = arena.allocate(64, 16);
+            long fa = foreign.address();
+            expect(IllegalArgumentException.class, () -> alloc.free(fa), hex(fa));
+            expect(IllegalArgumentException.class, () -> alloc.free(foreign), hex(fa));
+            foreign.set(ValueLayout.JAVA_LONG, 0, 42); // the foreign memory was not touched either
+            assertEquals(42, foreign.get(ValueLayout.JAVA_LONG, 0));
+        }
+        expect(IllegalArgumentException.class, () -> alloc.free(0x12345670L), "0x12345670");
+        expect(IllegalArgumentException.class, () -> alloc.free(0x7ffd_1234_5670L), hex(0x7ffd_1234_5670L));
+        expect(IllegalArgumentException.class, () -> alloc.free(-16L), hex(-16L));
+        assertHealthy();
+    }
+
+    @Test
+    void freeOfInteriorPointers() {
+        record Case(long size, long offset, String tier) {}
+        List<Case> cases = List.of(
+                new Case(64, 16, "TINY"), new Case(64, 1, "TINY"), new Case(1024, 512, "TINY"),
+                new Case(16 * KiB, 4096, "MID"), new Case(16 * KiB, 16, "MID"),
+                new Case(1 * MiB, 4096, "LARGE"), new Case(1 * MiB, 16, "LARGE"),
+                new Case(4 * MiB, 4096, null), new Case(4 * MiB, 16, null)); // Huge: tier only where known
+        for (Case c : cases) {
+            long tag = 1000 + c.offset;
+            long p = patterned(c.size, tag);
+            long bad = p + c.offset;
+            if (c.tier != null) {
+                expect(IllegalArgumentException.class, () -> alloc.free(bad), hex(bad), c.tier);
+            } else {
+                expect(IllegalArgumentException.class, () -> alloc.free(bad), hex(bad));
+            }
+            assertIntact(p, c.size, tag);
+            assertHealthy(1);
+            alloc.free(p); // the block itself is still live and frees normally
+            assertHealthy();
+        }
+    }
+
+    @Test
+    void freeOfNeverAllocatedAddressInsideTheAllocatorsRange() {
+        // A fresh allocator: nothing but p lives in the 16-byte class, so p + 16 * 1000 was never
+        // returned (it may or may not have been carved into blocks yet).
+        alloc.close();
+        witnesses.clear();
+        alloc = Hakmem.create();
+        long p = alloc.malloc(16);
+        addWitnesses(alloc);
+        long bad = p + 16 * 1000;
+        for (Witness w : witnesses) {
+            assertFalse(bad >= w.address && bad < w.address + w.size, "test set-up: the probe address hit a witness");
+        }
+        expect(IllegalArgumentException.class, () -> alloc.free(bad), hex(bad));
+        assertHealthy(1);
+        alloc.free(p);
+        assertHealthy();
+    }
+
+    // ---------------------------------------------------------------- double frees
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {32, 1024, 5000, 32 * 1024, 100_000, 2 * 1024 * 1024, 3 * 1024 * 1024})
+    void doubleFreeRightAway(long size) {
+        long p = alloc.malloc(size);
+        String tier = tierOf(size);
+        alloc.free(p); // the block now sits in this thread's cache (Tiny, Mid) or the Large/Huge free state
+        expect(IllegalStateException.class, () -> alloc.free(p), hex(p), tier);
+        assertHealthy();
+        // the block must not be handed out twice: two fresh allocations of its size differ
+        long a = alloc.malloc(size), b = alloc.malloc(size);
+        assertNotEquals(a, b, "after a rejected double free of " + hex(p) + " the same block was handed out twice");
+        alloc.free(a);
+        alloc.free(b);
+        assertHealthy();
+    }
+
+    @Test
+    void doubleFreeOfTinyBlockAfterItLeftTheThreadCache() {
+        long[] others = new long[1000];
+        for (int i = 0; i < others.length; i++) others[i] = alloc.malloc(48);
+        long p = alloc.malloc(48);
+        alloc.free(p);
+        for (long o : others) alloc.free(o); // overflows the thread cache: batches move to the shared lists
+        expect(IllegalStateException.class, () -> alloc.free(p), hex(p), "TINY");
+        assertHealthy();
+        // every block of the class is handed out at most once
+        java.util.HashSet<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < others.length + 1; i++) {
+            long q = alloc.malloc(48);
+            assertTrue(seen.add(q), "block " + hex(q) + " handed out twice after a rejected double free");
+        }
+        for (long q : seen) alloc.free(q);
+        assertHealthy();
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {32, 5000, 100_000, 3 * 1024 * 1024})
+    void doubleFreeWhereTheFirstFreeCameFromAnotherThread(long size) throws Exception {
+        long p = alloc.malloc(size);
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                alloc.free(p);
+            } catch (Throwable e) {
+                err.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(null, err.get(), "cross-thread free failed");
+        expect(IllegalStateException.class, () -> alloc.free(p), hex(p), tierOf(size));
+        assertHealthy();
+    }
+
+    @Test
+    void doubleFreeOfSegment() {
+        MemorySegment s = alloc.allocate(100, 16);
+        alloc.free(s);
+        expect(IllegalStateException.class, () -> alloc.free(s), hex(s.address()));
+        assertHealthy();
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {32, 5000, 100_000, 3 * 1024 * 1024})
+    void usableSizeOfFreedBlock(long size) {
+        long p = alloc.malloc(size);
+        alloc.free(p);
+        expect(IllegalStateException.class, () -> alloc.usableSize(p), hex(p));
+        assertHealthy();
+    }
+
+    // ---------------------------------------------------------------- free(0), close
+
+    @Test
+    void freeOfZeroIsANoOp() {
+        AllocatorStats before = alloc.stats();
+        assertDoesNotThrow(() -> alloc.free(0));
+        AllocatorStats after = alloc.stats();
+        assertEquals(before.liveBlocks(), after.liveBlocks());
+        assertEquals(before.frees(), after.frees());
+        assertHealthy();
+    }
+
+    @Test
+    void callsAfterClose() {
+        long p = alloc.malloc(64);
+        MemorySegment seg = alloc.allocate(256, 64);
+        seg.set(ValueLayout.JAVA_LONG, 0, 7);
+        alloc.close();
+        expect(IllegalStateException.class, () -> alloc.malloc(16));
+        expect(IllegalStateException.class, () -> alloc.calloc(2, 8));
+        expect(IllegalStateException.class, () -> alloc.realloc(0, 16));
+        expect(IllegalStateException.class, () -> alloc.realloc(p, 128), hex(p));
+        expect(IllegalStateException.class, () -> alloc.alignedAlloc(64, 16));
+        expect(IllegalStateException.class, () -> alloc.free(p), hex(p));
+        expect(IllegalStateException.class, () -> alloc.usableSize(p), hex(p));
+        expect(IllegalStateException.class, () -> alloc.stats());
+        expect(IllegalStateException.class, () -> alloc.allocate(16, 16));
+        expect(IllegalStateException.class, () -> alloc.allocateFrom("hello"));
+        expect(IllegalStateException.class, () -> alloc.free(seg), hex(seg.address()));
+        // the segment from allocate() is bound to the allocator: access after close throws
+        assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_LONG, 0));
+        assertThrows(IllegalStateException.class, () -> seg.set(ValueLayout.JAVA_LONG, 0, 1));
+        assertFalse(seg.scope().isAlive(), "segment scope still alive after close()");
+        assertDoesNotThrow(() -> alloc.close(), "close() is idempotent");
+    }
+
+    // ---------------------------------------------------------------- out of memory
+
+    @Test
+    void outOfMemoryInLargeThenUsableAgain() {
+        alloc.close();
+        witnesses.clear();
+        long limit = 64 * MiB;
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).build());
+        addWitnesses(alloc);
+        long size = 1 * MiB;
+        List<Long> blocks = new ArrayList<>();
+        OutOfMemoryError oom = null;
+        for (int i = 0; i < 256 && oom == null; i++) {
+            try {
+                long p = alloc.malloc(size);
+                TestMemory.fill(p, size, p);
+                blocks.add(p);
+            } catch (OutOfMemoryError e) {
+                oom = e;
+            }
+        }
+        assertNotNull(oom, "no OutOfMemoryError after " + blocks.size() + " MiB with a 64 MiB limit");
+        assertTrue(blocks.size() * size <= limit, blocks.size() + " blocks of 1 MiB handed out under a 64 MiB limit");
+        assertNotNull(oom.getMessage(), "OutOfMemoryError without a message");
+        String msg = oom.getMessage();
+        assertTrue(mentionsSize(msg, size) || mentionsSize(msg, limit),
+                "OutOfMemoryError message should give the sizes (request " + size + ", limit " + limit + "): " + msg);
+        AllocatorStats s = alloc.stats();
+        assertTrue(s.bytesCommitted() <= limit, "bytesCommitted " + s.bytesCommitted() + " over the limit " + limit);
+        for (long p : blocks) assertIntact(p, size, p);
+        // a too-big single request fails too, and says so with its size
+        long tooBig = 1L << 30;
+        OutOfMemoryError huge = assertThrows(OutOfMemoryError.class, () -> alloc.malloc(tooBig));
+        assertNotNull(huge.getMessage());
+        assertTrue(mentionsSize(huge.getMessage(), tooBig), "message should give the size " + tooBig + ": " + huge.getMessage());
+        // free half, allocate again
+        for (int i = 0; i < blocks.size(); i += 2) alloc.free(blocks.get(i));
+        List<Long> rest = new ArrayList<>();
+        for (int i = 1; i < blocks.size(); i += 2) rest.add(blocks.get(i));
+        long again = alloc.malloc(size);
+        TestMemory.fill(again, size, 3);
+        long tiny = alloc.malloc(100);
+        for (long p : rest) assertIntact(p, size, p);
+        assertHealthy(rest.size() + 2L);
+        alloc.free(again);
+        alloc.free(tiny);
+        for (long p : rest) alloc.free(p);
+        assertHealthy();
+    }
+
+    @Test
+    void outOfMemoryInHugeThenUsableAgain() {
+        alloc.close();
+        witnesses.clear();
+        long limit = 64 * MiB;
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).build());
+        addWitnesses(alloc);
+        long size = 8 * MiB + 1;
+        List<Long> blocks = new ArrayList<>();
+        OutOfMemoryError oom = null;
+        for (int i = 0; i < 32 && oom == null; i++) {
+            try {
+                long p = alloc.malloc(size);
+                TestMemory.touchPages(p, size);
+                blocks.add(p);
+            } catch (OutOfMemoryError e) {
+                oom = e;
+            }
+        }
+        assertNotNull(oom, "no OutOfMemoryError after " + blocks.size() + " blocks of 8 MiB with a 64 MiB limit");
+        assertTrue(blocks.size() * size <= limit, blocks.size() + " Huge blocks handed out under a 64 MiB limit");
+        assertNotNull(oom.getMessage(), "OutOfMemoryError without a message");
+        assertTrue(mentionsSize(oom.getMessage(), size) || mentionsSize(oom.getMessage(), limit),
+                "OutOfMemoryError message should give the sizes: " + oom.getMessage());
+        assertFalse(blocks.isEmpty(), "not even one 8 MiB block fit under a 64 MiB limit");
+        alloc.free(blocks.remove(blocks.size() - 1));
+        long again = alloc.malloc(size);
+        TestMemory.fill(again, size, 11);
+        assertEquals(-1, TestMemory.mismatch(again, size, 11));
+        assertHealthy(blocks.size() + 1L);
+        alloc.free(again);
+        for (long p : blocks) alloc.free(p);
+        assertHealthy();
+    }
+
+    /** Whether {@code msg} gives {@code bytes} in decimal, hex, or as whole KiB/MiB/GiB. */
+    static boolean mentionsSize(String msg, long bytes) {
+        if (msg.contains(Long.toString(bytes)) || msg.contains(hex(bytes))) return true;
+        String[] units = {"KiB", "MiB", "GiB"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (i + 1));
+            if (bytes % unit == 0 && (msg.contains(bytes / unit + " " + units[i]) || msg.contains(bytes / unit + units[i]))) return true;
+        }
+        return false;
+    }
+
+    static String tierOf(long size) {
+        if (size <= AllocatorConfig.TINY_MAX) return "TINY";
+        if (size <= AllocatorConfig.MID_MAX) return "MID";
+        if (size <= AllocatorConfig.LARGE_MAX) return "LARGE";
+        return "HUGE";
+    }
+}

@@ -1,0 +1,168 @@
+package dev.hakmem;
+
+import static dev.hakmem.TestMemory.MiB;
+import static dev.hakmem.TestMemory.hex;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Four threads allocate blocks of random sizes over Tiny, Mid and Large, fill them with a pattern and
+ * hand about half of them to the other threads through concurrent queues; the receiving thread verifies
+ * the content and frees the block (or first reallocs it, also a cross-thread operation). 4 x 50,000
+ * operations. No block may be corrupted, and when everything is freed no block is live.
+ */
+class MultiThreadTest {
+    static final int THREADS = 4;
+    static final int OPS_PER_THREAD = 50_000;
+    static final int LOCAL_CAP = 1_000;
+    static final long SEED = 0xFEEDFACEL;
+
+    record Msg(long address, long size, long tag, int from) {}
+
+    final AtomicLong corruptions = new AtomicLong();
+    final ConcurrentLinkedQueue<String> reports = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    final AtomicLong crossThreadFrees = new AtomicLong();
+    final AtomicLong crossThreadReallocs = new AtomicLong();
+    final AtomicLong totalOps = new AtomicLong();
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void crossThreadFreesKeepEveryBlockIntact() throws Exception {
+        try (NativeAllocator alloc = Hakmem.create()) {
+            List<ConcurrentLinkedQueue<Msg>> inbox = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) inbox.add(new ConcurrentLinkedQueue<>());
+            CyclicBarrier start = new CyclicBarrier(THREADS);
+            Thread[] threads = new Thread[THREADS];
+            for (int t = 0; t < THREADS; t++) {
+                int id = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        start.await();
+                        work(alloc, id, inbox);
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }, "hakmem-mt-" + t);
+                threads[t].start();
+            }
+            for (Thread th : threads) {
+                th.join(TimeUnit.SECONDS.toMillis(80));
+                assertTrue(!th.isAlive(), th.getName() + " did not finish (deadlock?)");
+            }
+            // blocks sent after their receiver stopped polling: the main thread frees them (cross-thread too)
+            for (ConcurrentLinkedQueue<Msg> q : inbox) {
+                for (Msg m; (m = q.poll()) != null; ) {
+                    check(m, "drain by main thread");
+                    alloc.free(m.address);
+                    crossThreadFrees.incrementAndGet();
+                }
+            }
+            if (!errors.isEmpty()) {
+                Throwable first = errors.peek();
+                AssertionError e = new AssertionError(errors.size() + " worker(s) failed (seed " + SEED + "), first: " + first, first);
+                errors.forEach(x -> { if (x != first) e.addSuppressed(x); });
+                throw e;
+            }
+            assertEquals(0, corruptions.get(), () -> "corrupted blocks (seed " + SEED + "): " + reports);
+            AllocatorStats s = alloc.stats();
+            assertEquals(0, s.liveBlocks(), "live blocks after every block was freed: " + s);
+            assertEquals(0, s.bytesLive(), "live bytes after every block was freed");
+            assertEquals(s.allocations(), s.frees(), "allocations vs frees");
+            assertTrue(totalOps.get() >= (long) THREADS * OPS_PER_THREAD);
+            assertTrue(crossThreadFrees.get() > 10_000, "too few cross-thread frees to mean anything: " + crossThreadFrees);
+            System.out.println("MultiThreadTest: " + totalOps + " ops, " + crossThreadFrees + " cross-thread frees, "
+                    + crossThreadReallocs + " cross-thread reallocs");
+        }
+    }
+
+    static long randomSize(SplittableRandom r) {
+        int x = r.nextInt(1000);
+        if (x < 700) return r.nextInt(1025);                    // Tiny
+        if (x < 970) return 1025 + r.nextInt(32 * 1024 - 1024);  // Mid
+        return 32 * 1024 + 1 + r.nextLong(2 * MiB - 32 * 1024);  // Large
+    }
+
+    void work(NativeAllocator alloc, int id, List<ConcurrentLinkedQueue<Msg>> inbox) {
+        SplittableRandom r = new SplittableRandom(SEED + id);
+        ArrayList<Msg> local = new ArrayList<>();
+        ConcurrentLinkedQueue<Msg> mine = inbox.get(id);
+        for (int i = 0; i < OPS_PER_THREAD; i++) {
+            int k = r.nextInt(100);
+            if (k < 45 && local.size() < LOCAL_CAP) {
+                long size = randomSize(r);
+                long p;
+                if (r.nextInt(8) == 0) {
+                    p = alloc.calloc(1, size);
+                    long nz = TestMemory.firstNonZero(p, size);
+                    if (nz >= 0) corrupt("calloc(1, " + size + ") = " + hex(p) + " not zeroed at byte " + nz);
+                } else {
+                    p = alloc.malloc(size);
+                }
+                if ((p & 15) != 0) corrupt("malloc(" + size + ") = " + hex(p) + " not 16-byte aligned");
+                long tag = TestMemory.tag(SEED, p, ((long) id << 32) | i);
+                TestMemory.fill(p, size, tag);
+                Msg m = new Msg(p, size, tag, id);
+                if (r.nextBoolean()) inbox.get((id + 1 + r.nextInt(THREADS - 1)) % THREADS).add(m);
+                else local.add(m);
+            } else if (k < 75 && !local.isEmpty()) {
+                int j = r.nextInt(local.size());
+                Msg m = local.get(j);
+                local.set(j, local.get(local.size() - 1));
+                local.remove(local.size() - 1);
+                check(m, "free by owner");
+                alloc.free(m.address);
+            } else {
+                Msg m = mine.poll();
+                if (m != null) {
+                    check(m, "free by receiver");
+                    if (r.nextInt(4) == 0) {
+                        long n = randomSize(r);
+                        long q = alloc.realloc(m.address, n);
+                        crossThreadReallocs.incrementAndGet();
+                        long kept = Math.min(n, m.size);
+                        long mm = TestMemory.mismatch(q, kept, m.tag);
+                        if (mm >= 0) corrupt("cross-thread realloc(" + hex(m.address) + ", " + n + ") -> " + hex(q) + ": "
+                                + TestMemory.describeMismatch(q, mm, m.tag));
+                        long tag = TestMemory.tag(SEED, q, ((long) id << 32) | i | (1L << 31));
+                        TestMemory.fill(q, n, tag);
+                        local.add(new Msg(q, n, tag, id));
+                    } else {
+                        alloc.free(m.address);
+                        crossThreadFrees.incrementAndGet();
+                    }
+                }
+            }
+            totalOps.incrementAndGet();
+        }
+        for (Msg m : local) {
+            check(m, "final free by owner");
+            alloc.free(m.address);
+        }
+        for (Msg m; (m = mine.poll()) != null; ) {
+            check(m, "final free by receiver");
+            alloc.free(m.address);
+            crossThreadFrees.incrementAndGet();
+        }
+    }
+
+    void check(Msg m, String when) {
+        long mm = TestMemory.mismatch(m.address, m.size, m.tag);
+        if (mm >= 0) corrupt(when + " (from thread " + m.from + ", size " + m.size + "): " + TestMemory.describeMismatch(m.address, mm, m.tag));
+    }
+
+    void corrupt(String what) {
+        corruptions.incrementAndGet();
+        if (reports.size() < 20) reports.add(what);
+    }
+}
