@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -20,11 +24,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (requested size, usable size, content tag). Every block is filled over its whole usable size with a
  * pattern derived from the seed, its address and the operation number, and that content is verified in
  * full before each free and realloc (and at checkpoints for all live blocks). 3 seeds x 400,000
- * operations = 1.2 million operations over all tiers.
+ * operations = 1.2 million operations over all tiers with the default configuration, plus 150,000 in
+ * each of three other configurations.
  *
  * <p>On failure the seed and operation number are in the assertion message and on stderr; rerun one
  * seed with {@code -Dtest=DifferentialModelTest}.
  */
+@ExtendWith(OomAsFailure.class)
 class DifferentialModelTest {
     static final int OPS_PER_SEED = 400_000;
     static final int MAX_LIVE = 4_000;
@@ -107,10 +113,31 @@ class DifferentialModelTest {
     @ValueSource(longs = {0x1CEB00DAL, 42L, 0xC0FFEE_2025L})
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void randomOperationsMatchTheModel(long seed) {
-        try (NativeAllocator alloc = Hakmem.create()) {
+        runAgainstModel(AllocatorConfig.defaults(), seed, OPS_PER_SEED);
+    }
+
+    /** Other configurations, 150,000 operations each: caches that flush all the time, retention on/off, checks off, other classes. */
+    static Stream<Arguments> configurations() {
+        return Stream.of(
+                Arguments.of("tiny caches, no Large retention, Huge retention",
+                        AllocatorConfig.builder().tinyCache(2, 1).midCache(2, 1).largeRetainedBytes(0).hugeRetainedBytes(16 * MiB).build()),
+                Arguments.of("checks off", AllocatorConfig.builder().checks(false).build()),
+                Arguments.of("few Tiny classes, small caches",
+                        AllocatorConfig.builder().tinyClasses(16, 48, 128, 256, 512, 1024).tinyCache(8, 8).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void randomOperationsMatchTheModelInOtherConfigurations(String name, AllocatorConfig config) {
+        runAgainstModel(config, 0xABCDEFL ^ name.hashCode(), 150_000);
+    }
+
+    static void runAgainstModel(AllocatorConfig config, long seed, int ops) {
+        try (NativeAllocator alloc = Hakmem.create(config)) {
             Run run = new Run(alloc, seed);
             try {
-                for (run.op = 0; run.op < OPS_PER_SEED; run.op++) {
+                for (run.op = 0; run.op < ops; run.op++) {
                     if (run.op % 20_000 == 0) run.freeBias = (run.op / 20_000) % 2 == 0 ? 30 : 42;
                     step(run);
                     run.checkedOps++;
@@ -123,12 +150,12 @@ class DifferentialModelTest {
                 assertEquals(0, s.liveBlocks(), "stats().liveBlocks() after freeing every block: " + s);
                 assertEquals(0, s.bytesLive(), "stats().bytesLive() after freeing every block: " + s);
             } catch (Throwable t) {
-                String msg = "DifferentialModelTest failed: " + run.where() + " after " + run.checkedOps + " operations, "
+                String msg = "DifferentialModelTest failed (" + config + "): " + run.where() + " after " + run.checkedOps + " operations, "
                         + run.model.live.size() + " live blocks: " + t;
                 System.err.println(msg);
                 throw new AssertionError(msg, t);
             }
-            assertTrue(run.checkedOps >= OPS_PER_SEED);
+            assertTrue(run.checkedOps >= ops);
         }
     }
 

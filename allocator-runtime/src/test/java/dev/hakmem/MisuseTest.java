@@ -3,6 +3,7 @@ package dev.hakmem;
 import static dev.hakmem.TestMemory.KiB;
 import static dev.hakmem.TestMemory.MiB;
 import static dev.hakmem.TestMemory.hex;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * filled with patterns) keep their content, no block leaked or vanished in the counters, and new
  * allocations in every tier work.
  */
+@ExtendWith(OomAsFailure.class)
 class MisuseTest {
     /** Witness sizes: two Tiny, two Mid, two Large, one Huge. */
     static final long[] WITNESS_SIZES = {24, 700, 3000, 20_000, 100_000, 1_500_000, 3 * MiB};
@@ -128,9 +131,14 @@ class MisuseTest {
         expect(IllegalArgumentException.class, () -> alloc.realloc(0, size), v);
         expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(64, size), v);
         expect(IllegalArgumentException.class, () -> alloc.allocate(size, 16), v);
-        // realloc of a live block to a negative size: the block stays live and intact
+        assertHealthy();
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {-1, -5, -4096, Long.MIN_VALUE})
+    void reallocToNegativeSizeKeepsTheBlock(long size) {
         long p = patterned(100, 5);
-        expect(IllegalArgumentException.class, () -> alloc.realloc(p, size), hex(p), v);
+        expect(IllegalArgumentException.class, () -> alloc.realloc(p, size), hex(p), Long.toString(size));
         assertIntact(p, 100, 5);
         assertHealthy(1);
         alloc.free(p);
@@ -198,6 +206,29 @@ class MisuseTest {
             alloc.free(p); // the block itself is still live and frees normally
             assertHealthy();
         }
+    }
+
+    /** realloc and usableSize reject what free rejects: interior and foreign addresses (IAE), freed blocks (ISE). */
+    @Test
+    void reallocAndUsableSizeRejectBadAddresses() {
+        long[] sizes = {64, 16 * KiB, 1 * MiB, 4 * MiB};
+        String[] tiers = {"TINY", "MID", "LARGE", null};
+        for (int i = 0; i < sizes.length; i++) {
+            long size = sizes[i];
+            long p = patterned(size, 40 + i);
+            long bad = p + 16;
+            String[] want = tiers[i] == null ? new String[] {hex(bad)} : new String[] {hex(bad), tiers[i]};
+            expect(IllegalArgumentException.class, () -> alloc.realloc(bad, 100), want);
+            expect(IllegalArgumentException.class, () -> alloc.usableSize(bad), want);
+            assertIntact(p, size, 40 + i);
+            assertHealthy(1);
+            alloc.free(p);
+            expect(IllegalStateException.class, () -> alloc.realloc(p, 100), hex(p));
+            assertHealthy();
+        }
+        expect(IllegalArgumentException.class, () -> alloc.realloc(0x12345670L, 8), "0x12345670");
+        expect(IllegalArgumentException.class, () -> alloc.usableSize(0x12345670L), "0x12345670");
+        assertHealthy();
     }
 
     @Test
@@ -275,6 +306,27 @@ class MisuseTest {
         assertHealthy();
     }
 
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {32, 5000, 100_000, 3 * 1024 * 1024})
+    void doubleFreeFromAnotherThreadWhileTheBlockSitsInTheFreeingThreadsCache(long size) throws Exception {
+        long p = alloc.malloc(size);
+        alloc.free(p); // in this thread's cache (Tiny, Mid)
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                alloc.free(p);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertNotNull(thrown.get(), "double free from another thread of " + hex(p) + " (size " + size + ") was not detected");
+        assertEquals(IllegalStateException.class, thrown.get().getClass(), "exception type: " + thrown.get());
+        assertTrue(thrown.get().getMessage().contains(hex(p)), thrown.get().getMessage());
+        assertHealthy();
+    }
+
     @Test
     void doubleFreeOfSegment() {
         MemorySegment s = alloc.allocate(100, 16);
@@ -310,21 +362,22 @@ class MisuseTest {
         MemorySegment seg = alloc.allocate(256, 64);
         seg.set(ValueLayout.JAVA_LONG, 0, 7);
         alloc.close();
-        expect(IllegalStateException.class, () -> alloc.malloc(16));
-        expect(IllegalStateException.class, () -> alloc.calloc(2, 8));
-        expect(IllegalStateException.class, () -> alloc.realloc(0, 16));
-        expect(IllegalStateException.class, () -> alloc.realloc(p, 128), hex(p));
-        expect(IllegalStateException.class, () -> alloc.alignedAlloc(64, 16));
-        expect(IllegalStateException.class, () -> alloc.free(p), hex(p));
-        expect(IllegalStateException.class, () -> alloc.usableSize(p), hex(p));
-        expect(IllegalStateException.class, () -> alloc.stats());
-        expect(IllegalStateException.class, () -> alloc.allocate(16, 16));
-        expect(IllegalStateException.class, () -> alloc.allocateFrom("hello"));
-        expect(IllegalStateException.class, () -> alloc.free(seg), hex(seg.address()));
-        // the segment from allocate() is bound to the allocator: access after close throws
-        assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_LONG, 0));
-        assertThrows(IllegalStateException.class, () -> seg.set(ValueLayout.JAVA_LONG, 0, 1));
-        assertFalse(seg.scope().isAlive(), "segment scope still alive after close()");
+        assertAll(
+                () -> expect(IllegalStateException.class, () -> alloc.malloc(16)),
+                () -> expect(IllegalStateException.class, () -> alloc.calloc(2, 8)),
+                () -> expect(IllegalStateException.class, () -> alloc.realloc(0, 16)),
+                () -> expect(IllegalStateException.class, () -> alloc.realloc(p, 128), hex(p)),
+                () -> expect(IllegalStateException.class, () -> alloc.alignedAlloc(64, 16)),
+                () -> expect(IllegalStateException.class, () -> alloc.free(p), hex(p)),
+                () -> expect(IllegalStateException.class, () -> alloc.usableSize(p), hex(p)),
+                () -> expect(IllegalStateException.class, () -> alloc.stats()),
+                () -> expect(IllegalStateException.class, () -> alloc.allocate(16, 16)),
+                () -> expect(IllegalStateException.class, () -> alloc.allocateFrom("hello")),
+                () -> expect(IllegalStateException.class, () -> alloc.free(seg), hex(seg.address())),
+                // the segment from allocate() is bound to the allocator: access after close throws
+                () -> assertThrows(IllegalStateException.class, () -> seg.get(ValueLayout.JAVA_LONG, 0)),
+                () -> assertThrows(IllegalStateException.class, () -> seg.set(ValueLayout.JAVA_LONG, 0, 1)),
+                () -> assertFalse(seg.scope().isAlive(), "segment scope still alive after close()"));
         assertDoesNotThrow(() -> alloc.close(), "close() is idempotent");
     }
 
@@ -358,6 +411,12 @@ class MisuseTest {
         AllocatorStats s = alloc.stats();
         assertTrue(s.bytesCommitted() <= limit, "bytesCommitted " + s.bytesCommitted() + " over the limit " + limit);
         for (long p : blocks) assertIntact(p, size, p);
+        // a realloc that cannot be satisfied leaves the block where and as it was
+        long first = blocks.get(0);
+        OutOfMemoryError rerr = assertThrows(OutOfMemoryError.class, () -> alloc.realloc(first, 512 * MiB));
+        assertTrue(mentionsSize(rerr.getMessage(), 512 * MiB), "realloc OOM message should give the size: " + rerr.getMessage());
+        assertIntact(first, size, first);
+        assertTrue(alloc.usableSize(first) >= size, "the block is still live");
         // a too-big single request fails too, and says so with its size
         long tooBig = 1L << 30;
         OutOfMemoryError huge = assertThrows(OutOfMemoryError.class, () -> alloc.malloc(tooBig));
@@ -371,11 +430,50 @@ class MisuseTest {
         TestMemory.fill(again, size, 3);
         long tiny = alloc.malloc(100);
         for (long p : rest) assertIntact(p, size, p);
-        assertHealthy(rest.size() + 2L);
+        assertIntact(again, size, 3);
+        assertEquals(witnesses.size() + rest.size() + 2L, alloc.stats().liveBlocks());
         alloc.free(again);
         alloc.free(tiny);
         for (long p : rest) alloc.free(p);
-        assertHealthy();
+        assertHealthy(); // with the Large blocks gone, every tier allocates again
+    }
+
+    /**
+     * Freed Large memory that the allocator keeps cached must not make it fail under its memory limit:
+     * with half of a 64 MiB limit free (in 1 MiB runs between live ones), a 2 MiB block must still be
+     * had, by giving cached free runs back to the OS first if need be.
+     */
+    @Test
+    void cachedFreeLargeMemoryDoesNotCauseOutOfMemory() {
+        alloc.close();
+        witnesses.clear();
+        long limit = 64 * MiB;
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).build());
+        List<Long> blocks = new ArrayList<>();
+        try {
+            for (int i = 0; i < 256; i++) blocks.add(alloc.malloc(1 * MiB));
+            fail("no OutOfMemoryError under a 64 MiB limit");
+        } catch (OutOfMemoryError expected) {
+            // the limit is reached
+        }
+        long freed = 0;
+        for (int i = 0; i < blocks.size(); i += 2) {
+            alloc.free(blocks.get(i));
+            freed += MiB;
+        }
+        AllocatorStats s = alloc.stats();
+        long live = s.bytesLive();
+        assertTrue(live <= limit / 2 + 2 * MiB, "test set-up: about half the limit should be live, is " + live);
+        long p;
+        try {
+            p = alloc.malloc(2 * MiB);
+        } catch (OutOfMemoryError e) {
+            throw new AssertionError("malloc(2 MiB) failed with only " + live + " of " + limit + " bytes live after freeing "
+                    + freed + " bytes (committed " + s.bytesCommitted() + ", Large cached " + s.tier(Tier.LARGE).cachedBytes() + "): " + e.getMessage(), e);
+        }
+        alloc.free(p);
+        for (int i = 1; i < blocks.size(); i += 2) alloc.free(blocks.get(i));
+        assertEquals(0, alloc.stats().liveBlocks());
     }
 
     @Test
@@ -407,10 +505,10 @@ class MisuseTest {
         long again = alloc.malloc(size);
         TestMemory.fill(again, size, 11);
         assertEquals(-1, TestMemory.mismatch(again, size, 11));
-        assertHealthy(blocks.size() + 1L);
+        assertEquals(witnesses.size() + blocks.size() + 1L, alloc.stats().liveBlocks());
         alloc.free(again);
         for (long p : blocks) alloc.free(p);
-        assertHealthy();
+        assertHealthy(); // with the Huge blocks gone, every tier allocates again
     }
 
     /** Whether {@code msg} gives {@code bytes} in decimal, hex, or as whole KiB/MiB/GiB. */

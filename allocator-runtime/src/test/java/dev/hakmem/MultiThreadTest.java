@@ -13,6 +13,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * the content and frees the block (or first reallocs it, also a cross-thread operation). 4 x 50,000
  * operations. No block may be corrupted, and when everything is freed no block is live.
  */
+@ExtendWith(OomAsFailure.class)
 class MultiThreadTest {
     static final int THREADS = 4;
     static final int OPS_PER_THREAD = 50_000;
@@ -39,7 +41,18 @@ class MultiThreadTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void crossThreadFreesKeepEveryBlockIntact() throws Exception {
-        try (NativeAllocator alloc = Hakmem.create()) {
+        run(AllocatorConfig.defaults());
+    }
+
+    /** Caches of two blocks: nearly every free and allocation goes through the shared central lists. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void crossThreadFreesKeepEveryBlockIntactWithTinyCaches() throws Exception {
+        run(AllocatorConfig.builder().tinyCache(2, 1).midCache(2, 1).largeRetainedBytes(0).build());
+    }
+
+    void run(AllocatorConfig config) throws Exception {
+        try (NativeAllocator alloc = Hakmem.create(config)) {
             List<ConcurrentLinkedQueue<Msg>> inbox = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) inbox.add(new ConcurrentLinkedQueue<>());
             CyclicBarrier start = new CyclicBarrier(THREADS);

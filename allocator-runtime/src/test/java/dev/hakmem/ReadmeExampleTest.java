@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The README's example, compiled and run as is. The code between the markers is what the README quotes;
  * keep the two in sync (a later check compares them).
  */
+@ExtendWith(OomAsFailure.class)
 class ReadmeExampleTest {
 
     @Test

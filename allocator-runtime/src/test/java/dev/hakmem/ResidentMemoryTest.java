@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * the 256 MiB (about 154 MiB), which leaves about 100 MiB for noise (JVM heap growth, JIT, the Tiny and
  * Mid memory that may legitimately stay cached).
  */
+@ExtendWith(OomAsFailure.class)
 class ResidentMemoryTest {
     static final long LARGE_TOTAL = 128 * MiB;
     static final long HUGE_TOTAL = 128 * MiB;
