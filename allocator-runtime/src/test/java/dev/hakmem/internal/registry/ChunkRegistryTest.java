@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class ChunkRegistryTest {
     private static final long BASE = 0x7f00_0000_0000L;
-    private final ChunkRegistry registry = new ChunkRegistry(BASE, 64L << 20);
+    private final ChunkRegistry registry = new ChunkRegistry(BASE, 64L << 20, true);
 
     @Test
     void routesEveryAddressOfASpanToItsSlab() {
-        Slab mid = new Slab(BASE + (4L << 20) + (512 << 10), 25, 3072, 170, 0, false);
-        registry.registerSlab(mid, 512 << 10);
+        Slab mid = new Slab(BASE + (4L << 20) + (512 << 10), 25, 3072, 170, 0);
+        registry.registerSlab(mid, 512 << 10, 8);
+        assertEquals(16384, registry.states(mid.base()).length, "one state byte per 256-byte granule of the chunk");
         for (long a = mid.base(); a < mid.base() + (512 << 10); a += 4096) {
             assertSame(mid, registry.slab(a));
             assertEquals(26, registry.kind(a));
