@@ -511,6 +511,34 @@ class MisuseTest {
         assertHealthy(); // with the Huge blocks gone, every tier allocates again
     }
 
+    /**
+     * Freed Huge mappings kept for reuse (hugeRetainedBytes) must not make a request fail under the
+     * memory limit when nothing is live: 4 x 8 MiB are freed (and retained), then a 40 MiB block is asked
+     * for under a 64 MiB limit.
+     */
+    @Test
+    void retainedHugeMappingsDoNotCauseOutOfMemory() {
+        alloc.close();
+        witnesses.clear();
+        long limit = 64 * MiB;
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).hugeRetainedBytes(32 * MiB).build());
+        long[] ps = new long[4];
+        for (int i = 0; i < ps.length; i++) ps[i] = alloc.malloc(8 * MiB);
+        for (long p : ps) alloc.free(p);
+        AllocatorStats s = alloc.stats();
+        assertEquals(0, s.liveBlocks());
+        long p;
+        try {
+            p = alloc.malloc(40 * MiB);
+        } catch (OutOfMemoryError e) {
+            throw new AssertionError("malloc(40 MiB) failed with nothing live under a 64 MiB limit (committed " + s.bytesCommitted()
+                    + ", Huge cached " + s.tier(Tier.HUGE).cachedBytes() + "): " + e.getMessage(), e);
+        }
+        TestMemory.touchPages(p, 40 * MiB);
+        alloc.free(p);
+        assertHealthy();
+    }
+
     /** Whether {@code msg} gives {@code bytes} in decimal, hex, or as whole KiB/MiB/GiB. */
     static boolean mentionsSize(String msg, long bytes) {
         if (msg.contains(Long.toString(bytes)) || msg.contains(hex(bytes))) return true;

@@ -99,6 +99,71 @@ class MultiThreadTest {
         }
     }
 
+    /**
+     * Blocks freed by a thread that has since exited must become reusable: 300 threads run one after
+     * another, each allocating and freeing 128 blocks of 1 KiB (never more than 128 KiB live). If each
+     * exited thread's cache kept its freed blocks, every thread would carve fresh slabs (300 x 128 KiB).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void memoryFreedByExitedPlatformThreadsIsReused() throws Exception {
+        try (NativeAllocator alloc = Hakmem.create()) {
+            for (int t = 0; t < 300; t++) {
+                Thread th = new Thread(() -> churn(alloc, 128, 1024));
+                th.start();
+                th.join();
+            }
+            assertReused(alloc, 1024, 300, 128);
+        }
+    }
+
+    /** The same with virtual threads, 20 at a time (each virtual thread is a thread to the allocator). */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void memoryFreedByFinishedVirtualThreadsIsReused() throws Exception {
+        try (NativeAllocator alloc = Hakmem.create()) {
+            for (int round = 0; round < 50; round++) {
+                Thread[] batch = new Thread[20];
+                for (int i = 0; i < batch.length; i++) batch[i] = Thread.ofVirtual().start(() -> churn(alloc, 64, 512));
+                for (Thread th : batch) th.join();
+            }
+            assertReused(alloc, 512, 1000, 20 * 64);
+        }
+    }
+
+    void churn(NativeAllocator alloc, int count, long size) {
+        try {
+            long[] ps = new long[count];
+            for (int i = 0; i < count; i++) {
+                ps[i] = alloc.malloc(size);
+                TestMemory.fill(ps[i], size, ps[i]);
+            }
+            for (long p : ps) {
+                if (TestMemory.mismatch(p, size, p) >= 0) corrupt("block " + hex(p) + " corrupted");
+                alloc.free(p);
+            }
+        } catch (Throwable e) {
+            errors.add(e);
+        }
+    }
+
+    void assertReused(NativeAllocator alloc, int classSize, int threads, int maxLiveBlocks) {
+        assertTrue(errors.isEmpty(), () -> "worker failed: " + errors.peek());
+        assertEquals(0, corruptions.get(), () -> "corrupted: " + reports);
+        AllocatorStats s = alloc.stats();
+        assertEquals(0, s.liveBlocks());
+        AllocatorStats.ClassStats c = s.classes().stream().filter(x -> x.size() == classSize).findFirst().orElseThrow();
+        long liveBound = (long) maxLiveBlocks * classSize;
+        long cached = s.tier(Tier.TINY).cachedBytes();
+        long carvedBytes = c.slabs() * 64 * 1024;
+        // Never more than liveBound bytes were live at once; allow 8x that (plus 1 MiB) for caches and slab rounding.
+        long bound = 8 * liveBound + MiB;
+        assertTrue(carvedBytes <= bound && cached <= bound,
+                threads + " threads that each freed everything they allocated left " + c.slabs() + " slabs of class " + classSize
+                        + " carved (" + carvedBytes + " bytes) and " + cached + " bytes cached in Tiny; at most " + liveBound
+                        + " bytes were ever live at once (bound " + bound + "): freed blocks of exited threads are not reused");
+    }
+
     static long randomSize(SplittableRandom r) {
         int x = r.nextInt(1000);
         if (x < 700) return r.nextInt(1025);                    // Tiny
