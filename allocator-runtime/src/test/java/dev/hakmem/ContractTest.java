@@ -355,6 +355,24 @@ class ContractTest {
         assertEquals(0, classOfSize(e, 112).liveBlocks());
     }
 
+    /** bytesRequested: "cumulative bytes asked for by malloc, calloc, realloc and aligned allocations", in place or not. */
+    @Test
+    void bytesRequestedCountsEveryRequest() {
+        long p = alloc.malloc(100);
+        assertEquals(100, alloc.stats().bytesRequested(), "after malloc(100)");
+        p = alloc.realloc(p, 110); // same class: in place
+        assertEquals(210, alloc.stats().bytesRequested(), "after an in-place realloc(p, 110)");
+        p = alloc.realloc(p, 5000); // moves to Mid
+        assertEquals(5210, alloc.stats().bytesRequested(), "after a moving realloc(p, 5000)");
+        long q = alloc.calloc(10, 10);
+        long r = alloc.alignedAlloc(4096, 100);
+        assertEquals(5410, alloc.stats().bytesRequested(), "after calloc(10, 10) and alignedAlloc(4096, 100)");
+        long big = alloc.malloc(100_000);
+        big = alloc.realloc(big, 90_000); // Large, in place
+        assertEquals(195_410, alloc.stats().bytesRequested(), "after Large malloc(100000) and in-place realloc(90000)");
+        for (long x : new long[] {p, q, r, big}) alloc.free(x);
+    }
+
     static AllocatorStats.ClassStats classOfSize(AllocatorStats s, int size) {
         return s.classes().stream().filter(c -> c.size() == size).findFirst().orElseThrow();
     }
