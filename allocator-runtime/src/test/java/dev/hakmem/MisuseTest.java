@@ -268,6 +268,30 @@ class MisuseTest {
         assertHealthy();
     }
 
+    /** A Large block whose freed run has merged with the free run before it is still a double free. */
+    @Test
+    void doubleFreeOfLargeBlockAfterItsRunCoalesced() {
+        long a = alloc.malloc(100_000), b = alloc.malloc(100_000), c = alloc.malloc(100_000);
+        alloc.free(a);
+        alloc.free(b); // b's run merges with a's free run on its left
+        expect(IllegalStateException.class, () -> alloc.free(b), hex(b), "LARGE");
+        expect(IllegalStateException.class, () -> alloc.free(a), hex(a), "LARGE");
+        assertHealthy(1);
+        alloc.free(c);
+        assertHealthy();
+    }
+
+    /** A Large block whose whole chunk went back to the reservation after the free is still a double free. */
+    @Test
+    void doubleFreeOfLargeBlockAfterItsChunkWasReleased() {
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) blocks.add(alloc.malloc(1 * MiB)); // several 4 MiB chunks
+        for (long p : blocks) alloc.free(p);
+        long last = blocks.get(blocks.size() - 1);
+        expect(IllegalStateException.class, () -> alloc.free(last), hex(last), "LARGE");
+        assertHealthy();
+    }
+
     @Test
     void doubleFreeOfTinyBlockAfterItLeftTheThreadCache() {
         long[] others = new long[1000];
