@@ -3,6 +3,7 @@ package dev.hakmem;
 import static dev.hakmem.TestMemory.MiB;
 import static dev.hakmem.TestMemory.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,13 +46,16 @@ class DifferentialModelTest {
         final long size;
         final long usable;
         final long tag;
+        /** Tiny or Mid by the contract's rule: a malloc-like request (not aligned) of at most 32 KiB. */
+        final boolean small;
         int index; // position in the live list
 
-        Block(long address, long size, long usable, long tag) {
+        Block(long address, long size, long usable, long tag, boolean small) {
             this.address = address;
             this.size = size;
             this.usable = usable;
             this.tag = tag;
+            this.small = small;
         }
 
         @Override
@@ -95,11 +99,18 @@ class DifferentialModelTest {
         long arg1, arg2, arg3;
         long freeBias = 35; // percent of operations that free, flipped between growth and shrink phases
         long checkedOps;
+        /** Misuse is injected only with checks on (detection is not promised without them). */
+        final boolean misuse;
+        /** Recently freed Tiny/Mid blocks, for double-free injection (Large/Huge double frees: MisuseTest). */
+        final long[] recentlyFreed = new long[64];
+        int recentCount;
+        long misuses;
 
-        Run(NativeAllocator alloc, long seed) {
+        Run(NativeAllocator alloc, long seed, boolean misuse) {
             this.alloc = alloc;
             this.seed = seed;
             this.rnd = new SplittableRandom(seed);
+            this.misuse = misuse;
         }
 
         String where() {
@@ -135,7 +146,7 @@ class DifferentialModelTest {
 
     static void runAgainstModel(AllocatorConfig config, long seed, int ops) {
         try (NativeAllocator alloc = Hakmem.create(config)) {
-            Run run = new Run(alloc, seed);
+            Run run = new Run(alloc, seed, config.checks());
             try {
                 for (run.op = 0; run.op < ops; run.op++) {
                     if (run.op % 20_000 == 0) run.freeBias = (run.op / 20_000) % 2 == 0 ? 30 : 42;
@@ -156,6 +167,7 @@ class DifferentialModelTest {
                 throw new AssertionError(msg, t);
             }
             assertTrue(run.checkedOps >= ops);
+            if (run.misuse) assertTrue(run.misuses > ops / 400, "misuse injection ran only " + run.misuses + " times");
         }
     }
 
@@ -199,8 +211,53 @@ class DifferentialModelTest {
             run.arg1 = b.address;
             long u = run.alloc.usableSize(b.address);
             if (u < b.size) fail("usableSize(" + hex(b.address) + ") = " + u + " < size " + b.size);
+        } else if (k == run.freeBias + 29 && run.misuse) {
+            misuse(run);
         } else {
             verify(run, pick(run), "verify");
+        }
+    }
+
+    /**
+     * One misuse in the current random state; the exception must be the contract's and name the
+     * address, and the victim block must be unharmed (the next checkpoint also compares the live-block
+     * count). Interior pointers, double frees of Tiny/Mid blocks that sit in a cache or central list, and
+     * foreign addresses.
+     */
+    static void misuse(Run run) {
+        SplittableRandom r = run.rnd;
+        int kind = r.nextInt(4);
+        run.misuses++;
+        if (kind <= 1) {
+            Block b = pick(run);
+            if (b.usable < 32) return;
+            long off = 16 * (1 + r.nextLong(Math.min(b.usable / 16 - 1, 4096)));
+            long bad = b.address + off;
+            run.what = kind == 0 ? "misuse: free(interior)" : "misuse: usableSize(interior)";
+            run.arg1 = bad;
+            run.arg2 = off;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> { if (kind == 0) run.alloc.free(bad); else run.alloc.usableSize(bad); },
+                    () -> run.what + " " + off + " bytes into " + b);
+            assertTrue(e.getMessage() != null && e.getMessage().contains(hex(bad)), "message should name " + hex(bad) + ": " + e.getMessage());
+            verify(run, b, "after " + run.what);
+        } else if (kind == 2) {
+            if (run.recentCount == 0) return;
+            long p = run.recentlyFreed[r.nextInt(Math.min(run.recentCount, run.recentlyFreed.length))];
+            Map.Entry<Long, Block> covering = run.model.byAddress.floorEntry(p);
+            if (covering != null && covering.getKey() + covering.getValue().usable > p) return; // handed out again since
+            run.what = "misuse: double free";
+            run.arg1 = p;
+            run.arg2 = 0;
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.alloc.free(p),
+                    () -> "double free of the freed Tiny/Mid block " + hex(p));
+            assertTrue(e.getMessage() != null && e.getMessage().contains(hex(p)), "message should name " + hex(p) + ": " + e.getMessage());
+        } else {
+            long bad = 0x10000L + 16 * r.nextLong(1 << 20); // low addresses: never this allocator's
+            run.what = "misuse: free(foreign)";
+            run.arg1 = bad;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.alloc.free(bad));
+            assertTrue(e.getMessage() != null && e.getMessage().contains(hex(bad)), "message should name " + hex(bad) + ": " + e.getMessage());
         }
     }
 
@@ -285,11 +342,16 @@ class DifferentialModelTest {
             fail("realloc(" + hex(b.address) + ", " + newSize + ") of " + b + " returned " + hex(q)
                     + " without keeping the first " + kept + " bytes: " + TestMemory.describeMismatch(q, mm, b.tag));
         }
-        admit(run, q, newSize, 16);
+        admit(run, q, newSize, 16, q == b.address && !b.small);
     }
 
     /** Checks a block just handed out, enters it into the model and fills its usable bytes. */
     static void admit(Run run, long p, long size, long alignment) {
+        admit(run, p, size, alignment, false);
+    }
+
+    /** {@code inPlace}: a realloc that kept the block (whose tier then is the old block's, not the new size's). */
+    static void admit(Run run, long p, long size, long alignment, boolean inPlace) {
         if (p == 0) fail("returned address 0 for size " + size);
         if ((p & 15) != 0) fail(hex(p) + " (size " + size + ") is not 16-byte aligned");
         if ((p & (alignment - 1)) != 0) fail(hex(p) + " (size " + size + ") is not aligned to " + alignment);
@@ -306,7 +368,7 @@ class DifferentialModelTest {
         }
         long tag = TestMemory.tag(run.seed, p, run.op);
         TestMemory.fill(p, usable, tag);
-        run.model.add(new Block(p, size, usable, tag));
+        run.model.add(new Block(p, size, usable, tag, alignment == 16 && size <= AllocatorConfig.MID_MAX && !inPlace));
     }
 
     static void verify(Run run, Block b, String when) {
@@ -322,6 +384,7 @@ class DifferentialModelTest {
         run.arg3 = 0;
         run.alloc.free(b.address);
         run.model.remove(b);
+        if (b.small) run.recentlyFreed[run.recentCount++ % run.recentlyFreed.length] = b.address;
     }
 
     static void checkpoint(Run run) {
