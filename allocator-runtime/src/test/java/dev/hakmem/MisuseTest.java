@@ -462,6 +462,102 @@ class MisuseTest {
         assertHealthy(); // with the Large blocks gone, every tier allocates again
     }
 
+    /** The limit reached with Tiny and Mid blocks: OutOfMemoryError with the size, then freeing some lets allocation go on. */
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(longs = {1000, 20_000})
+    void outOfMemoryInTinyAndMidThenUsableAgain(long size) {
+        alloc.close();
+        witnesses.clear();
+        long limit = 16 * MiB;
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).build());
+        List<Long> blocks = new ArrayList<>();
+        OutOfMemoryError oom = null;
+        for (int i = 0; i < 100_000 && oom == null; i++) {
+            try {
+                long p = alloc.malloc(size);
+                TestMemory.fill(p, 16, p);
+                blocks.add(p);
+            } catch (OutOfMemoryError e) {
+                oom = e;
+            }
+        }
+        assertNotNull(oom, "no OutOfMemoryError after " + blocks.size() + " blocks of " + size + " under a 16 MiB limit");
+        assertTrue(mentionsSize(oom.getMessage(), size) || mentionsSize(oom.getMessage(), limit), "OutOfMemoryError should give the sizes: " + oom.getMessage());
+        assertTrue(alloc.stats().bytesCommitted() <= limit);
+        for (long p : blocks) assertIntact(p, 16, p);
+        // the failed refill left the thread cache consistent: a second attempt fails the same way, nothing is lost
+        assertThrows(OutOfMemoryError.class, () -> alloc.malloc(size));
+        assertEquals(blocks.size(), alloc.stats().liveBlocks());
+        for (int i = 0; i < blocks.size(); i += 2) alloc.free(blocks.get(i));
+        List<Long> again = new ArrayList<>();
+        for (int i = 0; i < blocks.size() / 4; i++) again.add(alloc.malloc(size));
+        assertEquals(new java.util.HashSet<>(again).size(), again.size(), "a block handed out twice after OOM");
+        for (int i = 1; i < blocks.size(); i += 2) assertIntact(blocks.get(i), 16, blocks.get(i));
+        for (long p : again) alloc.free(p);
+        for (int i = 1; i < blocks.size(); i += 2) alloc.free(blocks.get(i));
+        assertEquals(0, alloc.stats().liveBlocks());
+    }
+
+    /**
+     * "The allocator stays usable" after an OutOfMemoryError: once every block is freed, requests of any
+     * size fit under the limit again, not only those of the class that filled it.
+     */
+    @Test
+    void afterFillingTheLimitWithTinyBlocksAndFreeingThemEveryTierAllocates() {
+        alloc.close();
+        witnesses.clear();
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(16 * MiB).build());
+        List<Long> blocks = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100_000; i++) blocks.add(alloc.malloc(1000));
+            fail("no OutOfMemoryError under a 16 MiB limit");
+        } catch (OutOfMemoryError expected) {
+            // the limit is reached
+        }
+        for (long p : blocks) alloc.free(p);
+        assertEquals(0, alloc.stats().liveBlocks());
+        List<Executable> checks = new ArrayList<>();
+        for (long size : new long[] {1000, 64, 20_000, 100_000, 3 * MiB}) {
+            checks.add(() -> {
+                try {
+                    alloc.free(alloc.malloc(size));
+                } catch (OutOfMemoryError e) {
+                    fail("malloc(" + size + ") with no block live under a 16 MiB limit: " + e.getMessage());
+                }
+            });
+        }
+        assertAll(checks);
+    }
+
+    /** The reserved address space (addressSpace) used up: OutOfMemoryError with the size; Huge, outside it, still works. */
+    @Test
+    void addressSpaceExhaustedThenUsableAgain() {
+        alloc.close();
+        witnesses.clear();
+        alloc = Hakmem.create(AllocatorConfig.builder().addressSpace(64 * MiB).build());
+        List<Long> blocks = new ArrayList<>();
+        OutOfMemoryError oom = null;
+        for (int i = 0; i < 200 && oom == null; i++) {
+            try {
+                blocks.add(alloc.malloc(1 * MiB));
+            } catch (OutOfMemoryError e) {
+                oom = e;
+            }
+        }
+        assertNotNull(oom, "no OutOfMemoryError after " + blocks.size() + " MiB in a 64 MiB address space");
+        assertTrue(mentionsSize(oom.getMessage(), 1 * MiB), "OutOfMemoryError should give the size: " + oom.getMessage());
+        long huge = alloc.malloc(3 * MiB);
+        TestMemory.fill(huge, 3 * MiB, 8);
+        alloc.free(blocks.remove(blocks.size() - 1));
+        long again = alloc.malloc(1 * MiB);
+        TestMemory.fill(again, 1 * MiB, 9);
+        assertEquals(-1, TestMemory.mismatch(huge, 3 * MiB, 8));
+        alloc.free(again);
+        alloc.free(huge);
+        for (long p : blocks) alloc.free(p);
+        assertHealthy();
+    }
+
     /**
      * Freed Large memory must not make the allocator fail under its memory limit: with half of a 64 MiB
      * limit free (in 1 MiB runs between live ones), a 2 MiB block must still be had.
