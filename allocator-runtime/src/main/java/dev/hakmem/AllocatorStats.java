@@ -8,7 +8,8 @@ import java.util.List;
  * <p>Operation counters are kept per thread with plain increments and summed when the snapshot is
  * taken, so a snapshot taken while other threads allocate is approximate (each counter is exact once
  * those threads have stopped or synchronised with the reader). With stats off in
- * {@link AllocatorConfig} every operation counter is zero; the memory figures are always reported.
+ * {@link AllocatorConfig} the Tiny and Mid operation counters stay zero (Large and Huge, counted under
+ * their locks, and the memory figures are always reported).
  *
  * @param bytesRequested cumulative bytes asked for by malloc, calloc, realloc and aligned allocations
  * @param bytesLive usable bytes of the blocks live now (each block counts its size class, run or mapping)

@@ -1,22 +1,260 @@
 package dev.hakmem.internal;
 
+import static dev.hakmem.AllocatorConfig.LARGE_MAX;
+import static dev.hakmem.AllocatorConfig.MID_MAX;
+import static dev.hakmem.AllocatorConfig.MIN_ALIGNMENT;
+
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.internal.huge.HugeTier;
+import dev.hakmem.internal.large.LargeTier;
+import dev.hakmem.internal.os.MemoryBudget;
+import dev.hakmem.internal.os.RawMemory;
+import dev.hakmem.internal.os.Reservation;
+import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.small.ClassCache;
+import dev.hakmem.internal.small.SizeClasses;
+import dev.hakmem.internal.small.SmallTier;
+import dev.hakmem.internal.small.ThreadCache;
+import dev.hakmem.internal.small.ThreadCaches;
+import dev.hakmem.internal.stats.StatsCollector;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Placeholder while the tiers land: every call throws. */
+/**
+ * The allocator front: routes each call to its tier, with the Tiny/Mid fast paths inline.
+ *
+ * <p>Fast path of {@code malloc} for a small size: one table load for the class, the
+ * lookup of the thread's caches ({@link ThreadCaches}), and a pop from the class's LIFO array; with
+ * checks on, one more plain byte store into the slab's out-of-band state array. Fast path of
+ * {@code free}: one subtraction, one range compare and one byte load in the registry give the class;
+ * then a push onto the thread's cache (plus, with checks on, one CAS on the block's state byte).
+ * Anything else is a named slow path in {@link SmallTier}, {@link LargeTier} or {@link HugeTier}.
+ */
 public final class HakmemAllocator implements NativeAllocator {
-    public HakmemAllocator(AllocatorConfig config) {}
-    private static UnsupportedOperationException todo() { return new UnsupportedOperationException("not yet implemented"); }
-    @Override public long malloc(long size) { throw todo(); }
-    @Override public long calloc(long count, long size) { throw todo(); }
-    @Override public long realloc(long address, long newSize) { throw todo(); }
-    @Override public long alignedAlloc(long alignment, long size) { throw todo(); }
-    @Override public void free(long address) { throw todo(); }
-    @Override public long usableSize(long address) { throw todo(); }
-    @Override public MemorySegment allocate(long byteSize, long byteAlignment) { throw todo(); }
-    @Override public void free(MemorySegment segment) { throw todo(); }
-    @Override public AllocatorStats stats() { throw todo(); }
-    @Override public void close() {}
+    private final boolean checks;
+    private final boolean stats;
+    private final MemoryBudget budget;
+    private final Reservation reservation;
+    private final ChunkRegistry registry;
+    private final SizeClasses classes;
+    private final SmallTier small;
+    private final LargeTier large;
+    private final HugeTier huge;
+    private final Arena segmentArena = Arena.ofShared();
+    private final ThreadCaches caches;
+    /** Requested bytes of Large and Huge blocks (Tiny/Mid count in their thread caches). */
+    private final LongAdder bigRequested = new LongAdder();
+    /** Set once by {@link #close()}; read (volatile) on every call. */
+    private volatile boolean closed;
+
+    public HakmemAllocator(AllocatorConfig config) {
+        this.checks = config.checks();
+        this.stats = config.stats();
+        this.budget = new MemoryBudget(config.memoryLimit());
+        this.reservation = new Reservation(config.addressSpace(), budget);
+        this.registry = new ChunkRegistry(reservation.base(), reservation.size());
+        this.classes = new SizeClasses(config);
+        this.small = new SmallTier(config, classes, reservation, registry);
+        this.large = new LargeTier(reservation, registry, config.largeRetainedBytes());
+        this.huge = new HugeTier(budget, config.hugeRetainedBytes());
+        int[] capacities = new int[classes.count()], batches = new int[classes.count()];
+        for (int c = 0; c < classes.count(); c++) {
+            capacities[c] = config.cacheCapacity(c);
+            batches[c] = config.batchSize(c);
+        }
+        this.caches = new ThreadCaches(capacities, batches);
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    @Override
+    public long malloc(long size) {
+        if (closed) throw closedError("malloc");
+        if (Long.compareUnsigned(size, MID_MAX) <= 0) return mallocSmall(classes.classOf(size), size);
+        return mallocBig("malloc", size, MIN_ALIGNMENT, false);
+    }
+
+    /** Tiny/Mid fast path: pop from this thread's cache of class {@code cls}. */
+    private long mallocSmall(int cls, long size) {
+        ThreadCache tc = caches.get();
+        ClassCache cc = tc.byClass[cls];
+        int n = cc.count;
+        long p;
+        if (n > 0) {
+            p = cc.blocks[n - 1];
+            cc.count = n - 1;
+        } else {
+            p = small.refillAndPop(cc, cls, size);
+        }
+        if (checks) small.markLive(p);
+        if (stats) {
+            cc.allocations++;
+            tc.requestedBytes += size;
+        }
+        return p;
+    }
+
+    /** Large or Huge: sizes above Mid, or alignments the classes cannot serve. */
+    private long mallocBig(String op, long size, long alignment, boolean zero) {
+        if (size < 0) throw Errors.negativeSize(op, size);
+        long p = LargeTier.fits(size, alignment)
+                ? large.allocate(size, alignment, zero)
+                : huge.allocate(op, size, alignment, zero);
+        if (stats) bigRequested.add(size);
+        return p;
+    }
+
+    @Override
+    public long calloc(long count, long size) {
+        if (closed) throw closedError("calloc");
+        if (count < 0 || size < 0) throw new IllegalArgumentException("calloc(" + count + ", " + size + "): count and size must be >= 0");
+        long total;
+        try {
+            total = Math.multiplyExact(count, size);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("calloc(" + count + ", " + size + "): count * size overflows a long");
+        }
+        if (total <= MID_MAX) {
+            long p = mallocSmall(classes.classOf(total), total);
+            RawMemory.zero(p, total);
+            return p;
+        }
+        return mallocBig("calloc", total, MIN_ALIGNMENT, true);
+    }
+
+    @Override
+    public long alignedAlloc(long alignment, long size) {
+        if (closed) throw closedError("alignedAlloc");
+        if (alignment <= 0 || Long.bitCount(alignment) != 1) throw Errors.badAlignment("alignedAlloc", alignment);
+        if (size < 0) throw Errors.negativeSize("alignedAlloc", size);
+        if (alignment <= MIN_ALIGNMENT) return malloc(size);
+        int cls = classes.classForAligned(size, alignment);
+        if (cls >= 0) return mallocSmall(cls, size);
+        return mallocBig("alignedAlloc", size, alignment, false);
+    }
+
+    @Override
+    public long realloc(long address, long newSize) {
+        if (closed) throw closedError("realloc");
+        if (newSize < 0) throw Errors.negativeSize("realloc", newSize);
+        if (address == 0) return malloc(newSize);
+        long usable;
+        int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
+        if (kind > 0) {
+            int cls = kind - 1;
+            if (checks) small.checkLive("realloc", address, cls);
+            if (newSize <= MID_MAX && classes.classOf(newSize) == cls) return address;
+            usable = classes.size(cls);
+        } else {
+            usable = usableSizeBig("realloc", address, kind);
+            boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
+            if (sameTier && newSize <= usable && newSize > usable / 2) return address;
+        }
+        long q = malloc(newSize);
+        RawMemory.copy(address, q, Math.min(usable, newSize));
+        free(address);
+        return q;
+    }
+
+    // ---------------------------------------------------------------- free
+
+    @Override
+    public void free(long address) {
+        if (closed) throw closedError("free");
+        if (registry.contains(address)) {
+            int kind = registry.kind(address);
+            if (kind > 0) {
+                freeSmall(address, kind - 1);
+                return;
+            }
+        }
+        freeOther(address);
+    }
+
+    /** Tiny/Mid fast path: push onto this thread's cache of class {@code cls}, whoever allocated it. */
+    private void freeSmall(long address, int cls) {
+        if (checks) small.markFreed("free", address, cls);
+        ThreadCache tc = caches.get();
+        ClassCache cc = tc.byClass[cls];
+        int n = cc.count;
+        if (n < cc.blocks.length) {
+            cc.blocks[n] = address;
+            cc.count = n + 1;
+        } else {
+            small.flushAndPush(cc, cls, address);
+        }
+        if (stats) cc.frees++;
+    }
+
+    private void freeOther(long address) {
+        if (address == 0) return;
+        if (registry.contains(address)) {
+            if (registry.kind(address) == ChunkRegistry.LARGE) {
+                large.free(address);
+                return;
+            }
+            throw Errors.notAllocated("free", address, "inside this allocator's reserved range, but no block is live there");
+        }
+        huge.free(address);
+    }
+
+    @Override
+    public void free(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        free(segment.address());
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    @Override
+    public long usableSize(long address) {
+        if (closed) throw closedError("usableSize");
+        if (address == 0) return 0;
+        int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
+        if (kind > 0) {
+            if (checks) small.checkLive("usableSize", address, kind - 1);
+            return classes.size(kind - 1);
+        }
+        return usableSizeBig("usableSize", address, kind);
+    }
+
+    private long usableSizeBig(String op, long address, int kind) {
+        if (kind == ChunkRegistry.LARGE) return large.usableSize(op, address);
+        if (registry.contains(address)) {
+            throw Errors.notAllocated(op, address, "inside this allocator's reserved range, but no block is live there");
+        }
+        return huge.usableSize(op, address);
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (closed) throw closedError("allocate");
+        if (byteSize < 0) throw Errors.negativeSize("allocate", byteSize);
+        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) throw Errors.badAlignment("allocate", byteAlignment);
+        long p = byteAlignment <= MIN_ALIGNMENT ? malloc(byteSize) : alignedAlloc(byteAlignment, byteSize);
+        return MemorySegment.ofAddress(p).reinterpret(byteSize, segmentArena, null);
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        if (closed) throw closedError("stats");
+        return new StatsCollector(classes, small, large, huge).collect(caches.all(), bigRequested.sum(), reservation, budget);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        segmentArena.close();
+        huge.unmapAll();
+        reservation.unmap();
+    }
+
+    private static IllegalStateException closedError(String op) {
+        return new IllegalStateException(op + ": this allocator is closed");
+    }
 }

@@ -1,0 +1,166 @@
+package dev.hakmem.internal.huge;
+
+import dev.hakmem.Tier;
+import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.os.MemoryBudget;
+import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.RawMemory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The Huge tier (above 2 MiB, or alignments beyond what a Large chunk can serve): one private
+ * anonymous mapping per block, unmapped on free unless the bounded cache keeps it.
+ *
+ * <p>Live blocks sit in a {@link ConcurrentSkipListMap} from address to mapped size, so lookups do not
+ * lock and an interior pointer can be named in the error. The cache of freed mappings and the memory
+ * of recently freed addresses (to tell a double free from a foreign address) are guarded by this
+ * object's monitor; both are bounded.
+ */
+public final class HugeTier {
+    private static final int RECENT_FREES = 1024;
+
+    private final MemoryBudget budget;
+    private final long retainedLimit;
+    private final ConcurrentSkipListMap<Long, Long> live = new ConcurrentSkipListMap<>();
+    private final List<long[]> retained = new ArrayList<>(); // {address, size}
+    private final LinkedHashSet<Long> recentlyFreed = new LinkedHashSet<>();
+    private long retainedBytes;
+    private long allocations, frees;
+
+    public HugeTier(MemoryBudget budget, long retainedLimit) {
+        this.budget = budget;
+        this.retainedLimit = retainedLimit;
+    }
+
+    /** Maps a block of at least {@code size} bytes aligned to {@code alignment}; zeroed if asked. */
+    public long allocate(String op, long size, long alignment, boolean zero) {
+        long mapped = (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE;
+        if (mapped < size || mapped <= 0) throw Errors.tooLarge(op, size);
+        long address = takeRetained(mapped, alignment);
+        if (address != 0) {
+            if (zero) RawMemory.zero(address, mapped);
+        } else {
+            if (!budget.tryCharge(mapped)) throw budget.limitError(size, mapped);
+            OsMemory.Result r = OsMemory.map(mapped, Math.max(alignment, OsMemory.PAGE_SIZE));
+            if (!r.ok()) {
+                budget.release(mapped);
+                throw new OutOfMemoryError(op + ": cannot allocate " + size + " bytes: the OS refused a mapping of "
+                        + mapped + " bytes: " + OsMemory.describe(r.errno()));
+            }
+            address = r.value();
+        }
+        live.put(address, mapped);
+        synchronized (this) {
+            allocations++;
+            recentlyFreed.remove(address);
+        }
+        return address;
+    }
+
+    /** Unmaps (or retains) the block at {@code address}; throws if no Huge block starts there. */
+    public void free(long address) {
+        Long mapped = live.remove(address);
+        if (mapped == null) throw unknown("free", address);
+        synchronized (this) {
+            frees++;
+            recentlyFreed.add(address);
+            if (recentlyFreed.size() > RECENT_FREES) {
+                Iterator<Long> oldest = recentlyFreed.iterator();
+                oldest.next();
+                oldest.remove();
+            }
+            if (retainedBytes + mapped <= retainedLimit) {
+                retained.add(new long[] {address, mapped});
+                retainedBytes += mapped;
+                return;
+            }
+        }
+        OsMemory.unmap(address, mapped);
+        budget.release(mapped);
+    }
+
+    /** Whether a Huge block starts at {@code address}. */
+    public boolean isLive(long address) {
+        return live.containsKey(address);
+    }
+
+    /** The mapped size of the live block at {@code address}. */
+    public long usableSize(String op, long address) {
+        Long mapped = live.get(address);
+        if (mapped == null) throw unknown(op, address);
+        return mapped;
+    }
+
+    public synchronized long allocations() { return allocations; }
+
+    public synchronized long frees() { return frees; }
+
+    public long liveBlocks() { return live.size(); }
+
+    public long liveBytes() {
+        long sum = 0;
+        for (long s : live.values()) sum += s;
+        return sum;
+    }
+
+    public synchronized long cachedBytes() { return retainedBytes; }
+
+    /** Bytes resident in live and retained mappings. */
+    public long residentBytes() {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : live.entrySet()) sum += Math.max(0, OsMemory.residentBytes(e.getKey(), e.getValue()));
+        synchronized (this) {
+            for (long[] r : retained) sum += Math.max(0, OsMemory.residentBytes(r[0], r[1]));
+        }
+        return sum;
+    }
+
+    /** Mapped bytes: live plus retained. */
+    public synchronized long mappedBytes() {
+        return liveBytes() + retainedBytes;
+    }
+
+    /** Unmaps everything (allocator close). */
+    public synchronized void unmapAll() {
+        for (Map.Entry<Long, Long> e : live.entrySet()) {
+            OsMemory.unmap(e.getKey(), e.getValue());
+            budget.release(e.getValue());
+        }
+        live.clear();
+        for (long[] r : retained) {
+            OsMemory.unmap(r[0], r[1]);
+            budget.release(r[1]);
+        }
+        retained.clear();
+        retainedBytes = 0;
+    }
+
+    private synchronized long takeRetained(long mapped, long alignment) {
+        for (Iterator<long[]> it = retained.iterator(); it.hasNext(); ) {
+            long[] r = it.next();
+            // Reuse a mapping of exactly the size needed (mappings are page-rounded).
+            if (r[1] == mapped && (r[0] & (alignment - 1)) == 0) {
+                it.remove();
+                retainedBytes -= r[1];
+                return r[0];
+            }
+        }
+        return 0;
+    }
+
+    private RuntimeException unknown(String op, long address) {
+        synchronized (this) {
+            if (recentlyFreed.contains(address)) return Errors.doubleFree(op, address, Tier.HUGE + " block");
+        }
+        Map.Entry<Long, Long> below = live.floorEntry(address);
+        if (below != null && address < below.getKey() + below.getValue()) {
+            return Errors.interior(op, address, below.getKey(), Tier.HUGE + " block (" + below.getValue() + " bytes)");
+        }
+        return Errors.notAllocated(op, address, "no block of this allocator lives at this address");
+    }
+}

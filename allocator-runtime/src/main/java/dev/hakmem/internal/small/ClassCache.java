@@ -1,0 +1,27 @@
+package dev.hakmem.internal.small;
+
+/**
+ * One thread's cache of free blocks of one size class: a LIFO stack of addresses, so the block freed
+ * last (cache-hot) is handed out first. Owned by one thread; plain fields, no synchronisation.
+ *
+ * <p>Invariant: {@code 0 <= count <= blocks.length}, and {@code blocks.length} is 0 until the class
+ * is first used (then the capacity): a fresh cache costs no memory, and the fast paths need no
+ * separate "allocated yet?" test because an empty array fails both {@code count > 0} and
+ * {@code count < blocks.length}.
+ */
+public final class ClassCache {
+    private static final long[] EMPTY = new long[0];
+
+    /** Free block addresses, {@code blocks[0..count)}; the top is {@code blocks[count-1]}. */
+    public long[] blocks = EMPTY;
+    public int count;
+    public final int capacity;
+    public final int batch;
+    /** Statistics, plain increments by the owner; read racily by stats(). */
+    public long allocations, frees;
+
+    public ClassCache(int capacity, int batch) {
+        this.capacity = capacity;
+        this.batch = batch;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.hakmem.internal.small;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.Tier;
+
+/**
+ * The Tiny and Mid size classes of one allocator, and the tables that make size-to-class and
+ * address-to-block-index constant time.
+ *
+ * <p>Class indexes run over the Tiny classes first, then the Mid classes. A request of {@code size}
+ * bytes (0 included) maps to the smallest class at least that large:
+ * <ul>
+ *   <li>Tiny ({@code size <= 1024}): {@code tinyIndex[(size + 15) >>> 4]} (every Tiny class is a
+ *       multiple of 16, so 16-byte buckets are exact);</li>
+ *   <li>Mid ({@code size <= 32768}): {@code midIndex[(size + 255) >>> 8]} (Mid classes are multiples
+ *       of 256).</li>
+ * </ul>
+ *
+ * <p>Block indexes: a block of class {@code c} at offset {@code off} from its slab's base has index
+ * {@code (off * magic[c]) >>> 40}, where {@code magic[c] = ceil(2^40 / size)}. This is exact
+ * division for every offset below 2^19 (a span is at most 512 KiB): the error term
+ * {@code off * (magic - 2^40/size) / 2^40} is below 2^-21, smaller than the 1/size gap to the next
+ * integer (size <= 2^15). {@code SizeClassesTest} checks it exhaustively.
+ */
+public final class SizeClasses {
+    /** Slabs of Tiny classes are 64 KiB, aligned to 64 KiB. */
+    public static final int TINY_SLAB_SHIFT = 16;
+    /** Spans of Mid classes are 512 KiB, aligned to 512 KiB. */
+    public static final int MID_SPAN_SHIFT = 19;
+    public static final int MAGIC_SHIFT = 40;
+
+    private final int[] sizes;
+    private final int tinyCount;
+    private final byte[] tinyIndex = new byte[AllocatorConfig.TINY_MAX / 16 + 1];
+    private final byte[] midIndex = new byte[AllocatorConfig.MID_MAX / 256 + 1];
+    private final long[] magic;
+    private final int[] blocksPerSpan;
+
+    public SizeClasses(AllocatorConfig config) {
+        this.tinyCount = config.tinyClasses().length;
+        this.sizes = new int[config.classCount()];
+        this.magic = new long[sizes.length];
+        this.blocksPerSpan = new int[sizes.length];
+        for (int c = 0; c < sizes.length; c++) {
+            sizes[c] = config.classSize(c);
+            magic[c] = ((1L << MAGIC_SHIFT) + sizes[c] - 1) / sizes[c];
+            blocksPerSpan[c] = (int) (spanSize(c) / sizes[c]);
+        }
+        int c = 0;
+        for (int bucket = 0; bucket < tinyIndex.length; bucket++) {
+            while (sizes[c] < bucket * 16) c++;
+            tinyIndex[bucket] = (byte) c;
+        }
+        c = tinyCount;
+        for (int bucket = 0; bucket < midIndex.length; bucket++) {
+            while (sizes[c] < bucket * 256) c++;
+            midIndex[bucket] = (byte) c;
+        }
+    }
+
+    /** The class of a request of {@code size} bytes, {@code 0 <= size <= 32768}. */
+    public int classOf(long size) {
+        return size <= AllocatorConfig.TINY_MAX ? tinyIndex[(int) (size + 15) >>> 4] : midIndex[(int) (size + 255) >>> 8];
+    }
+
+    public int count() { return sizes.length; }
+
+    public int tinyCount() { return tinyCount; }
+
+    public int size(int cls) { return sizes[cls]; }
+
+    public Tier tier(int cls) { return cls < tinyCount ? Tier.TINY : Tier.MID; }
+
+    public boolean isTiny(int cls) { return cls < tinyCount; }
+
+    /** log2 of the span size of class {@code cls}: 64 KiB slabs for Tiny, 512 KiB spans for Mid. */
+    public int spanShift(int cls) { return cls < tinyCount ? TINY_SLAB_SHIFT : MID_SPAN_SHIFT; }
+
+    public long spanSize(int cls) { return 1L << spanShift(cls); }
+
+    /** Whole blocks that fit in one span of the class (the tail beyond them is never handed out). */
+    public int blocksPerSpan(int cls) { return blocksPerSpan[cls]; }
+
+    /** Multiplier such that {@code (offset * magic) >>> 40 == offset / size} for offsets in a span. */
+    public long magic(int cls) { return magic[cls]; }
+
+    /**
+     * The smallest class that holds {@code size} bytes at an address aligned to {@code alignment},
+     * or -1 if none does. Blocks sit at {@code spanBase + i * size} with the span base aligned to the
+     * span size, so a class qualifies when its size is a multiple of the alignment.
+     */
+    public int classForAligned(long size, long alignment) {
+        if (size > AllocatorConfig.MID_MAX) return -1;
+        for (int c = classOf(size); c < sizes.length; c++) {
+            if (sizes[c] % alignment == 0 && alignment <= spanSize(c)) return c;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hakmem.internal.small;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Out-of-band metadata of one slab (Tiny, 64 KiB) or span (Mid, 512 KiB) of a single size class.
+ * Nothing about a block is ever stored in the block itself, so a user write into a freed block or past
+ * the end of a live one cannot corrupt the allocator.
+ *
+ * <p>Blocks are handed out in index order by {@link #claim(int)} ("carving"), which only produces
+ * addresses: carving touches no memory, so untouched blocks cost no resident pages.
+ *
+ * <p>With checks on, {@code states} holds one byte per block: {@link #NEVER} until first allocated,
+ * then {@link #LIVE} or {@link #FREED}. Memory-ordering contract:
+ * <ul>
+ *   <li>the allocating thread sets {@code LIVE} with a plain store: only it holds the free block at
+ *       that moment, and whoever frees the block later received its address through a happens-before
+ *       edge from that thread;</li>
+ *   <li>every free is a CAS {@code LIVE -> FREED}, so of two racing frees of one block exactly one
+ *       wins and the other sees {@code FREED} (double free) or {@code NEVER} (never allocated).</li>
+ * </ul>
+ * Java guarantees that byte-array elements are written without word tearing, so neighbouring
+ * blocks' states do not interfere.
+ */
+public final class Slab {
+    public static final byte NEVER = 0, LIVE = 1, FREED = 2;
+
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle CARVED;
+
+    static {
+        try {
+            CARVED = MethodHandles.lookup().findVarHandle(Slab.class, "carved", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long base;
+    private final int sizeClass;
+    private final int blockSize;
+    private final int capacity;
+    private final long magic;
+    private final byte[] states;
+    /** Blocks carved so far; only grows, by CAS in {@link #claim}. */
+    @SuppressWarnings("unused") private volatile int carved;
+
+    public Slab(long base, int sizeClass, int blockSize, int capacity, long magic, boolean checks) {
+        this.base = base;
+        this.sizeClass = sizeClass;
+        this.blockSize = blockSize;
+        this.capacity = capacity;
+        this.magic = magic;
+        this.states = checks ? new byte[capacity] : null;
+    }
+
+    public long base() { return base; }
+
+    public int sizeClass() { return sizeClass; }
+
+    public int blockSize() { return blockSize; }
+
+    public int capacity() { return capacity; }
+
+    public int carved() { return carved; }
+
+    /** The index of the block containing {@code address} (which must lie in this span). */
+    public int indexOf(long address) {
+        return (int) (((address - base) * magic) >>> SizeClasses.MAGIC_SHIFT);
+    }
+
+    public long blockAddress(int index) {
+        return base + (long) index * blockSize;
+    }
+
+    /**
+     * Claims up to {@code n} never-carved blocks; returns the first index, the count being
+     * {@code min(n, capacity - start)}, or -1 when the slab is fully carved.
+     */
+    public int claim(int n) {
+        while (true) {
+            int c = carved;
+            if (c >= capacity) return -1;
+            if (CARVED.compareAndSet(this, c, Math.min(capacity, c + n))) return c;
+        }
+    }
+
+    /** Marks block {@code index} live (checks on; caller holds the block). */
+    public void markLive(int index) {
+        states[index] = LIVE;
+    }
+
+    /** Frees block {@code index}: returns {@link #LIVE} on success, else the state that refused it. */
+    public byte markFreed(int index) {
+        return (byte) STATE.compareAndExchange(states, index, LIVE, FREED);
+    }
+
+    /** The state of block {@code index} (checks on). */
+    public byte state(int index) {
+        return (byte) STATE.getVolatile(states, index);
+    }
+}

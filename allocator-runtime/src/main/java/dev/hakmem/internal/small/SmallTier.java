@@ -1,0 +1,138 @@
+package dev.hakmem.internal.small;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.os.Reservation;
+import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.Arrays;
+
+/**
+ * The Tiny and Mid tiers: the slow paths behind the thread caches, and the misuse checks.
+ *
+ * <p>The fast paths (pop from / push to a {@link ClassCache}) live in the allocator front so that
+ * they inline into {@code malloc} and {@code free}; everything rare is here, in named methods that are
+ * deliberately kept out of the fast path: {@link #refillAndPop} when a cache is empty,
+ * {@link #flushAndPush} when it is full.
+ *
+ * <p>Tiny and Mid share this machinery and differ only in their classes, span sizes (64 KiB slabs vs
+ * 512 KiB spans, see {@link SizeClasses}) and cache settings. Freed Tiny and Mid memory stays with
+ * its class for reuse (in thread caches and the {@link CentralFreeList}s); it is not returned to the
+ * OS.
+ */
+public final class SmallTier {
+    private final SizeClasses classes;
+    private final ChunkRegistry registry;
+    private final CentralFreeList[] centrals;
+    private final boolean checks;
+
+    public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, ChunkRegistry registry) {
+        this.classes = classes;
+        this.registry = registry;
+        this.checks = config.checks();
+        SpanSource tinySpans = new SpanSource(reservation, SizeClasses.TINY_SLAB_SHIFT);
+        SpanSource midSpans = new SpanSource(reservation, SizeClasses.MID_SPAN_SHIFT);
+        this.centrals = new CentralFreeList[classes.count()];
+        for (int c = 0; c < centrals.length; c++) {
+            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry, checks);
+        }
+    }
+
+    public SizeClasses classes() { return classes; }
+
+    /** Slow path of malloc: {@code cc} (class {@code cls}) is empty. Refills a batch and pops one. */
+    public long refillAndPop(ClassCache cc, int cls, long requested) {
+        if (cc.blocks.length == 0) cc.blocks = new long[cc.capacity];
+        int n = centrals[cls].refill(cc.blocks, cc.batch, requested);
+        cc.count = n - 1;
+        return cc.blocks[n - 1];
+    }
+
+    /** Slow path of free: {@code cc} is full (or not yet used). Flushes its oldest batch, then pushes. */
+    public void flushAndPush(ClassCache cc, int cls, long address) {
+        if (cc.blocks.length == 0) {
+            cc.blocks = new long[cc.capacity];
+        } else {
+            int b = cc.batch;
+            long[] out = Arrays.copyOf(cc.blocks, b);
+            System.arraycopy(cc.blocks, b, cc.blocks, 0, cc.count - b);
+            cc.count -= b;
+            centrals[cls].push(out, b);
+        }
+        cc.blocks[cc.count++] = address;
+    }
+
+    /** Moves every block of a thread's caches to the shared lists (thread exit, or before a reset). */
+    public void drain(ThreadCache tc) {
+        for (int c = 0; c < tc.byClass.length; c++) {
+            ClassCache cc = tc.byClass[c];
+            for (int i = 0; i < cc.count; i += cc.batch) {
+                int n = Math.min(cc.batch, cc.count - i);
+                centrals[c].push(Arrays.copyOfRange(cc.blocks, i, i + n), n);
+            }
+            cc.count = 0;
+        }
+    }
+
+    /** Checks on: records that the block at {@code address} (just taken from a cache) is live. */
+    public void markLive(long address) {
+        Slab s = registry.slab(address);
+        s.markLive(s.indexOf(address));
+    }
+
+    /**
+     * Checks on: validates that {@code address} (on a page of class {@code cls}) starts a live
+     * block and marks it freed, atomically. Throws, changing nothing, for an interior or
+     * never-allocated address (IllegalArgumentException) or a block already free
+     * (IllegalStateException).
+     */
+    public void markFreed(String op, long address, int cls) {
+        Slab s = registry.slab(address);
+        int i = blockIndexOrThrow(op, address, s, cls);
+        byte refused = s.markFreed(i);
+        if (refused != Slab.LIVE) throw stateError(op, address, cls, refused);
+    }
+
+    /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
+    public void checkLive(String op, long address, int cls) {
+        Slab s = registry.slab(address);
+        byte state = s.state(blockIndexOrThrow(op, address, s, cls));
+        if (state != Slab.LIVE) throw stateError(op, address, cls, state);
+    }
+
+    /** What the {@code what} of an error names: "TINY block of class 3 (64 bytes)". */
+    public String describe(int cls) {
+        return Errors.block(classes.tier(cls), cls, classes.size(cls));
+    }
+
+    /** Free blocks held in thread caches and shared lists of the given classes, in bytes. */
+    public long cachedBytes(int fromClass, int toClass, Iterable<ThreadCache> caches) {
+        long bytes = 0;
+        for (int c = fromClass; c < toClass; c++) {
+            long blocks = centrals[c].cachedBlocks();
+            for (ThreadCache tc : caches) blocks += tc.byClass[c].count;
+            bytes += blocks * classes.size(c);
+        }
+        return bytes;
+    }
+
+    /** Slabs carved for class {@code cls}. */
+    public long slabs(int cls) {
+        return centrals[cls].slabs();
+    }
+
+    private int blockIndexOrThrow(String op, long address, Slab s, int cls) {
+        int i = s.indexOf(address);
+        long start = s.blockAddress(i);
+        if (i >= s.capacity()) {
+            throw Errors.notAllocated(op, address, "in the unused tail of a " + classes.tier(cls) + " span of class " + cls
+                    + " (" + classes.size(cls) + "-byte blocks)");
+        }
+        if (start != address) throw Errors.interior(op, address, start, describe(cls));
+        return i;
+    }
+
+    private RuntimeException stateError(String op, long address, int cls, byte state) {
+        if (state == Slab.FREED) return Errors.doubleFree(op, address, describe(cls));
+        return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
+    }
+}

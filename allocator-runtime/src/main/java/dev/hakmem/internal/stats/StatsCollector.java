@@ -1,0 +1,79 @@
+package dev.hakmem.internal.stats;
+
+import dev.hakmem.AllocatorStats;
+import dev.hakmem.AllocatorStats.ClassStats;
+import dev.hakmem.AllocatorStats.TierStats;
+import dev.hakmem.Tier;
+import dev.hakmem.internal.huge.HugeTier;
+import dev.hakmem.internal.large.LargeTier;
+import dev.hakmem.internal.os.MemoryBudget;
+import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.Reservation;
+import dev.hakmem.internal.small.SizeClasses;
+import dev.hakmem.internal.small.SmallTier;
+import dev.hakmem.internal.small.ThreadCache;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds an {@link AllocatorStats} snapshot on demand. Nothing is counted here: the Tiny/Mid
+ * counters are plain per-thread fields summed now (a benign race: a value read while its thread is
+ * counting may be one behind), Large and Huge count under their own locks, and the memory figures
+ * come from the budget, the reservation and {@code mincore}.
+ */
+public final class StatsCollector {
+    private final SizeClasses classes;
+    private final SmallTier small;
+    private final LargeTier large;
+    private final HugeTier huge;
+
+    public StatsCollector(SizeClasses classes, SmallTier small, LargeTier large, HugeTier huge) {
+        this.classes = classes;
+        this.small = small;
+        this.large = large;
+        this.huge = huge;
+    }
+
+    public AllocatorStats collect(Iterable<ThreadCache> caches, long bigRequested, Reservation reservation, MemoryBudget budget) {
+        int n = classes.count();
+        long[] allocs = new long[n], frees = new long[n];
+        long requested = bigRequested;
+        for (ThreadCache tc : caches) {
+            requested += tc.requestedBytes;
+            for (int c = 0; c < n; c++) {
+                allocs[c] += tc.byClass[c].allocations;
+                frees[c] += tc.byClass[c].frees;
+            }
+        }
+        List<ClassStats> classStats = new ArrayList<>(n);
+        long[][] tierSums = new long[2][4]; // [tiny|mid][allocs, frees, live, liveBytes]
+        for (int c = 0; c < n; c++) {
+            long live = allocs[c] - frees[c];
+            classStats.add(new ClassStats(c, classes.size(c), classes.tier(c), allocs[c], frees[c], live, small.slabs(c)));
+            long[] t = tierSums[classes.isTiny(c) ? 0 : 1];
+            t[0] += allocs[c];
+            t[1] += frees[c];
+            t[2] += live;
+            t[3] += live * classes.size(c);
+        }
+        List<TierStats> tiers = List.of(
+                new TierStats(Tier.TINY, tierSums[0][0], tierSums[0][1], tierSums[0][2], tierSums[0][3],
+                        small.cachedBytes(0, classes.tinyCount(), caches)),
+                new TierStats(Tier.MID, tierSums[1][0], tierSums[1][1], tierSums[1][2], tierSums[1][3],
+                        small.cachedBytes(classes.tinyCount(), n, caches)),
+                new TierStats(Tier.LARGE, large.allocations(), large.frees(), large.liveBlocks(), large.liveBytes(),
+                        large.cachedBytes()),
+                new TierStats(Tier.HUGE, huge.allocations(), huge.frees(), huge.liveBlocks(), huge.liveBytes(),
+                        huge.cachedBytes()));
+        long allocations = 0, freed = 0, liveBlocks = 0, liveBytes = 0;
+        for (TierStats t : tiers) {
+            allocations += t.allocations();
+            freed += t.frees();
+            liveBlocks += t.liveBlocks();
+            liveBytes += t.liveBytes();
+        }
+        long resident = Math.max(0, OsMemory.residentBytes(reservation.base(), reservation.usedSpan())) + huge.residentBytes();
+        return new AllocatorStats(requested, liveBytes, liveBlocks, allocations, freed,
+                reservation.size() + huge.mappedBytes(), budget.committed(), resident, tiers, classStats);
+    }
+}
