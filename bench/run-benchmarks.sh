@@ -3,8 +3,8 @@
 # the native peers are installed, runs the JMH suite on every peer that can run here, and prints
 # the summary table (also written to bench/results/<timestamp>.md next to the JMH JSON and log).
 #
-#   --quick          default: 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement (about 4 minutes)
-#   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 25 minutes)
+#   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 5 minutes)
+#   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 35 minutes)
 #   --peers a,b      peers to run (default: hakmem,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
@@ -86,7 +86,7 @@ available=$(awk -F'\t' '$2 == "available" { print $1 }' "$out.peers.tsv" | paste
 if [ -z "$available" ]; then echo "run-benchmarks.sh: no peer can run here" >&2; exit 1; fi
 
 case "$mode" in
-  quick) defaults=(-f 1 -wi 3 -w 1s -i 5 -r 1s) ;;
+  quick) defaults=(-f 2 -wi 3 -w 1s -i 5 -r 1s) ;;
   full)  defaults=(-f 3 -wi 5 -w 2s -i 10 -r 2s) ;;
 esac
 # JMH rejects an option given twice, so an option passed after -- replaces the mode's default.

@@ -79,13 +79,18 @@ public class RandomMixed {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        if (ws <= 0) throw new IllegalArgumentException("ws must be positive: " + ws);
-        if (cycles <= 0) throw new IllegalArgumentException("cycles must be positive: " + cycles);
         if (params.getOpsPerInvocation() != cycles) {
             throw new IllegalArgumentException("randomMixed counts cycles=" + cycles + " ops per invocation but JMH"
                     + " would count " + params.getOpsPerInvocation() + "; pass -opi " + cycles + " as well");
         }
-        allocator = Peers.create(peer);
+        init(Peers.create(peer));
+    }
+
+    /** The part of the setup that tests reuse to drive the loop with their own allocator. */
+    void init(BenchAllocator a) {
+        if (ws <= 0) throw new IllegalArgumentException("ws must be positive: " + ws);
+        if (cycles <= 0) throw new IllegalArgumentException("cycles must be positive: " + cycles);
+        allocator = a;
         slots = new long[ws];
         tags = new byte[ws];
     }

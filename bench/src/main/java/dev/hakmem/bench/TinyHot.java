@@ -57,7 +57,13 @@ public class TinyHot {
             throw new IllegalArgumentException("tinyHot does " + 2 * BATCH + " ops per invocation, not -opi "
                     + params.getOpsPerInvocation() + "; run it without -opi");
         }
-        allocator = Peers.create(peer);
+        init(Peers.create(peer));
+    }
+
+    /** The part of the setup that tests reuse to drive a cycle with their own allocator. */
+    void init(BenchAllocator a) {
+        if (size < 1) throw new IllegalArgumentException("size must be at least 1: " + size);
+        allocator = a;
     }
 
     @TearDown(Level.Trial)
