@@ -4,7 +4,7 @@
 # the summary table (also written to bench/results/<timestamp>.md next to the JMH JSON and log).
 #
 #   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 5 minutes)
-#   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 35 minutes)
+#   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
 #   --peers a,b      peers to run (default: hakmem,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
