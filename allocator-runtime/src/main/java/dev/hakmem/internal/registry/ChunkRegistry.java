@@ -29,12 +29,15 @@ public final class ChunkRegistry {
     private final long size;
     private final byte[] pageKind;
     private final Slab[][] slabs;
+    /** Checks on: per small chunk, one state byte per granule (see {@link #states}); else null. */
+    private final byte[][] blockStates;
 
-    public ChunkRegistry(long base, long size) {
+    public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
         this.size = size;
         this.pageKind = new byte[(int) (size >>> PAGE_SHIFT)];
         this.slabs = new Slab[(int) (size >>> Reservation.CHUNK_SHIFT)][];
+        this.blockStates = checks ? new byte[slabs.length][] : null;
     }
 
     public long base() { return base; }
@@ -56,15 +59,37 @@ public final class ChunkRegistry {
         return inChunk == null ? null : inChunk[(int) page & (PAGES_PER_CHUNK - 1)];
     }
 
-    /** Registers {@code slab} over all the pages of its span. */
-    public void registerSlab(Slab slab, long spanSize) {
+    /**
+     * Checks on: the block-state bytes of the small chunk holding {@code address}, one per granule of
+     * {@code 1 << granuleShift} bytes (16 for Tiny chunks, 256 for Mid chunks: every block of a class
+     * starts on a granule of its tier, and no two blocks start in one granule). Index with
+     * {@link #stateIndex}. Only the granule where a block starts is ever non-zero, so a state array
+     * needs no knowledge of the class.
+     */
+    public byte[] states(long address) {
+        return blockStates[(int) ((address - base) >>> Reservation.CHUNK_SHIFT)];
+    }
+
+    /** Index of {@code address}'s granule in its chunk's state array. */
+    public static int stateIndex(long address, int granuleShift) {
+        return (int) ((address & (Reservation.CHUNK_SIZE - 1)) >>> granuleShift);
+    }
+
+    /**
+     * Registers {@code slab} over all the pages of its span; with checks on, makes sure the chunk has a
+     * state array of granule {@code 1 << granuleShift} (a chunk serves one tier only).
+     */
+    public void registerSlab(Slab slab, long spanSize, int granuleShift) {
         long first = (slab.base() - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];
-        if (inChunk == null) {
+        if (inChunk == null || (blockStates != null && blockStates[chunk] == null)) {
             synchronized (this) { // once per chunk
                 inChunk = slabs[chunk];
                 if (inChunk == null) slabs[chunk] = inChunk = new Slab[PAGES_PER_CHUNK];
+                if (blockStates != null && blockStates[chunk] == null) {
+                    blockStates[chunk] = new byte[(int) (Reservation.CHUNK_SIZE >>> granuleShift)];
+                }
             }
         }
         int pages = (int) (spanSize >>> PAGE_SHIFT);

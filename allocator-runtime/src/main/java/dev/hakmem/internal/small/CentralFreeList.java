@@ -48,21 +48,21 @@ public final class CentralFreeList {
     private final long magic;
     private final SpanSource spans;
     private final ChunkRegistry registry;
-    private final boolean checks;
+    private final int granuleShift;
 
     @SuppressWarnings("unused") private volatile Batch head;
     @SuppressWarnings("unused") private volatile Slab carving;
     @SuppressWarnings("unused") private volatile long cachedBlocks;
     @SuppressWarnings("unused") private volatile long slabs;
 
-    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry, boolean checks) {
+    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry) {
         this.sizeClass = sizeClass;
         this.blockSize = classes.size(sizeClass);
         this.blocksPerSpan = classes.blocksPerSpan(sizeClass);
         this.magic = classes.magic(sizeClass);
         this.spans = spans;
         this.registry = registry;
-        this.checks = checks;
+        this.granuleShift = classes.granuleShift(sizeClass);
     }
 
     /**
@@ -120,8 +120,8 @@ public final class CentralFreeList {
 
     private Slab newSlab(long requested) {
         long base = spans.acquire(requested);
-        Slab slab = new Slab(base, sizeClass, blockSize, blocksPerSpan, magic, checks);
-        registry.registerSlab(slab, spans.spanSize());
+        Slab slab = new Slab(base, sizeClass, blockSize, blocksPerSpan, magic);
+        registry.registerSlab(slab, spans.spanSize(), granuleShift);
         return slab;
     }
 }

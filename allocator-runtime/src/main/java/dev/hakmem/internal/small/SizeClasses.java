@@ -78,6 +78,13 @@ public final class SizeClasses {
 
     public long spanSize(int cls) { return 1L << spanShift(cls); }
 
+    /**
+     * log2 of the check-state granule of class {@code cls}: 16 bytes for Tiny, 256 for Mid. Every block
+     * of the class starts on a granule boundary (class sizes are multiples of it and span bases are
+     * aligned), so the granule index of a block start identifies the block without a division.
+     */
+    public int granuleShift(int cls) { return cls < tinyCount ? 4 : 8; }
+
     /** Whole blocks that fit in one span of the class (the tail beyond them is never handed out). */
     public int blocksPerSpan(int cls) { return blocksPerSpan[cls]; }
 

@@ -11,14 +11,15 @@ import java.lang.invoke.VarHandle;
  * <p>Blocks are handed out in index order by {@link #claim(int)} ("carving"), which only produces
  * addresses: carving touches no memory, so untouched blocks cost no resident pages.
  *
- * <p>With checks on, {@code states} holds one byte per block: {@link #NEVER} until first allocated,
+ * <p>With checks on, each block has a state byte in its chunk's state array (see
+ * {@link dev.hakmem.internal.registry.ChunkRegistry#states}): {@link #NEVER} until first allocated,
  * then {@link #LIVE} or {@link #FREED}. Memory-ordering contract:
  * <ul>
  *   <li>the allocating thread sets {@code LIVE} with a plain store: only it holds the free block at
  *       that moment, and whoever frees the block later received its address through a happens-before
  *       edge from that thread;</li>
- *   <li>every free is a CAS {@code LIVE -> FREED}, so of two racing frees of one block exactly one
- *       wins and the other sees {@code FREED} (double free) or {@code NEVER} (never allocated).</li>
+ *   <li>every free is a CAS {@code LIVE -> FREED} ({@link #casFreed}), so of two racing frees of one
+ *       block exactly one wins and the other sees {@code FREED} (double free).</li>
  * </ul>
  * Java guarantees that byte-array elements are written without word tearing, so neighbouring
  * blocks' states do not interfere.
@@ -42,17 +43,15 @@ public final class Slab {
     private final int blockSize;
     private final int capacity;
     private final long magic;
-    private final byte[] states;
     /** Blocks carved so far; only grows, by CAS in {@link #claim}. */
     @SuppressWarnings("unused") private volatile int carved;
 
-    public Slab(long base, int sizeClass, int blockSize, int capacity, long magic, boolean checks) {
+    public Slab(long base, int sizeClass, int blockSize, int capacity, long magic) {
         this.base = base;
         this.sizeClass = sizeClass;
         this.blockSize = blockSize;
         this.capacity = capacity;
         this.magic = magic;
-        this.states = checks ? new byte[capacity] : null;
     }
 
     public long base() { return base; }
@@ -86,18 +85,13 @@ public final class Slab {
         }
     }
 
-    /** Marks block {@code index} live (checks on; caller holds the block). */
-    public void markLive(int index) {
-        states[index] = LIVE;
-    }
-
-    /** Frees block {@code index}: returns {@link #LIVE} on success, else the state that refused it. */
-    public byte markFreed(int index) {
+    /** Frees the block whose state is {@code states[index]}: returns {@link #LIVE} on success, else the refusing state. */
+    public static byte casFreed(byte[] states, int index) {
         return (byte) STATE.compareAndExchange(states, index, LIVE, FREED);
     }
 
-    /** The state of block {@code index} (checks on). */
-    public byte state(int index) {
+    /** The state {@code states[index]}, read with volatile semantics (for checks outside free). */
+    public static byte state(byte[] states, int index) {
         return (byte) STATE.getVolatile(states, index);
     }
 }

@@ -23,17 +23,17 @@ public final class SmallTier {
     private final SizeClasses classes;
     private final ChunkRegistry registry;
     private final CentralFreeList[] centrals;
-    private final boolean checks;
+    private final int tinyCount;
 
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, ChunkRegistry registry) {
         this.classes = classes;
         this.registry = registry;
-        this.checks = config.checks();
+        this.tinyCount = classes.tinyCount();
         SpanSource tinySpans = new SpanSource(reservation, SizeClasses.TINY_SLAB_SHIFT);
         SpanSource midSpans = new SpanSource(reservation, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
-            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry, checks);
+            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry);
         }
     }
 
@@ -73,10 +73,9 @@ public final class SmallTier {
         }
     }
 
-    /** Checks on: records that the block at {@code address} (just taken from a cache) is live. */
-    public void markLive(long address) {
-        Slab s = registry.slab(address);
-        s.markLive(s.indexOf(address));
+    /** Checks on: records that the block at {@code address} of class {@code cls} (just taken from a cache) is live. */
+    public void markLive(long address, int cls) {
+        registry.states(address)[ChunkRegistry.stateIndex(address, granuleShift(cls))] = Slab.LIVE;
     }
 
     /**
@@ -84,19 +83,32 @@ public final class SmallTier {
      * block and marks it freed, atomically. Throws, changing nothing, for an interior or
      * never-allocated address (IllegalArgumentException) or a block already free
      * (IllegalStateException).
+     *
+     * <p>Fast path: a granule-alignment test and one CAS on the state byte. Only a block start's
+     * granule is ever {@code LIVE}, so a CAS that succeeds proves the address starts a live block; a
+     * failure is diagnosed in {@link #freeError}.
      */
     public void markFreed(String op, long address, int cls) {
-        Slab s = registry.slab(address);
-        int i = blockIndexOrThrow(op, address, s, cls);
-        byte refused = s.markFreed(i);
-        if (refused != Slab.LIVE) throw stateError(op, address, cls, refused);
+        int shift = granuleShift(cls);
+        if ((address & ((1L << shift) - 1)) == 0) {
+            byte refused = Slab.casFreed(registry.states(address), ChunkRegistry.stateIndex(address, shift));
+            if (refused == Slab.LIVE) return;
+        }
+        throw freeError(op, address, cls);
     }
 
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
     public void checkLive(String op, long address, int cls) {
-        Slab s = registry.slab(address);
-        byte state = s.state(blockIndexOrThrow(op, address, s, cls));
-        if (state != Slab.LIVE) throw stateError(op, address, cls, state);
+        int shift = granuleShift(cls);
+        if ((address & ((1L << shift) - 1)) == 0
+                && Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, shift)) == Slab.LIVE) {
+            return;
+        }
+        throw freeError(op, address, cls);
+    }
+
+    private int granuleShift(int cls) {
+        return cls < tinyCount ? 4 : 8;
     }
 
     /** What the {@code what} of an error names: "TINY block of class 3 (64 bytes)". */
@@ -120,18 +132,17 @@ public final class SmallTier {
         return centrals[cls].slabs();
     }
 
-    private int blockIndexOrThrow(String op, long address, Slab s, int cls) {
+    /** Names what is wrong with an address on a page of class {@code cls} that is not a live block. */
+    private RuntimeException freeError(String op, long address, int cls) {
+        Slab s = registry.slab(address);
         int i = s.indexOf(address);
         long start = s.blockAddress(i);
         if (i >= s.capacity()) {
-            throw Errors.notAllocated(op, address, "in the unused tail of a " + classes.tier(cls) + " span of class " + cls
+            return Errors.notAllocated(op, address, "in the unused tail of a " + classes.tier(cls) + " span of class " + cls
                     + " (" + classes.size(cls) + "-byte blocks)");
         }
-        if (start != address) throw Errors.interior(op, address, start, describe(cls));
-        return i;
-    }
-
-    private RuntimeException stateError(String op, long address, int cls, byte state) {
+        if (start != address) return Errors.interior(op, address, start, describe(cls));
+        byte state = Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
         if (state == Slab.FREED) return Errors.doubleFree(op, address, describe(cls));
         return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
     }

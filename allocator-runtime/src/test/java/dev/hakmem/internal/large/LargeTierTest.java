@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LargeTierTest {
     private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
     private final Reservation reservation = new Reservation(256L << 20, budget);
-    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size());
+    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
 
     @AfterEach
     void unmap() {

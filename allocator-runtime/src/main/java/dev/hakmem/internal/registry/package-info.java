@@ -1,0 +1,5 @@
+/**
+ * The registry box: from any address to its tier, class and out-of-band metadata in O(1), without a
+ * lock on the read path. See {@link dev.hakmem.internal.registry.ChunkRegistry}.
+ */
+package dev.hakmem.internal.registry;

@@ -1,0 +1,71 @@
+/**
+ * hakmem for Java: malloc/free for off-heap memory, on {@code java.lang.foreign}.
+ *
+ * <p>Start with {@link dev.hakmem.Hakmem#create()}, which returns a {@link dev.hakmem.NativeAllocator}:
+ * raw {@code malloc}/{@code free} on {@code long} addresses, and a {@link java.lang.foreign.SegmentAllocator}
+ * whose segments become inaccessible when the allocator is closed. {@link dev.hakmem.AllocatorConfig}
+ * holds every setting; {@link dev.hakmem.AllocatorStats} is a cheap snapshot of the counters.
+ *
+ * <h2>Design</h2>
+ * The allocator is a set of boxes, each a small package of {@code dev.hakmem.internal} with one
+ * responsibility (hakmem's "box" design, mimalloc's file layout):
+ * <pre>
+ *   malloc(size) / free(p)                          front: internal.HakmemAllocator
+ *        |                                           (routes by size, fast paths inline)
+ *        +-- size &lt;= 32 KiB --&gt; thread cache   small.ThreadCaches / ThreadCache / ClassCache
+ *        |       | empty / full                        (per thread, per class, LIFO arrays of addresses)
+ *        |       v
+ *        |    central free list per class       small.CentralFreeList (lock-free batches)
+ *        |       | empty                              + carving of fresh slabs: small.Slab
+ *        |       v
+ *        |    span source (64 KiB / 512 KiB)   small.SpanSource
+ *        +-- size &lt;= 2 MiB --&gt; page runs       large.LargeTier / LargeChunk (best fit, coalescing)
+ *        |                     \_______________________ both cut 4 MiB chunks of one reservation:
+ *        |                                             os.Reservation (+ os.MemoryBudget: the limit)
+ *        +-- larger --------&gt; one mapping each   huge.HugeTier
+ *                                                     os.OsMemory: mmap/munmap/madvise/mincore
+ *   free(p): which tier and class?                registry.ChunkRegistry (one byte per 64 KiB page)
+ *   stats()                                         stats.StatsCollector
+ * </pre>
+ *
+ * <h3>Tiers</h3>
+ * <ul>
+ *   <li><b>Tiny</b> (&lt;= 1 KiB): 20 classes, 16-byte steps to 128 B then 4 per doubling; 64 KiB slabs of
+ *       one class.</li>
+ *   <li><b>Mid</b> (1-32 KiB): 20 classes, 4 per doubling (1280, 1536, 1792, 2048, 2560, ...), so no block
+ *       wastes more than 20% (hakmem's 8/16/32 KiB classes waste up to 87%); 512 KiB spans.</li>
+ *   <li><b>Large</b> (32 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, best fit, free neighbours
+ *       coalesced through boundary tags, at most {@code largeRetainedBytes} of freed pages kept resident,
+ *       the rest decommitted; entirely free chunks go back to the reservation.</li>
+ *   <li><b>Huge</b> (&gt; 2 MiB): one {@code mmap} per block, {@code munmap} on free.</li>
+ * </ul>
+ *
+ * <h3>Memory source</h3>
+ * One contiguous range of address space (64 GiB by default) is reserved {@code PROT_NONE} at creation
+ * and handed out in 4 MiB chunks made read-write on first use. Nothing is zeroed by the allocator: the
+ * kernel supplies zero pages lazily, so resident memory follows what is touched, not what is reserved
+ * ({@code Arena.allocate} would zero, i.e. touch, every byte, and could free only by closing). Because
+ * all Tiny, Mid and Large memory lies in one range, "is this address ours?" is one unsigned compare and
+ * "which class?" one byte load.
+ *
+ * <h3>Metadata out of band</h3>
+ * No allocator data lives in or next to a block: free lists are {@code long[]} arrays of addresses on
+ * the Java heap, slab states and Large boundary tags are Java arrays. A user who writes into a freed
+ * block or past the end of a live one corrupts only user data, never the allocator.
+ *
+ * <h3>Threads</h3>
+ * Each thread has a cache per class (capacity and batch per class from the config). A free goes to the
+ * freeing thread's cache whoever allocated the block, so a cross-thread free needs no lock and no
+ * message to the owner; full caches flush a batch (one CAS) to the class's central list and empty ones
+ * refill a batch (one CAS) from it. Only the Large tier takes a lock (its own), and slab carving is a CAS
+ * on the slab's counter.
+ *
+ * <h3>Checks</h3>
+ * With checks on, each small block has a state byte (never allocated / live / freed) in its slab's
+ * out-of-band array: malloc stores "live", free does a CAS live-&gt;freed, which detects a double free
+ * even while the block sits in a thread cache, and interior or never-allocated addresses before
+ * anything is changed. Large blocks are checked against their boundary tags, Huge blocks against the
+ * table of live mappings (and a bounded memory of recent frees to name a double free). With checks off
+ * the small fast paths contain no check code at all.
+ */
+package dev.hakmem;

@@ -1,0 +1,60 @@
+package dev.hakmem.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorConfig;
+import org.junit.jupiter.api.Test;
+
+class AllocatorConfigTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        AllocatorConfig d = AllocatorConfig.defaults();
+        assertArrayEquals(new int[] {16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024},
+                d.tinyClasses());
+        assertArrayEquals(new int[] {1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
+                16384, 20480, 24576, 28672, 32768}, d.midClasses());
+        assertEquals(128, d.cacheCapacity(0));
+        assertEquals(32, d.batchSize(0));
+        assertEquals(32, d.cacheCapacity(20));
+        assertEquals(16, d.cacheCapacity(39));
+        assertTrue(d.checks());
+        assertTrue(d.stats());
+        assertEquals(Long.MAX_VALUE, d.memoryLimit());
+        assertEquals(64L << 30, d.addressSpace());
+        assertEquals(64L << 20, d.largeRetainedBytes());
+        assertEquals(0, d.hugeRetainedBytes());
+    }
+
+    @Test
+    void roundTripsThroughItsBuilder() {
+        AllocatorConfig c = AllocatorConfig.builder().tinyClasses(32, 64, 256, 1024).classCache(64, 512, 64).checks(false)
+                .stats(false).memoryLimit(1L << 30).addressSpace(1L << 30).largeRetainedBytes(0).hugeRetainedBytes(1 << 20).build();
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(512, c.cacheCapacity(1));
+        assertEquals(64, c.batchSize(1));
+    }
+
+    @Test
+    void badSettingsAreRejectedWithTheReason() {
+        assertMessage(() -> AllocatorConfig.builder().tinyClasses(16, 40, 1024), "multiples of 16");
+        assertMessage(() -> AllocatorConfig.builder().tinyClasses(32, 16, 1024), "ascending");
+        assertMessage(() -> AllocatorConfig.builder().tinyClasses(16, 512), "must be 1024");
+        assertMessage(() -> AllocatorConfig.builder().tinyClasses(), "at least one");
+        assertMessage(() -> AllocatorConfig.builder().midClasses(2048, 32768), "25%");
+        assertMessage(() -> AllocatorConfig.builder().midClasses(1280, 1300, 32768), "multiples of 256");
+        assertMessage(() -> AllocatorConfig.builder().tinyCache(8, 16), "batch <= capacity");
+        assertMessage(() -> AllocatorConfig.builder().tinyCache(100_000, 16), "65536");
+        assertMessage(() -> AllocatorConfig.builder().memoryLimit(1000), "4 MiB");
+        assertMessage(() -> AllocatorConfig.builder().addressSpace((64L << 20) + 1), "multiple of 4 MiB");
+        assertMessage(() -> AllocatorConfig.builder().largeRetainedBytes(-1), ">= 0");
+        assertMessage(() -> AllocatorConfig.builder().classCache(100, 8, 4).build(), "no Tiny or Mid class has size 100");
+    }
+
+    private static void assertMessage(Runnable r, String fragment) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+}

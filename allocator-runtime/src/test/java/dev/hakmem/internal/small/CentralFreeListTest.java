@@ -1,0 +1,96 @@
+package dev.hakmem.internal.small;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.internal.os.MemoryBudget;
+import dev.hakmem.internal.os.Reservation;
+import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Racing producers (push) and consumers (refill) of one class: nothing lost, nothing duplicated. */
+class CentralFreeListTest {
+    private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
+    private final Reservation reservation = new Reservation(256L << 20, budget);
+    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
+    private final SizeClasses classes = new SizeClasses(AllocatorConfig.defaults());
+
+    @AfterEach
+    void unmap() {
+        reservation.unmap();
+    }
+
+    @Test
+    void carvedBlocksAreDistinctAlignedAndRegistered() {
+        int cls = classes.classOf(48);
+        CentralFreeList list = new CentralFreeList(cls, classes, new SpanSource(reservation, SizeClasses.TINY_SLAB_SHIFT), registry);
+        Set<Long> seen = new HashSet<>();
+        long[] dst = new long[32];
+        long total = 0;
+        for (int i = 0; i < 500; i++) {
+            int n = list.refill(dst, 32, 48);
+            assertTrue(n >= 1 && n <= 32);
+            total += n;
+            for (int k = 0; k < n; k++) {
+                assertTrue(seen.add(dst[k]), "duplicate block");
+                assertEquals(0, dst[k] % 16);
+                assertEquals(cls + 1, registry.kind(dst[k]));
+                Slab s = registry.slab(dst[k]);
+                assertEquals(dst[k], s.blockAddress(s.indexOf(dst[k])));
+            }
+        }
+        assertEquals(total, seen.size());
+        assertTrue(list.slabs() >= seen.size() * 48L / 65536);
+    }
+
+    @RepeatedTest(5)
+    void racingPushAndRefillLoseAndDuplicateNothing() throws Exception {
+        int cls = classes.classOf(64);
+        CentralFreeList list = new CentralFreeList(cls, classes, new SpanSource(reservation, SizeClasses.TINY_SLAB_SHIFT), registry);
+        int threads = 4, rounds = 20_000, batch = 16;
+        Set<Long> held = ConcurrentHashMap.newKeySet();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] ts = new Thread[threads];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            ts[t] = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        long[] got = new long[batch];
+                        int n = list.refill(got, batch, 64);
+                        for (int k = 0; k < n; k++) {
+                            if (!held.add(got[k])) throw new AssertionError("block handed out twice: " + got[k]);
+                        }
+                        for (int k = 0; k < n; k++) held.remove(got[k]);
+                        list.push(got, n);
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            ts[t].start();
+        }
+        start.countDown();
+        for (Thread t : ts) t.join();
+        if (failure[0] != null) throw new AssertionError(failure[0]);
+        // Everything handed out came back: drain the list and count distinct blocks.
+        Set<Long> all = new HashSet<>();
+        long pooled = list.cachedBlocks();
+        long[] got = new long[batch];
+        for (long i = 0; i < pooled; ) {
+            int n = list.refill(got, batch, 64);
+            for (int k = 0; k < n; k++) assertTrue(all.add(got[k]), "duplicate in pool");
+            i += n;
+        }
+        assertEquals(pooled, all.size());
+        assertEquals(0, list.cachedBlocks());
+    }
+}
