@@ -6,10 +6,12 @@
 #   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 5 minutes)
 #   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
 #   --peers a,b      peers to run (default: hakmem,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
+#   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed)
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
-#   -- ARGS...       passed to JMH as they are, e.g. `-- TinyHot` or `-- RandomMixed -p ws=256 -i 3`
-#                    (-f/-wi/-w/-i/-r given here replace the mode's defaults)
+#   -- ARGS...       passed to JMH as they are, e.g. `--bench RandomMixed -- -p ws=256 -i 3`
+#                    (-f/-wi/-w/-i/-r given here replace the mode's defaults; select benchmarks
+#                    with --bench, since a regex here would add to the default selection)
 #
 # Exit status: non-zero when the build fails, no peer can run, or a requested benchmark has no
 # result (for example because its verification threw).
@@ -18,11 +20,13 @@ cd "$(dirname "$0")/.."
 
 orig_args=("$@")
 mode=quick peers="hakmem,glibc,mimalloc,tcmalloc" install=1 build=1 jmh_extra=()
+bench='^dev\.hakmem\.bench\.(TinyHot|RandomMixed)\.'  # not bench.design.*: those are not peer comparisons
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
+    --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --) shift; jmh_extra=("$@"); break ;;
@@ -96,7 +100,7 @@ for ((k = 0; k < ${#defaults[@]}; k += 2)); do
 done
 echo "run-benchmarks.sh: $mode run of peers $available; log in $out.log"
 set +e
-"$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "${jmh_opts[@]}" -p "peer=$available" \
+"$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$bench" "${jmh_opts[@]}" -p "peer=$available" \
   -jvmArgsAppend "${JVM_FLAGS[*]}" -rf json -rff "$out.json" "${jmh_extra[@]}" 2>&1 | tee "$out.log"
 jmh_status=${PIPESTATUS[0]}
 set -e

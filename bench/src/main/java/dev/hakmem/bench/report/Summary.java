@@ -80,7 +80,10 @@ public final class Summary {
                 else params.add(p.getKey() + "=" + p.getValue().asText());
             }
             JsonNode m = r.path("primaryMetric");
-            results.add(new Result(workload(benchmark), params.toString(), peer,
+            // Peer workloads have one method each and are named after workloads.md; others keep the method.
+            String workload = peer.isEmpty() ? workload(benchmark) + benchmark.substring(benchmark.lastIndexOf('.'))
+                    : workload(benchmark);
+            results.add(new Result(workload, params.toString(), peer,
                     m.path("score").asDouble(Double.NaN), m.path("scoreError").asDouble(Double.NaN),
                     m.path("scoreUnit").asText()));
         }
@@ -137,7 +140,8 @@ public final class Summary {
             Map<String, Result> byPeer = group.getValue();
             Result ref = byPeer.get(REFERENCE);
             List<String> order = new ArrayList<>();
-            for (Peer p : peers) if (p.unavailableReason() == null) order.add(p.name());
+            boolean perPeer = !byPeer.containsKey(""); // a benchmark without a peer parameter expects no peers
+            if (perPeer) for (Peer p : peers) if (p.unavailableReason() == null) order.add(p.name());
             for (String p : byPeer.keySet()) if (!order.contains(p)) order.add(p);
             for (String peer : order) {
                 Result r = byPeer.get(peer);
@@ -145,7 +149,7 @@ public final class Summary {
                     failed = true;
                     out.append(row(key[0], key[1], peer, "FAILED: no result (see the JMH log)", "", ""));
                 } else {
-                    out.append(row(key[0], key[1], peer, ops(r.score(), r.unit()), ops(r.error(), r.unit()),
+                    out.append(row(key[0], key[1], peer.isEmpty() ? "-" : peer, ops(r.score(), r.unit()), ops(r.error(), r.unit()),
                             ref == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.score() / ref.score())));
                 }
             }

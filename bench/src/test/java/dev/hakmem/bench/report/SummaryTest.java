@@ -75,6 +75,15 @@ class SummaryTest {
     }
 
     @Test
+    void benchmarkWithoutPeerParameterExpectsNoPeers() {
+        var design = new Summary.Result("memorySourceBenchmark.mmapMunmap", "touched=65536", "", 12.5, 0.25, "us/op");
+        Summary.Report report = Summary.render(List.of(design), List.of(new Summary.Peer("glibc", null)), "");
+        assertTrue(report.markdown().contains("| memorySourceBenchmark.mmapMunmap | touched=65536 | - | 12.500 us/op | 0.250 us/op | n/a |"),
+                report.markdown());
+        assertFalse(report.failed());
+    }
+
+    @Test
     void workloadNameFollowsWorkloadsMd() {
         assertEquals("tinyHot", Summary.workload("dev.hakmem.bench.TinyHot.cycle"));
         assertEquals("randomMixed", Summary.workload("dev.hakmem.bench.RandomMixed.run"));
