@@ -1,0 +1,50 @@
+package dev.hakmem.bench.peers;
+
+import java.lang.invoke.MethodHandle;
+
+/**
+ * glibc's malloc/free through plain downcalls: the baseline every Java program already has via the C library.
+ *
+ * <p>The handles live in static finals so the JIT treats them as constants and {@code invokeExact}
+ * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
+ */
+public final class GlibcPeer implements BenchAllocator {
+    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromDefault("malloc", "free");
+    private static final MethodHandle MALLOC = FUNCTIONS.malloc();
+    private static final MethodHandle FREE = FUNCTIONS.free();
+
+    /** @throws PeerUnavailableException when the library or its symbols are missing */
+    public GlibcPeer() {
+        if (FUNCTIONS.unavailable() != null) {
+            throw new PeerUnavailableException("glibc unavailable: " + FUNCTIONS.unavailable(), null);
+        }
+    }
+
+    @Override
+    public long malloc(long size) {
+        try {
+            return (long) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        try {
+            FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "glibc";
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the library stays loaded for the JVM's lifetime (see NativeFunctions).
+    }
+}

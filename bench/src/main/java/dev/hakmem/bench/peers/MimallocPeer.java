@@ -1,0 +1,50 @@
+package dev.hakmem.bench.peers;
+
+import java.lang.invoke.MethodHandle;
+
+/**
+ * mimalloc's {@code mi_malloc}/{@code mi_free}: the reference the reports take ratios against. Its own entry points are called (not an interposed {@code malloc}), so the JVM's own allocations stay on glibc.
+ *
+ * <p>The handles live in static finals so the JIT treats them as constants and {@code invokeExact}
+ * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
+ */
+public final class MimallocPeer implements BenchAllocator {
+    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromLibrary("libmimalloc.so.2", "mi_malloc", "mi_free", "apt-get install libmimalloc2.0");
+    private static final MethodHandle MALLOC = FUNCTIONS.malloc();
+    private static final MethodHandle FREE = FUNCTIONS.free();
+
+    /** @throws PeerUnavailableException when the library or its symbols are missing */
+    public MimallocPeer() {
+        if (FUNCTIONS.unavailable() != null) {
+            throw new PeerUnavailableException("mimalloc unavailable: " + FUNCTIONS.unavailable(), null);
+        }
+    }
+
+    @Override
+    public long malloc(long size) {
+        try {
+            return (long) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        try {
+            FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "mimalloc";
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the library stays loaded for the JVM's lifetime (see NativeFunctions).
+    }
+}

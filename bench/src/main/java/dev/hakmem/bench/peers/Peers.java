@@ -1,0 +1,71 @@
+package dev.hakmem.bench.peers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Creates peers by name and tells which ones this machine can run.
+ *
+ * <p>{@link #main} is what {@code bench/run-benchmarks.sh} calls before JMH: it prints one line per
+ * peer so the script can pass only runnable peers to JMH and the report can say why the others were
+ * skipped, instead of JMH failing a fork per missing library.
+ */
+public final class Peers {
+    /** Every peer the benchmarks know, in report order. */
+    public static final List<String> NAMES = List.of("hakmem", "glibc", "mimalloc", "tcmalloc");
+
+    private Peers() {}
+
+    /**
+     * Creates the named peer.
+     *
+     * @throws PeerUnavailableException when it cannot run here (message says how to fix it)
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static BenchAllocator create(String name) {
+        Supplier<BenchAllocator> factory = switch (name) {
+            case "hakmem" -> HakmemPeer::new;
+            case "glibc" -> GlibcPeer::new;
+            case "mimalloc" -> MimallocPeer::new;
+            case "tcmalloc" -> TcmallocPeer::new;
+            default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
+        };
+        return factory.get();
+    }
+
+    /** Null when the peer can be created (and closed) here, else the one-line reason it cannot. */
+    public static String unavailableReason(String name) {
+        try {
+            create(name).close();
+            return null;
+        } catch (PeerUnavailableException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Prints {@code name<TAB>available} or {@code name<TAB>unavailable<TAB>reason} for each peer
+     * named in the arguments (comma- or space-separated; all peers when none are given).
+     */
+    public static void main(String[] args) {
+        List<String> names = new ArrayList<>();
+        for (String arg : args) {
+            for (String n : arg.split(",")) {
+                if (!n.isBlank()) names.add(n.strip());
+            }
+        }
+        if (names.isEmpty()) names.addAll(NAMES);
+        for (String name : names) {
+            String reason = unavailableReason(name);
+            System.out.println(reason == null ? name + "\tavailable" : name + "\tunavailable\t" + reason);
+        }
+    }
+
+    /** Lets a checked exception from {@code invokeExact} out without a {@code throws} clause. */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException("native call failed", t);
+    }
+}

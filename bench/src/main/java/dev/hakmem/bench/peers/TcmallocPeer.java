@@ -1,0 +1,50 @@
+package dev.hakmem.bench.peers;
+
+import java.lang.invoke.MethodHandle;
+
+/**
+ * gperftools tcmalloc (minimal) through its {@code tc_malloc}/{@code tc_free} entry points, a second thread-caching native peer. Loaded with {@code dlopen}, it does not replace the JVM's own malloc.
+ *
+ * <p>The handles live in static finals so the JIT treats them as constants and {@code invokeExact}
+ * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
+ */
+public final class TcmallocPeer implements BenchAllocator {
+    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromLibrary("libtcmalloc_minimal.so.4", "tc_malloc", "tc_free", "apt-get install libtcmalloc-minimal4");
+    private static final MethodHandle MALLOC = FUNCTIONS.malloc();
+    private static final MethodHandle FREE = FUNCTIONS.free();
+
+    /** @throws PeerUnavailableException when the library or its symbols are missing */
+    public TcmallocPeer() {
+        if (FUNCTIONS.unavailable() != null) {
+            throw new PeerUnavailableException("tcmalloc unavailable: " + FUNCTIONS.unavailable(), null);
+        }
+    }
+
+    @Override
+    public long malloc(long size) {
+        try {
+            return (long) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        try {
+            FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "tcmalloc";
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the library stays loaded for the JVM's lifetime (see NativeFunctions).
+    }
+}

@@ -1,0 +1,36 @@
+package dev.hakmem.bench.peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** The unavailable-peer path, which this machine (with every peer installed) never takes otherwise. */
+class PeersTest {
+    @Test
+    void missingLibraryIsReportedWithItsInstallCommand() {
+        var pair = NativeFunctions.fromLibrary("libhakmem-bench-no-such-lib.so.9", "x_malloc", "x_free",
+                "apt-get install no-such-package");
+        assertNull(pair.malloc());
+        assertEquals("libhakmem-bench-no-such-lib.so.9 not found; install it with: apt-get install no-such-package",
+                pair.unavailable());
+    }
+
+    @Test
+    void missingSymbolsAreReported() {
+        var pair = NativeFunctions.fromDefault("hakmem_bench_no_such_malloc", "free");
+        assertNull(pair.malloc());
+        assertEquals("symbols hakmem_bench_no_such_malloc/free not found in the C library", pair.unavailable());
+    }
+
+    @Test
+    void glibcIsAlwaysThere() {
+        assertNull(Peers.unavailableReason("glibc"));
+    }
+
+    @Test
+    void unknownPeerIsAnError() {
+        assertThrows(IllegalArgumentException.class, () -> Peers.create("jemalloc"));
+    }
+}
