@@ -1,6 +1,7 @@
 package dev.hakmem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's example, compiled and run as is. The code between the markers is what the README quotes;
- * keep the two in sync (a later check compares them).
+ * The README's example, compiled and run as is. The code between the markers is what the README quotes
+ * (README.md, after {@code <!-- README-EXAMPLE ... -->}); keep the two identical (a check compares them).
  */
 @ExtendWith(OomAsFailure.class)
 class ReadmeExampleTest {
@@ -28,19 +29,18 @@ class ReadmeExampleTest {
         assertTrue(ReadmeExampleTest.class.desiredAssertionStatus(), "run the tests with -ea so the example's asserts check");
 
         // README-EXAMPLE-BEGIN
-        Linker linker = Linker.nativeLinker();
-        MethodHandle strlen = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("strlen"),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-
         try (NativeAllocator alloc = Hakmem.create()) {
-            long p = alloc.malloc(64);                                  // like C: a raw address
+            // Raw malloc/free on addresses, like C.
+            long p = alloc.malloc(64);
             MemorySegment block = MemorySegment.ofAddress(p).reinterpret(64);
-            block.setString(0, "hakmem");
-            assert block.getString(0).equals("hakmem");
+            block.set(ValueLayout.JAVA_LONG, 0, 42L);
             alloc.free(p);
 
-            MemorySegment s = alloc.allocateFrom("hello");              // a SegmentAllocator too
+            // As a SegmentAllocator, for example for the arguments of a downcall.
+            Linker linker = Linker.nativeLinker();
+            MethodHandle strlen = linker.downcallHandle(linker.defaultLookup().findOrThrow("strlen"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+            MemorySegment s = alloc.allocateFrom("hello");
             long n = (long) strlen.invokeExact(s);
             assert n == 5;
             alloc.free(s);
@@ -51,26 +51,24 @@ class ReadmeExampleTest {
     /** The same steps with JUnit assertions, so they check even without -ea. */
     @Test
     void readmeExampleStepsHold() throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle strlen = linker.downcallHandle(
-                linker.defaultLookup().findOrThrow("strlen"),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-        NativeAllocator leaked;
+        NativeAllocator closed;
         try (NativeAllocator alloc = Hakmem.create()) {
-            leaked = alloc;
+            closed = alloc;
             long p = alloc.malloc(64);
             MemorySegment block = MemorySegment.ofAddress(p).reinterpret(64);
-            block.setString(0, "hakmem");
-            assertEquals("hakmem", block.getString(0));
+            block.set(ValueLayout.JAVA_LONG, 0, 42L);
+            assertEquals(42L, block.get(ValueLayout.JAVA_LONG, 0));
             alloc.free(p);
+            Linker linker = Linker.nativeLinker();
+            MethodHandle strlen = linker.downcallHandle(linker.defaultLookup().findOrThrow("strlen"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
             MemorySegment s = alloc.allocateFrom("hello");
             long n = (long) strlen.invokeExact(s);
             assertEquals(5, n);
             alloc.free(s);
             assertEquals(0, alloc.stats().liveBlocks());
         }
-        NativeAllocator closed = leaked;
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> closed.malloc(1));
+        assertThrows(IllegalStateException.class, () -> closed.malloc(1));
     }
 
     /** The markers are present once each, in order, around a non-empty body (what the README check relies on). */
