@@ -5,7 +5,7 @@
 #
 #   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 5 minutes)
 #   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
-#   --peers a,b      peers to run (default: hakmem,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
+#   --peers a,b      peers to run (default: hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
 #   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed)
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="hakmem,glibc,mimalloc,tcmalloc" install=1 build=1 jmh_extra=()
+mode=quick peers="hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc" install=1 build=1 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(TinyHot|RandomMixed)\.'  # not bench.design.*: those are not peer comparisons
 while [ $# -gt 0 ]; do
   case "$1" in

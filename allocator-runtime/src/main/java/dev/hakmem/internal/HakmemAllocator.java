@@ -73,7 +73,7 @@ public final class HakmemAllocator implements NativeAllocator {
             capacities[c] = config.cacheCapacity(c);
             batches[c] = config.batchSize(c);
         }
-        this.caches = new ThreadCaches(capacities, batches);
+        this.caches = new ThreadCaches(capacities, batches, small::drain);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -95,7 +95,7 @@ public final class HakmemAllocator implements NativeAllocator {
             p = cc.blocks[n - 1];
             cc.count = n - 1;
         } else {
-            p = small.refillAndPop(cc, cls, size);
+            p = refillAndPop(cc, cls, size);
         }
         if (checks) small.markLive(p, cls);
         if (stats) {
@@ -103,6 +103,19 @@ public final class HakmemAllocator implements NativeAllocator {
             tc.requestedBytes += size;
         }
         return p;
+    }
+
+    /**
+     * Slow path of a small malloc: refill the cache. Before giving up with OutOfMemoryError, reclaims
+     * the caches of ended threads (their blocks may be exactly what is missing) and tries once more.
+     */
+    private long refillAndPop(ClassCache cc, int cls, long size) {
+        try {
+            return small.refillAndPop(cc, cls, size);
+        } catch (OutOfMemoryError e) {
+            if (caches.reclaimDead() == 0) throw e;
+            return small.refillAndPop(cc, cls, size);
+        }
     }
 
     /** Large or Huge: sizes above Mid, or alignments the classes cannot serve. */
@@ -154,12 +167,18 @@ public final class HakmemAllocator implements NativeAllocator {
         if (kind > 0) {
             int cls = kind - 1;
             if (checks) small.checkLive("realloc", address, cls);
-            if (newSize <= MID_MAX && classes.classOf(newSize) == cls) return address;
+            if (newSize <= MID_MAX && classes.classOf(newSize) == cls) {
+                if (stats) caches.get().requestedBytes += newSize;
+                return address;
+            }
             usable = classes.size(cls);
         } else {
             usable = usableSizeBig("realloc", address, kind);
             boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
-            if (sameTier && newSize <= usable && newSize > usable / 2) return address;
+            if (sameTier && newSize <= usable && newSize > usable / 2) {
+                if (stats) bigRequested.add(newSize);
+                return address;
+            }
         }
         long q = malloc(newSize);
         RawMemory.copy(address, q, Math.min(usable, newSize));
@@ -204,7 +223,7 @@ public final class HakmemAllocator implements NativeAllocator {
                 large.free(address);
                 return;
             }
-            throw Errors.notAllocated("free", address, "inside this allocator's reserved range, but no block is live there");
+            throw large.forgottenBlockError("free", address);
         }
         huge.free(address);
     }
@@ -231,9 +250,7 @@ public final class HakmemAllocator implements NativeAllocator {
 
     private long usableSizeBig(String op, long address, int kind) {
         if (kind == ChunkRegistry.LARGE) return large.usableSize(op, address);
-        if (registry.contains(address)) {
-            throw Errors.notAllocated(op, address, "inside this allocator's reserved range, but no block is live there");
-        }
+        if (registry.contains(address)) throw large.forgottenBlockError(op, address);
         return huge.usableSize(op, address);
     }
 
@@ -249,7 +266,7 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public AllocatorStats stats() {
         if (closed) throw closedError("stats");
-        return new StatsCollector(classes, small, large, huge).collect(caches.all(), bigRequested.sum(), reservation, budget);
+        return new StatsCollector(classes, small, large, huge).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);
     }
 
     @Override

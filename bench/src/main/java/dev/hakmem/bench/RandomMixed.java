@@ -61,7 +61,7 @@ public class RandomMixed {
     static final int MIN_SIZE = 16;
     static final int MAX_SIZE = 1039;
 
-    @Param({"hakmem", "glibc", "mimalloc", "tcmalloc"})
+    @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
     public String peer;
 
     /** Timed iterations per invocation (one run of the C program); see the class comment for -opi. */

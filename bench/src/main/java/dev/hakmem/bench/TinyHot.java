@@ -41,7 +41,7 @@ public class TinyHot {
     /** Blocks per cycle; fixed by the workload definition (ops/invocation depends on it). */
     static final int BATCH = 100;
 
-    @Param({"hakmem", "glibc", "mimalloc", "tcmalloc"})
+    @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
     public String peer;
 
     @Param({"16", "64"})

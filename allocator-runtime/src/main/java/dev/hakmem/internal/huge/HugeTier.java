@@ -2,12 +2,12 @@ package dev.hakmem.internal.huge;
 
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.RecentFrees;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -19,16 +19,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>Live blocks sit in a {@link ConcurrentSkipListMap} from address to mapped size, so lookups do not
  * lock and an interior pointer can be named in the error. The cache of freed mappings and the memory
  * of recently freed addresses (to tell a double free from a foreign address) are guarded by this
- * object's monitor; both are bounded.
+ * object's monitor and by {@link RecentFrees}; both are bounded.
  */
 public final class HugeTier {
-    private static final int RECENT_FREES = 1024;
 
     private final MemoryBudget budget;
     private final long retainedLimit;
     private final ConcurrentSkipListMap<Long, Long> live = new ConcurrentSkipListMap<>();
     private final List<long[]> retained = new ArrayList<>(); // {address, size}
-    private final LinkedHashSet<Long> recentlyFreed = new LinkedHashSet<>();
+    private final RecentFrees recentlyFreed = new RecentFrees(1024);
     private long retainedBytes;
     private long allocations, frees;
 
@@ -69,11 +68,6 @@ public final class HugeTier {
         synchronized (this) {
             frees++;
             recentlyFreed.add(address);
-            if (recentlyFreed.size() > RECENT_FREES) {
-                Iterator<Long> oldest = recentlyFreed.iterator();
-                oldest.next();
-                oldest.remove();
-            }
             if (retainedBytes + mapped <= retainedLimit) {
                 retained.add(new long[] {address, mapped});
                 retainedBytes += mapped;
@@ -154,9 +148,7 @@ public final class HugeTier {
     }
 
     private RuntimeException unknown(String op, long address) {
-        synchronized (this) {
-            if (recentlyFreed.contains(address)) return Errors.doubleFree(op, address, Tier.HUGE + " block");
-        }
+        if (recentlyFreed.contains(address)) return Errors.doubleFree(op, address, Tier.HUGE + " block");
         Map.Entry<Long, Long> below = live.floorEntry(address);
         if (below != null && address < below.getKey() + below.getValue()) {
             return Errors.interior(op, address, below.getKey(), Tier.HUGE + " block (" + below.getValue() + " bytes)");

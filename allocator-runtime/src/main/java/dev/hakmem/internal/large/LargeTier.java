@@ -2,6 +2,7 @@ package dev.hakmem.internal.large;
 
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.RecentFrees;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
@@ -31,6 +32,7 @@ public final class LargeTier {
     private final long retainedLimit;
     private final LargeChunk[] chunks;
     private final TreeSet<Long> freeRuns = new TreeSet<>();
+    private final RecentFrees recentlyFreed = new RecentFrees(4096);
     private int chunkCount;
     private long dirtyFreeBytes;
     private long allocations, frees, liveBlocks, liveBytes;
@@ -78,6 +80,7 @@ public final class LargeTier {
             liveBlocks++;
             liveBytes += (long) pages << PAGE_SHIFT;
             address = c.pageAddress(at);
+            recentlyFreed.remove(address);
         }
         if (mustZero) RawMemory.zero(address, (long) pages << PAGE_SHIFT);
         return address;
@@ -88,6 +91,7 @@ public final class LargeTier {
         LargeChunk c = chunkOrThrow("free", address);
         int start = liveRunOrThrow("free", address, c);
         int pages = c.runAt[start];
+        recentlyFreed.add(address);
         frees++;
         liveBlocks--;
         liveBytes -= (long) pages << PAGE_SHIFT;
@@ -120,6 +124,15 @@ public final class LargeTier {
     public synchronized long usableSize(String op, long address) {
         LargeChunk c = chunkOrThrow(op, address);
         return (long) c.runAt[liveRunOrThrow(op, address, c)] << PAGE_SHIFT;
+    }
+
+    /**
+     * The error for {@code op} on an address in the reserved range where no Large chunk is (any
+     * more): a double free if a Large block was freed there recently, else a foreign address.
+     */
+    public RuntimeException forgottenBlockError(String op, long address) {
+        if (recentlyFreed.contains(address)) return Errors.doubleFree(op, address, Tier.LARGE + " block");
+        return Errors.notAllocated(op, address, "inside this allocator's reserved range, but no block is live there");
     }
 
     public synchronized long allocations() { return allocations; }
@@ -202,7 +215,7 @@ public final class LargeTier {
 
     private LargeChunk chunkOrThrow(String op, long address) {
         LargeChunk c = chunks[(int) ((address - reservation.base()) >>> Reservation.CHUNK_SHIFT)];
-        if (c == null) throw Errors.notAllocated(op, address, "no LARGE block is live at this address");
+        if (c == null) throw forgottenBlockError(op, address);
         return c;
     }
 
@@ -224,6 +237,7 @@ public final class LargeTier {
                 break;
             }
         }
+        if (recentlyFreed.contains(address)) throw Errors.doubleFree(op, address, Tier.LARGE + " block");
         throw Errors.notAllocated(op, address, "no LARGE block starts here (inside a free LARGE run)");
     }
 }

@@ -1,10 +1,9 @@
 package dev.hakmem.internal.small;
 
 /**
- * One thread's caches, one {@link ClassCache} per small class, plus its counters. Reached through a
- * {@code ThreadLocal} and touched only by its thread (a dead thread's cache may be drained by
- * another thread once {@link Thread#isAlive()} has returned false, which orders it after the
- * thread's last action).
+ * One thread's caches, one {@link ClassCache} per small class, plus its counters. Reached through
+ * {@link ThreadCaches} and touched only by its thread, until the thread has ended and
+ * {@link ThreadCaches#reclaimDead()} drains it.
  */
 public final class ThreadCache {
     public final ClassCache[] byClass;
@@ -19,4 +18,25 @@ public final class ThreadCache {
     }
 
     public Thread owner() { return owner; }
+
+    /** Adds {@code other}'s counters to this one's (for reclaimed caches). */
+    void addCounters(ThreadCache other) {
+        requestedBytes += other.requestedBytes;
+        for (int c = 0; c < byClass.length; c++) {
+            byClass[c].allocations += other.byClass[c].allocations;
+            byClass[c].frees += other.byClass[c].frees;
+        }
+    }
+
+    /** A counters-only copy (no blocks). */
+    ThreadCache copyCounters() {
+        int[] caps = new int[byClass.length], batches = new int[byClass.length];
+        for (int c = 0; c < byClass.length; c++) {
+            caps[c] = byClass[c].capacity;
+            batches[c] = byClass[c].batch;
+        }
+        ThreadCache copy = new ThreadCache(caps, batches, owner);
+        copy.addCounters(this);
+        return copy;
+    }
 }

@@ -1,35 +1,55 @@
 package dev.hakmem.internal.small;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
- * Finds the calling thread's {@link ThreadCache} quickly.
+ * Finds the calling thread's {@link ThreadCache} quickly, and reclaims the caches of threads that
+ * have ended.
  *
- * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference
- * table), as much as the whole rest of a Tiny malloc. So the front first looks in a small direct-mapped
- * table indexed by {@code threadId & MASK}: one array load and one identity compare of the cache's
- * owner with {@code Thread.currentThread()}. Only when that misses (first call of a thread, or two
- * live threads whose ids collide) does it fall back to the {@code ThreadLocal}, and it then claims the
- * slot if the slot is empty or its owner has died.
+ * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
+ * as much as the rest of a Tiny malloc. So the front first looks in a small direct-mapped table indexed
+ * by {@code threadId & MASK}: one array load and one identity compare of the cache's owner with
+ * {@code Thread.currentThread()}. Only when that misses (first call of a thread, or two live threads
+ * whose ids collide) does it fall back to the {@code ThreadLocal}, and it then claims the slot if the
+ * slot is empty or its owner has ended.
  *
- * <p>Memory-ordering contract: {@code slots} entries are written with plain stores by the thread that
- * owns the cache and read with plain loads by any thread. A reader uses an entry only if the entry's
- * {@code owner} is the reader itself; {@code owner} is final, so a racy read sees it correctly
- * initialised (final-field semantics), and a thread only ever sees its own cache pass the test. A
- * lost race between two threads claiming one slot only costs the loser the slower path.
+ * <p>Thread exit: a cache whose owner has ended is drained by another thread (its blocks go to the
+ * central lists, its counters to a "retired" total), without the dead thread's help. That happens
+ * every {@value #RECLAIM_EVERY} new caches and whenever the allocator is about to report
+ * {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
+ * ended thread's last action before the drain (JLS 17.4.4), so the plain fields of its cache are
+ * safely read.
+ *
+ * <p>Memory-ordering contract of {@code slots}: entries are written with plain stores and read with
+ * plain loads by any thread. A reader uses an entry only if the entry's {@code owner} is the reader
+ * itself; {@code owner} is final, so a racy read sees it correctly initialised (final-field
+ * semantics), and a thread only ever sees its own cache pass the test. A lost race between two
+ * threads claiming one slot only costs the loser the slower path.
  */
 public final class ThreadCaches {
     private static final int SLOTS = 1024;
     private static final int MASK = SLOTS - 1;
+    private static final int RECLAIM_EVERY = 64;
 
     private final ThreadCache[] slots = new ThreadCache[SLOTS];
     private final ThreadLocal<ThreadCache> local = new ThreadLocal<>();
-    private final ConcurrentLinkedQueue<ThreadCache> all = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
+    private final Consumer<ThreadCache> drain;
+    /** Counters of reclaimed caches (guarded by this). */
+    private final ThreadCache retired;
+    private int createdSinceReclaim;
 
-    public ThreadCaches(int[] capacities, int[] batches) {
+    /** @param drain moves every block of a cache to the shared lists */
+    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain) {
         this.capacities = capacities.clone();
         this.batches = batches.clone();
+        this.drain = drain;
+        this.retired = new ThreadCache(capacities, batches, null);
     }
 
     /** The calling thread's cache. */
@@ -40,9 +60,31 @@ public final class ThreadCaches {
         return getSlow(t);
     }
 
-    /** Every cache ever created (for statistics). */
-    public Iterable<ThreadCache> all() {
+    /**
+     * For statistics: the caches of threads not yet reclaimed, plus one holding the counters of all
+     * reclaimed caches. Taken under the reclaim lock, so no cache is counted twice.
+     */
+    public synchronized List<ThreadCache> snapshot() {
+        List<ThreadCache> all = new ArrayList<>(live);
+        all.add(retired.copyCounters());
         return all;
+    }
+
+    /** Drains and forgets the caches of ended threads; returns how many. */
+    public synchronized int reclaimDead() {
+        int n = 0;
+        for (Iterator<ThreadCache> it = live.iterator(); it.hasNext(); ) {
+            ThreadCache tc = it.next();
+            if (tc.owner().isAlive()) continue;
+            drain.accept(tc);
+            retired.addCounters(tc);
+            it.remove();
+            int slot = (int) tc.owner().threadId() & MASK;
+            if (slots[slot] == tc) slots[slot] = null;
+            n++;
+        }
+        createdSinceReclaim = 0;
+        return n;
     }
 
     private ThreadCache getSlow(Thread t) {
@@ -50,7 +92,12 @@ public final class ThreadCaches {
         if (tc == null) {
             tc = new ThreadCache(capacities, batches, t);
             local.set(tc);
-            all.add(tc);
+            live.add(tc);
+            boolean reclaim;
+            synchronized (this) {
+                reclaim = ++createdSinceReclaim >= RECLAIM_EVERY;
+            }
+            if (reclaim) reclaimDead();
         }
         int slot = (int) t.threadId() & MASK;
         ThreadCache current = slots[slot];

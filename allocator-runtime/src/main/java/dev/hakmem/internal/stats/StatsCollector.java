@@ -34,7 +34,7 @@ public final class StatsCollector {
         this.huge = huge;
     }
 
-    public AllocatorStats collect(Iterable<ThreadCache> caches, long bigRequested, Reservation reservation, MemoryBudget budget) {
+    public AllocatorStats collect(List<ThreadCache> caches, long bigRequested, Reservation reservation, MemoryBudget budget) {
         int n = classes.count();
         long[] allocs = new long[n], frees = new long[n];
         long requested = bigRequested;

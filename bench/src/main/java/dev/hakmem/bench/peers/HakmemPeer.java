@@ -1,11 +1,13 @@
 package dev.hakmem.bench.peers;
 
+import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
 
 /**
- * The allocator under test, {@link Hakmem#create()} with its default configuration, as a benchmark
- * peer.
+ * The allocator under test as a benchmark peer: {@code hakmem} is {@link Hakmem#create()} with its
+ * default configuration; {@code hakmem-nochecks} is the same with misuse checks off (to measure what
+ * the checks cost).
  *
  * <p>A runtime that is not there yet (create fails, or malloc is still the placeholder that throws
  * {@link UnsupportedOperationException}) is reported as "unavailable" with the cause, so it shows
@@ -14,11 +16,18 @@ import dev.hakmem.NativeAllocator;
  */
 public final class HakmemPeer implements BenchAllocator {
     private final NativeAllocator allocator;
+    private final String name;
 
-    /** @throws PeerUnavailableException when {@link Hakmem#create()} throws */
+    /** The default allocator. */
     public HakmemPeer() {
+        this("hakmem", AllocatorConfig.defaults());
+    }
+
+    /** @throws PeerUnavailableException when {@link Hakmem#create(AllocatorConfig)} throws */
+    public HakmemPeer(String name, AllocatorConfig config) {
+        this.name = name;
         try {
-            allocator = Hakmem.create();
+            allocator = Hakmem.create(config);
         } catch (RuntimeException | LinkageError e) {
             throw new PeerUnavailableException("hakmem unavailable: Hakmem.create() threw " + e, e);
         }
@@ -42,7 +51,7 @@ public final class HakmemPeer implements BenchAllocator {
 
     @Override
     public String name() {
-        return "hakmem";
+        return name;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hakmem.bench.peers;
 
+import dev.hakmem.AllocatorConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  */
 public final class Peers {
     /** Every peer the benchmarks know, in report order. */
-    public static final List<String> NAMES = List.of("hakmem", "glibc", "mimalloc", "tcmalloc");
+    public static final List<String> NAMES = List.of("hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc");
 
     private Peers() {}
 
@@ -26,6 +27,7 @@ public final class Peers {
     public static BenchAllocator create(String name) {
         Supplier<BenchAllocator> factory = switch (name) {
             case "hakmem" -> HakmemPeer::new;
+            case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
             case "tcmalloc" -> TcmallocPeer::new;
