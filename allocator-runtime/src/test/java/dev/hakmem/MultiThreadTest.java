@@ -100,35 +100,69 @@ class MultiThreadTest {
     }
 
     /**
-     * Blocks freed by a thread that has since exited must become reusable: 300 threads run one after
-     * another, each allocating and freeing 128 blocks of 1 KiB (never more than 128 KiB live). If each
-     * exited thread's cache kept its freed blocks, every thread would carve fresh slabs (300 x 128 KiB).
+     * Blocks freed by a thread that has since exited must become reusable: threads run one after
+     * another, each allocating and freeing 128 blocks of 1 KiB (never more than 128 KiB live). The
+     * contract does not say when an exited thread's cached blocks come back, but they must come back:
+     * the memory carved for the class may not keep growing with the number of threads that have run.
+     * Measured as a plateau: 400 more threads after the first 200 may add at most 10% (+ 2 slabs).
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void memoryFreedByExitedPlatformThreadsIsReused() throws Exception {
         try (NativeAllocator alloc = Hakmem.create()) {
-            for (int t = 0; t < 300; t++) {
-                Thread th = new Thread(() -> churn(alloc, 128, 1024));
-                th.start();
-                th.join();
-            }
-            assertReused(alloc, 1024, 300, 128);
+            Runnable phase = () -> {
+                for (int t = 0; t < 200; t++) {
+                    Thread th = new Thread(() -> churn(alloc, 128, 1024));
+                    th.start();
+                    try {
+                        th.join();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            assertPlateau(alloc, 1024, phase, "platform threads, 200 per phase");
         }
     }
 
-    /** The same with virtual threads, 20 at a time (each virtual thread is a thread to the allocator). */
+    /** The same with virtual threads, 20 at a time, 400 per phase (each virtual thread is a thread to the allocator). */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void memoryFreedByFinishedVirtualThreadsIsReused() throws Exception {
         try (NativeAllocator alloc = Hakmem.create()) {
-            for (int round = 0; round < 50; round++) {
-                Thread[] batch = new Thread[20];
-                for (int i = 0; i < batch.length; i++) batch[i] = Thread.ofVirtual().start(() -> churn(alloc, 64, 512));
-                for (Thread th : batch) th.join();
-            }
-            assertReused(alloc, 512, 1000, 20 * 64);
+            Runnable phase = () -> {
+                for (int round = 0; round < 20; round++) {
+                    Thread[] batch = new Thread[20];
+                    for (int i = 0; i < batch.length; i++) batch[i] = Thread.ofVirtual().start(() -> churn(alloc, 64, 512));
+                    try {
+                        for (Thread th : batch) th.join();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            assertPlateau(alloc, 512, phase, "virtual threads, 400 per phase");
         }
+    }
+
+    /** Runs {@code phase} once, then twice more, and checks the class's carved slabs stopped growing. */
+    void assertPlateau(NativeAllocator alloc, int classSize, Runnable phase, String what) {
+        phase.run();
+        long first = slabsOf(alloc, classSize);
+        phase.run();
+        phase.run();
+        long last = slabsOf(alloc, classSize);
+        assertTrue(errors.isEmpty(), () -> "worker failed: " + errors.peek());
+        assertEquals(0, corruptions.get(), () -> "corrupted: " + reports);
+        assertEquals(0, alloc.stats().liveBlocks());
+        assertTrue(last <= first + first / 10 + 2,
+                what + ": slabs carved for class " + classSize + " grew from " + first + " after one phase to " + last
+                        + " after three, though every thread freed everything it allocated: freed blocks of exited threads are not reused"
+                        + " (Tiny cached " + alloc.stats().tier(Tier.TINY).cachedBytes() + " bytes)");
+    }
+
+    static long slabsOf(NativeAllocator alloc, int classSize) {
+        return alloc.stats().classes().stream().filter(x -> x.size() == classSize).findFirst().orElseThrow().slabs();
     }
 
     void churn(NativeAllocator alloc, int count, long size) {
@@ -145,23 +179,6 @@ class MultiThreadTest {
         } catch (Throwable e) {
             errors.add(e);
         }
-    }
-
-    void assertReused(NativeAllocator alloc, int classSize, int threads, int maxLiveBlocks) {
-        assertTrue(errors.isEmpty(), () -> "worker failed: " + errors.peek());
-        assertEquals(0, corruptions.get(), () -> "corrupted: " + reports);
-        AllocatorStats s = alloc.stats();
-        assertEquals(0, s.liveBlocks());
-        AllocatorStats.ClassStats c = s.classes().stream().filter(x -> x.size() == classSize).findFirst().orElseThrow();
-        long liveBound = (long) maxLiveBlocks * classSize;
-        long cached = s.tier(Tier.TINY).cachedBytes();
-        long carvedBytes = c.slabs() * 64 * 1024;
-        // Never more than liveBound bytes were live at once; allow 8x that (plus 1 MiB) for caches and slab rounding.
-        long bound = 8 * liveBound + MiB;
-        assertTrue(carvedBytes <= bound && cached <= bound,
-                threads + " threads that each freed everything they allocated left " + c.slabs() + " slabs of class " + classSize
-                        + " carved (" + carvedBytes + " bytes) and " + cached + " bytes cached in Tiny; at most " + liveBound
-                        + " bytes were ever live at once (bound " + bound + "): freed blocks of exited threads are not reused");
     }
 
     static long randomSize(SplittableRandom r) {
