@@ -3,6 +3,7 @@ package dev.hakmem.internal.small;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
 
 /**
  * The shared pool of one size class: free blocks in batches, plus the slab being carved.
@@ -49,13 +50,18 @@ public final class CentralFreeList {
     private final SpanSource spans;
     private final ChunkRegistry registry;
     private final int granuleShift;
+    private final BooleanSupplier beforeCarve;
 
     @SuppressWarnings("unused") private volatile Batch head;
     @SuppressWarnings("unused") private volatile Slab carving;
     @SuppressWarnings("unused") private volatile long cachedBlocks;
     @SuppressWarnings("unused") private volatile long slabs;
 
-    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry) {
+    /**
+     * @param beforeCarve run when the list is empty, before fresh blocks are carved; returns whether it
+     *     may have pushed blocks here (then the list is tried again)
+     */
+    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry, BooleanSupplier beforeCarve) {
         this.sizeClass = sizeClass;
         this.blockSize = classes.size(sizeClass);
         this.blocksPerSpan = classes.blocksPerSpan(sizeClass);
@@ -63,6 +69,7 @@ public final class CentralFreeList {
         this.spans = spans;
         this.registry = registry;
         this.granuleShift = classes.granuleShift(sizeClass);
+        this.beforeCarve = beforeCarve;
     }
 
     /**
@@ -71,6 +78,14 @@ public final class CentralFreeList {
      * size it pushes), else newly carved blocks. Throws OutOfMemoryError naming {@code requested}.
      */
     public int refill(long[] dst, int max, long requested) {
+        int n = pop(dst);
+        if (n > 0) return n;
+        // Before carving fresh memory, let ended threads' caches give their blocks back.
+        if (beforeCarve.getAsBoolean() && (n = pop(dst)) > 0) return n;
+        return carve(dst, max, requested);
+    }
+
+    private int pop(long[] dst) {
         Batch b;
         while ((b = (Batch) HEAD.getVolatile(this)) != null) {
             if (HEAD.compareAndSet(this, b, b.next())) {
@@ -79,7 +94,7 @@ public final class CentralFreeList {
                 return b.count();
             }
         }
-        return carve(dst, max, requested);
+        return 0;
     }
 
     /** Takes ownership of {@code blocks[0..count)} (the array must not be used by the caller again). */

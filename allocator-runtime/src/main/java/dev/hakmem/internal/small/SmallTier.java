@@ -5,6 +5,7 @@ import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Tiny and Mid tiers: the slow paths behind the thread caches, and the misuse checks.
@@ -25,7 +26,9 @@ public final class SmallTier {
     private final CentralFreeList[] centrals;
     private final int tinyCount;
 
-    public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, ChunkRegistry registry) {
+    /** @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did */
+    public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, ChunkRegistry registry,
+            BooleanSupplier beforeCarve) {
         this.classes = classes;
         this.registry = registry;
         this.tinyCount = classes.tinyCount();
@@ -33,7 +36,7 @@ public final class SmallTier {
         SpanSource midSpans = new SpanSource(reservation, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
-            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry);
+            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry, beforeCarve);
         }
     }
 
