@@ -65,7 +65,7 @@ public final class HakmemAllocator implements NativeAllocator {
         this.reservation = new Reservation(config.addressSpace(), budget);
         this.registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
         this.classes = new SizeClasses(config);
-        this.small = new SmallTier(config, classes, reservation, registry, this::reclaimIfThreadsChanged);
+        this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
         this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
         this.huge = new HugeTier(budget, config.hugeRetainedBytes());
         budget.setReclaimer(this::releaseCachedMemory);
@@ -283,8 +283,8 @@ public final class HakmemAllocator implements NativeAllocator {
 
     /**
      * Memory pressure (the budget is about to refuse a charge): gives back the memory the tiers keep
-     * for reuse: freed Large pages and whole chunks, retained Huge mappings, and the blocks of ended
-     * threads' caches.
+     * for reuse: the blocks of ended threads' caches and of this thread's cache, then Tiny/Mid slabs
+     * that are entirely free, freed Large pages and whole chunks, retained Huge mappings.
      */
     private boolean reclaimIfThreadsChanged() {
         return caches.reclaimIfThreadsChanged();
@@ -292,6 +292,8 @@ public final class HakmemAllocator implements NativeAllocator {
 
     private void releaseCachedMemory() {
         caches.reclaimDead();
+        small.drain(caches.get()); // the calling thread's own cache: its blocks may complete a slab
+        small.releaseFreeSlabs();
         large.releaseCache();
         huge.releaseRetained();
     }

@@ -3,6 +3,9 @@ package dev.hakmem.internal.small;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -131,6 +134,53 @@ public final class CentralFreeList {
                 spans.release(fresh.base());
             }
         }
+    }
+
+    /**
+     * Memory pressure: gives back to the OS every slab all of whose blocks are pooled here (none live,
+     * none in a thread cache), except the slab being carved. Other threads may push and pop meanwhile:
+     * this takes the whole list at once, so every block it counts is in its hands, and pushes the
+     * rest back. Returns the bytes released.
+     */
+    public long releaseFreeSlabs() {
+        Batch all = (Batch) HEAD.getAndSet(this, (Batch) null);
+        if (all == null) return 0;
+        Map<Slab, BitSet> bySlab = new HashMap<>();
+        long taken = 0;
+        for (Batch b = all; b != null; b = b.next()) {
+            taken += b.count();
+            for (int i = 0; i < b.count(); i++) {
+                long p = b.blocks()[i];
+                Slab s = registry.slab(p);
+                bySlab.computeIfAbsent(s, k -> new BitSet(k.capacity())).set(s.indexOf(p));
+            }
+        }
+        CACHED.getAndAdd(this, -taken);
+        Slab carvingNow = (Slab) CARVING.getVolatile(this);
+        long released = 0;
+        long[] keep = new long[64];
+        int kept = 0;
+        for (Map.Entry<Slab, BitSet> e : bySlab.entrySet()) {
+            Slab s = e.getKey();
+            BitSet free = e.getValue();
+            if (s != carvingNow && free.cardinality() == s.capacity()) {
+                registry.unregister(s.base(), spans.spanSize());
+                spans.releaseToOs(s.base());
+                SLABS.getAndAdd(this, -1L);
+                released += spans.spanSize();
+                continue;
+            }
+            for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
+                keep[kept++] = s.blockAddress(i);
+                if (kept == keep.length) {
+                    push(keep, kept);
+                    keep = new long[64];
+                    kept = 0;
+                }
+            }
+        }
+        if (kept > 0) push(keep, kept);
+        return released;
     }
 
     private Slab newSlab(long requested) {
