@@ -65,9 +65,10 @@ public final class HakmemAllocator implements NativeAllocator {
         this.reservation = new Reservation(config.addressSpace(), budget);
         this.registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
         this.classes = new SizeClasses(config);
-        this.small = new SmallTier(config, classes, reservation, registry);
-        this.large = new LargeTier(reservation, registry, config.largeRetainedBytes());
+        this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
+        this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
         this.huge = new HugeTier(budget, config.hugeRetainedBytes());
+        budget.setReclaimer(this::releaseCachedMemory);
         int[] capacities = new int[classes.count()], batches = new int[classes.count()];
         for (int c = 0; c < classes.count(); c++) {
             capacities[c] = config.cacheCapacity(c);
@@ -159,8 +160,10 @@ public final class HakmemAllocator implements NativeAllocator {
 
     @Override
     public long realloc(long address, long newSize) {
-        if (closed) throw closedError("realloc");
-        if (newSize < 0) throw Errors.negativeSize("realloc", newSize);
+        if (closed) throw closedError("realloc", address);
+        if (newSize < 0) {
+            throw new IllegalArgumentException("realloc(" + Errors.hex(address) + ", " + newSize + "): size must be >= 0; the block is unchanged");
+        }
         if (address == 0) return malloc(newSize);
         long usable;
         int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
@@ -190,7 +193,7 @@ public final class HakmemAllocator implements NativeAllocator {
 
     @Override
     public void free(long address) {
-        if (closed) throw closedError("free");
+        if (closed) throw closedError("free", address);
         if (registry.contains(address)) {
             int kind = registry.kind(address);
             if (kind > 0) {
@@ -238,7 +241,7 @@ public final class HakmemAllocator implements NativeAllocator {
 
     @Override
     public long usableSize(long address) {
-        if (closed) throw closedError("usableSize");
+        if (closed) throw closedError("usableSize", address);
         if (address == 0) return 0;
         int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
         if (kind > 0) {
@@ -278,7 +281,28 @@ public final class HakmemAllocator implements NativeAllocator {
         reservation.unmap();
     }
 
+    /**
+     * Memory pressure (the budget is about to refuse a charge): gives back the memory the tiers keep
+     * for reuse: the blocks of ended threads' caches and of this thread's cache, then Tiny/Mid slabs
+     * that are entirely free, freed Large pages and whole chunks, retained Huge mappings.
+     */
+    private boolean reclaimIfThreadsChanged() {
+        return caches.reclaimIfThreadsChanged();
+    }
+
+    private void releaseCachedMemory() {
+        caches.reclaimDead();
+        small.drain(caches.get()); // the calling thread's own cache: its blocks may complete a slab
+        small.releaseFreeSlabs();
+        large.releaseCache();
+        huge.releaseRetained();
+    }
+
     private static IllegalStateException closedError(String op) {
         return new IllegalStateException(op + ": this allocator is closed");
+    }
+
+    private static IllegalStateException closedError(String op, long address) {
+        return new IllegalStateException(op + "(" + Errors.hex(address) + "): this allocator is closed");
     }
 }

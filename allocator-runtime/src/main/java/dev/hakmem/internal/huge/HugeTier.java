@@ -38,13 +38,13 @@ public final class HugeTier {
 
     /** Maps a block of at least {@code size} bytes aligned to {@code alignment}; zeroed if asked. */
     public long allocate(String op, long size, long alignment, boolean zero) {
-        long mapped = (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE;
-        if (mapped < size || mapped <= 0) throw Errors.tooLarge(op, size);
+        long mapped = Math.max(OsMemory.PAGE_SIZE, (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE);
+        if (mapped < size) throw Errors.tooLarge(op, size);
         long address = takeRetained(mapped, alignment);
         if (address != 0) {
             if (zero) RawMemory.zero(address, mapped);
         } else {
-            if (!budget.tryCharge(mapped)) throw budget.limitError(size, mapped);
+            budget.charge(size, mapped);
             OsMemory.Result r = OsMemory.map(mapped, Math.max(alignment, OsMemory.PAGE_SIZE));
             if (!r.ok()) {
                 budget.release(mapped);
@@ -117,6 +117,20 @@ public final class HugeTier {
     /** Mapped bytes: live plus retained. */
     public synchronized long mappedBytes() {
         return liveBytes() + retainedBytes;
+    }
+
+    /** Unmaps the retained mappings (memory pressure). */
+    public void releaseRetained() {
+        List<long[]> dropped;
+        synchronized (this) {
+            dropped = new ArrayList<>(retained);
+            retained.clear();
+            retainedBytes = 0;
+        }
+        for (long[] r : dropped) {
+            OsMemory.unmap(r[0], r[1]);
+            budget.release(r[1]);
+        }
     }
 
     /** Unmaps everything (allocator close). */

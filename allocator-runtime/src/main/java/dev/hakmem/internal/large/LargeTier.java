@@ -3,6 +3,7 @@ package dev.hakmem.internal.large;
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.RecentFrees;
+import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
@@ -28,6 +29,7 @@ public final class LargeTier {
     private static final long KEY_PAGE_BITS = 40;
 
     private final Reservation reservation;
+    private final MemoryBudget budget;
     private final ChunkRegistry registry;
     private final long retainedLimit;
     private final LargeChunk[] chunks;
@@ -37,8 +39,9 @@ public final class LargeTier {
     private long dirtyFreeBytes;
     private long allocations, frees, liveBlocks, liveBytes;
 
-    public LargeTier(Reservation reservation, ChunkRegistry registry, long retainedLimit) {
+    public LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit) {
         this.reservation = reservation;
+        this.budget = budget;
         this.registry = registry;
         this.retainedLimit = retainedLimit;
         this.chunks = new LargeChunk[(int) (reservation.size() >>> Reservation.CHUNK_SHIFT)];
@@ -61,8 +64,17 @@ public final class LargeTier {
         long address;
         boolean mustZero;
         synchronized (this) {
-            long key = findFit(pages, alignPages);
-            if (key < 0) key = addChunk(size);
+            // Charge every page up front (the reclaimer may scavenge this tier meanwhile), then refund
+            // the pages that were already charged as dirty free pages.
+            budget.charge(size, (long) pages << PAGE_SHIFT);
+            long key;
+            try {
+                key = findFit(pages, alignPages);
+                if (key < 0) key = addChunk(size);
+            } catch (RuntimeException | Error e) {
+                budget.release((long) pages << PAGE_SHIFT);
+                throw e;
+            }
             LargeChunk c = chunkOfKey(key);
             int start = (int) (key & (LargeChunk.PAGES - 1));
             int runPages = (int) (key >>> KEY_PAGE_BITS);
@@ -75,6 +87,7 @@ public final class LargeTier {
             int dirtyPages = c.dirtyPages(at, pages);
             c.setDirty(at, pages, false);
             dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
+            budget.release((long) dirtyPages << PAGE_SHIFT);
             mustZero = zero && dirtyPages > 0;
             allocations++;
             liveBlocks++;
@@ -157,7 +170,7 @@ public final class LargeTier {
     }
 
     private long addChunk(long requested) {
-        long base = reservation.acquireChunk(requested);
+        long base = reservation.acquireChunk(requested, false);
         int index = (int) ((base - reservation.base()) >>> Reservation.CHUNK_SHIFT);
         LargeChunk c = new LargeChunk(base, index);
         chunks[index] = c;
@@ -168,11 +181,31 @@ public final class LargeTier {
     }
 
     private void releaseChunk(LargeChunk c) {
-        dirtyFreeBytes -= (long) c.dirtyPages(0, LargeChunk.PAGES) << PAGE_SHIFT;
+        long dirty = (long) c.dirtyPages(0, LargeChunk.PAGES) << PAGE_SHIFT;
+        dirtyFreeBytes -= dirty;
         chunks[c.index] = null;
         chunkCount--;
         registry.markLargeChunk(c.base, false);
-        reservation.releaseChunk(c.base);
+        reservation.releaseChunk(c.base, dirty);
+    }
+
+    /**
+     * Memory pressure: decommits every free page and gives back every entirely free chunk, so the
+     * budget holds only live Large pages.
+     */
+    public synchronized void releaseCache() {
+        for (Long key : freeRuns.toArray(new Long[0])) {
+            LargeChunk c = chunkOfKey(key);
+            int start = (int) (key & (LargeChunk.PAGES - 1));
+            int pages = (int) (key >>> KEY_PAGE_BITS);
+            if (pages == LargeChunk.PAGES) {
+                freeRuns.remove(key);
+                c.clearRun(start);
+                releaseChunk(c);
+            } else {
+                decommit(c, start, pages);
+            }
+        }
     }
 
     /** Decommits free runs, largest first, until at most half the retained limit stays dirty. */
@@ -182,12 +215,19 @@ public final class LargeTier {
             LargeChunk c = chunkOfKey(key);
             int start = (int) (key & (LargeChunk.PAGES - 1));
             int pages = (int) (key >>> KEY_PAGE_BITS);
-            int dirtyPages = c.dirtyPages(start, pages);
-            if (dirtyPages == 0) continue;
-            OsMemory.decommit(c.pageAddress(start), (long) pages << PAGE_SHIFT);
-            c.setDirty(start, pages, false);
-            dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
+            decommit(c, start, pages);
         }
+    }
+
+    /** Returns the dirty pages of a free run to the OS and uncharges them. */
+    private void decommit(LargeChunk c, int start, int pages) {
+        int dirtyPages = c.dirtyPages(start, pages);
+        if (dirtyPages == 0) return;
+        OsMemory.decommit(c.pageAddress(start), (long) pages << PAGE_SHIFT);
+        c.setDirty(start, pages, false);
+        long bytes = (long) dirtyPages << PAGE_SHIFT;
+        dirtyFreeBytes -= bytes;
+        budget.release(bytes);
     }
 
     private void insertFree(LargeChunk c, int start, int pages) {

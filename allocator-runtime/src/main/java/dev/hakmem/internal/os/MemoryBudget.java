@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryBudget {
     private final long limit;
     private final AtomicLong committed = new AtomicLong();
+    private volatile Runnable reclaimer = () -> {};
 
     public MemoryBudget(long limit) {
         this.limit = limit;
@@ -25,6 +26,26 @@ public final class MemoryBudget {
             if (n < c || n > limit) return false;
             if (committed.compareAndSet(c, n)) return true;
         }
+    }
+
+    /**
+     * Sets what {@link #charge} runs when the limit is reached: something that gives cached memory
+     * back (and {@link #release}s it), such as dropping freed Large pages and retained Huge mappings.
+     * It may run on any allocating thread and must not charge.
+     */
+    public void setReclaimer(Runnable reclaimer) {
+        this.reclaimer = reclaimer;
+    }
+
+    /**
+     * Charges {@code bytes} needed for a request of {@code requested} bytes; when that would pass the
+     * limit, first lets the reclaimer give cached memory back, then tries once more. Throws
+     * {@link OutOfMemoryError} (nothing charged) if it still does not fit.
+     */
+    public void charge(long requested, long bytes) {
+        if (tryCharge(bytes)) return;
+        reclaimer.run();
+        if (!tryCharge(bytes)) throw limitError(requested, bytes);
     }
 
     /** Gives back bytes charged before. */

@@ -71,7 +71,16 @@ public final class Reservation {
      * reservation is exhausted; nothing is charged then.
      */
     public long acquireChunk(long requested) {
-        if (!budget.tryCharge(CHUNK_SIZE)) throw budget.limitError(requested, CHUNK_SIZE);
+        return acquireChunk(requested, true);
+    }
+
+    /**
+     * Like {@link #acquireChunk(long)}; with {@code charge} false the caller charges the budget
+     * itself, page by page (the Large tier does, so that decommitted free runs do not count).
+     */
+    public long acquireChunk(long requested, boolean charge) {
+        long charged = charge ? CHUNK_SIZE : 0;
+        if (charge) budget.charge(requested, CHUNK_SIZE);
         FreeChunk top;
         while ((top = (FreeChunk) FREE_HEAD.getVolatile(this)) != null) {
             if (FREE_HEAD.compareAndSet(this, top, top.next())) return top.address();
@@ -79,24 +88,24 @@ public final class Reservation {
         long offset = (long) NEXT_FRESH.getAndAdd(this, CHUNK_SIZE);
         if (offset + CHUNK_SIZE > size) {
             NEXT_FRESH.getAndAdd(this, -CHUNK_SIZE);
-            budget.release(CHUNK_SIZE);
+            budget.release(charged);
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the reserved address space of "
                     + size + " bytes is used up (raise AllocatorConfig.addressSpace)");
         }
         int err = OsMemory.commit(base + offset, CHUNK_SIZE);
         if (err != 0) {
             // The chunk stays reserved but unusable; keep the bump (others may have moved past it).
-            budget.release(CHUNK_SIZE);
+            budget.release(charged);
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the OS refused to commit a "
                     + CHUNK_SIZE + "-byte chunk: " + OsMemory.describe(err));
         }
         return base + offset;
     }
 
-    /** Gives a chunk back: its pages return to the OS and it is uncharged. */
-    public void releaseChunk(long chunk) {
+    /** Gives a chunk back: its pages return to the OS and {@code charged} bytes are uncharged. */
+    public void releaseChunk(long chunk, long charged) {
         OsMemory.decommit(chunk, CHUNK_SIZE);
-        budget.release(CHUNK_SIZE);
+        budget.release(charged);
         FreeChunk top;
         do {
             top = (FreeChunk) FREE_HEAD.getVolatile(this);

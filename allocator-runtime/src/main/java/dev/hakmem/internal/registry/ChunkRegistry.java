@@ -99,10 +99,20 @@ public final class ChunkRegistry {
         }
     }
 
-    /** Forgets the span at {@code spanBase} (its pages become {@link #NONE}). */
+    /**
+     * Forgets the span at {@code spanBase}: its pages become {@link #NONE} and its block states are
+     * cleared, so the span can later serve any class.
+     */
     public void unregister(long spanBase, long spanSize) {
         long first = (spanBase - base) >>> PAGE_SHIFT;
-        Slab[] inChunk = slabs[(int) (first >>> PAGES_PER_CHUNK_SHIFT)];
+        int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
+        Slab[] inChunk = slabs[chunk];
+        byte[] states = blockStates == null ? null : blockStates[chunk];
+        if (states != null) {
+            int perByte = (int) (Reservation.CHUNK_SIZE / states.length); // granule size
+            int from = (int) ((spanBase & (Reservation.CHUNK_SIZE - 1)) / perByte);
+            java.util.Arrays.fill(states, from, from + (int) (spanSize / perByte), (byte) 0);
+        }
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
             pageKind[(int) first + i] = NONE;

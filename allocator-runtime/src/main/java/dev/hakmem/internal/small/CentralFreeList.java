@@ -3,6 +3,10 @@ package dev.hakmem.internal.small;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The shared pool of one size class: free blocks in batches, plus the slab being carved.
@@ -49,13 +53,18 @@ public final class CentralFreeList {
     private final SpanSource spans;
     private final ChunkRegistry registry;
     private final int granuleShift;
+    private final BooleanSupplier beforeCarve;
 
     @SuppressWarnings("unused") private volatile Batch head;
     @SuppressWarnings("unused") private volatile Slab carving;
     @SuppressWarnings("unused") private volatile long cachedBlocks;
     @SuppressWarnings("unused") private volatile long slabs;
 
-    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry) {
+    /**
+     * @param beforeCarve run when the list is empty, before fresh blocks are carved; returns whether it
+     *     may have pushed blocks here (then the list is tried again)
+     */
+    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry, BooleanSupplier beforeCarve) {
         this.sizeClass = sizeClass;
         this.blockSize = classes.size(sizeClass);
         this.blocksPerSpan = classes.blocksPerSpan(sizeClass);
@@ -63,6 +72,7 @@ public final class CentralFreeList {
         this.spans = spans;
         this.registry = registry;
         this.granuleShift = classes.granuleShift(sizeClass);
+        this.beforeCarve = beforeCarve;
     }
 
     /**
@@ -71,6 +81,14 @@ public final class CentralFreeList {
      * size it pushes), else newly carved blocks. Throws OutOfMemoryError naming {@code requested}.
      */
     public int refill(long[] dst, int max, long requested) {
+        int n = pop(dst);
+        if (n > 0) return n;
+        // Before carving fresh memory, let ended threads' caches give their blocks back.
+        if (beforeCarve.getAsBoolean() && (n = pop(dst)) > 0) return n;
+        return carve(dst, max, requested);
+    }
+
+    private int pop(long[] dst) {
         Batch b;
         while ((b = (Batch) HEAD.getVolatile(this)) != null) {
             if (HEAD.compareAndSet(this, b, b.next())) {
@@ -79,7 +97,7 @@ public final class CentralFreeList {
                 return b.count();
             }
         }
-        return carve(dst, max, requested);
+        return 0;
     }
 
     /** Takes ownership of {@code blocks[0..count)} (the array must not be used by the caller again). */
@@ -116,6 +134,53 @@ public final class CentralFreeList {
                 spans.release(fresh.base());
             }
         }
+    }
+
+    /**
+     * Memory pressure: gives back to the OS every slab all of whose blocks are pooled here (none live,
+     * none in a thread cache), except the slab being carved. Other threads may push and pop meanwhile:
+     * this takes the whole list at once, so every block it counts is in its hands, and pushes the
+     * rest back. Returns the bytes released.
+     */
+    public long releaseFreeSlabs() {
+        Batch all = (Batch) HEAD.getAndSet(this, (Batch) null);
+        if (all == null) return 0;
+        Map<Slab, BitSet> bySlab = new HashMap<>();
+        long taken = 0;
+        for (Batch b = all; b != null; b = b.next()) {
+            taken += b.count();
+            for (int i = 0; i < b.count(); i++) {
+                long p = b.blocks()[i];
+                Slab s = registry.slab(p);
+                bySlab.computeIfAbsent(s, k -> new BitSet(k.capacity())).set(s.indexOf(p));
+            }
+        }
+        CACHED.getAndAdd(this, -taken);
+        Slab carvingNow = (Slab) CARVING.getVolatile(this);
+        long released = 0;
+        long[] keep = new long[64];
+        int kept = 0;
+        for (Map.Entry<Slab, BitSet> e : bySlab.entrySet()) {
+            Slab s = e.getKey();
+            BitSet free = e.getValue();
+            if (s != carvingNow && free.cardinality() == s.capacity()) {
+                registry.unregister(s.base(), spans.spanSize());
+                spans.releaseToOs(s.base());
+                SLABS.getAndAdd(this, -1L);
+                released += spans.spanSize();
+                continue;
+            }
+            for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
+                keep[kept++] = s.blockAddress(i);
+                if (kept == keep.length) {
+                    push(keep, kept);
+                    keep = new long[64];
+                    kept = 0;
+                }
+            }
+        }
+        if (kept > 0) push(keep, kept);
+        return released;
     }
 
     private Slab newSlab(long requested) {

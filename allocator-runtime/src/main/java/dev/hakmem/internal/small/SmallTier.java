@@ -2,9 +2,11 @@ package dev.hakmem.internal.small;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Tiny and Mid tiers: the slow paths behind the thread caches, and the misuse checks.
@@ -16,8 +18,9 @@ import java.util.Arrays;
  *
  * <p>Tiny and Mid share this machinery and differ only in their classes, span sizes (64 KiB slabs vs
  * 512 KiB spans, see {@link SizeClasses}) and cache settings. Freed Tiny and Mid memory stays with
- * its class for reuse (in thread caches and the {@link CentralFreeList}s); it is not returned to the
- * OS.
+ * its class for reuse (in thread caches and the {@link CentralFreeList}s); under memory pressure,
+ * slabs whose blocks are all back in the shared lists are returned to the OS
+ * ({@link #releaseFreeSlabs}).
  */
 public final class SmallTier {
     private final SizeClasses classes;
@@ -25,15 +28,17 @@ public final class SmallTier {
     private final CentralFreeList[] centrals;
     private final int tinyCount;
 
-    public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, ChunkRegistry registry) {
+    /** @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did */
+    public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
+            ChunkRegistry registry, BooleanSupplier beforeCarve) {
         this.classes = classes;
         this.registry = registry;
         this.tinyCount = classes.tinyCount();
-        SpanSource tinySpans = new SpanSource(reservation, SizeClasses.TINY_SLAB_SHIFT);
-        SpanSource midSpans = new SpanSource(reservation, SizeClasses.MID_SPAN_SHIFT);
+        SpanSource tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
+        SpanSource midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
-            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry);
+            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry, beforeCarve);
         }
     }
 
@@ -71,6 +76,16 @@ public final class SmallTier {
             }
             cc.count = 0;
         }
+    }
+
+    /**
+     * Memory pressure: returns to the OS every slab and span whose blocks are all in the shared lists.
+     * Returns the bytes released.
+     */
+    public long releaseFreeSlabs() {
+        long released = 0;
+        for (CentralFreeList list : centrals) released += list.releaseFreeSlabs();
+        return released;
     }
 
     /** Checks on: records that the block at {@code address} of class {@code cls} (just taken from a cache) is live. */

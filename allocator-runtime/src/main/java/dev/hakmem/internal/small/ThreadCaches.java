@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread exit: a cache whose owner has ended is drained by another thread (its blocks go to the
  * central lists, its counters to a "retired" total), without the dead thread's help. That happens
- * every {@value #RECLAIM_EVERY} new caches and whenever the allocator is about to report
+ * every {@value #RECLAIM_EVERY} new caches, before a class carves fresh memory while new threads have
+ * come since the last look, and whenever the allocator is about to report
  * {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
  * ended thread's last action before the drain (JLS 17.4.4), so the plain fields of its cache are
  * safely read.
@@ -85,6 +86,17 @@ public final class ThreadCaches {
         }
         createdSinceReclaim = 0;
         return n;
+    }
+
+    /**
+     * Reclaims ended threads' caches if threads were created since the last look (cheap otherwise:
+     * a steady pool of threads never pays for a scan). Returns whether any cache was reclaimed.
+     */
+    public boolean reclaimIfThreadsChanged() {
+        synchronized (this) {
+            if (createdSinceReclaim == 0) return false;
+        }
+        return reclaimDead() > 0;
     }
 
     private ThreadCache getSlow(Thread t) {

@@ -26,7 +26,7 @@ class LargeTierTest {
 
     @Test
     void freedNeighboursCoalesceSoAWholeChunkFitsAgain() {
-        LargeTier tier = new LargeTier(reservation, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 8; i++) blocks.add(tier.allocate(512 * 1024, 4096, false)); // fills 1 chunk exactly
         assertEquals(4L << 20, budget.committed(), "eight 512 KiB runs fill one 4 MiB chunk");
@@ -42,7 +42,7 @@ class LargeTierTest {
 
     @Test
     void bestFitAlignmentAndUsableSize() {
-        LargeTier tier = new LargeTier(reservation, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
         for (long align = 4096; align <= (2L << 20); align <<= 1) {
             long p = tier.allocate(40_000, align, false);
             assertEquals(0, p & (align - 1), "alignment " + align);
@@ -53,7 +53,7 @@ class LargeTierTest {
 
     @Test
     void misuseIsReportedAndChangesNothing() {
-        LargeTier tier = new LargeTier(reservation, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
         long p = tier.allocate(100_000, 4096, false);
         long q = tier.allocate(100_000, 4096, false);
         var interior = assertThrows(IllegalArgumentException.class, () -> tier.free(p + 4096));
@@ -68,7 +68,7 @@ class LargeTierTest {
 
     @Test
     void freedMemoryBeyondTheRetainedLimitGoesBackToTheOs() {
-        LargeTier tier = new LargeTier(reservation, registry, 1L << 20);
+        LargeTier tier = new LargeTier(reservation, budget, registry, 1L << 20);
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long p = tier.allocate(1L << 20, 4096, false);
@@ -83,7 +83,7 @@ class LargeTierTest {
 
     @Test
     void randomRunsNeverOverlapAndCallocMemoryIsZero() {
-        LargeTier tier = new LargeTier(reservation, registry, 2L << 20);
+        LargeTier tier = new LargeTier(reservation, budget, registry, 2L << 20);
         Random rnd = new Random(42);
         java.util.TreeMap<Long, Long> live = new java.util.TreeMap<>();
         for (int i = 0; i < 5000; i++) {
