@@ -18,8 +18,8 @@ import java.lang.invoke.VarHandle;
  *   <li>the allocating thread sets {@code LIVE} with a plain store: only it holds the free block at
  *       that moment, and whoever frees the block later received its address through a happens-before
  *       edge from that thread;</li>
- *   <li>every free is a CAS {@code LIVE -> FREED} ({@link #casFreed}), so of two racing frees of one
- *       block exactly one wins and the other sees {@code FREED} (double free).</li>
+ *   <li>every free is an atomic CAS {@code LIVE -> FREED} ({@link #casFreed}), so of two racing frees
+ *       of one block exactly one wins and the other sees {@code FREED} (double free).</li>
  * </ul>
  * Java guarantees that byte-array elements are written without word tearing, so neighbouring
  * blocks' states do not interfere.
@@ -85,9 +85,19 @@ public final class Slab {
         }
     }
 
-    /** Frees the block whose state is {@code states[index]}: returns {@link #LIVE} on success, else the refusing state. */
+    /**
+     * Frees the block whose state is {@code states[index]}: returns {@link #LIVE} on success, else the
+     * refusing state. The CAS is atomic (of two racing frees exactly one wins) but "plain" in memory
+     * order: it publishes nothing (the freed address travels on through the thread cache and the
+     * central list's own release/acquire CAS), so the JIT need not treat it as a fence and can keep
+     * the surrounding fast path in registers.
+     */
     public static byte casFreed(byte[] states, int index) {
-        return (byte) STATE.compareAndExchange(states, index, LIVE, FREED);
+        while (true) {
+            byte current = states[index];
+            if (current != LIVE) return current;
+            if (STATE.weakCompareAndSetPlain(states, index, LIVE, FREED)) return LIVE;
+        }
     }
 
     /** The state {@code states[index]}, read with volatile semantics (for checks outside free). */
