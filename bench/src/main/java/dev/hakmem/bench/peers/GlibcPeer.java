@@ -8,16 +8,14 @@ import java.lang.invoke.MethodHandle;
  * <p>The handles live in static finals so the JIT treats them as constants and {@code invokeExact}
  * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
  */
-public final class GlibcPeer implements BenchAllocator {
+public final class GlibcPeer extends NativePeer {
     private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromDefault("malloc", "free");
     private static final MethodHandle MALLOC = FUNCTIONS.malloc();
     private static final MethodHandle FREE = FUNCTIONS.free();
 
     /** @throws PeerUnavailableException when the library or its symbols are missing */
     public GlibcPeer() {
-        if (FUNCTIONS.unavailable() != null) {
-            throw new PeerUnavailableException("glibc unavailable: " + FUNCTIONS.unavailable(), null);
-        }
+        super("glibc", FUNCTIONS);
     }
 
     @Override
@@ -36,15 +34,5 @@ public final class GlibcPeer implements BenchAllocator {
         } catch (Throwable t) {
             throw Peers.rethrow(t);
         }
-    }
-
-    @Override
-    public String name() {
-        return "glibc";
-    }
-
-    @Override
-    public void close() {
-        // Nothing to release: the library stays loaded for the JVM's lifetime (see NativeFunctions).
     }
 }

@@ -8,16 +8,14 @@ import java.lang.invoke.MethodHandle;
  * <p>The handles live in static finals so the JIT treats them as constants and {@code invokeExact}
  * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
  */
-public final class TcmallocPeer implements BenchAllocator {
+public final class TcmallocPeer extends NativePeer {
     private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromLibrary("libtcmalloc_minimal.so.4", "tc_malloc", "tc_free", "apt-get install libtcmalloc-minimal4");
     private static final MethodHandle MALLOC = FUNCTIONS.malloc();
     private static final MethodHandle FREE = FUNCTIONS.free();
 
     /** @throws PeerUnavailableException when the library or its symbols are missing */
     public TcmallocPeer() {
-        if (FUNCTIONS.unavailable() != null) {
-            throw new PeerUnavailableException("tcmalloc unavailable: " + FUNCTIONS.unavailable(), null);
-        }
+        super("tcmalloc", FUNCTIONS);
     }
 
     @Override
@@ -36,15 +34,5 @@ public final class TcmallocPeer implements BenchAllocator {
         } catch (Throwable t) {
             throw Peers.rethrow(t);
         }
-    }
-
-    @Override
-    public String name() {
-        return "tcmalloc";
-    }
-
-    @Override
-    public void close() {
-        // Nothing to release: the library stays loaded for the JVM's lifetime (see NativeFunctions).
     }
 }
