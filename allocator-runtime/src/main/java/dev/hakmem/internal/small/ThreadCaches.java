@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  * share {@code stripes}: a fixed number (twice the processors, rounded up to a power of two) of caches,
  * each used under a try-lock for the length of one malloc or free ({@link #lockStripe}). The memory
  * cached for virtual threads is therefore bounded by {@code stripes x (sum over classes of capacity x
- * size)}, whatever the number of virtual threads. Platform threads keep a cache each, reclaimed when
- * they end.
+ * size)}, whatever the number of virtual threads: with the default classes and caches one full cache
+ * holds at most 4,440,064 bytes (Tiny 819,200 + Mid 3,620,864), so 4 stripes on 2 processors keep at
+ * most 17 MiB, 16 stripes on 8 processors 68 MiB. A stripe is held for one call only and never across
+ * a blocking operation, so with twice as many stripes as carriers a free one is found at once. Platform
+ * threads keep a cache each, reclaimed when they end.
  *
  * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
  * as much as the rest of a Tiny malloc. So the front first looks in a small direct-mapped table indexed
