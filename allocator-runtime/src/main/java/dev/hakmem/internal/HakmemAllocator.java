@@ -46,7 +46,7 @@ public final class HakmemAllocator implements NativeAllocator {
     private final HugeTier huge;
     private final Arena segmentArena = Arena.ofShared();
     private final ThreadCaches caches;
-    /** Requested bytes of Large and Huge blocks (Tiny/Mid count in their thread caches). */
+    /** Requested bytes of Large and Huge blocks and of in-place reallocs (mallocs count in thread caches). */
     private final LongAdder bigRequested = new LongAdder();
     /**
      * Set once by {@link #close()} and read on every call. Deliberately not volatile: a volatile load
@@ -88,7 +88,22 @@ public final class HakmemAllocator implements NativeAllocator {
 
     /** Tiny/Mid fast path: pop from this thread's cache of class {@code cls}. */
     private long mallocSmall(int cls, long size) {
-        ThreadCache tc = caches.get();
+        ThreadCache tc = caches.own();
+        if (tc == null) return mallocSmallShared(cls, size);
+        return mallocFrom(tc, cls, size);
+    }
+
+    /** A virtual thread's malloc: through a shared stripe, locked for this one call. */
+    private long mallocSmallShared(int cls, long size) {
+        ThreadCache stripe = caches.lockStripe();
+        try {
+            return mallocFrom(stripe, cls, size);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    private long mallocFrom(ThreadCache tc, int cls, long size) {
         ClassCache cc = tc.byClass[cls];
         int n = cc.count;
         long p;
@@ -171,7 +186,7 @@ public final class HakmemAllocator implements NativeAllocator {
             int cls = kind - 1;
             if (checks) small.checkLive("realloc", address, cls);
             if (newSize <= MID_MAX && classes.classOf(newSize) == cls) {
-                if (stats) caches.get().requestedBytes += newSize;
+                if (stats) bigRequested.add(newSize);
                 return address;
             }
             usable = classes.size(cls);
@@ -207,7 +222,25 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Tiny/Mid fast path: push onto this thread's cache of class {@code cls}, whoever allocated it. */
     private void freeSmall(long address, int cls) {
         if (checks) small.markFreed("free", address, cls);
-        ThreadCache tc = caches.get();
+        ThreadCache tc = caches.own();
+        if (tc == null) {
+            freeSmallShared(address, cls);
+            return;
+        }
+        freeInto(tc, address, cls);
+    }
+
+    /** A virtual thread's free: into a shared stripe, locked for this one call. */
+    private void freeSmallShared(long address, int cls) {
+        ThreadCache stripe = caches.lockStripe();
+        try {
+            freeInto(stripe, address, cls);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    private void freeInto(ThreadCache tc, long address, int cls) {
         ClassCache cc = tc.byClass[cls];
         int n = cc.count;
         if (n < cc.blocks.length) {
@@ -283,7 +316,8 @@ public final class HakmemAllocator implements NativeAllocator {
 
     /**
      * Memory pressure (the budget is about to refuse a charge): gives back the memory the tiers keep
-     * for reuse: the blocks of ended threads' caches and of this thread's cache, then Tiny/Mid slabs
+     * for reuse: the blocks of ended threads' caches, of this thread's cache and of idle virtual-thread
+     * stripes, then Tiny/Mid slabs
      * that are entirely free, freed Large pages and whole chunks, retained Huge mappings.
      */
     private boolean reclaimIfThreadsChanged() {
@@ -292,7 +326,9 @@ public final class HakmemAllocator implements NativeAllocator {
 
     private void releaseCachedMemory() {
         caches.reclaimDead();
-        small.drain(caches.get()); // the calling thread's own cache: its blocks may complete a slab
+        ThreadCache own = caches.own();
+        if (own != null) small.drain(own); // the calling thread's cache: its blocks may complete a slab
+        caches.drainIdleStripes();
         small.releaseFreeSlabs();
         large.releaseCache();
         huge.releaseRetained();

@@ -1,11 +1,12 @@
 package dev.hakmem.internal.small;
 
 /**
- * One thread's caches, one {@link ClassCache} per small class, plus its counters. Reached through
- * {@link ThreadCaches} and touched only by its thread, until the thread has ended and
- * {@link ThreadCaches#reclaimDead()} drains it.
+ * A cache per small class ({@link ClassCache}) plus counters. Either one platform thread's own
+ * (touched only by that thread, until it has ended and {@link ThreadCaches#reclaimDead()} drains it),
+ * or a stripe shared by virtual threads, used only while its {@link StripeLock} is held (then
+ * {@link #owner()} is null).
  */
-public final class ThreadCache {
+public final class ThreadCache extends StripeLockPadAfter {
     public final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     public long requestedBytes;

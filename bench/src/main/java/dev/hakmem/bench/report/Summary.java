@@ -79,6 +79,8 @@ public final class Summary {
                 if (p.getKey().equals("peer")) peer = p.getValue().asText();
                 else params.add(p.getKey() + "=" + p.getValue().asText());
             }
+            int threads = r.path("threads").asInt(1);
+            if (threads != 1) params.add("threads=" + threads); // e.g. midLargeMt at 1 and 2 threads
             JsonNode m = r.path("primaryMetric");
             // Peer workloads have one method each and are named after workloads.md; others keep the method.
             String workload = peer.isEmpty() ? workload(benchmark) + benchmark.substring(benchmark.lastIndexOf('.'))
