@@ -314,6 +314,95 @@ class LockFreeRaceTest {
         });
     }
 
+    /** Virtual threads share try-locked cache stripes: many of them race on the stripes and the central lists. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void virtualThreadStripesVsCrossThreadFrees() throws Exception {
+        virtualRace("virtualThreadStripesVsCrossThreadFrees", AllocatorConfig.defaults(), 100_000);
+    }
+
+    /**
+     * The same under a memory limit the workload exceeds: pressure drains idle stripes and releases free
+     * slabs while virtual threads hold other stripes. OutOfMemoryError is tolerated (counted).
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void virtualThreadStripesUnderMemoryPressure() throws Exception {
+        virtualRace("virtualThreadStripesUnderMemoryPressure",
+                AllocatorConfig.builder().memoryLimit(8L << 20).largeRetainedBytes(0).build(), 2_000);
+    }
+
+    void virtualRace(String name, AllocatorConfig config, int poolCap) throws Exception {
+        long seed = Stress.seed("LockFreeRaceTest." + name);
+        Stress.Errors errors = new Stress.Errors("LockFreeRaceTest." + name, seed);
+        int rounds = 10 * Stress.FACTOR, virtuals = 200, platforms = 2, steps = 2_000;
+        Stress.within(60, errors, () -> {
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(50L * Stress.FACTOR);
+            for (int round = 0; round < rounds && errors.count.get() == 0; round++) {
+                NativeAllocator alloc = Hakmem.create(config);
+                List<Thread> threads = new ArrayList<>();
+                ConcurrentLinkedQueue<Long> pool = new ConcurrentLinkedQueue<>();
+                AtomicLong pooled = new AtomicLong();
+                long roundSeed = Stress.mix(seed + round);
+                try {
+                    CyclicBarrier go = new CyclicBarrier(virtuals + platforms);
+                    for (int t = 0; t < virtuals + platforms; t++) {
+                        long threadSeed = Stress.mix(roundSeed + t);
+                        Runnable body = Stress.guarded(errors, () -> {
+                            SplittableRandom rnd = new SplittableRandom(threadSeed);
+                            go.await(30L * Stress.FACTOR, TimeUnit.SECONDS);
+                            long n = 0;
+                            try {
+                                for (int i = 0; i < steps; i++) {
+                                    long size = SIZES[rnd.nextInt(SIZES.length)];
+                                    long p;
+                                    try {
+                                        p = malloc(alloc, size, errors);
+                                        n++;
+                                        if (pooled.incrementAndGet() > poolCap) {
+                                            pooled.decrementAndGet();
+                                            free(alloc, p, size, errors);
+                                            n++;
+                                        } else {
+                                            pool.add(size << 47 | p);
+                                        }
+                                    } catch (OutOfMemoryError e) {
+                                        ooms.incrementAndGet();
+                                    }
+                                    Long q = pool.poll(); // most likely made by another thread: a remote free
+                                    if (q != null) {
+                                        pooled.decrementAndGet();
+                                        free(alloc, q & ((1L << 47) - 1), q >>> 47, errors);
+                                        n++;
+                                    }
+                                    if ((i & 63) == 0) Thread.yield(); // a virtual thread moves between carriers
+                                }
+                            } finally {
+                                ops.addAndGet(n);
+                            }
+                        });
+                        threads.add(t < virtuals ? Thread.ofVirtual().name("stress-" + name + "-v" + t).unstarted(body)
+                                : Stress.platform(name + "-p" + t, body));
+                    }
+                    threads.forEach(Thread::start);
+                    Stress.joinAll(threads, deadline, errors);
+                    long n = 0;
+                    for (Long q; (q = pool.poll()) != null; n++) free(alloc, q & ((1L << 47) - 1), q >>> 47, errors);
+                    ops.addAndGet(n);
+                    errors.assertNone();
+                    assertTrue(live.isEmpty(), () -> live.size() + " blocks not freed (test)");
+                    Stress.assertNoLeak(alloc, errors);
+                } finally {
+                    Stress.closeIfQuiet(alloc, threads);
+                }
+            }
+            errors.assertNone();
+            Stress.report("LockFreeRaceTest." + name, ops.get(), start,
+                    rounds + " rounds, OutOfMemoryErrors (tolerated) " + ooms.get());
+        });
+    }
+
     long malloc(NativeAllocator alloc, long size, Stress.Errors errors) {
         long p = alloc.malloc(size);
         if (p == 0 || (p & 15) != 0 || p >>> 47 != 0) {
