@@ -96,11 +96,20 @@ public final class HakmemAllocator implements NativeAllocator {
     /** A virtual thread's malloc: through a shared stripe, locked for this one call. */
     private long mallocSmallShared(int cls, long size) {
         ThreadCache stripe = caches.lockStripe();
+        if (stripe == null) return mallocSmallDirect(cls, size);
         try {
             return mallocFrom(stripe, cls, size);
         } finally {
             stripe.unlock();
         }
+    }
+
+    /** Every stripe busy: straight from the central list, never waiting for a stripe. */
+    private long mallocSmallDirect(int cls, long size) {
+        long p = small.mallocDirect(cls, size);
+        if (checks) small.markLive(p, cls);
+        if (stats) caches.countDirectMalloc(cls, size);
+        return p;
     }
 
     private long mallocFrom(ThreadCache tc, int cls, long size) {
@@ -233,6 +242,11 @@ public final class HakmemAllocator implements NativeAllocator {
     /** A virtual thread's free: into a shared stripe, locked for this one call. */
     private void freeSmallShared(long address, int cls) {
         ThreadCache stripe = caches.lockStripe();
+        if (stripe == null) {
+            small.freeDirect(address, cls);
+            if (stats) caches.countDirectFree(cls);
+            return;
+        }
         try {
             freeInto(stripe, address, cls);
         } finally {

@@ -53,6 +53,8 @@ public final class CentralFreeList {
     private final SpanSource spans;
     private final ChunkRegistry registry;
     private final int granuleShift;
+    /** The class's batch size: every batch pushed here holds at most this many blocks. */
+    private final int batch;
     private final BooleanSupplier beforeCarve;
 
     @SuppressWarnings("unused") private volatile Batch head;
@@ -64,7 +66,9 @@ public final class CentralFreeList {
      * @param beforeCarve run when the list is empty, before fresh blocks are carved; returns whether it
      *     may have pushed blocks here (then the list is tried again)
      */
-    public CentralFreeList(int sizeClass, SizeClasses classes, SpanSource spans, ChunkRegistry registry, BooleanSupplier beforeCarve) {
+    public CentralFreeList(int sizeClass, int batch, SizeClasses classes, SpanSource spans, ChunkRegistry registry,
+            BooleanSupplier beforeCarve) {
+        this.batch = batch;
         this.sizeClass = sizeClass;
         this.blockSize = classes.size(sizeClass);
         this.blocksPerSpan = classes.blocksPerSpan(sizeClass);
@@ -100,7 +104,10 @@ public final class CentralFreeList {
         return 0;
     }
 
-    /** Takes ownership of {@code blocks[0..count)} (the array must not be used by the caller again). */
+    /**
+     * Takes ownership of {@code blocks[0..count)} (the array must not be used by the caller again);
+     * {@code count} must not exceed the class's batch size (a refill copies a whole batch).
+     */
     public void push(long[] blocks, int count) {
         Batch top;
         do {
@@ -108,6 +115,9 @@ public final class CentralFreeList {
         } while (!HEAD.compareAndSet(this, top, new Batch(blocks, count, top)));
         CACHED.getAndAdd(this, (long) count);
     }
+
+    /** The class's batch size. */
+    public int batch() { return batch; }
 
     /** Free blocks pooled here (not counting thread caches). */
     public long cachedBlocks() { return (long) CACHED.getVolatile(this); }
@@ -158,7 +168,7 @@ public final class CentralFreeList {
         CACHED.getAndAdd(this, -taken);
         Slab carvingNow = (Slab) CARVING.getVolatile(this);
         long released = 0;
-        long[] keep = new long[64];
+        long[] keep = new long[batch]; // no pushed batch may exceed what a cache refill takes
         int kept = 0;
         for (Map.Entry<Slab, BitSet> e : bySlab.entrySet()) {
             Slab s = e.getKey();
@@ -174,7 +184,7 @@ public final class CentralFreeList {
                 keep[kept++] = s.blockAddress(i);
                 if (kept == keep.length) {
                     push(keep, kept);
-                    keep = new long[64];
+                    keep = new long[batch];
                     kept = 0;
                 }
             }

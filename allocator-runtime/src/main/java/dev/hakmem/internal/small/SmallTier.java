@@ -38,7 +38,8 @@ public final class SmallTier {
         SpanSource midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
-            centrals[c] = new CentralFreeList(c, classes, classes.isTiny(c) ? tinySpans : midSpans, registry, beforeCarve);
+            centrals[c] = new CentralFreeList(c, config.batchSize(c), classes, classes.isTiny(c) ? tinySpans : midSpans, registry,
+                    beforeCarve);
         }
     }
 
@@ -64,6 +65,26 @@ public final class SmallTier {
             centrals[cls].push(out, b);
         }
         cc.blocks[cc.count++] = address;
+    }
+
+    /**
+     * A malloc without any cache (a virtual thread that found every stripe busy): takes one batch
+     * from the class's central list (or carves one), keeps one block and pushes the rest back.
+     */
+    public long mallocDirect(int cls, long requested) {
+        ClassCache tmp = new ClassCache(centralBatch(cls), centralBatch(cls));
+        long p = refillAndPop(tmp, cls, requested);
+        if (tmp.count > 0) centrals[cls].push(Arrays.copyOf(tmp.blocks, tmp.count), tmp.count);
+        return p;
+    }
+
+    /** A free without any cache: the block goes to the class's central list as a batch of one. */
+    public void freeDirect(long address, int cls) {
+        centrals[cls].push(new long[] {address}, 1);
+    }
+
+    private int centralBatch(int cls) {
+        return centrals[cls].batch();
     }
 
     /** Moves every block of a thread's caches to the shared lists (thread exit, or before a reset). */

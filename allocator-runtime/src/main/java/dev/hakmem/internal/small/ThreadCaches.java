@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +52,9 @@ public final class ThreadCaches {
     private final ThreadCache[] slots = new ThreadCache[SLOTS];
     /** Caches shared by virtual threads: a power of two, at least twice the processor count. */
     private final ThreadCache[] stripes;
+    /** Counters of operations made without a cache (all stripes busy). */
+    private final AtomicLongArray directAllocations, directFrees;
+    private final AtomicLong directRequested = new AtomicLong();
     private final ThreadLocal<ThreadCache> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
@@ -66,6 +71,8 @@ public final class ThreadCaches {
         this.retired = new ThreadCache(capacities, batches, null);
         this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
         for (int i = 0; i < stripes.length; i++) stripes[i] = new ThreadCache(capacities, batches, null);
+        this.directAllocations = new AtomicLongArray(capacities.length);
+        this.directFrees = new AtomicLongArray(capacities.length);
     }
 
     /** The calling platform thread's own cache, or null for a virtual thread (use {@link #lockStripe}). */
@@ -77,21 +84,38 @@ public final class ThreadCaches {
     }
 
     /**
-     * A stripe for the calling virtual thread, locked: the caller must {@link ThreadCache#unlock()} it
-     * when its operation is done, and must not block meanwhile. Starts at a stripe picked by a hash of
-     * the thread id and takes the first free one; with at least twice as many stripes as processors,
-     * one is nearly always free at once.
+     * A stripe for the calling virtual thread, locked (the caller must {@link ThreadCache#unlock()} it
+     * when its operation is done), or null when every stripe stayed busy for a few rounds: then the
+     * caller goes to the central lists directly ({@link SmallTier#mallocDirect}). It never waits
+     * longer, because a holder may be parked (a virtual thread blocked on a monitor in a slow path
+     * gives up its carrier) and spinning threads would keep it from being scheduled again. Starts at
+     * a stripe picked by a hash of the thread id; with twice as many stripes as processors one is
+     * nearly always free at once.
      */
     public ThreadCache lockStripe() {
         int start = (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 40);
-        for (int round = 0; ; round++) {
+        for (int round = 0; round < 4; round++) {
             for (int i = 0; i < stripes.length; i++) {
                 ThreadCache s = stripes[(start + i) & (stripes.length - 1)];
                 if (s.tryLock()) return s;
             }
-            if (round > 64) Thread.yield();
-            else Thread.onSpinWait();
+            Thread.onSpinWait();
         }
+        return null;
+    }
+
+    /**
+     * Counts a malloc made without a cache (every stripe busy) for statistics. Atomic: such calls come
+     * from any thread.
+     */
+    public void countDirectMalloc(int cls, long requested) {
+        directAllocations.incrementAndGet(cls);
+        directRequested.addAndGet(requested);
+    }
+
+    /** Counts a free made without a cache. */
+    public void countDirectFree(int cls) {
+        directFrees.incrementAndGet(cls);
     }
 
     /** Memory pressure: moves the blocks of every stripe nobody holds to the shared lists. */
@@ -119,6 +143,13 @@ public final class ThreadCaches {
     public synchronized List<ThreadCache> snapshot() {
         List<ThreadCache> all = new ArrayList<>(live);
         all.addAll(List.of(stripes));
+        ThreadCache direct = new ThreadCache(capacities, batches, null);
+        direct.requestedBytes = directRequested.get();
+        for (int c = 0; c < capacities.length; c++) {
+            direct.byClass[c].allocations = directAllocations.get(c);
+            direct.byClass[c].frees = directFrees.get(c);
+        }
+        all.add(direct);
         all.add(retired.copyCounters());
         return all;
     }

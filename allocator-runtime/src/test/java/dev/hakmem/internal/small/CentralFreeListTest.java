@@ -30,7 +30,7 @@ class CentralFreeListTest {
     @Test
     void carvedBlocksAreDistinctAlignedAndRegistered() {
         int cls = classes.classOf(48);
-        CentralFreeList list = new CentralFreeList(cls, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 32, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
         Set<Long> seen = new HashSet<>();
         long[] dst = new long[32];
         long total = 0;
@@ -53,7 +53,7 @@ class CentralFreeListTest {
     @RepeatedTest(5)
     void racingPushAndRefillLoseAndDuplicateNothing() throws Exception {
         int cls = classes.classOf(64);
-        CentralFreeList list = new CentralFreeList(cls, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
         int threads = 4, rounds = 20_000, batch = 16;
         Set<Long> held = ConcurrentHashMap.newKeySet();
         CountDownLatch start = new CountDownLatch(1);
