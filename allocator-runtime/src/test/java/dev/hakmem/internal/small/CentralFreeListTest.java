@@ -93,4 +93,46 @@ class CentralFreeListTest {
         assertEquals(pooled, all.size());
         assertEquals(0, list.cachedBlocks());
     }
+
+    @Test
+    void releasingFreeSlabsKeepsTheRestInBatchesACacheCanTake() {
+        int cls = classes.classOf(1024); // 64 blocks per 64 KiB slab
+        int batch = 4;
+        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT),
+                registry, () -> false);
+        Set<Long> blocks = new HashSet<>();
+        long[] dst = new long[batch];
+        while (list.slabs() < 3) { // two whole slabs plus part of the one being carved
+            int n = list.refill(dst, batch, 1024);
+            for (int k = 0; k < n; k++) blocks.add(dst[k]);
+        }
+        long keptLive = java.util.Collections.min(blocks); // in the first slab: one live block keeps it
+        long[] out = new long[batch];
+        int n = 0;
+        for (long b : blocks) {
+            if (b == keptLive) continue;
+            out[n++] = b;
+            if (n == batch) {
+                list.push(out, n);
+                out = new long[batch];
+                n = 0;
+            }
+        }
+        if (n > 0) list.push(out, n);
+        long committed = budget.committed();
+        long released = list.releaseFreeSlabs();
+        assertEquals(65536, released, "exactly the one slab with no live block and not being carved");
+        assertEquals(committed - 65536, budget.committed());
+        // What stays pooled comes back in batches of at most `batch` blocks, all distinct and not released.
+        Set<Long> seen = new HashSet<>();
+        for (long pooled = list.cachedBlocks(); pooled > 0; ) {
+            int got = list.refill(dst, batch, 1024);
+            assertTrue(got <= batch);
+            for (int k = 0; k < got; k++) {
+                assertTrue(seen.add(dst[k]));
+                assertEquals(cls + 1, registry.kind(dst[k]), "a block of a released slab was handed out");
+            }
+            pooled -= got;
+        }
+    }
 }
