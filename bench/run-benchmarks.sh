@@ -3,7 +3,7 @@
 # the native peers are installed, runs the JMH suite on every peer that can run here, and prints
 # the summary table (also written to bench/results/<timestamp>.md next to the JMH JSON and log).
 #
-#   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 5 minutes)
+#   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 8 minutes with five peers)
 #   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
 #   --peers a,b      peers to run (default: hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
 #   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed)
