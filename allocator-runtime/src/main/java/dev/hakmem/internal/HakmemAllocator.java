@@ -190,7 +190,7 @@ public final class HakmemAllocator implements NativeAllocator {
         }
         if (address == 0) return malloc(newSize);
         long usable;
-        int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
+        int kind = registry.kindOf(address);
         if (kind > 0) {
             int cls = kind - 1;
             if (checks) small.checkLive("realloc", address, cls);
@@ -218,14 +218,12 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public void free(long address) {
         if (closed) throw closedError("free", address);
-        if (registry.contains(address)) {
-            int kind = registry.kind(address);
-            if (kind > 0) {
-                freeSmall(address, kind - 1);
-                return;
-            }
+        int kind = registry.kindOf(address);
+        if (kind > 0) {
+            freeSmall(address, kind - 1);
+            return;
         }
-        freeOther(address);
+        freeOther(address, kind);
     }
 
     /** Tiny/Mid fast path: push onto this thread's cache of class {@code cls}, whoever allocated it. */
@@ -266,16 +264,16 @@ public final class HakmemAllocator implements NativeAllocator {
         if (stats) cc.frees++;
     }
 
-    private void freeOther(long address) {
+    /** Free of anything but a Tiny/Mid block; {@code kind} is {@link ChunkRegistry#kindOf} the address. */
+    private void freeOther(long address, int kind) {
         if (address == 0) return;
-        if (registry.contains(address)) {
-            if (registry.kind(address) == ChunkRegistry.LARGE) {
-                large.free(address);
-                return;
-            }
+        if (kind == ChunkRegistry.LARGE) {
+            large.free(address);
+        } else if (registry.contains(address)) {
             throw large.forgottenBlockError("free", address);
+        } else {
+            huge.free(address);
         }
-        huge.free(address);
     }
 
     @Override
@@ -290,7 +288,7 @@ public final class HakmemAllocator implements NativeAllocator {
     public long usableSize(long address) {
         if (closed) throw closedError("usableSize", address);
         if (address == 0) return 0;
-        int kind = registry.contains(address) ? registry.kind(address) : ChunkRegistry.NONE;
+        int kind = registry.kindOf(address);
         if (kind > 0) {
             if (checks) small.checkLive("usableSize", address, kind - 1);
             return classes.size(kind - 1);

@@ -47,6 +47,11 @@ public final class ChunkRegistry {
         return Long.compareUnsigned(address - base, size) < 0;
     }
 
+    /** The kind byte of the page holding {@code address}, or {@link #NONE} outside the range. */
+    public int kindOf(long address) {
+        return contains(address) ? kind(address) : NONE;
+    }
+
     /** The kind byte of the page holding {@code address}, which must be {@link #contains contained}. */
     public int kind(long address) {
         return pageKind[(int) ((address - base) >>> PAGE_SHIFT)];

@@ -26,14 +26,12 @@ public final class SmallTier {
     private final SizeClasses classes;
     private final ChunkRegistry registry;
     private final CentralFreeList[] centrals;
-    private final int tinyCount;
 
     /** @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did */
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
             ChunkRegistry registry, BooleanSupplier beforeCarve) {
         this.classes = classes;
         this.registry = registry;
-        this.tinyCount = classes.tinyCount();
         SpanSource tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
         SpanSource midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
@@ -111,7 +109,7 @@ public final class SmallTier {
 
     /** Checks on: records that the block at {@code address} of class {@code cls} (just taken from a cache) is live. */
     public void markLive(long address, int cls) {
-        registry.states(address)[ChunkRegistry.stateIndex(address, granuleShift(cls))] = Slab.LIVE;
+        registry.states(address)[ChunkRegistry.stateIndex(address, classes.granuleShift(cls))] = Slab.LIVE;
     }
 
     /**
@@ -125,7 +123,7 @@ public final class SmallTier {
      * failure is diagnosed in {@link #freeError}.
      */
     public void markFreed(String op, long address, int cls) {
-        int shift = granuleShift(cls);
+        int shift = classes.granuleShift(cls);
         if ((address & ((1L << shift) - 1)) == 0) {
             byte refused = Slab.casFreed(registry.states(address), ChunkRegistry.stateIndex(address, shift));
             if (refused == Slab.LIVE) return;
@@ -135,16 +133,12 @@ public final class SmallTier {
 
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
     public void checkLive(String op, long address, int cls) {
-        int shift = granuleShift(cls);
+        int shift = classes.granuleShift(cls);
         if ((address & ((1L << shift) - 1)) == 0
                 && Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, shift)) == Slab.LIVE) {
             return;
         }
         throw freeError(op, address, cls);
-    }
-
-    private int granuleShift(int cls) {
-        return cls < tinyCount ? 4 : 8;
     }
 
     /** What the {@code what} of an error names: "TINY block of class 3 (64 bytes)". */
@@ -178,7 +172,7 @@ public final class SmallTier {
                     + " (" + classes.size(cls) + "-byte blocks)");
         }
         if (start != address) return Errors.interior(op, address, start, describe(cls));
-        byte state = Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
+        byte state = Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, classes.granuleShift(cls)));
         if (state == Slab.FREED) return Errors.doubleFree(op, address, describe(cls));
         return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
     }
