@@ -140,12 +140,7 @@ public final class HugeTier {
             budget.release(e.getValue());
         }
         live.clear();
-        for (long[] r : retained) {
-            OsMemory.unmap(r[0], r[1]);
-            budget.release(r[1]);
-        }
-        retained.clear();
-        retainedBytes = 0;
+        releaseRetained();
     }
 
     private synchronized long takeRetained(long mapped, long alignment) {
