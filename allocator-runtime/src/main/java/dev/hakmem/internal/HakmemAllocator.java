@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Fast path of {@code malloc} for a small size: one table load for the class, the
  * lookup of the thread's caches ({@link ThreadCaches}), and a pop from the class's LIFO array; with
  * checks on, one more plain byte store into the chunk's out-of-band state array. Fast path of
- * {@code free}: one subtraction, one range compare and one byte load in the registry give the class;
- * then a push onto the thread's cache (plus, with checks on, one CAS on the block's state byte).
+ * {@code free}: one subtraction, one range compare and one int load in the registry give the class and
+ * the owning thread; if the caller owns the block (or it is shared), a push onto the thread's cache
+ * (plus, with checks on, one CAS on the block's state byte); else it goes back to its owner
+ * ({@link SmallTier#freeRemote}).
  * Anything else is a named slow path in {@link SmallTier}, {@link LargeTier} or {@link HugeTier}.
  */
 public final class HakmemAllocator implements NativeAllocator {
@@ -74,7 +76,7 @@ public final class HakmemAllocator implements NativeAllocator {
             capacities[c] = config.cacheCapacity(c);
             batches[c] = config.batchSize(c);
         }
-        this.caches = new ThreadCaches(capacities, batches, small::drain);
+        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -120,7 +122,7 @@ public final class HakmemAllocator implements NativeAllocator {
             p = cc.blocks[n - 1];
             cc.count = n - 1;
         } else {
-            p = refillAndPop(cc, cls, size);
+            p = refillAndPop(tc, cc, cls, size);
         }
         if (checks) small.markLive(p, cls);
         if (stats) {
@@ -134,12 +136,12 @@ public final class HakmemAllocator implements NativeAllocator {
      * Slow path of a small malloc: refill the cache. Before giving up with OutOfMemoryError, reclaims
      * the caches of ended threads (their blocks may be exactly what is missing) and tries once more.
      */
-    private long refillAndPop(ClassCache cc, int cls, long size) {
+    private long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long size) {
         try {
-            return small.refillAndPop(cc, cls, size);
+            return small.refillAndPop(tc, cc, cls, size);
         } catch (OutOfMemoryError e) {
             if (caches.reclaimDead() == 0) throw e;
-            return small.refillAndPop(cc, cls, size);
+            return small.refillAndPop(tc, cc, cls, size);
         }
     }
 
@@ -218,48 +220,57 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public void free(long address) {
         if (closed) throw closedError("free", address);
-        int kind = registry.kindOf(address);
+        int info = registry.infoOf(address);
+        int kind = ChunkRegistry.kindOfInfo(info);
         if (kind > 0) {
-            freeSmall(address, kind - 1);
+            freeSmall(address, kind - 1, ChunkRegistry.ownerOfInfo(info));
             return;
         }
         freeOther(address, kind);
     }
 
-    /** Tiny/Mid fast path: push onto this thread's cache of class {@code cls}, whoever allocated it. */
-    private void freeSmall(long address, int cls) {
+    /**
+     * Tiny/Mid fast path: push onto this thread's cache of class {@code cls} if this thread owns the
+     * block's slab ({@code owner} is its cache's id) or the slab is shared ({@code owner} 0); a block of
+     * another thread's slab goes back to that thread ({@link SmallTier#freeRemote}).
+     */
+    private void freeSmall(long address, int cls, int owner) {
         if (checks) small.markFreed("free", address, cls);
         ThreadCache tc = caches.own();
         if (tc == null) {
-            freeSmallShared(address, cls);
+            freeSmallShared(address, cls, owner);
             return;
         }
-        freeInto(tc, address, cls);
+        freeInto(tc, address, cls, owner);
     }
 
     /** A virtual thread's free: into a shared stripe, locked for this one call. */
-    private void freeSmallShared(long address, int cls) {
+    private void freeSmallShared(long address, int cls, int owner) {
         ThreadCache stripe = caches.lockStripe();
         if (stripe == null) {
-            small.freeDirect(address, cls);
+            small.freeDirect(address, cls, owner == 0 ? null : caches.owner(owner));
             if (stats) caches.countDirectFree(cls);
             return;
         }
         try {
-            freeInto(stripe, address, cls);
+            freeInto(stripe, address, cls, owner);
         } finally {
             stripe.unlock();
         }
     }
 
-    private void freeInto(ThreadCache tc, long address, int cls) {
+    private void freeInto(ThreadCache tc, long address, int cls, int owner) {
         ClassCache cc = tc.byClass[cls];
-        int n = cc.count;
-        if (n < cc.blocks.length) {
-            cc.blocks[n] = address;
-            cc.count = n + 1;
+        if (owner != tc.id && owner != 0) {
+            small.freeRemote(tc, cc, cls, address, caches.owner(owner));
         } else {
-            small.flushAndPush(cc, cls, address);
+            int n = cc.count;
+            if (n < cc.blocks.length) {
+                cc.blocks[n] = address;
+                cc.count = n + 1;
+            } else {
+                small.flushAndPush(tc, cc, cls, address);
+            }
         }
         if (stats) cc.frees++;
     }
@@ -341,7 +352,7 @@ public final class HakmemAllocator implements NativeAllocator {
         ThreadCache own = caches.own();
         if (own != null) small.drain(own); // the calling thread's cache: its blocks may complete a slab
         caches.drainIdleStripes();
-        small.releaseFreeSlabs();
+        small.releaseFreeSlabs(caches.live());
         large.releaseCache();
         huge.releaseRetained();
     }

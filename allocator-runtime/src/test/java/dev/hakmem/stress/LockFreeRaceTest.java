@@ -30,16 +30,16 @@ import org.junit.jupiter.api.Timeout;
  *
  * <ul>
  *   <li>{@link #remoteFreesVsOwnerAllocation}: an owner mallocs blocks of one class and passes them to
- *       remote threads, which free them (flushing batches to the central list with CAS) while the owner
- *       refills from that list (CAS) and carves; both also malloc/free locally.</li>
+ *       remote threads, which free them (sending batches to the owner's inbox with CAS) while the owner
+ *       refills from its inbox (CAS) and carves; both also malloc/free locally.</li>
  *   <li>{@link #remoteFreesVsOwnerAllocationTinyCaches}: the same with caches of 2 blocks and batches of 1,
- *       so nearly every operation hits the central list.</li>
+ *       so nearly every operation hits an inbox (remote frees send a batch of one).</li>
  *   <li>{@link #endedThreadCachesReclaimedWhileOthersAllocate}: short-lived threads free remote blocks and
- *       end with full caches, which other threads drain (reclamation) while the owner allocates the same
- *       class and new threads push and pop.</li>
+ *       end with full caches and outboxes, which other threads drain (reclamation: inboxes closed, slabs
+ *       made shared) while the owner allocates the same class and new threads push and pop.</li>
  *   <li>{@link #pressureReleaseVsCrossThreadTraffic}: a memory limit makes the allocator release entirely
- *       free slabs (taking the whole central list, pushing the rest back) while other threads push and pop
- *       that list. OutOfMemoryError is tolerated (counted) there, duplicates and corruption are not.</li>
+ *       free slabs (taking the whole central list and every inbox, pushing the rest back) while other
+ *       threads push and pop them. OutOfMemoryError is tolerated (counted) there, duplicates and corruption are not.</li>
  * </ul>
  */
 class LockFreeRaceTest {

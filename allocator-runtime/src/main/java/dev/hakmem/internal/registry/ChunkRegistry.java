@@ -2,21 +2,29 @@ package dev.hakmem.internal.registry;
 
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.small.Slab;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Routes any address to its owner in O(1) without a lock: the registry of the reserved range.
  *
- * <p>The range is cut into 64 KiB pages. For each page, {@code pageKind} says what lives there:
- * {@link #NONE} (nothing handed out), {@link #LARGE} (a Large chunk), or {@code c + 1} for a slab or
- * span of small class {@code c}. So the free path of a Tiny or Mid block is a subtraction, a shift
- * and one byte load. {@code slabs[chunk][page]} holds the {@link Slab} (the out-of-band metadata) of
- * each small page; Mid spans cover 8 pages that all point at the same slab.
+ * <p>The range is cut into 64 KiB pages. For each page, one int ({@code pageInfo}) says what lives
+ * there and who owns it. Its low byte is the kind: {@link #NONE} (nothing handed out), {@link #LARGE}
+ * (a Large chunk), or {@code c + 1} for a slab or span of small class {@code c}. The upper 24 bits are
+ * the owner: the id of the thread cache whose slab this is (see {@code ThreadCaches}), or 0 for a
+ * shared slab. So the free path of a Tiny or Mid block learns its class and whether the freeing
+ * thread owns it from a subtraction, a shift and one int load ({@link #infoOf}).
+ * {@code slabs[chunk][page]} holds the {@link Slab} (the out-of-band metadata) of each small page;
+ * Mid spans cover 8 pages that all point at the same slab.
  *
- * <p>Memory ordering: entries are written with plain stores by the thread that carves a slab,
+ * <p>Memory ordering: entries are written with plain stores by the thread that registers a slab,
  * before any block of that slab is handed out; a block's address reaches any other thread only
  * through a happens-before edge the program creates (it has to publish the address somehow), so
- * plain loads see the entries. A racing lookup of an address nobody was given may see a stale
- * {@code NONE}, which correctly reports "not allocated".
+ * plain loads see the kind. A racing lookup of an address nobody was given may see a stale
+ * {@code NONE}, which correctly reports "not allocated". The owner part changes once more, when the
+ * owning thread has ended ({@link #disown}, a CAS that keeps the kind): a reader may see the old
+ * owner for a while, which only routes a free through the ended thread's closed inbox to the shared
+ * lists (see {@code SmallTier}); it never changes where a block's class or memory is.
  */
 public final class ChunkRegistry {
     public static final int PAGE_SHIFT = 16;
@@ -27,7 +35,12 @@ public final class ChunkRegistry {
 
     private final long base;
     private final long size;
-    private final byte[] pageKind;
+    private static final VarHandle INFO = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int OWNER_SHIFT = 8;
+    /** The largest owner id a page can record. */
+    public static final int MAX_OWNER = (1 << (32 - OWNER_SHIFT)) - 1;
+
+    private final int[] pageInfo;
     private final Slab[][] slabs;
     /** Checks on: per small chunk, one state byte per granule (see {@link #states}); else null. */
     private final byte[][] blockStates;
@@ -35,7 +48,7 @@ public final class ChunkRegistry {
     public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
         this.size = size;
-        this.pageKind = new byte[(int) (size >>> PAGE_SHIFT)];
+        this.pageInfo = new int[(int) (size >>> PAGE_SHIFT)];
         this.slabs = new Slab[(int) (size >>> Reservation.CHUNK_SHIFT)][];
         this.blockStates = checks ? new byte[slabs.length][] : null;
     }
@@ -49,12 +62,30 @@ public final class ChunkRegistry {
 
     /** The kind byte of the page holding {@code address}, or {@link #NONE} outside the range. */
     public int kindOf(long address) {
-        return contains(address) ? kind(address) : NONE;
+        return kindOfInfo(infoOf(address));
     }
 
     /** The kind byte of the page holding {@code address}, which must be {@link #contains contained}. */
     public int kind(long address) {
-        return pageKind[(int) ((address - base) >>> PAGE_SHIFT)];
+        return kindOfInfo(pageInfo[(int) ((address - base) >>> PAGE_SHIFT)]);
+    }
+
+    /**
+     * Kind and owner of the page holding {@code address} (0 outside the range), to be taken apart by
+     * {@link #kindOfInfo} and {@link #ownerOfInfo}.
+     */
+    public int infoOf(long address) {
+        return contains(address) ? pageInfo[(int) ((address - base) >>> PAGE_SHIFT)] : 0;
+    }
+
+    /** The kind part of a page's info: {@link #NONE}, {@link #LARGE} or a small class + 1. */
+    public static int kindOfInfo(int info) {
+        return (byte) info;
+    }
+
+    /** The owner part of a page's info: a thread cache id, or 0 for a shared slab. */
+    public static int ownerOfInfo(int info) {
+        return info >>> OWNER_SHIFT;
     }
 
     /** The slab holding {@code address} (contained, of a small kind), or null. */
@@ -80,11 +111,17 @@ public final class ChunkRegistry {
         return (int) ((address & (Reservation.CHUNK_SIZE - 1)) >>> granuleShift);
     }
 
-    /**
-     * Registers {@code slab} over all the pages of its span; with checks on, makes sure the chunk has a
-     * state array of granule {@code 1 << granuleShift} (a chunk serves one tier only).
-     */
+    /** Registers a shared slab (owner 0): see {@link #registerSlab(Slab, long, int, int)}. */
     public void registerSlab(Slab slab, long spanSize, int granuleShift) {
+        registerSlab(slab, spanSize, granuleShift, 0);
+    }
+
+    /**
+     * Registers {@code slab}, owned by thread cache {@code owner} (0: shared), over all the pages of
+     * its span; with checks on, makes sure the chunk has a state array of granule
+     * {@code 1 << granuleShift} (a chunk serves one tier only).
+     */
+    public void registerSlab(Slab slab, long spanSize, int granuleShift, int owner) {
         long first = (slab.base() - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];
@@ -100,7 +137,7 @@ public final class ChunkRegistry {
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
             inChunk[(int) (first + i) & (PAGES_PER_CHUNK - 1)] = slab;
-            pageKind[(int) first + i] = (byte) (slab.sizeClass() + 1);
+            pageInfo[(int) first + i] = smallInfo(slab.sizeClass(), owner);
         }
     }
 
@@ -120,7 +157,7 @@ public final class ChunkRegistry {
         }
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
-            pageKind[(int) first + i] = NONE;
+            pageInfo[(int) first + i] = NONE;
             if (inChunk != null) inChunk[(int) (first + i) & (PAGES_PER_CHUNK - 1)] = null;
         }
     }
@@ -128,6 +165,21 @@ public final class ChunkRegistry {
     /** Marks every page of a Large chunk, or clears them when {@code large} is false. */
     public void markLargeChunk(long chunk, boolean large) {
         int first = (int) ((chunk - base) >>> PAGE_SHIFT);
-        for (int i = 0; i < PAGES_PER_CHUNK; i++) pageKind[first + i] = large ? LARGE : NONE;
+        for (int i = 0; i < PAGES_PER_CHUNK; i++) pageInfo[first + i] = large ? LARGE & 0xFF : NONE;
+    }
+
+    /**
+     * The owner of {@code slab}'s span has ended: makes the span shared (owner 0), page by page with a
+     * CAS from exactly "this class, owned by {@code owner}", so a page that has meanwhile been given
+     * back and registered again is left alone.
+     */
+    public void disown(Slab slab, long spanSize, int owner) {
+        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
+        int owned = smallInfo(slab.sizeClass(), owner), shared = smallInfo(slab.sizeClass(), 0);
+        for (int i = 0; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, owned, shared);
+    }
+
+    private static int smallInfo(int sizeClass, int owner) {
+        return (owner << OWNER_SHIFT) | (sizeClass + 1);
     }
 }

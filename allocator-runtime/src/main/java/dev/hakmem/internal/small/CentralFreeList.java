@@ -1,50 +1,50 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.small.BatchStack.Batch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.BitSet;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
 /**
- * The shared pool of one size class: free blocks in batches, plus the slab being carved.
+ * The shared side of one size class: a pool of free blocks of shared slabs, the shared slabs being
+ * carved, and the source of every new slab of the class.
  *
- * <p>Thread caches exchange whole batches with this list: a cache that overflows pushes a batch, a
- * cache that runs dry pops one. A batch is an immutable node holding a {@code long[]} of block
- * addresses (out of band: nothing is written into the blocks), so a transfer costs one CAS per batch
- * rather than one per block, and frees from any thread, whichever thread allocated the block, reach
- * the other threads without a lock.
+ * <p>Shared slabs are those no live thread owns: slabs carved for virtual threads' stripes, and the
+ * slabs of threads that have ended. Their free blocks sit in the {@link BatchStack} {@code pool}; a
+ * cache that overflows or runs dry exchanges a whole batch with it (one CAS). Slabs owned by a
+ * platform thread never put blocks here while their owner lives (see {@link SmallTier}).
  *
  * <p>Memory-ordering contract:
  * <ul>
- *   <li>{@code head}: Treiber stack, CAS only. A node's fields are final and written before the CAS
- *       that publishes it (release); a pop reads them after the volatile read of the head (acquire).
- *       Nodes are never reused after a pop, so the garbage collector rules out ABA.</li>
- *   <li>{@code carving}: the slab new blocks are claimed from, replaced by CAS when exhausted; a
- *       thread that loses the race gives its fresh span back and retries. Claims within a slab are a
- *       CAS on the slab's carve counter ({@link Slab#claim}).</li>
- *   <li>{@code cachedBlocks}, {@code slabs}: statistics, updated with atomic adds.</li>
+ *   <li>{@code pool}: see {@link BatchStack}.</li>
+ *   <li>{@code carving}: the shared slab new blocks are claimed from, replaced by CAS when
+ *       exhausted; a thread that loses the race gives its slab back and retries. Claims within a slab
+ *       are a CAS on the slab's carve counter ({@link Slab#claim}).</li>
+ *   <li>{@code partials}: partly carved slabs of ended threads (a concurrent queue), carved before
+ *       any new span is taken.</li>
+ *   <li>{@code slabs}: statistics, updated with atomic adds.</li>
  * </ul>
  */
 public final class CentralFreeList {
-    private static final VarHandle HEAD, CARVING, CACHED, SLABS;
+    private static final VarHandle CARVING, SLABS;
 
     static {
         try {
             var l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(CentralFreeList.class, "head", Batch.class);
             CARVING = l.findVarHandle(CentralFreeList.class, "carving", Slab.class);
-            CACHED = l.findVarHandle(CentralFreeList.class, "cachedBlocks", long.class);
             SLABS = l.findVarHandle(CentralFreeList.class, "slabs", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** An immutable batch of free block addresses: {@code blocks[0..count)}. */
-    private record Batch(long[] blocks, int count, Batch next) {}
 
     private final int sizeClass;
     private final int blockSize;
@@ -56,14 +56,14 @@ public final class CentralFreeList {
     /** The class's batch size: every batch pushed here holds at most this many blocks. */
     private final int batch;
     private final BooleanSupplier beforeCarve;
+    private final BatchStack pool = new BatchStack();
+    private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
 
-    @SuppressWarnings("unused") private volatile Batch head;
     @SuppressWarnings("unused") private volatile Slab carving;
-    @SuppressWarnings("unused") private volatile long cachedBlocks;
     @SuppressWarnings("unused") private volatile long slabs;
 
     /**
-     * @param beforeCarve run when the list is empty, before fresh blocks are carved; returns whether it
+     * @param beforeCarve run when the list is empty, before fresh memory is taken; returns whether it
      *     may have pushed blocks here (then the list is tried again)
      */
     public CentralFreeList(int sizeClass, int batch, SizeClasses classes, SpanSource spans, ChunkRegistry registry,
@@ -80,28 +80,31 @@ public final class CentralFreeList {
     }
 
     /**
-     * Fills {@code dst[0..)} with at least one and at most {@code max} free blocks and returns how
-     * many: a whole batch if one is pooled (the caller guarantees {@code max} is at least the batch
-     * size it pushes), else newly carved blocks. Throws OutOfMemoryError naming {@code requested}.
+     * For a shared cache (a stripe): fills {@code dst[0..)} with at least one and at most {@code max}
+     * free blocks and returns how many: a whole batch if one is pooled (the caller guarantees
+     * {@code max} is at least the batch size), else blocks carved from a shared slab, new if need be.
+     * Throws OutOfMemoryError naming {@code requested}.
      */
     public int refill(long[] dst, int max, long requested) {
-        int n = pop(dst);
+        int n = pool.pop(dst);
         if (n > 0) return n;
         // Before carving fresh memory, let ended threads' caches give their blocks back.
-        if (beforeCarve.getAsBoolean() && (n = pop(dst)) > 0) return n;
-        return carve(dst, max, requested);
+        if (beforeCarve() && (n = pool.pop(dst)) > 0) return n;
+        return carveShared(dst, max, requested, true);
     }
 
-    private int pop(long[] dst) {
-        Batch b;
-        while ((b = (Batch) HEAD.getVolatile(this)) != null) {
-            if (HEAD.compareAndSet(this, b, b.next())) {
-                CACHED.getAndAdd(this, (long) -b.count());
-                System.arraycopy(b.blocks(), 0, dst, 0, b.count());
-                return b.count();
-            }
-        }
-        return 0;
+    /**
+     * For an owning cache: like {@link #refill} but never takes a new span (the owner carves its own
+     * slab instead); returns 0 when there is nothing shared to hand out.
+     */
+    public int refillFromShared(long[] dst, int max) {
+        int n = pool.pop(dst);
+        return n > 0 ? n : carveShared(dst, max, 0, false);
+    }
+
+    /** Runs the before-carve hook: whether ended threads' blocks may have arrived. */
+    public boolean beforeCarve() {
+        return beforeCarve.getAsBoolean();
     }
 
     /**
@@ -109,94 +112,127 @@ public final class CentralFreeList {
      * {@code count} must not exceed the class's batch size (a refill copies a whole batch).
      */
     public void push(long[] blocks, int count) {
-        Batch top;
-        do {
-            top = (Batch) HEAD.getVolatile(this);
-        } while (!HEAD.compareAndSet(this, top, new Batch(blocks, count, top)));
-        CACHED.getAndAdd(this, (long) count);
+        pool.push(blocks, count);
+    }
+
+    /** Pushes every batch of a chain (taken from another stack). */
+    public void pushAll(Batch chain) {
+        for (Batch b = chain; b != null; b = b.next()) pool.push(b.blocks(), b.count());
     }
 
     /** The class's batch size. */
     public int batch() { return batch; }
 
     /** Free blocks pooled here (not counting thread caches). */
-    public long cachedBlocks() { return (long) CACHED.getVolatile(this); }
+    public long cachedBlocks() { return pool.blocks(); }
 
-    /** Slabs (spans) carved for this class so far. */
+    /** Slabs (spans) of this class in use, shared or owned. */
     public long slabs() { return (long) SLABS.getVolatile(this); }
 
-    private int carve(long[] dst, int max, long requested) {
+    /**
+     * A new slab owned by thread cache {@code owner}, registered as such: only that thread hands out
+     * its blocks.
+     */
+    public Slab newOwnedSlab(long requested, int owner) {
+        Slab s = newSlab(requested, owner);
+        SLABS.getAndAdd(this, 1L);
+        return s;
+    }
+
+    /** A slab whose owner has ended, not fully carved: its remaining blocks will be carved shared. */
+    public void adoptPartial(Slab slab) {
+        if (slab.carved() < slab.capacity()) partials.add(slab);
+    }
+
+    private int carveShared(long[] dst, int max, long requested, boolean mayTakeNewSpan) {
         while (true) {
             Slab s = (Slab) CARVING.getVolatile(this);
-            if (s != null) {
-                int start = s.claim(max);
-                if (start >= 0) {
-                    int n = Math.min(max, s.capacity() - start);
-                    for (int i = 0; i < n; i++) dst[i] = s.blockAddress(start + i);
-                    return n;
-                }
+            int n;
+            if (s != null && (n = s.claimInto(dst, max)) > 0) return n;
+            Slab next = partials.poll();
+            boolean fresh = next == null;
+            if (fresh) {
+                if (!mayTakeNewSpan) return 0;
+                next = newSlab(requested, 0);
             }
-            Slab fresh = newSlab(requested);
-            if (CARVING.compareAndSet(this, s, fresh)) {
-                SLABS.getAndAdd(this, 1L);
+            if (CARVING.compareAndSet(this, s, next)) {
+                if (fresh) SLABS.getAndAdd(this, 1L);
+            } else if (fresh) {
+                registry.unregister(next.base(), spans.spanSize());
+                spans.release(next.base());
             } else {
-                registry.unregister(fresh.base(), spans.spanSize());
-                spans.release(fresh.base());
+                partials.add(next);
             }
         }
     }
 
-    /**
-     * Memory pressure: gives back to the OS every slab all of whose blocks are pooled here (none live,
-     * none in a thread cache), except the slab being carved. Other threads may push and pop meanwhile:
-     * this takes the whole list at once, so every block it counts is in its hands, and pushes the
-     * rest back. Returns the bytes released.
-     */
+    /** Memory pressure, shared pool only: see {@link #releaseFreeSlabs(List)}. */
     public long releaseFreeSlabs() {
-        Batch all = (Batch) HEAD.getAndSet(this, (Batch) null);
-        if (all == null) return 0;
-        Map<Slab, BitSet> bySlab = new HashMap<>();
-        long taken = 0;
-        for (Batch b = all; b != null; b = b.next()) {
-            taken += b.count();
-            for (int i = 0; i < b.count(); i++) {
-                long p = b.blocks()[i];
-                Slab s = registry.slab(p);
-                bySlab.computeIfAbsent(s, k -> new BitSet(k.capacity())).set(s.indexOf(p));
+        return releaseFreeSlabs(List.of());
+    }
+
+    /**
+     * Memory pressure: gives back to the OS every slab all of whose blocks are on this class's free
+     * stacks: the shared pool and the given owners' inboxes (none live, none in a thread cache).
+     * Other threads may push and pop meanwhile: this takes each stack's whole content at once, so every
+     * block it counts is in its hands, and gives the rest back to the stack it came from (or to the
+     * pool, if that stack was closed meanwhile). Returns the bytes released.
+     */
+    public long releaseFreeSlabs(List<BatchStack> inboxes) {
+        List<BatchStack> origins = new ArrayList<>(inboxes.size() + 1);
+        origins.add(pool);
+        origins.addAll(inboxes);
+        List<Batch> taken = new ArrayList<>(origins.size());
+        Map<Slab, int[]> freeBlocks = new HashMap<>();
+        for (BatchStack origin : origins) {
+            Batch chain = origin.takeAll();
+            taken.add(chain);
+            for (Batch b = chain; b != null; b = b.next()) {
+                for (int i = 0; i < b.count(); i++) freeBlocks.computeIfAbsent(registry.slab(b.blocks()[i]), k -> new int[1])[0]++;
             }
         }
-        CACHED.getAndAdd(this, -taken);
         Slab carvingNow = (Slab) CARVING.getVolatile(this);
-        long released = 0;
+        Set<Slab> released = new HashSet<>();
+        freeBlocks.forEach((s, free) -> {
+            if (s != carvingNow && free[0] == s.capacity()) released.add(s);
+        });
+        for (int o = 0; o < origins.size(); o++) giveBack(taken.get(o), origins.get(o), released);
+        for (Slab s : released) {
+            registry.unregister(s.base(), spans.spanSize());
+            spans.releaseToOs(s.base());
+            SLABS.getAndAdd(this, -1L);
+        }
+        return released.size() * spans.spanSize();
+    }
+
+    /** Pushes the blocks of {@code chain} that are not in a released slab back onto {@code origin}. */
+    private void giveBack(Batch chain, BatchStack origin, Set<Slab> released) {
         long[] keep = new long[batch]; // no pushed batch may exceed what a cache refill takes
         int kept = 0;
-        for (Map.Entry<Slab, BitSet> e : bySlab.entrySet()) {
-            Slab s = e.getKey();
-            BitSet free = e.getValue();
-            if (s != carvingNow && free.cardinality() == s.capacity()) {
-                registry.unregister(s.base(), spans.spanSize());
-                spans.releaseToOs(s.base());
-                SLABS.getAndAdd(this, -1L);
-                released += spans.spanSize();
-                continue;
-            }
-            for (int i = free.nextSetBit(0); i >= 0; i = free.nextSetBit(i + 1)) {
-                keep[kept++] = s.blockAddress(i);
+        for (Batch b = chain; b != null; b = b.next()) {
+            for (int i = 0; i < b.count(); i++) {
+                long p = b.blocks()[i];
+                if (!released.isEmpty() && released.contains(registry.slab(p))) continue;
+                keep[kept++] = p;
                 if (kept == keep.length) {
-                    push(keep, kept);
+                    if (!origin.push(keep, kept)) pool.push(keep, kept);
                     keep = new long[batch];
                     kept = 0;
                 }
             }
         }
-        if (kept > 0) push(keep, kept);
-        return released;
+        if (kept > 0 && !origin.push(keep, kept)) pool.push(keep, kept);
     }
 
-    private Slab newSlab(long requested) {
+    private Slab newSlab(long requested, int owner) {
         long base = spans.acquire(requested);
         Slab slab = new Slab(base, sizeClass, blockSize, blocksPerSpan, magic);
-        registry.registerSlab(slab, spans.spanSize(), granuleShift);
+        registry.registerSlab(slab, spans.spanSize(), granuleShift, owner);
         return slab;
+    }
+
+    /** The span size of this class's slabs. */
+    public long spanSize() {
+        return spans.spanSize();
     }
 }

@@ -19,6 +19,14 @@ public final class ClassCache {
     public final int batch;
     /** Statistics, plain increments by the owner; read racily by stats(). */
     public long allocations, frees;
+    /**
+     * The outbox: blocks of this class freed by this cache's thread but owned by another thread
+     * ({@code outOwner}), {@code out[0..outCount)}, collected so that they travel to the owner's inbox
+     * a batch at a time ({@link SmallTier#freeRemote}). Plain fields, like the rest of the cache.
+     */
+    long[] out = EMPTY;
+    int outCount;
+    ThreadCache outOwner;
 
     public ClassCache(int capacity, int batch) {
         this.capacity = capacity;

@@ -86,6 +86,18 @@ public final class Slab {
     }
 
     /**
+     * Claims up to {@code max} never-carved blocks and writes their addresses to {@code dst[0..)};
+     * returns how many (0 when the slab is fully carved).
+     */
+    public int claimInto(long[] dst, int max) {
+        int start = claim(max);
+        if (start < 0) return 0;
+        int n = Math.min(max, capacity - start);
+        for (int i = 0; i < n; i++) dst[i] = blockAddress(start + i);
+        return n;
+    }
+
+    /**
      * Frees the block whose state is {@code states[index]}: returns {@link #LIVE} on success, else the
      * refusing state. The CAS is atomic (of two racing frees exactly one wins) but "plain" in memory
      * order: it publishes nothing (the freed address travels on through the thread cache and the

@@ -5,7 +5,9 @@ import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,12 +16,20 @@ import java.util.function.BooleanSupplier;
  * <p>The fast paths (pop from / push to a {@link ClassCache}) live in the allocator front so that
  * they inline into {@code malloc} and {@code free}; everything rare is here, in named methods that are
  * deliberately kept out of the fast path: {@link #refillAndPop} when a cache is empty,
- * {@link #flushAndPush} when it is full.
+ * {@link #flushAndPush} when it is full, {@link #freeRemote} when the block belongs to another thread.
+ *
+ * <p>Ownership (no false sharing between threads): each platform thread's cache owns the slabs it
+ * carves, and only the owner hands out their blocks. A thread that frees a block owned by another
+ * collects it in its outbox and sends it, a batch at a time, to the owner's inbox (a lock-free
+ * {@link BatchStack}); the owner drains its inbox when its cache runs dry. So two threads never hold
+ * blocks of one cache line at the same time, unless those blocks come from shared slabs: slabs carved
+ * for virtual threads (which share caches anyway) and slabs of threads that have ended
+ * ({@link #abandon}). Shared slabs' free blocks circulate through the {@link CentralFreeList}s, which
+ * every cache may draw from, so memory of ended threads is reused before new spans are taken.
  *
  * <p>Tiny and Mid share this machinery and differ only in their classes, span sizes (64 KiB slabs vs
- * 512 KiB spans, see {@link SizeClasses}) and cache settings. Freed Tiny and Mid memory stays with
- * its class for reuse (in thread caches and the {@link CentralFreeList}s); under memory pressure,
- * slabs whose blocks are all back in the shared lists are returned to the OS
+ * 512 KiB spans, see {@link SizeClasses}) and cache settings. Under memory pressure, slabs all of
+ * whose blocks are on the shared lists or in owners' inboxes are returned to the OS
  * ({@link #releaseFreeSlabs}).
  */
 public final class SmallTier {
@@ -43,16 +53,41 @@ public final class SmallTier {
 
     public SizeClasses classes() { return classes; }
 
-    /** Slow path of malloc: {@code cc} (class {@code cls}) is empty. Refills a batch and pops one. */
-    public long refillAndPop(ClassCache cc, int cls, long requested) {
+    /** Slow path of malloc: {@code cc} (class {@code cls} of {@code tc}) is empty. Refills a batch and pops one. */
+    public long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long requested) {
         if (cc.blocks.length == 0) cc.blocks = new long[cc.capacity];
-        int n = centrals[cls].refill(cc.blocks, cc.batch, requested);
+        int n = tc.id == 0 ? centrals[cls].refill(cc.blocks, cc.batch, requested) : refillOwned(tc, cc, cls, requested);
         cc.count = n - 1;
         return cc.blocks[n - 1];
     }
 
-    /** Slow path of free: {@code cc} is full (or not yet used). Flushes its oldest batch, then pushes. */
-    public void flushAndPush(ClassCache cc, int cls, long address) {
+    /**
+     * An owning cache's refill, cheapest memory first: blocks of its own slabs sent back by other
+     * threads (its inbox), then shared blocks (so ended threads' memory is reused), then its own slab
+     * being carved, and only then a new slab.
+     */
+    private int refillOwned(ThreadCache tc, ClassCache cc, int cls, long requested) {
+        CentralFreeList central = centrals[cls];
+        BatchStack inbox = tc.inbox[cls];
+        int n;
+        if ((n = inbox.pop(cc.blocks)) > 0 || (n = central.refillFromShared(cc.blocks, cc.batch)) > 0) return n;
+        Slab own = tc.carving[cls];
+        if (own != null && (n = own.claimInto(cc.blocks, cc.batch)) > 0) return n;
+        if (central.beforeCarve() && ((n = inbox.pop(cc.blocks)) > 0 || (n = central.refillFromShared(cc.blocks, cc.batch)) > 0)) {
+            return n;
+        }
+        Slab fresh = central.newOwnedSlab(requested, tc.id);
+        tc.carving[cls] = fresh;
+        tc.owned.add(fresh);
+        return fresh.claimInto(cc.blocks, cc.batch);
+    }
+
+    /**
+     * Slow path of free: {@code cc} is full (or not yet used). Moves its oldest batch out (to the
+     * owner's own inbox, where only it takes blocks from, or for a stripe to the shared list), then
+     * pushes.
+     */
+    public void flushAndPush(ThreadCache tc, ClassCache cc, int cls, long address) {
         if (cc.blocks.length == 0) {
             cc.blocks = new long[cc.capacity];
         } else {
@@ -60,9 +95,45 @@ public final class SmallTier {
             long[] out = Arrays.copyOf(cc.blocks, b);
             System.arraycopy(cc.blocks, b, cc.blocks, 0, cc.count - b);
             cc.count -= b;
-            centrals[cls].push(out, b);
+            sendTo(tc, cls, out, b);
         }
         cc.blocks[cc.count++] = address;
+    }
+
+    /**
+     * Free of a block owned by another thread's cache {@code owner} (null if the id no longer names a
+     * cache: then the block is shared and stays here). The block joins the outbox of {@code cc}, which
+     * goes to the owner's inbox when full or when a block of another owner arrives.
+     */
+    public void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, ThreadCache owner) {
+        if (owner == null) {
+            if (cc.count < cc.blocks.length) {
+                cc.blocks[cc.count++] = address;
+            } else {
+                flushAndPush(tc, cc, cls, address);
+            }
+            return;
+        }
+        if (cc.outOwner != owner && cc.outCount > 0) flushOutbox(cc, cls);
+        if (cc.out.length == 0) cc.out = new long[cc.batch];
+        cc.out[cc.outCount++] = address;
+        cc.outOwner = owner;
+        if (cc.outCount == cc.out.length) flushOutbox(cc, cls);
+    }
+
+    /** Sends the outbox to its owner's inbox, or to the shared list if the owner has ended. */
+    private void flushOutbox(ClassCache cc, int cls) {
+        if (cc.outCount == 0) return;
+        long[] blocks = cc.out;
+        cc.out = new long[cc.batch];
+        sendTo(cc.outOwner, cls, blocks, cc.outCount);
+        cc.outCount = 0;
+        cc.outOwner = null;
+    }
+
+    /** Gives {@code blocks[0..n)} to {@code owner}'s inbox, or to the shared list (stripe, ended owner). */
+    private void sendTo(ThreadCache owner, int cls, long[] blocks, int n) {
+        if (owner == null || owner.id == 0 || !owner.inbox[cls].push(blocks, n)) centrals[cls].push(blocks, n);
     }
 
     /**
@@ -71,39 +142,73 @@ public final class SmallTier {
      */
     public long mallocDirect(int cls, long requested) {
         ClassCache tmp = new ClassCache(centralBatch(cls), centralBatch(cls));
-        long p = refillAndPop(tmp, cls, requested);
-        if (tmp.count > 0) centrals[cls].push(Arrays.copyOf(tmp.blocks, tmp.count), tmp.count);
-        return p;
+        tmp.blocks = new long[tmp.capacity];
+        int n = centrals[cls].refill(tmp.blocks, tmp.batch, requested);
+        if (n > 1) centrals[cls].push(Arrays.copyOf(tmp.blocks, n - 1), n - 1);
+        return tmp.blocks[n - 1];
     }
 
-    /** A free without any cache: the block goes to the class's central list as a batch of one. */
-    public void freeDirect(long address, int cls) {
-        centrals[cls].push(new long[] {address}, 1);
+    /** A free without any cache: the block goes to its owner's inbox ({@code owner} may be null) or the shared list. */
+    public void freeDirect(long address, int cls, ThreadCache owner) {
+        sendTo(owner, cls, new long[] {address}, 1);
     }
 
     private int centralBatch(int cls) {
         return centrals[cls].batch();
     }
 
-    /** Moves every block of a thread's caches to the shared lists (thread exit, or before a reset). */
+    /**
+     * Empties a cache whose thread lives on (a stripe, or the calling thread's own cache under memory
+     * pressure): outboxes go to their owners, cached blocks to the cache's own inbox (an owning cache)
+     * or to the shared lists (a stripe), where {@link #releaseFreeSlabs} can see them.
+     */
     public void drain(ThreadCache tc) {
         for (int c = 0; c < tc.byClass.length; c++) {
             ClassCache cc = tc.byClass[c];
+            flushOutbox(cc, c);
             for (int i = 0; i < cc.count; i += cc.batch) {
                 int n = Math.min(cc.batch, cc.count - i);
-                centrals[c].push(Arrays.copyOfRange(cc.blocks, i, i + n), n);
+                sendTo(tc, c, Arrays.copyOfRange(cc.blocks, i, i + n), n);
             }
             cc.count = 0;
         }
     }
 
     /**
-     * Memory pressure: returns to the OS every slab and span whose blocks are all in the shared lists.
-     * Returns the bytes released.
+     * Empties the cache of a thread that has ended, without its help: closes its inboxes (later sends
+     * go to the shared lists) and moves their blocks and its cached ones to the shared lists, makes its
+     * slabs shared, and lets the shared side carve the rest of its partly carved slabs.
      */
-    public long releaseFreeSlabs() {
+    public void abandon(ThreadCache tc) {
+        for (int c = 0; c < tc.inbox.length; c++) centrals[c].pushAll(tc.inbox[c].close());
+        for (int c = 0; c < tc.byClass.length; c++) {
+            ClassCache cc = tc.byClass[c];
+            flushOutbox(cc, c);
+            for (int i = 0; i < cc.count; i += cc.batch) {
+                int n = Math.min(cc.batch, cc.count - i);
+                centrals[c].push(Arrays.copyOfRange(cc.blocks, i, i + n), n);
+            }
+            cc.count = 0;
+        }
+        for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
+        tc.owned.clear();
+        for (int c = 0; c < tc.carving.length; c++) {
+            if (tc.carving[c] != null) centrals[c].adoptPartial(tc.carving[c]);
+            tc.carving[c] = null;
+        }
+    }
+
+    /**
+     * Memory pressure: returns to the OS every slab and span whose blocks are all on the shared lists
+     * or in the inboxes of the {@code live} caches. Returns the bytes released.
+     */
+    public long releaseFreeSlabs(Iterable<ThreadCache> live) {
         long released = 0;
-        for (CentralFreeList list : centrals) released += list.releaseFreeSlabs();
+        for (int c = 0; c < centrals.length; c++) {
+            List<BatchStack> inboxes = new ArrayList<>();
+            for (ThreadCache tc : live) if (tc.id != 0) inboxes.add(tc.inbox[c]);
+            released += centrals[c].releaseFreeSlabs(inboxes);
+        }
         return released;
     }
 
@@ -146,12 +251,15 @@ public final class SmallTier {
         return Errors.block(classes.tier(cls), cls, classes.size(cls));
     }
 
-    /** Free blocks held in thread caches and shared lists of the given classes, in bytes. */
+    /** Free blocks held in thread caches, outboxes, inboxes and shared lists of the given classes, in bytes. */
     public long cachedBytes(int fromClass, int toClass, Iterable<ThreadCache> caches) {
         long bytes = 0;
         for (int c = fromClass; c < toClass; c++) {
             long blocks = centrals[c].cachedBlocks();
-            for (ThreadCache tc : caches) blocks += tc.byClass[c].count;
+            for (ThreadCache tc : caches) {
+                blocks += tc.byClass[c].count + tc.byClass[c].outCount;
+                if (tc.id != 0) blocks += tc.inbox[c].blocks();
+            }
             bytes += blocks * classes.size(c);
         }
         return bytes;

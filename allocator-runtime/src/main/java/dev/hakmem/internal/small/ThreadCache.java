@@ -1,21 +1,48 @@
 package dev.hakmem.internal.small;
 
+import java.util.ArrayList;
+
 /**
  * A cache per small class ({@link ClassCache}) plus counters. Either one platform thread's own
  * (touched only by that thread, until it has ended and {@link ThreadCaches#reclaimDead()} drains it),
  * or a stripe shared by virtual threads, used only while its {@link StripeLock} is held (then
- * {@link #owner()} is null).
+ * {@link #owner()} is null and {@link #id} is 0).
+ *
+ * <p>A platform thread's cache has an id above 0 and owns slabs: it alone carves them
+ * ({@link #carving}) and hands out their blocks, so blocks of two threads never share a cache line.
+ * Blocks of its slabs freed by other threads come back through its {@link #inbox}, one lock-free
+ * stack per class (see {@link BatchStack} for the ordering contract), which this thread drains when
+ * its cache runs dry.
  */
 public final class ThreadCache extends StripeLockPadAfter {
     public final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     public long requestedBytes;
     private final Thread owner;
+    /** The owner id recorded in the registry for this cache's slabs; 0 for stripes (they own none). */
+    public final int id;
+    /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
+    final BatchStack[] inbox;
+    /** Per class: the owned slab being carved (owner-only, plain). */
+    final Slab[] carving;
+    /**
+     * Every slab this cache has taken (owner-only, plain; read after the owner ended, to disown
+     * them). A slab given back under memory pressure stays listed: disowning it is a no-op.
+     */
+    final ArrayList<Slab> owned = new ArrayList<>();
 
     public ThreadCache(int[] capacities, int[] batches, Thread owner) {
+        this(capacities, batches, owner, 0);
+    }
+
+    public ThreadCache(int[] capacities, int[] batches, Thread owner, int id) {
         this.byClass = new ClassCache[capacities.length];
         for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c]);
         this.owner = owner;
+        this.id = id;
+        this.inbox = new BatchStack[id == 0 ? 0 : capacities.length];
+        for (int c = 0; c < inbox.length; c++) inbox[c] = new BatchStack();
+        this.carving = new Slab[id == 0 ? 0 : capacities.length];
     }
 
     public Thread owner() { return owner; }

@@ -1,6 +1,9 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,8 +33,14 @@ import java.util.function.Consumer;
  * whose ids collide) does it fall back to the {@code ThreadLocal}, and it then claims the slot if the
  * slot is empty or its owner has ended.
  *
- * <p>Thread exit: a cache whose owner has ended is drained by another thread (its blocks go to the
- * central lists, its counters to a "retired" total), without the dead thread's help. That happens
+ * <p>Ids: each platform thread's cache gets an id (1 to {@link ChunkRegistry#MAX_OWNER}) that the
+ * registry records as the owner of its slabs, so a free finds the owner in the same load as the
+ * class; {@link #owner(int)} maps it back to the cache. Ids of reclaimed caches are reused. If ever
+ * more threads are alive than ids exist, a cache gets id 0 and works like a stripe (shared slabs).
+ *
+ * <p>Thread exit: a cache whose owner has ended is abandoned by another thread (its blocks and inbox
+ * go to the central lists, its slabs become shared, its counters go to a "retired" total), without
+ * the dead thread's help. That happens
  * every {@value #RECLAIM_EVERY} new caches, before a class carves fresh memory while new threads have
  * come since the last look, and whenever the allocator is about to report
  * {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
@@ -58,16 +67,33 @@ public final class ThreadCaches {
     private final ThreadLocal<ThreadCache> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
-    private final Consumer<ThreadCache> drain;
+    private final Consumer<ThreadCache> drain, abandon;
+    /**
+     * Cache by id. The array reference is volatile (replaced, bigger, under this lock); entries are
+     * written under this lock and read with plain loads: a thread looks up an id it read from the
+     * registry for a block it was given, and the owner registered before carving that block, so the
+     * entry happens-before the lookup. A stale or cleared entry (owner ended) reads as null or as the
+     * id's next holder, and either only routes a free block to the shared lists or to another cache,
+     * where it is just as free.
+     */
+    private volatile ThreadCache[] byId = new ThreadCache[64];
+    /** Ids of reclaimed caches, for reuse (guarded by this). */
+    private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
+    private int nextId = 1;
     /** Counters of reclaimed caches (guarded by this). */
     private final ThreadCache retired;
     private int createdSinceReclaim;
 
-    /** @param drain moves every block of a cache to the shared lists */
-    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain) {
+    /**
+     * @param drain empties a cache whose thread lives on (a stripe, or the caller's own cache under
+     *     memory pressure)
+     * @param abandon empties a cache whose thread has ended and makes its slabs shared
+     */
+    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon) {
         this.capacities = capacities.clone();
         this.batches = batches.clone();
         this.drain = drain;
+        this.abandon = abandon;
         this.retired = new ThreadCache(capacities, batches, null);
         this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
         for (int i = 0; i < stripes.length; i++) stripes[i] = new ThreadCache(capacities, batches, null);
@@ -102,6 +128,17 @@ public final class ThreadCaches {
             Thread.onSpinWait();
         }
         return null;
+    }
+
+    /** The cache with owner id {@code id} (from the registry), or null if it has been reclaimed. */
+    public ThreadCache owner(int id) {
+        ThreadCache[] a = byId;
+        return id < a.length ? a[id] : null;
+    }
+
+    /** The caches of threads not yet reclaimed (weakly consistent: caches may come and go). */
+    public Iterable<ThreadCache> live() {
+        return live;
     }
 
     /**
@@ -160,9 +197,13 @@ public final class ThreadCaches {
         for (Iterator<ThreadCache> it = live.iterator(); it.hasNext(); ) {
             ThreadCache tc = it.next();
             if (tc.owner().isAlive()) continue;
-            drain.accept(tc);
+            abandon.accept(tc);
             retired.addCounters(tc);
             it.remove();
+            if (tc.id != 0) { // only now may the id name another cache
+                byId[tc.id] = null;
+                freeIds.push(tc.id);
+            }
             int slot = (int) tc.owner().threadId() & MASK;
             if (slots[slot] == tc) slots[slot] = null;
             n++;
@@ -182,10 +223,20 @@ public final class ThreadCaches {
         return reclaimDead() > 0;
     }
 
+    private synchronized ThreadCache newOwnedCache(Thread t) {
+        int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
+        ThreadCache tc = new ThreadCache(capacities, batches, t, id);
+        if (id != 0) {
+            if (id >= byId.length) byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+            byId[id] = tc;
+        }
+        return tc;
+    }
+
     private ThreadCache getSlow(Thread t) {
         ThreadCache tc = local.get();
         if (tc == null) {
-            tc = new ThreadCache(capacities, batches, t);
+            tc = newOwnedCache(t);
             local.set(tc);
             live.add(tc);
             boolean reclaim;

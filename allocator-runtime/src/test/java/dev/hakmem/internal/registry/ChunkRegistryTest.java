@@ -41,4 +41,32 @@ class ChunkRegistryTest {
         registry.markLargeChunk(BASE + (8L << 20), false);
         assertEquals(ChunkRegistry.NONE, registry.kind(BASE + (8L << 20)));
     }
+
+    @Test
+    void recordsTheOwnerNextToTheKindAndDisownsOnlyAnUnchangedPage() {
+        Slab tiny = new Slab(BASE + (8L << 20), 3, 64, 1024, 0);
+        registry.registerSlab(tiny, 64 << 10, 4, 4711);
+        int info = registry.infoOf(tiny.base() + 100);
+        assertEquals(4, ChunkRegistry.kindOfInfo(info));
+        assertEquals(4711, ChunkRegistry.ownerOfInfo(info));
+        assertEquals(4, registry.kindOf(tiny.base()));
+        assertEquals(0, registry.infoOf(BASE - 1), "outside the range");
+
+        registry.disown(tiny, 64 << 10, 4712); // not the owner: nothing changes
+        assertEquals(4711, ChunkRegistry.ownerOfInfo(registry.infoOf(tiny.base())));
+        registry.disown(tiny, 64 << 10, 4711);
+        assertEquals(0, ChunkRegistry.ownerOfInfo(registry.infoOf(tiny.base())));
+        assertEquals(4, registry.kind(tiny.base()), "disowning keeps the class");
+
+        registry.unregister(tiny.base(), 64 << 10);
+        Slab other = new Slab(tiny.base(), 5, 96, 682, 0);
+        registry.registerSlab(other, 64 << 10, 4, 4711);
+        registry.disown(tiny, 64 << 10, 4711); // the old slab's owner ended after its span was reused
+        assertEquals(6, registry.kind(other.base()));
+        assertEquals(4711, ChunkRegistry.ownerOfInfo(registry.infoOf(other.base())), "a re-registered page is left alone");
+
+        registry.markLargeChunk(BASE + (12L << 20), true);
+        assertEquals(ChunkRegistry.LARGE, registry.kindOf(BASE + (12L << 20) + 5));
+        assertEquals(0, ChunkRegistry.ownerOfInfo(registry.infoOf(BASE + (12L << 20))));
+    }
 }

@@ -1,0 +1,127 @@
+package dev.hakmem.internal.small;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A lock-free stack of batches of free block addresses, each batch an immutable node holding a
+ * {@code long[]}: the transfer structure between threads. Used as a class's shared pool
+ * ({@link CentralFreeList}) and as a thread's inbox of blocks freed by other threads
+ * ({@link ThreadCache#inbox}).
+ *
+ * <p>Out of band: nothing is written into the blocks, so a stray user write into a freed block cannot
+ * corrupt a list. One CAS moves a whole batch.
+ *
+ * <p>Memory-ordering contract:
+ * <ul>
+ *   <li>{@code head} is changed only by CAS or getAndSet (volatile). A node's fields are final and
+ *       written before the CAS that publishes it (release); a consumer reads them after its volatile
+ *       read of the head (acquire), so the addresses in a popped batch, and everything the pushing
+ *       thread did before pushing, are visible to the consumer.</li>
+ *   <li>Any number of threads may push and pop. A pop CASes the head from a node to its successor;
+ *       nodes are never reused after leaving the stack (a {@link #takeAll} hands the chain to its
+ *       caller, who pushes new nodes if it gives blocks back), so the garbage collector rules out
+ *       ABA.</li>
+ *   <li>{@link #close} swaps in a sentinel: from then on every {@link #push} fails and the pusher
+ *       keeps its blocks (it then gives them to another stack). So a block is never pushed onto a
+ *       stack nobody will read again.</li>
+ *   <li>{@code blocks} counts the blocks on the stack for statistics; it is updated with atomic adds
+ *       after the CAS and may lag a concurrent change.</li>
+ * </ul>
+ * Both fields are padded on each side (JCTools style), because other threads CAS them while the
+ * owner of an inbox works on its own cache fields nearby.
+ */
+public final class BatchStack extends BatchStackFields {
+    @SuppressWarnings("unused") private long p10, p11, p12, p13, p14, p15, p16, p17;
+
+    private static final VarHandle HEAD, BLOCKS;
+
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(BatchStackFields.class, "head", Batch.class);
+            BLOCKS = l.findVarHandle(BatchStackFields.class, "blocks", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** An immutable batch: {@code blocks[0..count)}, then the rest of the chain. */
+    public record Batch(long[] blocks, int count, Batch next) {}
+
+    static final Batch CLOSED = new Batch(new long[0], 0, null);
+
+    /**
+     * Pushes {@code blocks[0..count)}, taking ownership of the array (the caller must not use it
+     * again), unless the stack is closed: then returns false and the caller still owns the blocks.
+     */
+    public boolean push(long[] blocks, int count) {
+        Batch top;
+        do {
+            top = (Batch) HEAD.getVolatile(this);
+            if (top == CLOSED) return false;
+        } while (!HEAD.compareAndSet(this, top, new Batch(blocks, count, top)));
+        BLOCKS.getAndAdd(this, (long) count);
+        return true;
+    }
+
+    /**
+     * Pops one batch into {@code dst} (which must hold the largest batch ever pushed) and returns its
+     * size, or 0 when the stack is empty or closed.
+     */
+    public int pop(long[] dst) {
+        Batch b;
+        while ((b = (Batch) HEAD.getVolatile(this)) != null && b != CLOSED) {
+            if (HEAD.compareAndSet(this, b, b.next())) {
+                BLOCKS.getAndAdd(this, (long) -b.count());
+                System.arraycopy(b.blocks(), 0, dst, 0, b.count());
+                return b.count();
+            }
+        }
+        return 0;
+    }
+
+    /** Empties the stack and returns its chain (null if empty or closed); the caller owns the blocks. */
+    public Batch takeAll() {
+        Batch all;
+        do {
+            all = (Batch) HEAD.getVolatile(this);
+            if (all == null || all == CLOSED) return null;
+        } while (!HEAD.compareAndSet(this, all, null));
+        BLOCKS.getAndAdd(this, -count(all));
+        return all;
+    }
+
+    /** Closes the stack (later pushes fail) and returns what it held, like {@link #takeAll}. */
+    public Batch close() {
+        Batch all = (Batch) HEAD.getAndSet(this, CLOSED);
+        if (all == CLOSED) return null;
+        BLOCKS.getAndAdd(this, -count(all));
+        return all;
+    }
+
+    /** Blocks on the stack (for statistics; may lag concurrent pushes and pops). */
+    public long blocks() {
+        return (long) BLOCKS.getVolatile(this);
+    }
+
+    /** The number of blocks in a chain. */
+    public static long count(Batch chain) {
+        long n = 0;
+        for (Batch b = chain; b != null; b = b.next()) n += b.count();
+        return n;
+    }
+}
+
+/** Padding before the hot fields. */
+abstract class BatchStackPad {
+    @SuppressWarnings("unused") private long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The fields of {@link BatchStack}, between its paddings. */
+abstract class BatchStackFields extends BatchStackPad {
+    /** Top of the stack, {@link BatchStack#CLOSED} once closed; CAS/getAndSet only. */
+    @SuppressWarnings("unused") volatile BatchStack.Batch head;
+    /** Blocks on the stack (statistics); atomic adds. */
+    @SuppressWarnings("unused") volatile long blocks;
+}
