@@ -14,9 +14,10 @@
  *        |                                           (routes by size, fast paths inline)
  *        +-- size &lt;= 32 KiB --&gt; thread cache   small.ThreadCaches / ThreadCache / ClassCache
  *        |       | empty / full                        (per thread, per class, LIFO arrays of addresses)
- *        |       v
- *        |    central free list per class       small.CentralFreeList (lock-free batches)
- *        |       | empty                              + carving of fresh slabs: small.Slab
+ *        |       v                                     own slabs: small.Slab (carving)
+ *        |    inbox per thread and class        small.BatchStack (remote frees, lock-free batches)
+ *        |    shared list per class             small.CentralFreeList (virtual threads, ended threads)
+ *        |       | empty
  *        |       v
  *        |    span source (64 KiB / 512 KiB)   small.SpanSource
  *        +-- size &lt;= 2 MiB --&gt; page runs       large.LargeTier / LargeChunk (best fit, coalescing)
@@ -24,7 +25,7 @@
  *        |                                             os.Reservation (+ os.MemoryBudget: the limit)
  *        +-- larger --------&gt; one mapping each   huge.HugeTier
  *                                                     os.OsMemory: mmap/munmap/madvise/mincore
- *   free(p): which tier and class?                registry.ChunkRegistry (one byte per 64 KiB page)
+ *   free(p): which tier, class, owner?            registry.ChunkRegistry (one int per 64 KiB page)
  *   stats()                                         stats.StatsCollector
  * </pre>
  *
@@ -46,7 +47,7 @@
  * kernel supplies zero pages lazily, so resident memory follows what is touched, not what is reserved
  * ({@code Arena.allocate} would zero, i.e. touch, every byte, and could free only by closing). Because
  * all Tiny, Mid and Large memory lies in one range, "is this address ours?" is one unsigned compare and
- * "which class?" one byte load.
+ * "which class, and whose?" one int load.
  *
  * <h3>Metadata out of band</h3>
  * No allocator data lives in or next to a block: free lists are {@code long[]} arrays of addresses on
@@ -54,11 +55,14 @@
  * block or past the end of a live one corrupts only user data, never the allocator.
  *
  * <h3>Threads</h3>
- * Each thread has a cache per class (capacity and batch per class from the config). A free goes to the
- * freeing thread's cache whoever allocated the block, so a cross-thread free needs no lock and no
- * message to the owner; full caches flush a batch (one CAS) to the class's central list and empty ones
- * refill a batch (one CAS) from it. Only the Large tier takes a lock (its own), and slab carving is a CAS
- * on the slab's counter.
+ * Each platform thread has a cache per class (capacity and batch per class from the config) and owns
+ * the slabs it carves; only the owner hands out their blocks, so blocks of two threads never share a
+ * cache line. A block freed by its owner goes back onto the owner's cache; one freed by another thread
+ * waits in that thread's outbox and goes, a batch at a time (one CAS), to the owner's inbox, which the
+ * owner drains when its cache runs dry: no lock on any Tiny or Mid malloc or free. Virtual threads
+ * share a fixed set of try-locked stripes, and an ended thread's blocks and slabs become shared; shared
+ * blocks travel through a per-class lock-free central list that every cache draws from before taking new
+ * memory. Only the Large tier takes locks (its own), and slab carving is a CAS on the slab's counter.
  *
  * <h3>Checks</h3>
  * With checks on, each small block has a state byte (never allocated / live / freed) in its slab's

@@ -82,7 +82,8 @@ public final class ThreadCaches {
     private int nextId = 1;
     /** Counters of reclaimed caches (guarded by this). */
     private final ThreadCache retired;
-    private int createdSinceReclaim;
+    /** Caches created since the last reclaim: written under this lock, read without it (volatile). */
+    private volatile int createdSinceReclaim;
 
     /**
      * @param drain empties a cache whose thread lives on (a stripe, or the caller's own cache under
@@ -217,9 +218,7 @@ public final class ThreadCaches {
      * a steady pool of threads never pays for a scan). Returns whether any cache was reclaimed.
      */
     public boolean reclaimIfThreadsChanged() {
-        synchronized (this) {
-            if (createdSinceReclaim == 0) return false;
-        }
+        if (createdSinceReclaim == 0) return false; // no lock on the carving path of a steady set of threads
         return reclaimDead() > 0;
     }
 
