@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorStats;
-import dev.hakmem.Hakmem;
-import dev.hakmem.NativeAllocator;
 import dev.hakmem.Tier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * threads commits at most {@link #GROWTH_SLACK} more than the first, is the one that catches memory per
  * thread.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class ThreadChurnTest {
     static final int BLOCKS = 4;
     static final int MIN = 16, MAX = 4096;
@@ -58,109 +55,87 @@ class ThreadChurnTest {
     /** How much more the second (twice as long) churn may have committed than the first. Measured: 0. */
     static final long GROWTH_SLACK = 2L << 20;
 
-    final Set<Long> live = ConcurrentHashMap.newKeySet();
-    final AtomicLong ops = new AtomicLong();
-
     @Test
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    void platformThreadChurn() throws Exception {
-        long seed = Stress.seed("ThreadChurnTest.platform");
-        Stress.Errors errors = new Stress.Errors("ThreadChurnTest.platform", seed);
-        Stress.within(60, errors, () -> run(false, PLATFORM_FIRST, PLATFORM_SECOND, PLATFORM_GROUP, seed, errors));
+    void platformThreadChurn() {
+        Stress.run("ThreadChurnTest.platform", run -> churnTwice(run, false, PLATFORM_FIRST, PLATFORM_SECOND, PLATFORM_GROUP));
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    void virtualThreadChurn() throws Exception {
-        long seed = Stress.seed("ThreadChurnTest.virtual");
-        Stress.Errors errors = new Stress.Errors("ThreadChurnTest.virtual", seed);
-        Stress.within(60, errors, () -> run(true, VIRTUAL_FIRST, VIRTUAL_SECOND, VIRTUAL_GROUP, seed, errors));
+    void virtualThreadChurn() {
+        Stress.run("ThreadChurnTest.virtual", run -> churnTwice(run, true, VIRTUAL_FIRST, VIRTUAL_SECOND, VIRTUAL_GROUP));
     }
 
-    void run(boolean virtual, int first, int second, int group, long seed, Stress.Errors errors) throws Exception {
-        long start = System.nanoTime();
+    /** A churn of {@code first} threads, then one of {@code second}, on one allocator; then the bounds above. */
+    void churnTwice(Stress.Run run, boolean virtual, int first, int second, int group) throws Exception {
         String kind = virtual ? "virtual" : "platform";
-        NativeAllocator alloc = Hakmem.create();
-        List<Thread> last = new ArrayList<>();
-        try {
-            AllocatorStats s0 = alloc.stats();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50L * Stress.FACTOR);
-            AllocatorStats s1 = churn(alloc, virtual, first, group, seed, errors, deadline, last);
-            AllocatorStats s2 = churn(alloc, virtual, second, group, Stress.mix(seed), errors, deadline, last);
-            errors.assertNone();
-            for (AllocatorStats s : List.of(s0, s1, s2)) {
+        try (Stress.Session s = run.open()) {
+            AllocatorStats s0 = s.alloc.stats();
+            AllocatorStats s1 = churn(s, virtual, first, group, run.seed);
+            AllocatorStats s2 = churn(s, virtual, second, group, Stress.mix(run.seed));
+            run.errors.assertNone();
+            for (AllocatorStats st : List.of(s0, s1, s2)) {
                 System.out.printf("[stress] ThreadChurnTest.%s: committed %s, resident %s, cached Tiny %s Mid %s, live %d%n",
-                        kind, Stress.mib(s.bytesCommitted()), Stress.mib(s.bytesResident()),
-                        Stress.mib(s.tier(Tier.TINY).cachedBytes()), Stress.mib(s.tier(Tier.MID).cachedBytes()), s.liveBlocks());
+                        kind, Stress.mib(st.bytesCommitted()), Stress.mib(st.bytesResident()),
+                        Stress.mib(st.tier(Tier.TINY).cachedBytes()), Stress.mib(st.tier(Tier.MID).cachedBytes()), st.liveBlocks());
             }
-            String ctx = " (" + kind + ", seed " + seed + ")";
-            for (AllocatorStats s : List.of(s1, s2)) {
-                assertTrue(s.bytesCommitted() <= COMMITTED_BOUND,
-                        "committed " + Stress.mib(s.bytesCommitted()) + " > bound " + Stress.mib(COMMITTED_BOUND) + ctx);
-                assertTrue(Stress.cachedSmall(s) <= CACHED_BOUND,
-                        "Tiny+Mid cached " + Stress.mib(Stress.cachedSmall(s)) + " > bound " + Stress.mib(CACHED_BOUND) + ctx);
+            String ctx = " (" + kind + ", seed " + run.seed + ")";
+            for (AllocatorStats st : List.of(s1, s2)) {
+                assertTrue(st.bytesCommitted() <= COMMITTED_BOUND,
+                        "committed " + Stress.mib(st.bytesCommitted()) + " > bound " + Stress.mib(COMMITTED_BOUND) + ctx);
+                assertTrue(Stress.cachedSmall(st) <= CACHED_BOUND,
+                        "Tiny+Mid cached " + Stress.mib(Stress.cachedSmall(st)) + " > bound " + Stress.mib(CACHED_BOUND) + ctx);
             }
             assertTrue(s2.bytesCommitted() <= s1.bytesCommitted() + GROWTH_SLACK,
                     String.format("committed grew with the thread count: %s after %,d threads, %s after %,d more%s",
                             Stress.mib(s1.bytesCommitted()), first, Stress.mib(s2.bytesCommitted()), second, ctx));
-            assertTrue(live.isEmpty(), "test bookkeeping: live set not empty");
-            Stress.assertNoLeak(alloc, errors);
-            Stress.report("ThreadChurnTest." + kind, ops.get(), start, String.format(
+            s.assertAllFreed();
+            run.report(String.format(
                     "%,d + %,d %s threads; committed after first %s, after second %s; process VmHWM %,d KiB",
                     first, second, kind, Stress.mib(s1.bytesCommitted()), Stress.mib(s2.bytesCommitted()), Stress.vmHwmKiB()));
-        } finally {
-            Stress.closeIfQuiet(alloc, last);
         }
     }
 
     /** Runs {@code count} threads, a group at a time; frees the leftovers; returns the stats then. */
-    AllocatorStats churn(NativeAllocator alloc, boolean virtual, int count, int group, long seed, Stress.Errors errors,
-                         long deadline, List<Thread> last) throws Exception {
+    AllocatorStats churn(Stress.Session s, boolean virtual, int count, int group, long seed) throws Exception {
         ConcurrentLinkedQueue<Long> leftovers = new ConcurrentLinkedQueue<>();
         AtomicLong left = new AtomicLong(), taken = new AtomicLong();
-        Thread.Builder builder = virtual ? Thread.ofVirtual().name("stress-churn-v", 0) : Thread.ofPlatform().daemon().name("stress-churn-p", 0);
+        List<Thread> threads = new ArrayList<>();
         for (int base = 0; base < count; base += group) {
-            last.clear();
+            threads.clear();
             for (int i = base; i < Math.min(count, base + group); i++) {
                 long threadSeed = Stress.mix(seed + i);
-                last.add(builder.start(Stress.guarded(errors, () -> body(alloc, new SplittableRandom(threadSeed), leftovers, left, taken, errors))));
+                Stress.ThrowingRunnable body = () -> body(s, new SplittableRandom(threadSeed), leftovers, left, taken);
+                threads.add(virtual ? s.virtualThread("churn-v" + i, body) : s.thread("churn-p" + i, body));
             }
-            Stress.joinAll(last, deadline, errors);
-            if (errors.count.get() > 0) break;
+            s.runAll(threads);
+            if (s.errors.count.get() > 0) break;
         }
         long n = 0;
-        for (Long b; (b = leftovers.poll()) != null; n++) freeChecked(alloc, b, errors);
-        ops.addAndGet(n);
+        for (Long b; (b = leftovers.poll()) != null; n++) s.freePacked(b);
+        s.run.ops.addAndGet(n);
         assertEquals(left.get(), taken.get() + n, "leftovers made vs freed (seed " + seed + ")");
-        return alloc.stats();
+        return s.alloc.stats();
     }
 
-    void body(NativeAllocator alloc, SplittableRandom rnd, ConcurrentLinkedQueue<Long> leftovers, AtomicLong left,
-              AtomicLong taken, Stress.Errors errors) {
+    void body(Stress.Session s, SplittableRandom rnd, ConcurrentLinkedQueue<Long> leftovers, AtomicLong left, AtomicLong taken) {
         long[] mine = new long[BLOCKS];
         for (int i = 0; i < BLOCKS; i++) {
             long size = MIN + rnd.nextInt(MAX - MIN + 1);
-            long p = alloc.malloc(size);
-            if (p == 0 || (p & 15) != 0 || p >>> 47 != 0) errors.add(String.format("malloc(%d) returned 0x%x", size, p));
-            if (!live.add(p)) errors.add(String.format("malloc(%d) returned 0x%x, which is still live", size, p));
-            Stress.fill(p, size, errors.seed);
-            mine[i] = (size << 47) | p;
+            long p = s.alloc.malloc(size);
+            if (p == 0 || (p & 15) != 0 || p >>> Stress.ADDRESS_BITS != 0) {
+                s.errors.add(String.format("malloc(%d) returned 0x%x", size, p));
+            }
+            s.allocated(p, size);
+            mine[i] = Stress.pack(p, size);
         }
-        for (int i = 1; i < BLOCKS; i++) freeChecked(alloc, mine[i], errors);
+        for (int i = 1; i < BLOCKS; i++) s.freePacked(mine[i]);
         Long other = leftovers.poll(); // made by an earlier thread, most likely ended
         if (other != null) {
-            freeChecked(alloc, other, errors);
+            s.freePacked(other);
             taken.incrementAndGet();
         }
         leftovers.add(mine[0]);
         left.incrementAndGet();
-        ops.addAndGet(BLOCKS + BLOCKS - 1 + (other != null ? 1 : 0));
-    }
-
-    void freeChecked(NativeAllocator alloc, long packed, Stress.Errors errors) {
-        long p = packed & ((1L << 47) - 1), size = packed >>> 47;
-        errors.checkBlock(p, size);
-        if (!live.remove(p)) errors.add(String.format("freeing 0x%x: not live (test bookkeeping)", p));
-        alloc.free(p);
+        s.run.ops.addAndGet(BLOCKS + BLOCKS - 1 + (other != null ? 1 : 0));
     }
 }
