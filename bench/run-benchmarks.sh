@@ -6,7 +6,8 @@
 #   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 8 minutes with five peers)
 #   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
 #   --peers a,b      peers to run (default: hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
-#   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed)
+#   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed;
+#                    the multithreaded ones run when named: 'MidLargeMt|Xmalloc|Larson|CacheScratch')
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
 #   -- ARGS...       passed to JMH as they are, e.g. `--bench RandomMixed -- -p ws=256 -i 3`

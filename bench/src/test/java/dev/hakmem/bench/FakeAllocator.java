@@ -2,42 +2,47 @@ package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
 import java.lang.foreign.Arena;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A test allocator that counts what a workload asks for. Blocks come from a confined arena and are
+ * A test allocator that counts what a workload asks for. Blocks come from a shared arena and are
  * only released at {@link #close()}, so every address is distinct and a double or foreign free is
- * caught. With {@code broken}, every malloc returns the same block, which a workload's verification
- * must notice.
+ * caught; it may be called from several threads, and counts the frees of blocks another thread
+ * allocated. With {@code broken}, every malloc returns the same block, which a workload's
+ * verification must notice.
  */
 final class FakeAllocator implements BenchAllocator {
-    private final Arena arena = Arena.ofConfined();
-    private final Set<Long> live = new HashSet<>();
+    private final Arena arena = Arena.ofShared();
+    /** Live block -> the thread that allocated it. */
+    private final Map<Long, Thread> live = new HashMap<>();
     private final long shared;
-    long mallocs, frees, bytes;
+    long mallocs, frees, bytes, remoteFrees;
 
     FakeAllocator(boolean broken) {
         shared = broken ? arena.allocate(4096, 16).address() : 0;
     }
 
     @Override
-    public long malloc(long size) {
+    public synchronized long malloc(long size) {
         mallocs++;
         bytes += size;
         if (shared != 0) return shared;
         long p = arena.allocate(Math.max(size, 1), 16).address();
-        live.add(p);
+        live.put(p, Thread.currentThread());
         return p;
     }
 
     @Override
-    public void free(long address) {
+    public synchronized void free(long address) {
         frees++;
-        if (shared == 0 && !live.remove(address)) throw new AssertionError("free of a block not live: " + address);
+        if (shared != 0) return;
+        Thread owner = live.remove(address);
+        if (owner == null) throw new AssertionError("free of a block not live: " + address);
+        if (owner != Thread.currentThread()) remoteFrees++;
     }
 
-    int live() {
+    synchronized int live() {
         return live.size();
     }
 

@@ -83,6 +83,25 @@ class SummaryTest {
         assertFalse(report.failed());
     }
 
+    /**
+     * A JMH group (Xmalloc.twoThreads: one produce and one consume thread) is one result whose
+     * primary score is the group's sum; its per-method scores are secondary and stay out of the table.
+     */
+    @Test
+    void groupBenchmarkIsOneRowWithItsThreadCount(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("group.json");
+        Files.writeString(json, """
+                [{"benchmark": "dev.hakmem.bench.Xmalloc.twoThreads", "mode": "thrpt", "threads": 2,
+                  "params": {"peer": "hakmem"},
+                  "primaryMetric": {"score": 1.8E7, "scoreError": "NaN", "scoreUnit": "ops/s"},
+                  "secondaryMetrics": {"consume": {"score": 9.1E6, "scoreUnit": "ops/s"},
+                                       "produce": {"score": 8.9E6, "scoreUnit": "ops/s"}}}]
+                """);
+        List<Summary.Result> results = Summary.read(json);
+        assertEquals(1, results.size());
+        assertEquals(new Summary.Result("xmalloc", "threads=2", "hakmem", 1.8E7, Double.NaN, "ops/s"), results.get(0));
+    }
+
     @Test
     void workloadNameFollowsWorkloadsMd() {
         assertEquals("tinyHot", Summary.workload("dev.hakmem.bench.TinyHot.cycle"));
