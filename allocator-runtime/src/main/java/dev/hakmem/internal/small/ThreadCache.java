@@ -1,12 +1,14 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.PaddedLock;
+
 /**
  * A cache per small class ({@link ClassCache}) plus counters. Either one platform thread's own
  * (touched only by that thread, until it has ended and {@link ThreadCaches#reclaimDead()} drains it),
- * or a stripe shared by virtual threads, used only while its {@link StripeLock} is held (then
+ * or a stripe shared by virtual threads, used only while its lock ({@link PaddedLock#tryLock}) is held (then
  * {@link #owner()} is null).
  */
-public final class ThreadCache extends StripeLockPadAfter {
+public final class ThreadCache extends PaddedLock {
     public final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     public long requestedBytes;
