@@ -14,11 +14,11 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  * One independent part of the Large tier: its own chunks, free runs ({@link RunBins}), cache of
  * dirty free pages and counters, all guarded by its own lock (it is a {@link PaddedLock}).
  *
- * <p>No arena lock is ever taken while another is held: the budget's reclaimer locks every arena, so
- * {@link #allocate} charges the budget only with a non-blocking {@code tryCharge} or with its lock let go.
- *
  * <p>Every method but the constructor must be called with the lock held; {@link #allocate} may let
  * it go for a while (to charge the memory budget) and holds it again when it returns or throws.
+ *
+ * <p>No arena lock is ever taken while another is held: the budget's reclaimer locks every arena, so
+ * {@link #allocate} charges the budget only with a non-blocking {@code tryCharge} or with its lock let go.
  *
  * <p>Budget: live pages and dirty free pages are charged, decommitted free pages are not. So an
  * allocation charges only the pages of its run that are not dirty, and a free charges nothing; in the

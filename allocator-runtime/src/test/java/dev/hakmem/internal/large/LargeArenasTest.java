@@ -96,6 +96,28 @@ class LargeArenasTest {
         assertNotEquals(p[0], tier.allocateIn(0, 100_000, 4096, false));
     }
 
+    /**
+     * A chunk given back by one arena and taken again by another: a second free of a block freed in
+     * the first arena is still named a double free (the rings of recent frees are searched across arenas).
+     */
+    @Test
+    void doubleFreeAfterTheChunkMovedToAnotherArenaIsStillADoubleFree() {
+        LargeTier tier = new LargeTier(reservation, budget, registry, 0, ARENAS);
+        long keep1 = tier.allocateIn(1, 2 * MiB, 4096, false), keep2 = tier.allocateIn(1, 2 * MiB, 4096, false); // chunk A, full
+        long a = tier.allocateIn(1, 100_000, 4096, false); // chunk B, pages 0-24
+        long r = tier.allocateIn(1, 100_000, 4096, false); // chunk B, pages 25-49
+        tier.free(r);
+        tier.free(a); // r's run start disappears into a's; chunk B is entirely free and goes back
+        assertEquals(-1, tier.arenaOf(r));
+        long s = tier.allocateIn(3, 50_000, 4096, false); // arena 3 takes chunk B again: pages 0-12
+        assertEquals(a, s, "test set-up: arena 3 got chunk B");
+        assertEquals(3, tier.arenaOf(r));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> tier.free(r));
+        assertTrue(e.getMessage().contains("double free") && e.getMessage().contains("LARGE"), e.getMessage());
+        for (long x : new long[] {keep1, keep2, s}) tier.free(x);
+        assertEquals(0, tier.liveBlocks());
+    }
+
     /** With every arena but the last one locked, an allocation does not wait: it goes to the free arena. */
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
