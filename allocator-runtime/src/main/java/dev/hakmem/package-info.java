@@ -20,7 +20,8 @@
  *        |       | empty
  *        |       v
  *        |    span source (64 KiB / 512 KiB)   small.SpanSource
- *        +-- size &lt;= 2 MiB --&gt; page runs       large.LargeTier / LargeChunk (best fit, coalescing)
+ *        +-- size &lt;= 2 MiB --&gt; page runs       large.LargeTier -&gt; LargeArena by thread hash
+ *        |                                       (own lock and chunks; RunBins: best fit, coalescing)
  *        |                     \_______________________ both cut 4 MiB chunks of one reservation:
  *        |                                             os.Reservation (+ os.MemoryBudget: the limit)
  *        +-- larger --------&gt; one mapping each   huge.HugeTier
@@ -35,9 +36,11 @@
  *       one class.</li>
  *   <li><b>Mid</b> (1-32 KiB): 20 classes, 4 per doubling (1280, 1536, 1792, 2048, 2560, ...), so no block
  *       wastes more than 20% (hakmem's 8/16/32 KiB classes waste up to 87%); 512 KiB spans.</li>
- *   <li><b>Large</b> (32 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, best fit, free neighbours
- *       coalesced through boundary tags, at most {@code largeRetainedBytes} of freed pages kept resident,
- *       the rest decommitted; entirely free chunks go back to the reservation.</li>
+ *   <li><b>Large</b> (32 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, split into independent arenas
+ *       (picked by a hash of the thread id, another one when its lock is taken); best fit from exact-size
+ *       bins, free neighbours coalesced through boundary tags, at most {@code largeRetainedBytes} of
+ *       freed pages kept resident (split evenly between the arenas), the rest decommitted; entirely free
+ *       chunks go back to the reservation.</li>
  *   <li><b>Huge</b> (&gt; 2 MiB): one {@code mmap} per block, {@code munmap} on free.</li>
  * </ul>
  *
@@ -62,7 +65,8 @@
  * owner drains when its cache runs dry: no lock on any Tiny or Mid malloc or free. Virtual threads
  * share a fixed set of try-locked stripes, and an ended thread's blocks and slabs become shared; shared
  * blocks travel through a per-class lock-free central list that every cache draws from before taking new
- * memory. Only the Large tier takes locks (its own), and slab carving is a CAS on the slab's counter.
+ * memory. Only the Large tier takes locks (one per arena; a free takes the lock of the arena that owns
+ * the block's chunk), and slab carving is a CAS on the slab's counter.
  *
  * <h3>Checks</h3>
  * With checks on, each small block has a state byte (never allocated / live / freed) in its slab's

@@ -11,22 +11,43 @@ package dev.hakmem.internal.large;
  * </ul>
  * So an address is a live block exactly when it is page-aligned and {@code runAt} of its page is
  * positive, and the neighbours of a run are found in O(1) for coalescing. {@code dirty} has a bit per
- * page that is free and may be resident (written since the OS last gave it to us zeroed).
+ * page that is free and may be resident (written since the OS last gave it to us zeroed), and so is
+ * still charged to the memory budget. {@code next}/{@code prev}, at the first page of a free run, link
+ * the run into its {@link RunBins} list (run ids, see {@link #id}).
  *
- * <p>Not thread-safe: guarded by the {@link LargeTier} lock.
+ * <p>Not thread-safe: guarded by the lock of its {@link #arena}, which never changes: a chunk given
+ * back to the reservation is forgotten, and one taken again gets a new {@code LargeChunk}.
  */
 final class LargeChunk {
     static final int PAGES = 1024;
+    static final int PAGE_BITS = 10;
 
     final long base;
     final int index;
+    final LargeArena arena;
     final int[] runAt = new int[PAGES];
     final int[] startOf = new int[PAGES];
     final long[] dirty = new long[PAGES / 64];
+    final long[] next = new long[PAGES];
+    final long[] prev = new long[PAGES];
 
-    LargeChunk(long base, int index) {
+    LargeChunk(long base, int index, LargeArena arena) {
         this.base = base;
         this.index = index;
+        this.arena = arena;
+    }
+
+    /** The id of the run starting at {@code page}: chunk index and page in one long, for bin links. */
+    long id(int page) {
+        return ((long) index << PAGE_BITS) | page;
+    }
+
+    static int chunkIndexOf(long id) {
+        return (int) (id >>> PAGE_BITS);
+    }
+
+    static int pageOf(long id) {
+        return (int) id & (PAGES - 1);
     }
 
     /** Records a run of {@code pages} starting at {@code start}; free runs have {@code allocated = false}. */
@@ -45,16 +66,27 @@ final class LargeChunk {
     /** Number of dirty pages in {@code [start, start+pages)}. */
     int dirtyPages(int start, int pages) {
         int n = 0;
-        for (int p = start; p < start + pages; p++) if ((dirty[p >>> 6] & (1L << p)) != 0) n++;
+        for (int p = start, end = start + pages; p < end; ) {
+            int w = p >>> 6, to = Math.min(end, (w + 1) << 6);
+            n += Long.bitCount(dirty[w] & mask(p, to));
+            p = to;
+        }
         return n;
     }
 
     /** Sets or clears the dirty bits of {@code [start, start+pages)}. */
     void setDirty(int start, int pages, boolean value) {
-        for (int p = start; p < start + pages; p++) {
-            if (value) dirty[p >>> 6] |= 1L << p;
-            else dirty[p >>> 6] &= ~(1L << p);
+        for (int p = start, end = start + pages; p < end; ) {
+            int w = p >>> 6, to = Math.min(end, (w + 1) << 6);
+            if (value) dirty[w] |= mask(p, to);
+            else dirty[w] &= ~mask(p, to);
+            p = to;
         }
+    }
+
+    /** Bits {@code from & 63 .. (to - 1) & 63} of one word; {@code from < to <= } the word's end. */
+    private static long mask(int from, int to) {
+        return (-1L >>> (64 - (to - from))) << from;
     }
 
     long pageAddress(int page) {

@@ -1,5 +1,59 @@
 /**
- * The Large tier: 4 KiB page runs in 4 MiB chunks with best fit, coalescing through out-of-band
- * boundary tags, and a bounded cache of freed pages; see {@link dev.hakmem.internal.large.LargeTier}.
+ * The Large tier: blocks of 32 KiB - 2 MiB (and aligned requests the size classes cannot serve) as
+ * runs of 4 KiB pages in 4 MiB chunks taken from the {@link dev.hakmem.internal.os.Reservation}.
+ *
+ * <h2>Parts</h2>
+ * <ul>
+ *   <li>{@link dev.hakmem.internal.large.LargeTier}: the router. Picks an arena for an allocation
+ *       (the one the thread id hashes to; if its lock is taken, the first other arena whose lock is
+ *       free; only if all are busy, waits for its own), sends a free or usable-size query to the arena
+ *       that owns the block's chunk, sums the counters, and names the errors for addresses with no
+ *       Large chunk.</li>
+ *   <li>{@link dev.hakmem.internal.large.LargeArena}: one independent allocator of page runs with its
+ *       own lock (a {@link dev.hakmem.internal.PaddedLock}: spin, then yield, then short parks; not
+ *       reentrant), chunks, free runs, dirty-page cache and counters. The default count is twice the
+ *       processors rounded up to a power of two, at most 16.</li>
+ *   <li>{@link dev.hakmem.internal.large.LargeChunk}: the out-of-band page map of one chunk:
+ *       boundary tags at run boundaries (coalescing in O(1)), a dirty bit per free page, and the free
+ *       list links of the runs that start in it.</li>
+ *   <li>{@link dev.hakmem.internal.large.RunBins}: an arena's free runs in one exact-size LIFO list
+ *       per page count (1 .. 1024) plus a bitmap of the non-empty sizes. No ordered set, no boxing:
+ *       insert and remove are O(1), best fit is a scan of at most 17 bitmap words.</li>
+ *   <li>{@link dev.hakmem.internal.large.ChunkTable}: chunk slot to owning chunk (and so arena),
+ *       published with release stores and read with acquire loads.</li>
+ *   <li>{@link dev.hakmem.internal.large.FreedAddresses}: per-arena rings of run starts the page maps
+ *       forgot (coalesced away, chunk given back), so a second free of them is still named a double
+ *       free.</li>
+ * </ul>
+ *
+ * <h2>Policy</h2>
+ * <ul>
+ *   <li>Fit: best fit by size (the smallest free run that holds the request at its alignment); among
+ *       runs of that size, the most recently freed one. (The tier used to break ties by lowest
+ *       address.) The unused head and tail of the chosen run stay free runs.</li>
+ *   <li>Budget: live pages and dirty free pages are charged to the memory budget, decommitted free
+ *       pages are not. An allocation charges only the pages of its run that are not dirty, a free
+ *       charges nothing, so the steady state never touches the shared budget counter. When a charge
+ *       would pass the limit, the arena lets its lock go before calling the budget's reclaimer (which
+ *       locks every arena in turn to drop their caches), then looks for a fit again.</li>
+ *   <li>Retained limit ({@code AllocatorConfig.largeRetainedBytes}): global, split evenly between
+ *       the arenas. An arena whose dirty free bytes pass its share decommits free runs, largest first,
+ *       down to half its share; so the tier as a whole never keeps more than the limit, at the price
+ *       that a single busy thread can use only its arena's share.</li>
+ *   <li>Chunks: a chunk that becomes entirely free goes back to the reservation unless it is its
+ *       arena's only chunk and the arena is within its share. Memory pressure
+ *       ({@link dev.hakmem.internal.large.LargeTier#releaseCache}) decommits every free page and gives
+ *       back every entirely free chunk of every arena.</li>
+ *   <li>Errors: a free that is not of a live run start is refused without changing anything: an
+ *       interior address names its block, a run start that is free (or that a recent free made
+ *       disappear) is a double free, anything else is a foreign address.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * An arena's state is touched only under its lock. A block may be freed by any thread: the free
+ * finds the owning arena through the chunk table (acquire load), takes that arena's lock and checks
+ * the table slot again, since a chunk can only be given back by its arena under the same lock. No
+ * lock is ever held while another is taken, so the locks cannot deadlock. Zeroing for calloc happens
+ * after the lock is let go. The counters are summed arena by arena, each under its lock.
  */
 package dev.hakmem.internal.large;

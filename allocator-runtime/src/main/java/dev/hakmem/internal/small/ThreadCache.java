@@ -1,11 +1,12 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.PaddedLock;
 import java.util.ArrayList;
 
 /**
  * A cache per small class ({@link ClassCache}) plus counters. Either one platform thread's own
  * (touched only by that thread, until it has ended and {@link ThreadCaches#reclaimDead()} drains it),
- * or a stripe shared by virtual threads, used only while its {@link StripeLock} is held (then
+ * or a stripe shared by virtual threads, used only while its lock ({@link PaddedLock#tryLock}) is held (then
  * {@link #owner()} is null and {@link #id} is 0).
  *
  * <p>A platform thread's cache has an id above 0 and owns slabs: it alone carves them
@@ -14,7 +15,7 @@ import java.util.ArrayList;
  * stack per class (see {@link BatchStack} for the ordering contract), which this thread drains when
  * its cache runs dry.
  */
-public final class ThreadCache extends StripeLockPadAfter {
+public final class ThreadCache extends PaddedLock {
     public final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     public long requestedBytes;

@@ -1,0 +1,265 @@
+package dev.hakmem.internal.large;
+
+import static dev.hakmem.internal.large.LargeTier.PAGE_SHIFT;
+
+import dev.hakmem.Tier;
+import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.PaddedLock;
+import dev.hakmem.internal.os.MemoryBudget;
+import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.Reservation;
+import dev.hakmem.internal.registry.ChunkRegistry;
+
+/**
+ * One independent part of the Large tier: its own chunks, free runs ({@link RunBins}), cache of
+ * dirty free pages and counters, all guarded by its own lock (it is a {@link PaddedLock}).
+ *
+ * <p>Every method but the constructor must be called with the lock held; {@link #allocate} may let
+ * it go for a while (to charge the memory budget) and holds it again when it returns or throws.
+ *
+ * <p>No arena lock is ever taken while another is held: the budget's reclaimer locks every arena, so
+ * {@link #allocate} charges the budget only with a non-blocking {@code tryCharge} or with its lock let go.
+ *
+ * <p>Budget: live pages and dirty free pages are charged, decommitted free pages are not. So an
+ * allocation charges only the pages of its run that are not dirty, and a free charges nothing; in the
+ * steady state neither touches the shared budget counter. Dirty free pages beyond this arena's share
+ * of the retained limit are decommitted, largest runs first, down to half the share; a chunk that
+ * becomes entirely free goes back to the reservation unless it is this arena's only chunk and the
+ * share is not exceeded.
+ */
+final class LargeArena extends PaddedLock {
+    final int index;
+    private final Reservation reservation;
+    private final MemoryBudget budget;
+    private final ChunkRegistry registry;
+    private final ChunkTable table;
+    private final FreedAddresses freed;
+    private final long retainedLimit;
+    private final RunBins bins;
+    private int chunkCount;
+    private long dirtyFreeBytes;
+    private long allocations, frees, liveBlocks, liveBytes;
+    /** Whether the run handed out by the last {@link #allocate} had dirty pages (calloc must zero it). */
+    private boolean lastRunDirty;
+
+    LargeArena(int index, Reservation reservation, MemoryBudget budget, ChunkRegistry registry, ChunkTable table,
+               FreedAddresses freed, long retainedLimit) {
+        this.index = index;
+        this.reservation = reservation;
+        this.budget = budget;
+        this.registry = registry;
+        this.table = table;
+        this.freed = freed;
+        this.retainedLimit = retainedLimit;
+        this.bins = new RunBins(table);
+    }
+
+    /**
+     * Hands out a run of {@code pages} pages aligned to {@code alignPages} pages, for a request of
+     * {@code size} bytes. Throws {@link OutOfMemoryError} (nothing changed, nothing charged) when the
+     * budget or the reservation is exhausted.
+     */
+    long allocate(long size, int pages, int alignPages) {
+        long prepaid = 0; // bytes charged to the budget for this request and not yet used
+        try {
+            while (true) {
+                long id = bins.bestFit(pages, alignPages);
+                LargeChunk c = id == RunBins.NONE ? null : table.ofRun(id);
+                int start = c == null ? 0 : LargeChunk.pageOf(id);
+                int at = RunBins.alignUp(start, alignPages);
+                int dirtyPages = c == null ? 0 : c.dirtyPages(at, pages);
+                long need = (long) (pages - dirtyPages) << PAGE_SHIFT;
+                if (need > prepaid) {
+                    if (!budget.tryCharge(need - prepaid)) {
+                        prepaid = chargeUnlocked(size, need, prepaid);
+                        continue; // the lock was let go: look again
+                    }
+                    prepaid = need;
+                }
+                if (c == null) c = addChunk(size);
+                if (prepaid > need) budget.release(prepaid - need);
+                prepaid = 0;
+                return carve(c, start, at, pages, dirtyPages);
+            }
+        } catch (RuntimeException | Error e) {
+            if (prepaid > 0) budget.release(prepaid);
+            throw e;
+        }
+    }
+
+    /** Charges the budget with the lock let go (its reclaimer locks every arena); returns {@code need}. */
+    private long chargeUnlocked(long size, long need, long prepaid) {
+        unlock();
+        try {
+            budget.charge(size, need - prepaid);
+        } finally {
+            lock();
+        }
+        return need;
+    }
+
+    /** Cuts {@code pages} pages at {@code at} out of the free run at {@code start}; returns their address. */
+    private long carve(LargeChunk c, int start, int at, int pages, int dirtyPages) {
+        int runPages = -c.runAt[start];
+        removeFree(c, start);
+        if (at > start) insertFree(c, start, at - start);
+        if (start + runPages > at + pages) insertFree(c, at + pages, start + runPages - at - pages);
+        c.setRun(at, pages, true);
+        if (dirtyPages > 0) c.setDirty(at, pages, false);
+        dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
+        lastRunDirty = dirtyPages > 0;
+        allocations++;
+        liveBlocks++;
+        liveBytes += (long) pages << PAGE_SHIFT;
+        return c.pageAddress(at);
+    }
+
+    boolean lastRunDirty() { return lastRunDirty; }
+
+    /** Frees the run at {@code address} in {@code c} (one of this arena's chunks); throws on anything but a live run start. */
+    void free(LargeChunk c, long address) {
+        int start = liveRunOrThrow("free", address, c);
+        int pages = c.runAt[start];
+        frees++;
+        liveBlocks--;
+        liveBytes -= (long) pages << PAGE_SHIFT;
+        c.clearRun(start);
+        c.setDirty(start, pages, true);
+        dirtyFreeBytes += (long) pages << PAGE_SHIFT;
+        // Coalesce with free neighbours; a run start that disappears is remembered for double frees.
+        if (start > 0 && c.startOf[start - 1] != 0 && c.runAt[c.startOf[start - 1] - 1] < 0) {
+            int left = c.startOf[start - 1] - 1;
+            int leftPages = -c.runAt[left];
+            removeFree(c, left);
+            freed.add(index, address);
+            start = left;
+            pages += leftPages;
+        }
+        int right = start + pages;
+        if (right < LargeChunk.PAGES && c.runAt[right] < 0) {
+            int rightPages = -c.runAt[right];
+            removeFree(c, right);
+            freed.add(index, c.pageAddress(right));
+            pages += rightPages;
+        }
+        if (pages == LargeChunk.PAGES && (chunkCount > 1 || dirtyFreeBytes > retainedLimit)) {
+            releaseChunk(c);
+        } else {
+            insertFree(c, start, pages);
+            if (dirtyFreeBytes > retainedLimit) scavenge();
+        }
+    }
+
+    /** Usable bytes of the live run at {@code address} in {@code c}. */
+    long usableSize(String op, LargeChunk c, long address) {
+        return (long) c.runAt[liveRunOrThrow(op, address, c)] << PAGE_SHIFT;
+    }
+
+    /**
+     * Memory pressure: decommits every free page and gives back every entirely free chunk, so the
+     * budget holds only this arena's live pages.
+     */
+    void releaseCache() {
+        for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0; bin = bins.lastAtMost(bin - 1)) {
+            for (long id = bins.head(bin), next; id != RunBins.NONE; id = next) {
+                next = bins.next(id);
+                LargeChunk c = table.ofRun(id);
+                int start = LargeChunk.pageOf(id);
+                if (bin == LargeChunk.PAGES) {
+                    removeFree(c, start);
+                    releaseChunk(c);
+                } else {
+                    decommit(c, start, bin);
+                }
+            }
+        }
+    }
+
+    /** Decommits free runs, largest first, until at most half the retained share stays dirty. */
+    private void scavenge() {
+        for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0 && dirtyFreeBytes > retainedLimit / 2;
+                bin = bins.lastAtMost(bin - 1)) {
+            for (long id = bins.head(bin); id != RunBins.NONE && dirtyFreeBytes > retainedLimit / 2; id = bins.next(id)) {
+                decommit(table.ofRun(id), LargeChunk.pageOf(id), bin);
+            }
+        }
+    }
+
+    /** Returns the dirty pages of a free run to the OS and uncharges them. */
+    private void decommit(LargeChunk c, int start, int pages) {
+        int dirtyPages = c.dirtyPages(start, pages);
+        if (dirtyPages == 0) return;
+        OsMemory.decommit(c.pageAddress(start), (long) pages << PAGE_SHIFT);
+        c.setDirty(start, pages, false);
+        long bytes = (long) dirtyPages << PAGE_SHIFT;
+        dirtyFreeBytes -= bytes;
+        budget.release(bytes);
+    }
+
+    /** Takes a chunk from the reservation (uncharged: the caller charges the pages it uses) as one free run. */
+    private LargeChunk addChunk(long requested) {
+        long base = reservation.acquireChunk(requested, false);
+        LargeChunk c = new LargeChunk(base, table.slotOf(base), this);
+        table.set(c.index, c);
+        chunkCount++;
+        registry.markLargeChunk(base, true);
+        insertFree(c, 0, LargeChunk.PAGES);
+        return c;
+    }
+
+    /** Gives an entirely free chunk (no longer in the bins) back to the reservation. */
+    private void releaseChunk(LargeChunk c) {
+        long dirty = (long) c.dirtyPages(0, LargeChunk.PAGES) << PAGE_SHIFT;
+        dirtyFreeBytes -= dirty;
+        freed.add(index, c.base);
+        table.set(c.index, null);
+        chunkCount--;
+        registry.markLargeChunk(c.base, false);
+        reservation.releaseChunk(c.base, dirty);
+    }
+
+    private void insertFree(LargeChunk c, int start, int pages) {
+        c.setRun(start, pages, false);
+        bins.insert(c, start, pages);
+    }
+
+    private void removeFree(LargeChunk c, int start) {
+        bins.remove(c, start, -c.runAt[start]);
+        c.clearRun(start);
+    }
+
+    private int liveRunOrThrow(String op, long address, LargeChunk c) {
+        int page = (int) ((address - c.base) >>> PAGE_SHIFT);
+        long pageStart = c.pageAddress(page);
+        if (address == pageStart && c.runAt[page] > 0) return page;
+        if (address == pageStart && c.runAt[page] < 0) {
+            throw Errors.doubleFree(op, address, Tier.LARGE + " block");
+        }
+        // Interior: find the run containing the page by walking back to a run start.
+        for (int p = page; p >= 0; p--) {
+            if (c.runAt[p] != 0) {
+                int runPages = Math.abs(c.runAt[p]);
+                if (p + runPages > page && c.runAt[p] > 0) {
+                    throw Errors.interior(op, address, c.pageAddress(p),
+                            Tier.LARGE + " block (" + ((long) runPages << PAGE_SHIFT) + " bytes)");
+                }
+                break;
+            }
+        }
+        if (freed.contains(address)) throw Errors.doubleFree(op, address, Tier.LARGE + " block");
+        throw Errors.notAllocated(op, address, "no LARGE block starts here (inside a free LARGE run)");
+    }
+
+    long allocations() { return allocations; }
+
+    long frees() { return frees; }
+
+    long liveBlocks() { return liveBlocks; }
+
+    long liveBytes() { return liveBytes; }
+
+    /** Free bytes kept resident (dirty) for reuse. */
+    long cachedBytes() { return dirtyFreeBytes; }
+
+    int chunkCount() { return chunkCount; }
+}
