@@ -1,7 +1,6 @@
 /**
- * hakmem code generation: reads a declarative allocator spec and generates specialised variants
- * (the Tiny fronts with their settings as compile-time constants). A plain library: no build-tool
- * types. The generator itself arrives with the code-generation issue; this module already builds so
- * that the reactor is complete.
+ * hakmem code generation: reads a declarative allocator spec ({@link dev.hakmem.codegen.AllocatorSpec})
+ * and generates allocator variants from it ({@code gen}). A plain library: no build-tool types; the
+ * Maven plugin only adapts it.
  */
 package dev.hakmem.codegen;
