@@ -1,11 +1,12 @@
 /**
  * hakmem for Java: an off-heap allocator with malloc/free semantics on {@code java.lang.foreign}.
  *
- * <p>Only {@code dev.hakmem} is exported; every box of the allocator lives in
- * {@code dev.hakmem.internal.*}. The module calls restricted methods (downcalls to {@code mmap},
+ * <p>{@code dev.hakmem} is the API; {@code dev.hakmem.spi} is what generated variants use; every box
+ * of the allocator lives in {@code dev.hakmem.internal.*}. The module calls restricted methods (downcalls to {@code mmap},
  * {@code MemorySegment.reinterpret}), so run with {@code --enable-native-access=dev.hakmem.runtime}
  * (or {@code ALL-UNNAMED} when the jar is on the class path).
  */
 module dev.hakmem.runtime {
     exports dev.hakmem;
+    exports dev.hakmem.spi;
 }

@@ -19,6 +19,8 @@ import dev.hakmem.internal.small.SmallTier;
 import dev.hakmem.internal.small.ThreadCache;
 import dev.hakmem.internal.small.ThreadCaches;
 import dev.hakmem.internal.stats.StatsCollector;
+import dev.hakmem.spi.FrontFactory;
+import dev.hakmem.spi.ThreadFront;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -61,6 +63,14 @@ public final class HakmemAllocator implements NativeAllocator {
     private boolean closed;
 
     public HakmemAllocator(AllocatorConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param fronts creates each platform thread's generated storage for the first classes (a
+     *     generated variant's, see {@link dev.hakmem.spi.FrontSupport}), or null for none
+     */
+    public HakmemAllocator(AllocatorConfig config, FrontFactory fronts) {
         this.checks = config.checks();
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
@@ -76,7 +86,7 @@ public final class HakmemAllocator implements NativeAllocator {
             capacities[c] = config.cacheCapacity(c);
             batches[c] = config.batchSize(c);
         }
-        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon);
+        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -355,6 +365,52 @@ public final class HakmemAllocator implements NativeAllocator {
         small.releaseFreeSlabs(caches.live());
         large.releaseCache();
         huge.releaseRetained();
+    }
+
+    // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
+
+    /** The calling platform thread's generated front, or null (virtual thread, or no front). */
+    public ThreadFront ownFront() {
+        ThreadCache tc = caches.own();
+        return tc == null ? null : tc.front();
+    }
+
+    /** Kind and owner of the page of {@code address} ({@link ChunkRegistry#infoOf}). */
+    public int pageInfo(long address) {
+        return registry.infoOf(address);
+    }
+
+    /** Slow path of a front's malloc of class {@code cls}: refills and pops (checks and stats are the caller's). */
+    public long frontRefill(ThreadFront f, int cls, long size) {
+        ThreadCache tc = (ThreadCache) f.core();
+        return refillAndPop(tc, tc.byClass[cls], cls, size);
+    }
+
+    /** Slow path of a front's free: its class {@code cls} is full (or unused). */
+    public void frontFlush(ThreadFront f, int cls, long address) {
+        ThreadCache tc = (ThreadCache) f.core();
+        small.flushAndPush(tc, tc.byClass[cls], cls, address);
+    }
+
+    /** A front's free of a block owned by thread cache {@code owner} (not the caller's, not 0). */
+    public void frontFreeRemote(ThreadFront f, int cls, long address, int owner) {
+        ThreadCache tc = (ThreadCache) f.core();
+        small.freeRemote(tc, tc.byClass[cls], cls, address, caches.owner(owner));
+    }
+
+    /** Checks on: marks a block just taken from a front live. */
+    public void markLive(long address, int cls) {
+        small.markLive(address, cls);
+    }
+
+    /** Checks on: validates a freed block and marks it freed (throws on misuse, changing nothing). */
+    public void markFreed(long address, int cls) {
+        small.markFreed("free", address, cls);
+    }
+
+    /** Whether {@link #close()} has run (see {@code closed} for the ordering argument). */
+    public boolean isClosed() {
+        return closed;
     }
 
     private static IllegalStateException closedError(String op) {

@@ -5,6 +5,7 @@ import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,10 +56,34 @@ public final class SmallTier {
 
     /** Slow path of malloc: {@code cc} (class {@code cls} of {@code tc}) is empty. Refills a batch and pops one. */
     public long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long requested) {
+        if (tc.isFlat(cls)) return refillFlat(tc, cls, requested);
         if (cc.blocks.length == 0) cc.blocks = new long[cc.capacity];
-        int n = tc.id == 0 ? centrals[cls].refill(cc.blocks, cc.batch, requested) : refillOwned(tc, cc, cls, requested);
+        int n = fill(tc, cls, cc.blocks, cc.batch, requested);
         cc.count = n - 1;
         return cc.blocks[n - 1];
+    }
+
+    /**
+     * {@link #refillAndPop} for a class stored in a generated front: pops from the front if it holds a
+     * block (a generic path such as calloc got here through the class's empty stub), else refills it.
+     */
+    private long refillFlat(ThreadCache tc, int cls, long requested) {
+        ThreadFront f = tc.front;
+        long[] b = f.blocks(cls);
+        int held = f.count(cls);
+        if (held > 0) {
+            f.setCount(cls, held - 1);
+            return b[held - 1];
+        }
+        if (b.length == 0) f.setBlocks(cls, b = new long[tc.byClass[cls].capacity]);
+        int n = fill(tc, cls, b, tc.byClass[cls].batch, requested);
+        f.setCount(cls, n - 1);
+        return b[n - 1];
+    }
+
+    /** Puts between 1 and {@code batch} free blocks of class {@code cls} into {@code dst[0..)}; returns how many. */
+    private int fill(ThreadCache tc, int cls, long[] dst, int batch, long requested) {
+        return tc.id == 0 ? centrals[cls].refill(dst, batch, requested) : refillOwned(tc, cls, dst, batch, requested);
     }
 
     /**
@@ -66,20 +91,20 @@ public final class SmallTier {
      * threads (its inbox), then shared blocks (so ended threads' memory is reused), then its own slab
      * being carved, and only then a new slab.
      */
-    private int refillOwned(ThreadCache tc, ClassCache cc, int cls, long requested) {
+    private int refillOwned(ThreadCache tc, int cls, long[] dst, int batch, long requested) {
         CentralFreeList central = centrals[cls];
         BatchStack inbox = tc.inbox[cls];
         int n;
-        if ((n = inbox.pop(cc.blocks)) > 0 || (n = central.refillFromShared(cc.blocks, cc.batch)) > 0) return n;
+        if ((n = inbox.pop(dst)) > 0 || (n = central.refillFromShared(dst, batch)) > 0) return n;
         Slab own = tc.carving[cls];
-        if (own != null && (n = own.claimInto(cc.blocks, cc.batch)) > 0) return n;
-        if (central.beforeCarve() && ((n = inbox.pop(cc.blocks)) > 0 || (n = central.refillFromShared(cc.blocks, cc.batch)) > 0)) {
+        if (own != null && (n = own.claimInto(dst, batch)) > 0) return n;
+        if (central.beforeCarve() && ((n = inbox.pop(dst)) > 0 || (n = central.refillFromShared(dst, batch)) > 0)) {
             return n;
         }
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
         tc.owned.add(fresh);
-        return fresh.claimInto(cc.blocks, cc.batch);
+        return fresh.claimInto(dst, batch);
     }
 
     /**
@@ -88,16 +113,38 @@ public final class SmallTier {
      * pushes.
      */
     public void flushAndPush(ThreadCache tc, ClassCache cc, int cls, long address) {
+        if (tc.isFlat(cls)) {
+            pushFlat(tc, cls, address);
+            return;
+        }
         if (cc.blocks.length == 0) {
             cc.blocks = new long[cc.capacity];
         } else {
-            int b = cc.batch;
-            long[] out = Arrays.copyOf(cc.blocks, b);
-            System.arraycopy(cc.blocks, b, cc.blocks, 0, cc.count - b);
-            cc.count -= b;
-            sendTo(tc, cls, out, b);
+            cc.count = flushOldest(tc, cls, cc.blocks, cc.count, cc.batch);
         }
         cc.blocks[cc.count++] = address;
+    }
+
+    /** Pushes onto a class stored in a generated front, in any state (unused, full or not). */
+    private void pushFlat(ThreadCache tc, int cls, long address) {
+        ThreadFront f = tc.front;
+        long[] b = f.blocks(cls);
+        int n = f.count(cls);
+        if (b.length == 0) {
+            f.setBlocks(cls, b = new long[tc.byClass[cls].capacity]);
+        } else if (n == b.length) {
+            n = flushOldest(tc, cls, b, n, tc.byClass[cls].batch);
+        }
+        b[n] = address;
+        f.setCount(cls, n + 1);
+    }
+
+    /** Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns the new count. */
+    private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
+        long[] out = Arrays.copyOf(blocks, batch);
+        System.arraycopy(blocks, batch, blocks, 0, count - batch);
+        sendTo(tc, cls, out, batch);
+        return count - batch;
     }
 
     /**
@@ -110,7 +157,7 @@ public final class SmallTier {
             if (cc.count < cc.blocks.length) {
                 cc.blocks[cc.count++] = address;
             } else {
-                flushAndPush(tc, cc, cls, address);
+                flushAndPush(tc, cc, cls, address); // also the way into a generated front
             }
             return;
         }
@@ -164,13 +211,29 @@ public final class SmallTier {
      */
     public void drain(ThreadCache tc) {
         for (int c = 0; c < tc.byClass.length; c++) {
-            ClassCache cc = tc.byClass[c];
-            flushOutbox(cc, c);
-            for (int i = 0; i < cc.count; i += cc.batch) {
-                int n = Math.min(cc.batch, cc.count - i);
-                sendTo(tc, c, Arrays.copyOfRange(cc.blocks, i, i + n), n);
-            }
-            cc.count = 0;
+            flushOutbox(tc.byClass[c], c);
+            emptyCache(tc, c, false);
+        }
+    }
+
+    /**
+     * Moves every cached block of class {@code c} (in the cache or its generated front) to the cache's
+     * own inbox or, if {@code toShared} or the cache owns nothing, to the shared list.
+     */
+    private void emptyCache(ThreadCache tc, int c, boolean toShared) {
+        ClassCache cc = tc.byClass[c];
+        long[] blocks = cc.blocks;
+        int count = cc.count;
+        cc.count = 0;
+        if (tc.isFlat(c)) {
+            blocks = tc.front.blocks(c);
+            count = tc.front.count(c);
+            tc.front.setCount(c, 0);
+        }
+        for (int i = 0; i < count; i += cc.batch) {
+            int n = Math.min(cc.batch, count - i);
+            long[] batch = Arrays.copyOfRange(blocks, i, i + n);
+            if (toShared) centrals[c].push(batch, n); else sendTo(tc, c, batch, n);
         }
     }
 
@@ -182,13 +245,8 @@ public final class SmallTier {
     public void abandon(ThreadCache tc) {
         for (int c = 0; c < tc.inbox.length; c++) centrals[c].pushAll(tc.inbox[c].close());
         for (int c = 0; c < tc.byClass.length; c++) {
-            ClassCache cc = tc.byClass[c];
-            flushOutbox(cc, c);
-            for (int i = 0; i < cc.count; i += cc.batch) {
-                int n = Math.min(cc.batch, cc.count - i);
-                centrals[c].push(Arrays.copyOfRange(cc.blocks, i, i + n), n);
-            }
-            cc.count = 0;
+            flushOutbox(tc.byClass[c], c);
+            emptyCache(tc, c, true);
         }
         for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
         tc.owned.clear();
@@ -257,7 +315,7 @@ public final class SmallTier {
         for (int c = fromClass; c < toClass; c++) {
             long blocks = centrals[c].cachedBlocks();
             for (ThreadCache tc : caches) {
-                blocks += tc.byClass[c].count + tc.byClass[c].outCount;
+                blocks += tc.byClass[c].count + tc.byClass[c].outCount + (tc.isFlat(c) ? tc.front.count(c) : 0);
                 if (tc.id != 0) blocks += tc.inbox[c].blocks();
             }
             bytes += blocks * classes.size(c);

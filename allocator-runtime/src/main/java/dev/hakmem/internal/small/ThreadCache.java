@@ -1,6 +1,7 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
+import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 
 /**
@@ -31,6 +32,13 @@ public final class ThreadCache extends PaddedLock {
      * them). A slab given back under memory pressure stays listed: disowning it is a no-op.
      */
     final ArrayList<Slab> owned = new ArrayList<>();
+    /**
+     * A generated variant's storage for its first {@code front.flatClasses()} classes, or null. For those
+     * classes the {@link #byClass} entries hold no blocks (their arrays stay empty, so the generic fast
+     * paths always take the slow path, which uses the front); they keep the classes' settings and
+     * outboxes. Set once, before the cache is published.
+     */
+    ThreadFront front;
 
     public ThreadCache(int[] capacities, int[] batches, Thread owner) {
         this(capacities, batches, owner, 0);
@@ -48,12 +56,37 @@ public final class ThreadCache extends PaddedLock {
 
     public Thread owner() { return owner; }
 
+    /** The generated front of this cache, or null. */
+    public ThreadFront front() {
+        return front;
+    }
+
+    /** Whether class {@code cls} is stored in the generated {@link #front}. */
+    boolean isFlat(int cls) {
+        return front != null && cls < front.flatClasses();
+    }
+
+    /** Allocations of class {@code cls} counted by this cache and its front. */
+    public long allocations(int cls) {
+        return byClass[cls].allocations + (isFlat(cls) ? front.allocations(cls) : 0);
+    }
+
+    /** Frees of class {@code cls} counted by this cache and its front. */
+    public long frees(int cls) {
+        return byClass[cls].frees + (isFlat(cls) ? front.frees(cls) : 0);
+    }
+
+    /** Requested bytes counted by this cache and its front. */
+    public long requested() {
+        return requestedBytes + (front == null ? 0 : front.requestedBytes);
+    }
+
     /** Adds {@code other}'s counters to this one's (for reclaimed caches). */
     void addCounters(ThreadCache other) {
-        requestedBytes += other.requestedBytes;
+        requestedBytes += other.requested();
         for (int c = 0; c < byClass.length; c++) {
-            byClass[c].allocations += other.byClass[c].allocations;
-            byClass[c].frees += other.byClass[c].frees;
+            byClass[c].allocations += other.allocations(c);
+            byClass[c].frees += other.frees(c);
         }
     }
 

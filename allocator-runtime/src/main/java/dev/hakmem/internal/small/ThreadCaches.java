@@ -1,6 +1,7 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.spi.FrontFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,7 @@ public final class ThreadCaches {
     private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
     private final Consumer<ThreadCache> drain, abandon;
+    private final FrontFactory fronts;
     /**
      * Cache by id. The array reference is volatile (replaced, bigger, under this lock); entries are
      * written under this lock and read with plain loads: a thread looks up an id it read from the
@@ -91,6 +93,13 @@ public final class ThreadCaches {
      * @param abandon empties a cache whose thread has ended and makes its slabs shared
      */
     public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon) {
+        this(capacities, batches, drain, abandon, null);
+    }
+
+    /** @param fronts creates the generated storage of each platform thread's cache (null: none) */
+    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
+            FrontFactory fronts) {
+        this.fronts = fronts;
         this.capacities = capacities.clone();
         this.batches = batches.clone();
         this.drain = drain;
@@ -225,6 +234,7 @@ public final class ThreadCaches {
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id);
+        if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         if (id != 0) {
             if (id >= byId.length) byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
             byId[id] = tc;

@@ -39,10 +39,10 @@ public final class StatsCollector {
         long[] allocs = new long[n], frees = new long[n];
         long requested = bigRequested;
         for (ThreadCache tc : caches) {
-            requested += tc.requestedBytes;
+            requested += tc.requested();
             for (int c = 0; c < n; c++) {
-                allocs[c] += tc.byClass[c].allocations;
-                frees[c] += tc.byClass[c].frees;
+                allocs[c] += tc.allocations(c);
+                frees[c] += tc.frees(c);
             }
         }
         List<ClassStats> classStats = new ArrayList<>(n);

@@ -1,0 +1,94 @@
+package dev.hakmem.spi;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.NativeAllocator;
+import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.registry.ChunkRegistry;
+
+/**
+ * What a generated allocator variant needs from the runtime: the generic allocator built from the
+ * variant's settings (Mid, Large and Huge, virtual threads, and every operation the variant does not
+ * specialise go there), the calling thread's generated {@link ThreadFront}, and the slow paths behind
+ * a generated Tiny front. This is the whole SPI; generated code uses nothing else of the runtime.
+ *
+ * <p>A generated front's fast paths work on its {@link ThreadFront} fields alone; it calls
+ * {@link #refill} when a class is empty, {@link #flush} when it is full, {@link #freeRemote} for a
+ * block another thread owns, and with checks on {@link #markLive} / {@link #markFreed}. Blocks are
+ * interchangeable with the generic front's: the same tiers serve both, so a block allocated by a
+ * generated front may be freed through {@link #allocator()} and the other way round.
+ *
+ * <p>Not a stable API for hand-written code: it follows the generator of the same version.
+ */
+public final class FrontSupport {
+    private final HakmemAllocator allocator;
+
+    private FrontSupport(HakmemAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    /**
+     * A new allocator with {@code config}'s settings whose platform threads get a front from
+     * {@code fronts} for the classes the front declares flat.
+     */
+    public static FrontSupport create(AllocatorConfig config, FrontFactory fronts) {
+        return new FrontSupport(new HakmemAllocator(config, fronts));
+    }
+
+    /** The generic allocator (same memory, same blocks): the variant's delegate for everything else. */
+    public NativeAllocator allocator() {
+        return allocator;
+    }
+
+    /** The calling platform thread's front, or null (virtual threads use the generic path). */
+    public ThreadFront ownFront() {
+        return allocator.ownFront();
+    }
+
+    /**
+     * Kind and owner of the page holding {@code address} (0 for an address outside the small and Large
+     * range); take it apart with {@link #kindOf} and {@link #ownerOf}.
+     */
+    public int pageInfo(long address) {
+        return allocator.pageInfo(address);
+    }
+
+    /** The kind part of a page info: {@code cls + 1} for a block of small class {@code cls}, else 0 or negative. */
+    public static int kindOf(int info) {
+        return ChunkRegistry.kindOfInfo(info);
+    }
+
+    /** The owner part of a page info: compare with {@link ThreadFront#id()}; 0 means shared (any thread may keep it). */
+    public static int ownerOf(int info) {
+        return ChunkRegistry.ownerOfInfo(info);
+    }
+
+    /** Slow path of malloc: {@code front}'s class {@code cls} is empty; refills it and returns one block. */
+    public long refill(ThreadFront front, int cls, long size) {
+        return allocator.frontRefill(front, cls, size);
+    }
+
+    /** Slow path of free: {@code front}'s class {@code cls} is full or unused; makes room and pushes. */
+    public void flush(ThreadFront front, int cls, long address) {
+        allocator.frontFlush(front, cls, address);
+    }
+
+    /** A free of a block whose page owner ({@code owner}) is neither {@code front}'s thread nor 0. */
+    public void freeRemote(ThreadFront front, int cls, long address, int owner) {
+        allocator.frontFreeRemote(front, cls, address, owner);
+    }
+
+    /** Checks on: records that the block just handed out is live. */
+    public void markLive(long address, int cls) {
+        allocator.markLive(address, cls);
+    }
+
+    /** Checks on: validates the freed block (throws on a double, interior or foreign free, changing nothing). */
+    public void markFreed(long address, int cls) {
+        allocator.markFreed(address, cls);
+    }
+
+    /** Whether the allocator has been closed (every call must then throw IllegalStateException). */
+    public boolean isClosed() {
+        return allocator.isClosed();
+    }
+}
