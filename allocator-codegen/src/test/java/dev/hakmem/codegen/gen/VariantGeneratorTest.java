@@ -9,18 +9,11 @@ import dev.hakmem.NativeAllocator;
 import dev.hakmem.codegen.AllocatorSpec;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the golden file.
  */
 class VariantGeneratorTest {
-    static final String GOLDEN = "src/test/resources/golden/SmallCachesAllocator.java";
+    /** The golden sources of {@link #smallSpec()}, one file per generated class, in package directories. */
+    static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     static AllocatorSpec smallSpec() {
         AllocatorConfig config = AllocatorConfig.builder()
@@ -50,12 +44,28 @@ class VariantGeneratorTest {
     }
 
     @Test
-    void matchesTheGoldenFile() throws IOException {
-        String generated = source(smallSpec());
-        Path golden = Path.of(GOLDEN);
-        if (Boolean.getBoolean("hakmem.golden.update")) Files.writeString(golden, generated, StandardCharsets.UTF_8);
-        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), generated,
-                "generated source differs from " + GOLDEN + " (if intended, regenerate with -Dhakmem.golden.update=true)");
+    void matchesTheGoldenFiles() throws IOException {
+        List<JavaFile> files = VariantGenerator.generate(smallSpec());
+        assertEquals(2 + 12, files.size(), "variant, cache, one front per Tiny class");
+        if (Boolean.getBoolean("hakmem.golden.update")) {
+            try (var old = Files.walk(GOLDEN)) {
+                old.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(GOLDEN)).forEach(f -> f.toFile().delete());
+            }
+            VariantGenerator.writeTo(smallSpec(), GOLDEN);
+        }
+        List<String> expectedNames;
+        try (var golden = Files.walk(GOLDEN)) {
+            expectedNames = golden.filter(Files::isRegularFile).map(f -> GOLDEN.relativize(f).toString()).sorted().toList();
+        }
+        List<String> names = files.stream().map(f -> f.packageName().replace('.', '/') + "/" + f.typeSpec().name() + ".java").sorted().toList();
+        assertEquals(expectedNames, names, "the generated files are the golden ones");
+        for (JavaFile f : files) {
+            Path golden = GOLDEN.resolve(f.packageName().replace('.', '/')).resolve(f.typeSpec().name() + ".java");
+            StringWriter out = new StringWriter();
+            f.writeTo(out);
+            assertEquals(Files.readString(golden, StandardCharsets.UTF_8), out.toString(),
+                    "generated source differs from " + golden + " (if intended, regenerate with -Dhakmem.golden.update=true)");
+        }
     }
 
     @Test
@@ -68,21 +78,7 @@ class VariantGeneratorTest {
     @Test
     void compilesWithoutWarningsAndRuns(@TempDir Path dir) throws Exception {
         AllocatorSpec spec = smallSpec();
-        Path src = dir.resolve("src"), classes = dir.resolve("classes");
-        Files.createDirectories(classes);
-        VariantGenerator.writeTo(spec, src);
-        Path file = src.resolve("com/example/gen/SmallCachesAllocator.java");
-        assertTrue(Files.exists(file), "written to its package directory");
-
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            List<String> options = new ArrayList<>(List.of("-Xlint:all", "-Werror", "-d", classes.toString(),
-                    "-classpath", System.getProperty("java.class.path")));
-            boolean ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file)).call();
-            assertTrue(ok && diagnostics.getDiagnostics().isEmpty(), () -> "javac: " + diagnostics.getDiagnostics());
-        }
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader = GeneratedCode.compile(spec, dir)) {
             Class<?> variant = loader.loadClass(spec.className());
             assertEquals(spec.config(), variant.getField("CONFIG").get(null), "CONFIG is the spec's config");
             try (NativeAllocator alloc = (NativeAllocator) variant.getMethod("create").invoke(null)) {
@@ -91,6 +87,7 @@ class VariantGeneratorTest {
                 long q = alloc.malloc(100_000);
                 alloc.free(p);
                 alloc.free(q);
+                assertEquals(1, alloc.stats().classes().get(4).allocations(), "the generated front counts (stats on)");
                 assertEquals(0, alloc.stats().liveBlocks());
             }
         }

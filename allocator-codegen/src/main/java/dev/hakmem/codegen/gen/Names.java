@@ -1,0 +1,38 @@
+package dev.hakmem.codegen.gen;
+
+import com.palantir.javapoet.ClassName;
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.codegen.AllocatorSpec;
+
+/** The names of a variant's generated classes and of the runtime types they use. */
+record Names(AllocatorSpec spec) {
+    static final ClassName CONFIG = ClassName.get(AllocatorConfig.class);
+    static final ClassName NATIVE_ALLOCATOR = ClassName.get("dev.hakmem", "NativeAllocator");
+    static final ClassName STATS = ClassName.get("dev.hakmem", "AllocatorStats");
+    static final ClassName FRONT_SUPPORT = ClassName.get("dev.hakmem.spi", "FrontSupport");
+    static final ClassName THREAD_FRONT = ClassName.get("dev.hakmem.spi", "ThreadFront");
+    static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
+
+    /** The variant class, as the spec names it. */
+    ClassName variant() {
+        return ClassName.get(spec.packageName(), spec.simpleName());
+    }
+
+    /** The per-thread cache class: the variant's Tiny caches as fields. */
+    ClassName cache() {
+        return ClassName.get(spec.packageName(), spec.simpleName() + "Cache");
+    }
+
+    /** The Tiny front of the class of {@code size} bytes. */
+    ClassName tinyFront(int size) {
+        return ClassName.get(spec.packageName(), spec.simpleName() + "Tiny" + size);
+    }
+
+    AllocatorConfig config() {
+        return spec.config();
+    }
+
+    int tinyCount() {
+        return spec.config().tinyClasses().length;
+    }
+}

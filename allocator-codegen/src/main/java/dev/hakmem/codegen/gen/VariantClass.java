@@ -1,0 +1,179 @@
+package dev.hakmem.codegen.gen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.CodegenInfo;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The variant class: {@code CONFIG}, {@code create()}, the size-to-class table, Tiny {@code malloc}
+ * and {@code free} dispatching to the generated fronts, everything else delegated to the runtime's
+ * generic allocator of the same settings.
+ */
+final class VariantClass {
+    private VariantClass() {}
+
+    static JavaFile generate(Names names) {
+        AllocatorSpec spec = names.spec();
+        TypeSpec type = TypeSpec.classBuilder(names.variant())
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(Names.NATIVE_ALLOCATOR)
+                .addJavadoc(classJavadoc(names))
+                .addField(FieldSpec.builder(Names.CONFIG, "CONFIG", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("The settings of {@code $L}, exactly as its spec declares them.\n", spec.source())
+                        .initializer(configInitializer(names.config()))
+                        .build())
+                .addField(FieldSpec.builder(int.class, "TINY_CLASSES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Number of Tiny classes: page kinds 1..TINY_CLASSES are Tiny blocks.\n")
+                        .initializer("$L", names.tinyCount()).build())
+                .addField(FieldSpec.builder(byte[].class, "TINY_CLASS_OF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Tiny class of a request of {@code size <= $L} bytes: {@code TINY_CLASS_OF[(size + 15) >>> 4]}.\n",
+                                AllocatorConfig.TINY_MAX)
+                        .initializer("{$L}", classTable(names.config())).build())
+                .addField(Names.FRONT_SUPPORT, "support", Modifier.PRIVATE, Modifier.FINAL)
+                .addField(Names.NATIVE_ALLOCATOR, "generic", Modifier.PRIVATE, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+                        .addStatement("this.support = $T.create(CONFIG, $T::new)", Names.FRONT_SUPPORT, names.cache())
+                        .addStatement("this.generic = support.allocator()")
+                        .build())
+                .addMethod(MethodSpec.methodBuilder("create")
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                        .returns(Names.NATIVE_ALLOCATOR)
+                        .addJavadoc("A new allocator of this variant; close it to give its memory back.\n")
+                        .addStatement("return new $T()", names.variant())
+                        .build())
+                .addMethod(malloc(names))
+                .addMethod(free(names))
+                .addMethod(MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .addParameter(Names.MEMORY_SEGMENT, "segment")
+                        .addStatement("free($T.requireNonNull(segment, $S).address())", Objects.class, "segment").build())
+                .addMethod(delegate("calloc", TypeName.LONG, "count", "size"))
+                .addMethod(delegate("realloc", TypeName.LONG, "address", "newSize"))
+                .addMethod(delegate("alignedAlloc", TypeName.LONG, "alignment", "size"))
+                .addMethod(delegate("usableSize", TypeName.LONG, "address"))
+                .addMethod(MethodSpec.methodBuilder("allocate").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(Names.MEMORY_SEGMENT).addParameter(long.class, "byteSize").addParameter(long.class, "byteAlignment")
+                        .addStatement("return generic.allocate(byteSize, byteAlignment)").build())
+                .addMethod(MethodSpec.methodBuilder("stats").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(Names.STATS).addStatement("return generic.stats()").build())
+                .addMethod(MethodSpec.methodBuilder("close").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .addStatement("generic.close()").build())
+                .build();
+        return Sources.file(names, type);
+    }
+
+    private static MethodSpec malloc(Names names) {
+        CodeBlock.Builder dispatch = CodeBlock.builder().add("return switch (TINY_CLASS_OF[(int) ((size + 15) >>> 4)]) {\n").indent();
+        for (int i = 0; i < names.tinyCount(); i++) {
+            dispatch.add("case $L -> $T.malloc(support, c, size);\n", i, names.tinyFront(names.config().classSize(i)));
+        }
+        dispatch.add("default -> throw new $T(size);\n", AssertionError.class).unindent().add("};\n");
+        return MethodSpec.methodBuilder("malloc").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(long.class).addParameter(long.class, "size")
+                .addJavadoc("Tiny sizes on a platform thread: the generated front of the size's class; anything else: the runtime.\n")
+                .beginControlFlow("if ($T.compareUnsigned(size, $L) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
+                        Long.class, AllocatorConfig.TINY_MAX, names.cache())
+                .addCode(dispatch.build())
+                .endControlFlow()
+                .addStatement("return generic.malloc(size)")
+                .build();
+    }
+
+    private static MethodSpec free(Names names) {
+        CodeBlock.Builder dispatch = CodeBlock.builder().add("switch (kind - 1) {\n").indent();
+        for (int i = 0; i < names.tinyCount(); i++) {
+            dispatch.add("case $L -> $T.free(support, c, address, owner);\n", i, names.tinyFront(names.config().classSize(i)));
+        }
+        dispatch.add("default -> throw new $T(kind);\n", AssertionError.class).unindent().add("}\n");
+        return MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(long.class, "address")
+                .addJavadoc("A Tiny block on a platform thread: the generated front of its class (from the page's kind); anything else: the runtime.\n")
+                .addStatement("int info = support.pageInfo(address)")
+                .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
+                .beginControlFlow("if (kind > 0 && kind <= TINY_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
+                        names.cache())
+                .addStatement("int owner = $T.ownerOf(info)", Names.FRONT_SUPPORT)
+                .addCode(dispatch.build())
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("generic.free(address)")
+                .build();
+    }
+
+    private static MethodSpec delegate(String name, TypeName returns, String... params) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
+        for (String p : params) m.addParameter(long.class, p);
+        return m.addStatement("return generic.$L($L)", name, String.join(", ", params)).build();
+    }
+
+    /** Entry {@code g} is the class of sizes {@code (16(g-1), 16g]} (entry 0: size 0). */
+    static String classTable(AllocatorConfig c) {
+        int[] tiny = c.tinyClasses();
+        return IntStream.rangeClosed(0, AllocatorConfig.TINY_MAX >>> 4).map(g -> {
+            int cls = 0;
+            while (tiny[cls] < g * 16) cls++;
+            return cls;
+        }).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+    }
+
+    private static CodeBlock classJavadoc(Names names) {
+        AllocatorSpec spec = names.spec();
+        AllocatorConfig c = spec.config();
+        ClassName self = names.variant();
+        CodeBlock.Builder doc = CodeBlock.builder()
+                .add("Allocator variant generated by $L from the spec {@code $L}.\n\n", CodegenInfo.GENERATOR, spec.source())
+                .add("<p>Tiny {@code malloc}/{@code free} on platform threads run generated fronts ({@code $LTiny<size>})\n", self.simpleName())
+                .add("with every setting a compile-time constant, over per-thread caches held in fields ({@link $T});\n", names.cache())
+                .add("everything else (Mid, Large, Huge, virtual threads, calloc, realloc, ...) is the runtime's allocator\n")
+                .add("of the same settings. Blocks are interchangeable between the two paths.\n\n")
+                .add("<p>Settings: checks $L, stats $L, memory limit $L, address space $L bytes,\n",
+                        c.checks() ? "on" : "off", c.stats() ? "on" : "off",
+                        c.memoryLimit() == Long.MAX_VALUE ? "unlimited" : c.memoryLimit() + " bytes", c.addressSpace())
+                .add("Large retained $L bytes, Huge retained $L bytes.\n\n", c.largeRetainedBytes(), c.hugeRetainedBytes())
+                .add("<table>\n  <caption>Size classes (cache capacity / batch in blocks)</caption>\n")
+                .add("  <tr><th>class</th><th>size</th><th>tier</th><th>cache</th><th>batch</th></tr>\n");
+        int tiny = c.tinyClasses().length;
+        for (int i = 0; i < c.classCount(); i++) {
+            doc.add("  <tr><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td></tr>\n",
+                    i, c.classSize(i), i < tiny ? "Tiny" : "Mid", c.cacheCapacity(i), c.batchSize(i));
+        }
+        return doc.add("</table>\n").build();
+    }
+
+    /** {@code AllocatorConfig.builder()...build()} with every setting, one per line. */
+    private static CodeBlock configInitializer(AllocatorConfig c) {
+        CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", Names.CONFIG).indent().indent()
+                .add(".tinyClasses($L)\n", ints(c.tinyClasses()))
+                .add(".midClasses($L)\n", ints(c.midClasses()));
+        for (int i = 0; i < c.classCount(); i++) {
+            b.add(".classCache($L, $L, $L)\n", c.classSize(i), c.cacheCapacity(i), c.batchSize(i));
+        }
+        return b.add(".checks($L)\n", c.checks())
+                .add(".stats($L)\n", c.stats())
+                .add(".memoryLimit($L)\n", longLiteral(c.memoryLimit()))
+                .add(".addressSpace($L)\n", longLiteral(c.addressSpace()))
+                .add(".largeRetainedBytes($L)\n", longLiteral(c.largeRetainedBytes()))
+                .add(".hugeRetainedBytes($L)\n", longLiteral(c.hugeRetainedBytes()))
+                .add(".build()")
+                .unindent().unindent()
+                .build();
+    }
+
+    private static String ints(int[] values) {
+        return IntStream.of(values).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+    }
+
+    private static String longLiteral(long v) {
+        return v == Long.MAX_VALUE ? "Long.MAX_VALUE" : v + "L";
+    }
+}
