@@ -1,0 +1,174 @@
+package dev.hakmem.codegen.spec;
+
+import static dev.hakmem.codegen.spec.Layout.ADDRESS_SPACE;
+import static dev.hakmem.codegen.spec.Layout.CHECKS;
+import static dev.hakmem.codegen.spec.Layout.HUGE;
+import static dev.hakmem.codegen.spec.Layout.LARGE;
+import static dev.hakmem.codegen.spec.Layout.MEMORY_LIMIT;
+import static dev.hakmem.codegen.spec.Layout.MID;
+import static dev.hakmem.codegen.spec.Layout.STATS;
+import static dev.hakmem.codegen.spec.Layout.TINY;
+import static dev.hakmem.codegen.spec.Layout.VARIANT;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.spec.Nodes.Field;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Reads spec files (YAML, one variant each) into {@link AllocatorSpec}s. The layout, every key with its
+ * default and range, is in the README's "Spec files" section; an omitted key means the runtime's default.
+ *
+ * <p>Every value is checked where it is written, so a bad spec fails with a {@link SpecException}
+ * naming {@code file:line:column} of the offending node, what is wrong and what was expected. A file
+ * reports its first error; {@link #parseAll} reports the first error of every file at once.
+ */
+public final class SpecParser {
+    private static final String CLASS_NAME = "a fully qualified class name, e.g. com.example.FastAllocator";
+    private static final String MEMORY_LIMIT_VALUE = "'" + Layout.UNLIMITED + "' or a byte count of at least "
+            + Sizes.format(Layout.MEMORY_LIMIT_MIN);
+    private static final String ADDRESS_SPACE_VALUE = "a multiple of " + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE)
+            + " from " + Sizes.format(Layout.ADDRESS_SPACE_MIN) + " to " + Sizes.format(Layout.ADDRESS_SPACE_MAX);
+
+    private SpecParser() {}
+
+    /** A parsed spec and its {@code variant} entry, where an error about the class name points. */
+    private record Parsed(AllocatorSpec spec, Nodes nodes, Field variant) {}
+
+    /**
+     * Parses the spec in {@code file} (UTF-8); its path as given names it in messages and in
+     * {@link AllocatorSpec#source()}.
+     *
+     * @throws SpecException if the file is not a valid spec, or cannot be read (then at line 1, column 1)
+     */
+    public static AllocatorSpec parse(Path file) {
+        return read(file).spec();
+    }
+
+    /**
+     * Parses the spec text {@code yaml}; {@code sourceName} names it in messages and in
+     * {@link AllocatorSpec#source()}.
+     *
+     * @throws SpecException if the text is not a valid spec
+     */
+    public static AllocatorSpec parse(String yaml, String sourceName) {
+        return read(yaml, sourceName).spec();
+    }
+
+    /**
+     * Parses every file, in order, and checks that no two name the same class.
+     *
+     * @return the specs, in the order of {@code files}
+     * @throws SpecException if any file fails: one exception whose {@link SpecException#errors()} holds
+     *     the first error of each failing file, and for a class named twice an error at the later file's
+     *     {@code variant}, naming the earlier file
+     */
+    public static List<AllocatorSpec> parseAll(List<Path> files) {
+        List<AllocatorSpec> specs = new ArrayList<>();
+        List<SpecException> errors = new ArrayList<>();
+        Map<String, String> declaredBy = new HashMap<>();
+        for (Path file : files) {
+            try {
+                Parsed p = read(file);
+                String earlier = declaredBy.putIfAbsent(p.spec().className(), p.spec().source());
+                if (earlier != null) {
+                    throw p.nodes().error(p.variant(), p.spec().className() + " is already declared by " + earlier
+                            + "; expected each class in one spec only");
+                }
+                specs.add(p.spec());
+            } catch (SpecException e) {
+                errors.add(e);
+            }
+        }
+        if (!errors.isEmpty()) throw SpecException.all(errors);
+        return List.copyOf(specs);
+    }
+
+    private static Parsed read(Path file) {
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
+        }
+        return read(yaml, file.toString());
+    }
+
+    private static Parsed read(String yaml, String source) {
+        Nodes nodes = new Nodes(source);
+        Field root = Field.of("", nodes.compose(yaml));
+        AllocatorConfig.Builder b = AllocatorConfig.builder();
+        Field variant = null;
+        String className = null;
+        for (Field f : nodes.entries(root, Layout.TOP_KEYS)) {
+            try {
+                switch (f.key()) {
+                    case VARIANT -> {
+                        variant = f;
+                        className = className(nodes, f);
+                    }
+                    case CHECKS -> b.checks(nodes.bool(f));
+                    case STATS -> b.stats(nodes.bool(f));
+                    case MEMORY_LIMIT -> b.memoryLimit(memoryLimit(nodes, f));
+                    case ADDRESS_SPACE -> b.addressSpace(addressSpace(nodes, f));
+                    case TINY -> Tier.TINY.apply(b, new TierReader(nodes, Tier.TINY).read(f));
+                    case MID -> Tier.MID.apply(b, new TierReader(nodes, Tier.MID).read(f));
+                    case LARGE -> retainedBytes(nodes, f, b::largeRetainedBytes);
+                    case HUGE -> retainedBytes(nodes, f, b::hugeRetainedBytes);
+                    default -> throw new AssertionError(f.key());
+                }
+            } catch (IllegalArgumentException e) { // the builder disagrees with a value the parser let through
+                throw nodes.error(f, "rejected by AllocatorConfig: " + e.getMessage());
+            }
+        }
+        if (variant == null) {
+            throw nodes.error(root, "missing key '" + VARIANT + "'; expected the variant's class name, e.g. '"
+                    + VARIANT + ": com.example.FastAllocator'");
+        }
+        AllocatorConfig config;
+        try {
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            throw nodes.error(root, "rejected by AllocatorConfig: " + e.getMessage());
+        }
+        return new Parsed(new AllocatorSpec(className, config, source), nodes, variant);
+    }
+
+    private static String className(Nodes nodes, Field f) {
+        String name = nodes.string(f, CLASS_NAME);
+        if (!AllocatorSpec.isQualifiedClassName(name)) {
+            throw nodes.error(f, "'" + name + "' is not a fully qualified class name; expected a package and a class name"
+                    + " made of Java identifiers (no keywords), e.g. com.example.FastAllocator");
+        }
+        return name;
+    }
+
+    private static long memoryLimit(Nodes nodes, Field f) {
+        if (f.value() instanceof ScalarNode s && s.getValue().equals(Layout.UNLIMITED)) return Long.MAX_VALUE;
+        return nodes.bytes(f, Layout.MEMORY_LIMIT_MIN, Long.MAX_VALUE, MEMORY_LIMIT_VALUE);
+    }
+
+    private static long addressSpace(Nodes nodes, Field f) {
+        long bytes = nodes.bytes(f, Layout.ADDRESS_SPACE_MIN, Layout.ADDRESS_SPACE_MAX, ADDRESS_SPACE_VALUE);
+        if (bytes % Layout.ADDRESS_SPACE_MULTIPLE != 0) {
+            throw nodes.error(f, ((ScalarNode) f.value()).getValue() + " is not a multiple of "
+                    + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE) + "; expected " + ADDRESS_SPACE_VALUE);
+        }
+        return bytes;
+    }
+
+    /** Reads a {@code large} or {@code huge} section, passing its {@code retainedBytes}, if set, to {@code set}. */
+    private static void retainedBytes(Nodes nodes, Field section, LongConsumer set) {
+        for (Field f : nodes.entries(section, Layout.RETAINED_KEYS)) {
+            set.accept(nodes.bytes(f, 0, Long.MAX_VALUE, "a byte count of at least 0"));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.hakmem.codegen.spec;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.spec.Tier.ClassCache;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes an {@link AllocatorSpec} as a spec file that {@link SpecParser} reads back to an equal spec
+ * (given the same source name). Every setting is written, defaults included, so the file shows the whole
+ * variant; the output depends only on the spec and the header, never on time or order of calls.
+ *
+ * <p>A section's {@code cache} is the capacity and batch most of its classes share, so that only the
+ * exceptions carry their own; when the runtime's per-size default fits better (Mid: different above
+ * 4 KiB), the section has no {@code cache}. Byte counts are written in the largest exact unit.
+ */
+public final class SpecWriter {
+    /** Column at which trailing comments start, when the line is shorter. */
+    private static final int COMMENT_COLUMN = 36;
+
+    private SpecWriter() {}
+
+    /**
+     * The spec file of {@code spec}.
+     *
+     * @param headerComments lines for the comment at the top of the file (e.g. how a tuned spec was
+     *     measured), each written as {@code # line}; a string with line breaks gives several lines
+     */
+    public static String write(AllocatorSpec spec, List<String> headerComments) {
+        Objects.requireNonNull(spec, "spec");
+        AllocatorConfig c = spec.config();
+        StringBuilder out = new StringBuilder();
+        for (String comment : headerComments) {
+            for (String line : comment.split("\\R", -1)) out.append(line.isEmpty() ? "#" : "# " + line).append('\n');
+        }
+        out.append("# hakmem allocator spec; every key, its default and range: README.md, \"Spec files\".\n");
+        line(out, 0, Layout.VARIANT + ": " + spec.className(), null);
+        line(out, 0, Layout.CHECKS + ": " + c.checks(), "double-free and foreign-free detection");
+        line(out, 0, Layout.STATS + ": " + c.stats(), "per-operation counters");
+        String limit = c.memoryLimit() == Long.MAX_VALUE ? Layout.UNLIMITED : Sizes.format(c.memoryLimit());
+        line(out, 0, Layout.MEMORY_LIMIT + ": " + limit, "bytes held from the OS at once");
+        line(out, 0, Layout.ADDRESS_SPACE + ": " + Sizes.format(c.addressSpace()), "reserved, not committed");
+        tier(out, Tier.TINY, c);
+        tier(out, Tier.MID, c);
+        line(out, 0, Layout.LARGE + ":", null);
+        line(out, 2, Layout.RETAINED_BYTES + ": " + Sizes.format(c.largeRetainedBytes()), "freed Large memory kept resident");
+        line(out, 0, Layout.HUGE + ":", null);
+        line(out, 2, Layout.RETAINED_BYTES + ": " + Sizes.format(c.hugeRetainedBytes()), "freed Huge mappings kept for reuse");
+        return out.toString();
+    }
+
+    private static void tier(StringBuilder out, Tier tier, AllocatorConfig c) {
+        List<ClassCache> classes = tier.classesOf(c);
+        List<ClassCache> runtime = tier.runtimeDefaults(classes.stream().mapToInt(ClassCache::size).toArray());
+        ClassCache cache = sectionCache(classes, runtime);
+        line(out, 0, tier.key + ":", null);
+        if (cache != null) {
+            line(out, 2, Layout.CACHE + ": " + cacheText(cache), "each class without its own");
+        } else {
+            line(out, 2, "# no " + Layout.CACHE + ": a class without its own has the runtime's default for its size", null);
+        }
+        line(out, 2, Layout.CLASSES + ":", "ascending; {size, capacity, batch}: a class's own cache");
+        for (int i = 0; i < classes.size(); i++) {
+            ClassCache k = classes.get(i);
+            boolean own = !sameCache(k, cache != null ? cache : runtime.get(i));
+            line(out, 4, "- " + (own ? "{" + Layout.SIZE + ": " + k.size() + ", " + cacheText(k).substring(1) : k.size()), null);
+        }
+    }
+
+    /**
+     * The {@code cache} to write for a section: the capacity and batch that leave the fewest classes with
+     * their own, or null when the runtime's defaults leave fewest (they win a tie) and differ by size.
+     */
+    private static ClassCache sectionCache(List<ClassCache> classes, List<ClassCache> runtime) {
+        ClassCache best = null;
+        int fewest = ownCaches(classes, runtime, null);
+        for (ClassCache candidate : classes) {
+            int own = ownCaches(classes, runtime, candidate);
+            if (own < fewest) {
+                best = candidate;
+                fewest = own;
+            }
+        }
+        if (best == null && runtime.stream().allMatch(r -> sameCache(r, runtime.getFirst()))) best = runtime.getFirst();
+        return best;
+    }
+
+    /** How many classes need their own cache when the section's is {@code cache} (null: none). */
+    private static int ownCaches(List<ClassCache> classes, List<ClassCache> runtime, ClassCache cache) {
+        int own = 0;
+        for (int i = 0; i < classes.size(); i++) if (!sameCache(classes.get(i), cache != null ? cache : runtime.get(i))) own++;
+        return own;
+    }
+
+    private static boolean sameCache(ClassCache a, ClassCache b) {
+        return a.capacity() == b.capacity() && a.batch() == b.batch();
+    }
+
+    private static String cacheText(ClassCache c) {
+        return "{" + Layout.CAPACITY + ": " + c.capacity() + ", " + Layout.BATCH + ": " + c.batch() + "}";
+    }
+
+    private static void line(StringBuilder out, int indent, String text, String comment) {
+        int start = out.length();
+        out.append(" ".repeat(indent)).append(text);
+        if (comment != null) {
+            int column = out.length() - start;
+            out.append(" ".repeat(Math.max(1, COMMENT_COLUMN - column))).append("# ").append(comment);
+        }
+        out.append('\n');
+    }
+}
