@@ -1,6 +1,9 @@
 package dev.hakmem.bench.peers;
 
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.bench.variants.GenDefault;
+import dev.hakmem.bench.variants.GenNoChecks;
+import dev.hakmem.bench.variants.GenSmallCaches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,7 +17,8 @@ import java.util.function.Supplier;
  */
 public final class Peers {
     /** Every peer the benchmarks know, in report order. */
-    public static final List<String> NAMES = List.of("hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc");
+    public static final List<String> NAMES = List.of("hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc",
+            "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small");
 
     private Peers() {}
 
@@ -31,6 +35,12 @@ public final class Peers {
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
             case "tcmalloc" -> TcmallocPeer::new;
+            // Variants generated from bench/src/main/hakmem/*.yaml, and the generic form of the one spec
+            // that has no generic peer above (hakmem = default.yaml, hakmem-nochecks = nochecks.yaml).
+            case "hakmem-gen" -> () -> new HakmemPeer(name, GenDefault::create);
+            case "hakmem-gen-nochecks" -> () -> new HakmemPeer(name, GenNoChecks::create);
+            case "hakmem-gen-small" -> () -> new HakmemPeer(name, GenSmallCaches::create);
+            case "hakmem-small" -> () -> new HakmemPeer(name, GenSmallCaches.CONFIG);
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
         return factory.get();

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.bench.variants.GenDefault;
+import dev.hakmem.bench.variants.GenNoChecks;
+import dev.hakmem.bench.variants.GenSmallCaches;
 import org.junit.jupiter.api.Test;
 
 /** The unavailable-peer path, which this machine (with every peer installed) never takes otherwise. */
@@ -32,5 +36,13 @@ class PeersTest {
     @Test
     void unknownPeerIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> Peers.create("jemalloc"));
+    }
+
+    /** Each generated peer is compared with a generic peer of exactly the same settings. */
+    @Test
+    void genericPeersHaveTheirSpecsSettings() {
+        assertEquals(AllocatorConfig.defaults(), GenDefault.CONFIG, "hakmem vs hakmem-gen (default.yaml)");
+        assertEquals(AllocatorConfig.builder().checks(false).build(), GenNoChecks.CONFIG, "hakmem-nochecks vs hakmem-gen-nochecks");
+        assertEquals(16, GenSmallCaches.CONFIG.cacheCapacity(0), "small-caches.yaml is in effect");
     }
 }

@@ -1,0 +1,1 @@
+evaluate(new File(basedir, '../parent/bad-spec-check.groovy'))
