@@ -21,19 +21,17 @@ import java.util.stream.Stream;
  * behaviour a build expects. Build-tool adapters (the Maven plugin) only call this.
  *
  * <ul>
- *   <li>Up to date: a fingerprint of the spec files (names and bytes) and of the generator's format
- *       version is kept in the output directory; when it matches, nothing is written.</li>
+ *   <li>Up to date: a fingerprint of the spec files (names and bytes) and of the generator itself
+ *       (the bytes of its classes, so a changed generator regenerates even at the same version) is kept
+ *       in the output directory; when it matches, nothing is written.</li>
  *   <li>All or nothing: every spec is parsed and validated first (errors of all files reported
  *       together, with {@code file:line:column}); sources are generated into a fresh sibling directory
  *       and only then swapped in, so a failure never leaves half-generated output behind.</li>
  * </ul>
  */
 public final class Codegen {
-    /**
-     * Bump when generated code changes shape, so that up-to-date checks regenerate. Part of the
-     * fingerprint.
-     */
-    public static final String FORMAT_VERSION = "1";
+    /** The classes whose bytes decide the generated code (part of the fingerprint). */
+    private static final List<Class<?>> GENERATOR_CLASSES = VariantGenerator.classes();
     static final String FINGERPRINT_FILE = ".hakmem-fingerprint";
 
     private Codegen() {}
@@ -90,7 +88,13 @@ public final class Codegen {
     static String fingerprint(List<Path> specFiles) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((CodegenInfo.GENERATOR + "/" + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update((CodegenInfo.GENERATOR + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Class<?> c : GENERATOR_CLASSES) {
+                try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    if (in == null) throw new IOException("cannot read the generator's class " + c.getName());
+                    sha.update(in.readAllBytes());
+                }
+            }
             for (Path f : specFiles) {
                 sha.update((f.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
                 sha.update(Files.readAllBytes(f));

@@ -37,6 +37,11 @@ public final class VariantGenerator {
         return files;
     }
 
+    /** The classes of the generator (their bytes decide the output; build tools fingerprint them). */
+    public static List<Class<?>> classes() {
+        return List.of(VariantGenerator.class, VariantClass.class, CacheClass.class, TinyFrontClass.class, Names.class, Sources.class);
+    }
+
     /** Writes the sources of {@code spec}'s variant under {@code sourceRoot} (package directories created). */
     public static void writeTo(AllocatorSpec spec, Path sourceRoot) throws IOException {
         for (JavaFile f : generate(spec)) f.writeTo(sourceRoot);

@@ -10,6 +10,7 @@ import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.Tier;
 import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.spec.SpecParser;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.URLClassLoader;
@@ -36,12 +37,14 @@ class VariantDifferentialTest {
     @ParameterizedTest(name = "checks {0}")
     @ValueSource(booleans = {true, false})
     void variantBehavesLikeTheGenericAllocator(boolean checks, @TempDir Path dir) throws Exception {
-        AllocatorConfig config = AllocatorConfig.builder()
-                .tinyClasses(16, 32, 48, 80, 128, 256, 512, 1024)
-                .tinyCache(8, 2).classCache(48, 64, 16)
-                .checks(checks)
-                .build();
-        AllocatorSpec spec = new AllocatorSpec("gen.diff.DiffAllocator", config, "diff.yaml");
+        AllocatorSpec spec = SpecParser.parse("""
+                variant: gen.diff.DiffAllocator
+                checks: %s
+                tiny:
+                  cache: {capacity: 8, batch: 2}
+                  classes: [16, 32, {size: 48, capacity: 64, batch: 16}, 80, 128, 256, 512, 1024]
+                """.formatted(checks), "diff.yaml");
+        AllocatorConfig config = spec.config(); // the generic allocator is built from the same spec
         try (URLClassLoader loader = GeneratedCode.compile(spec, dir);
                 NativeAllocator variant = (NativeAllocator) loader.loadClass(spec.className()).getMethod("create").invoke(null);
                 NativeAllocator generic = Hakmem.create(config)) {

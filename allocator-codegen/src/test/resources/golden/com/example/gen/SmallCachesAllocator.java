@@ -135,21 +135,7 @@ public final class SmallCachesAllocator implements NativeAllocator {
     @Override
     public long malloc(long size) {
         if (Long.compareUnsigned(size, 1024) <= 0 && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
-            return switch (TINY_CLASS_OF[(int) ((size + 15) >>> 4)]) {
-                case 0 -> SmallCachesAllocatorTiny16.malloc(support, c, size);
-                case 1 -> SmallCachesAllocatorTiny32.malloc(support, c, size);
-                case 2 -> SmallCachesAllocatorTiny48.malloc(support, c, size);
-                case 3 -> SmallCachesAllocatorTiny64.malloc(support, c, size);
-                case 4 -> SmallCachesAllocatorTiny96.malloc(support, c, size);
-                case 5 -> SmallCachesAllocatorTiny128.malloc(support, c, size);
-                case 6 -> SmallCachesAllocatorTiny192.malloc(support, c, size);
-                case 7 -> SmallCachesAllocatorTiny256.malloc(support, c, size);
-                case 8 -> SmallCachesAllocatorTiny384.malloc(support, c, size);
-                case 9 -> SmallCachesAllocatorTiny512.malloc(support, c, size);
-                case 10 -> SmallCachesAllocatorTiny768.malloc(support, c, size);
-                case 11 -> SmallCachesAllocatorTiny1024.malloc(support, c, size);
-                default -> throw new AssertionError(size);
-            };
+            return mallocTiny(c, TINY_CLASS_OF[(int) ((size + 15) >>> 4)], size);
         }
         return generic.malloc(size);
     }
@@ -162,25 +148,74 @@ public final class SmallCachesAllocator implements NativeAllocator {
         int info = support.pageInfo(address);
         int kind = FrontSupport.kindOf(info);
         if (kind > 0 && kind <= TINY_CLASSES && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
-            int owner = FrontSupport.ownerOf(info);
-            switch (kind - 1) {
-                case 0 -> SmallCachesAllocatorTiny16.free(support, c, address, owner);
-                case 1 -> SmallCachesAllocatorTiny32.free(support, c, address, owner);
-                case 2 -> SmallCachesAllocatorTiny48.free(support, c, address, owner);
-                case 3 -> SmallCachesAllocatorTiny64.free(support, c, address, owner);
-                case 4 -> SmallCachesAllocatorTiny96.free(support, c, address, owner);
-                case 5 -> SmallCachesAllocatorTiny128.free(support, c, address, owner);
-                case 6 -> SmallCachesAllocatorTiny192.free(support, c, address, owner);
-                case 7 -> SmallCachesAllocatorTiny256.free(support, c, address, owner);
-                case 8 -> SmallCachesAllocatorTiny384.free(support, c, address, owner);
-                case 9 -> SmallCachesAllocatorTiny512.free(support, c, address, owner);
-                case 10 -> SmallCachesAllocatorTiny768.free(support, c, address, owner);
-                case 11 -> SmallCachesAllocatorTiny1024.free(support, c, address, owner);
-                default -> throw new AssertionError(kind);
-            }
+            freeTiny(c, kind - 1, address, FrontSupport.ownerOf(info));
             return;
         }
         generic.free(address);
+    }
+
+    private long mallocTiny0(SmallCachesAllocatorCache c, int cls, long size) {
+        return switch (cls) {
+            case 0 -> SmallCachesAllocatorTiny16.malloc(support, c, size);
+            case 1 -> SmallCachesAllocatorTiny32.malloc(support, c, size);
+            case 2 -> SmallCachesAllocatorTiny48.malloc(support, c, size);
+            case 3 -> SmallCachesAllocatorTiny64.malloc(support, c, size);
+            case 4 -> SmallCachesAllocatorTiny96.malloc(support, c, size);
+            case 5 -> SmallCachesAllocatorTiny128.malloc(support, c, size);
+            case 6 -> SmallCachesAllocatorTiny192.malloc(support, c, size);
+            case 7 -> SmallCachesAllocatorTiny256.malloc(support, c, size);
+            default -> throw new AssertionError(cls);
+        };
+    }
+
+    private long mallocTiny1(SmallCachesAllocatorCache c, int cls, long size) {
+        return switch (cls) {
+            case 8 -> SmallCachesAllocatorTiny384.malloc(support, c, size);
+            case 9 -> SmallCachesAllocatorTiny512.malloc(support, c, size);
+            case 10 -> SmallCachesAllocatorTiny768.malloc(support, c, size);
+            case 11 -> SmallCachesAllocatorTiny1024.malloc(support, c, size);
+            default -> throw new AssertionError(cls);
+        };
+    }
+
+    private long mallocTiny(SmallCachesAllocatorCache c, int cls, long size) {
+        return switch (cls >>> 3) {
+            case 0 -> mallocTiny0(c, cls, size);
+            case 1 -> mallocTiny1(c, cls, size);
+            default -> throw new AssertionError(cls);
+        };
+    }
+
+    private void freeTiny0(SmallCachesAllocatorCache c, int cls, long address, int owner) {
+        switch (cls) {
+            case 0 -> SmallCachesAllocatorTiny16.free(support, c, address, owner);
+            case 1 -> SmallCachesAllocatorTiny32.free(support, c, address, owner);
+            case 2 -> SmallCachesAllocatorTiny48.free(support, c, address, owner);
+            case 3 -> SmallCachesAllocatorTiny64.free(support, c, address, owner);
+            case 4 -> SmallCachesAllocatorTiny96.free(support, c, address, owner);
+            case 5 -> SmallCachesAllocatorTiny128.free(support, c, address, owner);
+            case 6 -> SmallCachesAllocatorTiny192.free(support, c, address, owner);
+            case 7 -> SmallCachesAllocatorTiny256.free(support, c, address, owner);
+            default -> throw new AssertionError(cls);
+        }
+    }
+
+    private void freeTiny1(SmallCachesAllocatorCache c, int cls, long address, int owner) {
+        switch (cls) {
+            case 8 -> SmallCachesAllocatorTiny384.free(support, c, address, owner);
+            case 9 -> SmallCachesAllocatorTiny512.free(support, c, address, owner);
+            case 10 -> SmallCachesAllocatorTiny768.free(support, c, address, owner);
+            case 11 -> SmallCachesAllocatorTiny1024.free(support, c, address, owner);
+            default -> throw new AssertionError(cls);
+        }
+    }
+
+    private void freeTiny(SmallCachesAllocatorCache c, int cls, long address, int owner) {
+        switch (cls >>> 3) {
+            case 0 -> freeTiny0(c, cls, address, owner);
+            case 1 -> freeTiny1(c, cls, address, owner);
+            default -> throw new AssertionError(cls);
+        }
     }
 
     @Override
