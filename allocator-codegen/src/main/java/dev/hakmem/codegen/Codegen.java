@@ -1,5 +1,6 @@
 package dev.hakmem.codegen;
 
+import com.palantir.javapoet.JavaFile;
 import dev.hakmem.codegen.gen.VariantGenerator;
 import dev.hakmem.codegen.spec.SpecException;
 import dev.hakmem.codegen.spec.SpecParser;
@@ -73,8 +74,9 @@ public final class Codegen {
         int files = 0;
         try {
             for (AllocatorSpec spec : specs) {
-                VariantGenerator.writeTo(spec, fresh);
-                files += VariantGenerator.generate(spec).size();
+                List<JavaFile> sources = VariantGenerator.generate(spec);
+                for (JavaFile f : sources) f.writeTo(fresh);
+                files += sources.size();
             }
             Files.writeString(fresh.resolve(FINGERPRINT_FILE), fingerprint, StandardCharsets.UTF_8);
             deleteTree(outputDir);

@@ -348,15 +348,19 @@ public final class HakmemAllocator implements NativeAllocator {
     }
 
     /**
-     * Memory pressure (the budget is about to refuse a charge): gives back the memory the tiers keep
-     * for reuse: the blocks of ended threads' caches, of this thread's cache and of idle virtual-thread
-     * stripes, then Tiny/Mid slabs
-     * that are entirely free, freed Large pages and whole chunks, retained Huge mappings.
+     * Before a small class takes new memory: reclaims ended threads' caches if threads came and went
+     * (SmallTier is built before the caches, hence the indirection).
      */
     private boolean reclaimIfThreadsChanged() {
         return caches.reclaimIfThreadsChanged();
     }
 
+    /**
+     * Memory pressure (the budget is about to refuse a charge): gives back the memory the tiers keep
+     * for reuse: the blocks of ended threads' caches, of this thread's cache and of idle virtual-thread
+     * stripes, then Tiny/Mid slabs that are entirely free, freed Large pages and whole chunks, retained
+     * Huge mappings.
+     */
     private void releaseCachedMemory() {
         caches.reclaimDead();
         ThreadCache own = caches.own();

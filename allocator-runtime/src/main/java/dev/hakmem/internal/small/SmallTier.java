@@ -188,20 +188,16 @@ public final class SmallTier {
      * from the class's central list (or carves one), keeps one block and pushes the rest back.
      */
     public long mallocDirect(int cls, long requested) {
-        ClassCache tmp = new ClassCache(centralBatch(cls), centralBatch(cls));
-        tmp.blocks = new long[tmp.capacity];
-        int n = centrals[cls].refill(tmp.blocks, tmp.batch, requested);
-        if (n > 1) centrals[cls].push(Arrays.copyOf(tmp.blocks, n - 1), n - 1);
-        return tmp.blocks[n - 1];
+        CentralFreeList central = centrals[cls];
+        long[] blocks = new long[central.batch()];
+        int n = central.refill(blocks, blocks.length, requested);
+        if (n > 1) central.push(Arrays.copyOf(blocks, n - 1), n - 1);
+        return blocks[n - 1];
     }
 
     /** A free without any cache: the block goes to its owner's inbox ({@code owner} may be null) or the shared list. */
     public void freeDirect(long address, int cls, ThreadCache owner) {
         sendTo(owner, cls, new long[] {address}, 1);
-    }
-
-    private int centralBatch(int cls) {
-        return centrals[cls].batch();
     }
 
     /**
@@ -212,15 +208,15 @@ public final class SmallTier {
     public void drain(ThreadCache tc) {
         for (int c = 0; c < tc.byClass.length; c++) {
             flushOutbox(tc.byClass[c], c);
-            emptyCache(tc, c, false);
+            emptyCache(tc, c);
         }
     }
 
     /**
      * Moves every cached block of class {@code c} (in the cache or its generated front) to the cache's
-     * own inbox or, if {@code toShared} or the cache owns nothing, to the shared list.
+     * own inbox or, for a stripe or a cache whose inbox is closed (abandoned), to the shared list.
      */
-    private void emptyCache(ThreadCache tc, int c, boolean toShared) {
+    private void emptyCache(ThreadCache tc, int c) {
         ClassCache cc = tc.byClass[c];
         long[] blocks = cc.blocks;
         int count = cc.count;
@@ -232,8 +228,7 @@ public final class SmallTier {
         }
         for (int i = 0; i < count; i += cc.batch) {
             int n = Math.min(cc.batch, count - i);
-            long[] batch = Arrays.copyOfRange(blocks, i, i + n);
-            if (toShared) centrals[c].push(batch, n); else sendTo(tc, c, batch, n);
+            sendTo(tc, c, Arrays.copyOfRange(blocks, i, i + n), n);
         }
     }
 
@@ -243,10 +238,11 @@ public final class SmallTier {
      * slabs shared, and lets the shared side carve the rest of its partly carved slabs.
      */
     public void abandon(ThreadCache tc) {
+        // Closed first: from here on every send to this cache, emptyCache's included, goes to the shared lists.
         for (int c = 0; c < tc.inbox.length; c++) centrals[c].pushAll(tc.inbox[c].close());
         for (int c = 0; c < tc.byClass.length; c++) {
             flushOutbox(tc.byClass[c], c);
-            emptyCache(tc, c, true);
+            emptyCache(tc, c);
         }
         for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
         tc.owned.clear();
