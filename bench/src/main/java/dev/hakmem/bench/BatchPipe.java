@@ -70,7 +70,7 @@ final class BatchPipe implements AutoCloseable {
         long sum = 0;
         for (int i = 0; i < batchSize; i++) {
             long p = Blocks.malloc(allocator, peer, SIZE);
-            Blocks.stamp(p, SIZE, tag(seq, i));
+            Blocks.stamp(allocator, p, SIZE, tag(seq, i));
             b.blocks[i] = p;
             sum += p;
         }

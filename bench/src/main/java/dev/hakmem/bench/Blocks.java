@@ -1,7 +1,6 @@
 package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
-import dev.hakmem.bench.peers.Memory;
 
 /**
  * What the multithreaded workloads do to every block: a malloc that refuses 0, and a two-byte stamp
@@ -18,16 +17,16 @@ final class Blocks {
         return p;
     }
 
-    /** Writes the stamp into the {@code size} bytes at {@code p} ({@code size >= 2}). */
-    static void stamp(long p, long size, byte tag) {
-        Memory.set(p, tag);
-        Memory.set(p + size - 1, (byte) ~tag);
+    /** Writes the stamp into the {@code size} bytes of block {@code p} ({@code size >= 2}). */
+    static void stamp(BenchAllocator a, long p, long size, byte tag) {
+        a.put(p, 0, tag);
+        a.put(p, size - 1, (byte) ~tag);
     }
 
     /** Throws unless the block still holds the stamp written with {@code tag}. */
-    static void check(String peer, String workload, long p, long size, byte tag) {
-        byte first = Memory.get(p);
-        byte last = Memory.get(p + size - 1);
+    static void check(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
+        byte first = a.get(p, 0);
+        byte last = a.get(p, size - 1);
         if (first != tag || last != (byte) ~tag) {
             throw new IllegalStateException(String.format(
                     "%s: %s verification failed at block 0x%x (size %d): read %d/%d, wrote %d/%d",
@@ -37,7 +36,7 @@ final class Blocks {
 
     /** {@link #check}, then frees the block. */
     static void checkAndFree(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
-        check(peer, workload, p, size, tag);
+        check(a, peer, workload, p, size, tag);
         a.free(p);
     }
 }

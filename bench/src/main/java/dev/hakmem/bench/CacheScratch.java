@@ -1,7 +1,6 @@
 package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
-import dev.hakmem.bench.peers.Memory;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -80,7 +79,7 @@ public class CacheScratch {
             main.submit(() -> {
                 for (int i = 0; i < handed.length; i++) {
                     handed[i] = Blocks.malloc(allocator, peer, size);
-                    Blocks.stamp(handed[i], size, (byte) (0xA0 + i));
+                    Blocks.stamp(allocator, handed[i], size, (byte) (0xA0 + i));
                 }
             }).get();
         }
@@ -135,13 +134,13 @@ public class CacheScratch {
         long sum = 0;
         for (int j = 0; j < REPS; j++) {
             for (int k = 0; k < size; k++) {
-                Memory.setOpaque(p + k, (byte) (salt + j + k));
-                sum += Memory.getOpaque(p + k);
+                a.putOpaque(p, k, (byte) (salt + j + k));
+                sum += a.getOpaque(p, k);
             }
         }
         for (int k = 0; k < size; k++) {
             byte want = (byte) (salt + REPS - 1 + k);
-            byte got = Memory.get(p + k);
+            byte got = a.get(p, k);
             if (got != want) {
                 throw new IllegalStateException(String.format(
                         "%s: cacheScratch verification failed at block 0x%x (size %d): byte %d is %d, wrote %d",

@@ -115,7 +115,7 @@ public class Larson {
             int r = next();
             int size = MIN_SIZE + Integer.remainderUnsigned(r, MAX_SIZE - MIN_SIZE + 1);
             long p = Blocks.malloc(a, peer, size);
-            Blocks.stamp(p, size, (byte) r);
+            Blocks.stamp(a, p, size, (byte) r);
             blocks[slot] = p;
             sizes[slot] = size;
             tags[slot] = (byte) r;

@@ -1,7 +1,6 @@
 package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
-import dev.hakmem.bench.peers.Memory;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -99,7 +98,7 @@ public class MidLargeMt {
             int idx = Integer.remainderUnsigned(x, WS);
             long p = s[idx];
             if (p != 0) {
-                verify(shared.peer, p, t[idx]);
+                verify(a, shared.peer, p, t[idx]);
                 a.free(p);
                 s[idx] = 0;
             } else {
@@ -107,7 +106,7 @@ public class MidLargeMt {
                 p = a.malloc(sz);
                 if (p == 0) throw new IllegalStateException(shared.peer + ": malloc(" + sz + ") returned 0");
                 byte b = (byte) x;
-                Memory.set(p, b);
+                a.put(p, 0, b);
                 t[idx] = b;
                 s[idx] = p;
                 checksum += p;
@@ -116,7 +115,7 @@ public class MidLargeMt {
         for (int idx = 0; idx < WS; idx++) {
             long p = s[idx];
             if (p != 0) {
-                verify(shared.peer, p, t[idx]);
+                verify(a, shared.peer, p, t[idx]);
                 a.free(p);
                 s[idx] = 0;
             }
@@ -124,8 +123,8 @@ public class MidLargeMt {
         return checksum;
     }
 
-    private static void verify(String peer, long p, byte expected) {
-        byte actual = Memory.get(p);
+    private static void verify(BenchAllocator a, String peer, long p, byte expected) {
+        byte actual = a.get(p, 0);
         if (actual != expected) {
             throw new IllegalStateException(String.format("%s: midLargeMt verification failed at block 0x%x: read %d, wrote %d",
                     peer, p, actual, expected));

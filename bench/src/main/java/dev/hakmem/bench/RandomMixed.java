@@ -1,7 +1,6 @@
 package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
-import dev.hakmem.bench.peers.Memory;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -141,7 +140,7 @@ public class RandomMixed {
                 p = a.malloc(sz);
                 if (p == 0) throw new IllegalStateException(peer + ": malloc(" + sz + ") returned 0");
                 byte b = (byte) x;
-                Memory.set(p, b);
+                a.put(p, 0, b);
                 t[idx] = b;
                 s[idx] = p;
                 checksum += p;
@@ -167,7 +166,7 @@ public class RandomMixed {
     }
 
     private void verify(long p, byte expected, int idx) {
-        byte actual = Memory.get(p);
+        byte actual = allocator.get(p, 0);
         if (actual != expected) {
             throw new IllegalStateException(String.format(
                     "%s: randomMixed verification failed at slot %d, block 0x%x: read %d, wrote %d",

@@ -1,7 +1,6 @@
 package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
-import dev.hakmem.bench.peers.Memory;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,15 +79,15 @@ public class TinyHot {
         for (int i = 0; i < BATCH; i++) {
             long q = a.malloc(size);
             if (q == 0) throw new IllegalStateException(peer + ": malloc(" + size + ") returned 0");
-            Memory.set(q, (byte) i);
-            Memory.set(q + last, (byte) ~i);
+            a.put(q, 0, (byte) i);
+            a.put(q, last, (byte) ~i);
             p[i] = q;
         }
         long sum = 0;
         for (int i = BATCH - 1; i >= 0; i--) {
             long q = p[i];
-            byte first = Memory.get(q);
-            byte end = Memory.get(q + last);
+            byte first = a.get(q, 0);
+            byte end = a.get(q, last);
             if (first != (byte) i || end != (byte) ~i) {
                 throw new IllegalStateException(String.format(
                         "%s: tinyHot verification failed for block %d at 0x%x (size %d): read %d/%d, wrote %d/%d",

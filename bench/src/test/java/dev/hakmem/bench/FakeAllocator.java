@@ -2,6 +2,7 @@ package dev.hakmem.bench;
 
 import dev.hakmem.bench.peers.BenchAllocator;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,10 +13,13 @@ import java.util.Map;
  * allocated. With {@code broken}, every malloc returns the same block, which a workload's
  * verification must notice.
  */
+@SuppressWarnings("restricted") // reinterpret for realloc's copy
 final class FakeAllocator implements BenchAllocator {
     private final Arena arena = Arena.ofShared();
     /** Live block -> the thread that allocated it. */
     private final Map<Long, Thread> live = new HashMap<>();
+    /** Live block -> its size, for realloc's copy. */
+    private final Map<Long, Long> sizes = new HashMap<>();
     private final long shared;
     long mallocs, frees, bytes, remoteFrees;
 
@@ -30,6 +34,19 @@ final class FakeAllocator implements BenchAllocator {
         if (shared != 0) return shared;
         long p = arena.allocate(Math.max(size, 1), 16).address();
         live.put(p, Thread.currentThread());
+        sizes.put(p, size);
+        return p;
+    }
+
+    /** malloc, copy, free: counted as one malloc and one free. */
+    @Override
+    public synchronized long realloc(long address, long newSize) {
+        if (shared != 0) return shared;
+        long old = sizes.getOrDefault(address, 0L);
+        long p = malloc(newSize);
+        MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(old), 0,
+                MemorySegment.ofAddress(p).reinterpret(newSize), 0, Math.min(old, newSize));
+        free(address);
         return p;
     }
 
@@ -38,6 +55,7 @@ final class FakeAllocator implements BenchAllocator {
         frees++;
         if (shared != 0) return;
         Thread owner = live.remove(address);
+        sizes.remove(address);
         if (owner == null) throw new AssertionError("free of a block not live: " + address);
         if (owner != Thread.currentThread()) remoteFrees++;
     }

@@ -9,9 +9,10 @@ import java.lang.invoke.MethodHandle;
  * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
  */
 public final class GlibcPeer extends NativePeer {
-    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromDefault("malloc", "free");
+    private static final NativeFunctions.Functions FUNCTIONS = NativeFunctions.fromDefault(new NativeFunctions.Names("malloc", "free", "realloc"));
     private static final MethodHandle MALLOC = FUNCTIONS.malloc();
     private static final MethodHandle FREE = FUNCTIONS.free();
+    private static final MethodHandle REALLOC = FUNCTIONS.realloc();
 
     /** @throws PeerUnavailableException when the library or its symbols are missing */
     public GlibcPeer() {
@@ -31,6 +32,15 @@ public final class GlibcPeer extends NativePeer {
     public void free(long address) {
         try {
             FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public long realloc(long address, long newSize) {
+        try {
+            return (long) REALLOC.invokeExact(address, newSize);
         } catch (Throwable t) {
             throw Peers.rethrow(t);
         }

@@ -58,6 +58,11 @@ public final class HakmemPeer implements BenchAllocator {
     }
 
     @Override
+    public long realloc(long address, long newSize) {
+        return allocator.realloc(address, newSize);
+    }
+
+    @Override
     public String name() {
         return name;
     }

@@ -9,9 +9,10 @@ import java.lang.invoke.MethodHandle;
  * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
  */
 public final class MimallocPeer extends NativePeer {
-    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromLibrary("libmimalloc.so.2", "mi_malloc", "mi_free", "apt-get install libmimalloc2.0");
+    private static final NativeFunctions.Functions FUNCTIONS = NativeFunctions.fromLibrary("libmimalloc.so.2", new NativeFunctions.Names("mi_malloc", "mi_free", "mi_realloc"), "apt-get install libmimalloc2.0");
     private static final MethodHandle MALLOC = FUNCTIONS.malloc();
     private static final MethodHandle FREE = FUNCTIONS.free();
+    private static final MethodHandle REALLOC = FUNCTIONS.realloc();
 
     /** @throws PeerUnavailableException when the library or its symbols are missing */
     public MimallocPeer() {
@@ -31,6 +32,15 @@ public final class MimallocPeer extends NativePeer {
     public void free(long address) {
         try {
             FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public long realloc(long address, long newSize) {
+        try {
+            return (long) REALLOC.invokeExact(address, newSize);
         } catch (Throwable t) {
             throw Peers.rethrow(t);
         }

@@ -9,9 +9,10 @@ import java.lang.invoke.MethodHandle;
  * compiles to a direct downcall; they are resolved once per JVM, when this class initialises.
  */
 public final class TcmallocPeer extends NativePeer {
-    private static final NativeFunctions.Pair FUNCTIONS = NativeFunctions.fromLibrary("libtcmalloc_minimal.so.4", "tc_malloc", "tc_free", "apt-get install libtcmalloc-minimal4");
+    private static final NativeFunctions.Functions FUNCTIONS = NativeFunctions.fromLibrary("libtcmalloc_minimal.so.4", new NativeFunctions.Names("tc_malloc", "tc_free", "tc_realloc"), "apt-get install libtcmalloc-minimal4");
     private static final MethodHandle MALLOC = FUNCTIONS.malloc();
     private static final MethodHandle FREE = FUNCTIONS.free();
+    private static final MethodHandle REALLOC = FUNCTIONS.realloc();
 
     /** @throws PeerUnavailableException when the library or its symbols are missing */
     public TcmallocPeer() {
@@ -31,6 +32,15 @@ public final class TcmallocPeer extends NativePeer {
     public void free(long address) {
         try {
             FREE.invokeExact(address);
+        } catch (Throwable t) {
+            throw Peers.rethrow(t);
+        }
+    }
+
+    @Override
+    public long realloc(long address, long newSize) {
+        try {
+            return (long) REALLOC.invokeExact(address, newSize);
         } catch (Throwable t) {
             throw Peers.rethrow(t);
         }

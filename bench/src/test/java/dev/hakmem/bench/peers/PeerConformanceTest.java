@@ -45,11 +45,11 @@ class PeerConformanceTest {
                     long align = size >= 16 ? 16 : 8; // C only promises 8 for blocks too small for a 16-byte type
                     assertEquals(0, p & (align - 1),
                             () -> name + ": block 0x" + Long.toHexString(p) + " of " + size + " bytes is not " + align + "-byte aligned");
-                    fill(p, size, pattern(round, i));
+                    fill(a, p, size, pattern(round, i));
                     blocks.add(new long[] {p, size});
                 }
                 for (int i = 0; i < blocks.size(); i++) {
-                    check(name, blocks.get(i)[0], blocks.get(i)[1], pattern(round, i));
+                    check(a, name, blocks.get(i)[0], blocks.get(i)[1], pattern(round, i));
                 }
                 for (long[] b : blocks) a.free(b[0]);
                 blocks.clear();
@@ -61,14 +61,42 @@ class PeerConformanceTest {
         return (byte) (0x5A + 31 * block + 7 * round);
     }
 
-    private static void fill(long p, long size, byte seed) {
-        for (long k = 0; k < size; k++) Memory.set(p + k, (byte) (seed + k));
+    /** Grows a block through every tier and shrinks it back; the kept prefix must survive each move. */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("PEERS")
+    void reallocKeepsThePrefix(String name) {
+        BenchAllocator a;
+        try {
+            a = Peers.create(name);
+        } catch (PeerUnavailableException e) {
+            if (name.equals("hakmem")) throw e;
+            Assumptions.abort(e.getMessage());
+            return;
+        }
+        try (a) {
+            long size = 24;
+            long p = a.malloc(size);
+            fill(a, p, size, (byte) 3);
+            for (long next : new long[] {100, 2000, 40_000, 3L << 20, 500, 10}) {
+                long q = a.realloc(p, next);
+                assertNotEquals(0L, q, name + ": realloc to " + next + " returned 0");
+                check(a, name, q, Math.min(size, next), (byte) 3);
+                fill(a, q, next, (byte) 3);
+                p = q;
+                size = next;
+            }
+            a.free(p);
+        }
     }
 
-    private static void check(String name, long p, long size, byte seed) {
+    private static void fill(BenchAllocator a, long p, long size, byte seed) {
+        for (long k = 0; k < size; k++) a.put(p, k, (byte) (seed + k));
+    }
+
+    private static void check(BenchAllocator a, String name, long p, long size, byte seed) {
         for (long k = 0; k < size; k++) {
             byte want = (byte) (seed + k);
-            byte got = Memory.get(p + k);
+            byte got = a.get(p, k);
             if (got != want) {
                 fail(String.format("%s: block 0x%x of %d bytes: byte %d is %d, wrote %d (overlapping blocks?)",
                         name, p, size, k, got, want));

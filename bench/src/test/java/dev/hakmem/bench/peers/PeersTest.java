@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class PeersTest {
     @Test
     void missingLibraryIsReportedWithItsInstallCommand() {
-        var pair = NativeFunctions.fromLibrary("libhakmem-bench-no-such-lib.so.9", "x_malloc", "x_free",
+        var pair = NativeFunctions.fromLibrary("libhakmem-bench-no-such-lib.so.9",
+                new NativeFunctions.Names("x_malloc", "x_free", "x_realloc"),
                 "apt-get install no-such-package");
         assertNull(pair.malloc());
         assertEquals("libhakmem-bench-no-such-lib.so.9 not found; install it with: apt-get install no-such-package",
@@ -23,9 +24,9 @@ class PeersTest {
 
     @Test
     void missingSymbolsAreReported() {
-        var pair = NativeFunctions.fromDefault("hakmem_bench_no_such_malloc", "free");
+        var pair = NativeFunctions.fromDefault(new NativeFunctions.Names("hakmem_bench_no_such_malloc", "free", "realloc"));
         assertNull(pair.malloc());
-        assertEquals("symbols hakmem_bench_no_such_malloc/free not found in the C library", pair.unavailable());
+        assertEquals("symbols hakmem_bench_no_such_malloc/free/realloc not found in the C library", pair.unavailable());
     }
 
     @Test
