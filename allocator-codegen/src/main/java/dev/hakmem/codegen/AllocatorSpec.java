@@ -12,8 +12,20 @@ import java.util.regex.Pattern;
  * @param className fully qualified Java class name of the variant, e.g. {@code com.example.FastAllocator}
  * @param config every setting of the variant
  * @param source where the spec came from (a file path, as the user named it), cited in generated javadoc
+ * @param frontsUpTo Tiny classes of at most this many bytes get a generated front (code with every
+ *     setting a constant); larger ones use the runtime's data-driven front. From the first Tiny class's
+ *     size to {@link AllocatorConfig#TINY_MAX}. Not an {@link AllocatorConfig} setting: it shapes the
+ *     generated code, not the allocator's behaviour.
  */
-public record AllocatorSpec(String className, AllocatorConfig config, String source) {
+public record AllocatorSpec(String className, AllocatorConfig config, String source, int frontsUpTo) {
+    /**
+     * The default of {@link #frontsUpTo}: the classes up to 64 bytes. Generated fronts win where one or
+     * a few classes are hot (their calls inline); with many classes equally warm, each dispatch site is
+     * cold, C2 does not inline the fronts and the data-driven front is as fast or faster (measured: see
+     * docs/BENCHMARKS.md, "Generated vs generic"). Small requests are the hottest in most programs.
+     */
+    public static final int DEFAULT_FRONTS_UP_TO = 64;
+
     private static final Pattern QUALIFIED_NAME =
             Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
@@ -21,9 +33,31 @@ public record AllocatorSpec(String className, AllocatorConfig config, String sou
         Objects.requireNonNull(className, "className");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(source, "source");
+        int smallest = config.tinyClasses()[0];
+        if (frontsUpTo < smallest || frontsUpTo > AllocatorConfig.TINY_MAX) {
+            throw new IllegalArgumentException("frontsUpTo must be from the first Tiny class's size, " + smallest
+                    + ", to " + AllocatorConfig.TINY_MAX + ": " + frontsUpTo);
+        }
         if (!isQualifiedClassName(className)) {
             throw new IllegalArgumentException("not a fully qualified Java class name (package and class, e.g. com.example.FastAllocator): " + className);
         }
+    }
+
+    /** A spec with the default {@link #frontsUpTo} ({@link #defaultFrontsUpTo}). */
+    public AllocatorSpec(String className, AllocatorConfig config, String source) {
+        this(className, config, source, defaultFrontsUpTo(config));
+    }
+
+    /** {@link #DEFAULT_FRONTS_UP_TO}, or the first Tiny class's size when that is larger (one front at least). */
+    public static int defaultFrontsUpTo(AllocatorConfig config) {
+        return Math.max(DEFAULT_FRONTS_UP_TO, config.tinyClasses()[0]);
+    }
+
+    /** How many Tiny classes, from class 0, get a generated front: those of at most {@link #frontsUpTo} bytes. */
+    public int frontClasses() {
+        int n = 0;
+        for (int size : config.tinyClasses()) if (size <= frontsUpTo) n++;
+        return n;
     }
 
     /** Whether {@code name} is a fully qualified class name in a named package (no keywords checked here). */

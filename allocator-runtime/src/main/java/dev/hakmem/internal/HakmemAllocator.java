@@ -230,7 +230,15 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public void free(long address) {
         if (closed) throw closedError("free", address);
-        int info = registry.infoOf(address);
+        freeWithInfo(address, registry.infoOf(address));
+    }
+
+    /**
+     * {@link #free(long)} of a block whose page info {@code info} the caller has already read (a generated
+     * variant's free, for a block of a class without a generated front).
+     */
+    public void freeWithInfo(long address, int info) {
+        if (closed) throw closedError("free", address);
         int kind = ChunkRegistry.kindOfInfo(info);
         if (kind > 0) {
             freeSmall(address, kind - 1, ChunkRegistry.ownerOfInfo(info));

@@ -62,6 +62,14 @@ public final class FrontSupport {
         return ChunkRegistry.ownerOfInfo(info);
     }
 
+    /**
+     * The generic allocator's free of {@code address}, whose page info {@code info} ({@link #pageInfo})
+     * the caller has already read: for blocks the generated code does not handle itself.
+     */
+    public void free(long address, int info) {
+        allocator.freeWithInfo(address, info);
+    }
+
     /** Slow path of malloc: {@code front}'s class {@code cls} is empty; refills it and returns one block. */
     public long refill(ThreadFront front, int cls, long size) {
         return allocator.frontRefill(front, cls, size);

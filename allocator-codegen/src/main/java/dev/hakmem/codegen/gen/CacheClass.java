@@ -17,7 +17,7 @@ final class CacheClass {
     private CacheClass() {}
 
     static JavaFile generate(Names names) {
-        int n = names.tinyCount();
+        int n = names.frontCount();
         boolean stats = names.config().stats();
         TypeSpec.Builder type = TypeSpec.classBuilder(names.cache())
                 .addModifiers(Modifier.FINAL)

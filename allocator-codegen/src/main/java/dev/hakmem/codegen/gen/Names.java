@@ -35,4 +35,14 @@ record Names(AllocatorSpec spec) {
     int tinyCount() {
         return spec.config().tinyClasses().length;
     }
+
+    /** How many Tiny classes, from class 0, get a generated front (the others use the runtime's). */
+    int frontCount() {
+        return spec.frontClasses();
+    }
+
+    /** The largest request served by a generated front: the size of the last front class. */
+    int frontMaxSize() {
+        return spec.config().classSize(frontCount() - 1);
+    }
 }

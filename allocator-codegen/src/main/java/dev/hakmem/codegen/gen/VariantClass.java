@@ -35,13 +35,15 @@ final class VariantClass {
                         .addJavadoc("The settings of {@code $L}, exactly as its spec declares them.\n", spec.source())
                         .initializer(configInitializer(names.config()))
                         .build())
-                .addField(FieldSpec.builder(int.class, "TINY_CLASSES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Number of Tiny classes: page kinds 1..TINY_CLASSES are Tiny blocks.\n")
-                        .initializer("$L", names.tinyCount()).build())
-                .addField(FieldSpec.builder(byte[].class, "TINY_CLASS_OF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Tiny class of a request of {@code size <= $L} bytes: {@code TINY_CLASS_OF[(size + 15) >>> 4]}.\n",
-                                AllocatorConfig.TINY_MAX)
-                        .initializer("{$L}", classTable(names.config())).build())
+                .addField(FieldSpec.builder(int.class, "FRONT_CLASSES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Classes with a generated front: page kinds 1..FRONT_CLASSES (classes 0..FRONT_CLASSES-1).\n")
+                        .initializer("$L", names.frontCount()).build())
+                .addField(FieldSpec.builder(long.class, "FRONT_MAX_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("The largest request a generated front serves: the block size of class FRONT_CLASSES-1.\n")
+                        .initializer("$L", names.frontMaxSize()).build())
+                .addField(FieldSpec.builder(byte[].class, "CLASS_OF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Class of a request of {@code size <= FRONT_MAX_SIZE} bytes: {@code CLASS_OF[(size + 15) >>> 4]}.\n")
+                        .initializer("{$L}", classTable(names.config(), names.frontMaxSize())).build())
                 .addField(Names.FRONT_SUPPORT, "support", Modifier.PRIVATE, Modifier.FINAL)
                 .addField(Names.NATIVE_ALLOCATOR, "generic", Modifier.PRIVATE, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
@@ -85,10 +87,10 @@ final class VariantClass {
     private static MethodSpec malloc(Names names) {
         return MethodSpec.methodBuilder("malloc").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(long.class).addParameter(long.class, "size")
-                .addJavadoc("Tiny sizes on a platform thread: the generated front of the size's class; anything else: the runtime.\n")
-                .beginControlFlow("if ($T.compareUnsigned(size, $L) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
-                        Long.class, AllocatorConfig.TINY_MAX, names.cache())
-                .addStatement("return mallocTiny(c, TINY_CLASS_OF[(int) ((size + 15) >>> 4)], size)")
+                .addJavadoc("Sizes of the front classes on a platform thread: the generated front of the size's class; anything else: the runtime.\n")
+                .beginControlFlow("if ($T.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
+                        Long.class, names.cache())
+                .addStatement("return mallocTiny(c, CLASS_OF[(int) ((size + 15) >>> 4)], size)")
                 .endControlFlow()
                 .addStatement("return generic.malloc(size)")
                 .build();
@@ -97,15 +99,15 @@ final class VariantClass {
     private static MethodSpec free(Names names) {
         return MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addParameter(long.class, "address")
-                .addJavadoc("A Tiny block on a platform thread: the generated front of its class (from the page's kind); anything else: the runtime.\n")
+                .addJavadoc("A block of a front class on a platform thread: the generated front of its class (from the page's kind); anything else: the runtime.\n")
                 .addStatement("int info = support.pageInfo(address)")
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
-                .beginControlFlow("if (kind > 0 && kind <= TINY_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
+                .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
                         names.cache())
                 .addStatement("freeTiny(c, kind - 1, address, $T.ownerOf(info))", Names.FRONT_SUPPORT)
                 .addStatement("return")
                 .endControlFlow()
-                .addStatement("generic.free(address)")
+                .addStatement("support.free(address, info)")
                 .build();
     }
 
@@ -114,12 +116,12 @@ final class VariantClass {
      * {@link #DISPATCH_GROUP} (one method per group plus a switch over the groups when there are more).
      */
     static List<MethodSpec> dispatch(Names names) {
-        int groups = (names.tinyCount() + DISPATCH_GROUP - 1) / DISPATCH_GROUP;
+        int groups = (names.frontCount() + DISPATCH_GROUP - 1) / DISPATCH_GROUP;
         List<MethodSpec> methods = new ArrayList<>();
         for (boolean isMalloc : new boolean[] {true, false}) {
             String name = isMalloc ? "mallocTiny" : "freeTiny";
             if (groups == 1) {
-                methods.add(dispatchMethod(names, name, isMalloc, 0, names.tinyCount()));
+                methods.add(dispatchMethod(names, name, isMalloc, 0, names.frontCount()));
                 continue;
             }
             CodeBlock.Builder top = CodeBlock.builder()
@@ -128,7 +130,7 @@ final class VariantClass {
             for (int g = 0; g < groups; g++) {
                 top.add("case $L -> $L$L($L);\n", g, name, g, isMalloc ? "c, cls, size" : "c, cls, address, owner");
                 methods.add(dispatchMethod(names, name + g, isMalloc, g * DISPATCH_GROUP,
-                        Math.min(names.tinyCount(), (g + 1) * DISPATCH_GROUP)));
+                        Math.min(names.frontCount(), (g + 1) * DISPATCH_GROUP)));
             }
             top.add("default -> throw new $T(cls);\n", AssertionError.class).unindent().add(isMalloc ? "};\n" : "}\n");
             methods.add(dispatchSignature(names, name, isMalloc).addCode(top.build()).build());
@@ -158,10 +160,10 @@ final class VariantClass {
         return m.addStatement("return generic.$L($L)", name, String.join(", ", params)).build();
     }
 
-    /** Entry {@code g} is the class of sizes {@code (16(g-1), 16g]} (entry 0: size 0). */
-    static String classTable(AllocatorConfig c) {
+    /** Entry {@code g} is the class of sizes {@code (16(g-1), 16g]} (entry 0: size 0), up to {@code maxSize}. */
+    static String classTable(AllocatorConfig c, int maxSize) {
         int[] tiny = c.tinyClasses();
-        return IntStream.rangeClosed(0, AllocatorConfig.TINY_MAX >>> 4).map(g -> {
+        return IntStream.rangeClosed(0, maxSize >>> 4).map(g -> {
             int cls = 0;
             while (tiny[cls] < g * 16) cls++;
             return cls;
@@ -174,20 +176,23 @@ final class VariantClass {
         ClassName self = names.variant();
         CodeBlock.Builder doc = CodeBlock.builder()
                 .add("Allocator variant generated by $L from the spec {@code $L}.\n\n", CodegenInfo.GENERATOR, spec.source())
-                .add("<p>Tiny {@code malloc}/{@code free} on platform threads run generated fronts ({@code $LTiny<size>})\n", self.simpleName())
-                .add("with every setting a compile-time constant, over per-thread caches held in fields ({@link $T});\n", names.cache())
-                .add("everything else (Mid, Large, Huge, virtual threads, calloc, realloc, ...) is the runtime's allocator\n")
-                .add("of the same settings. Blocks are interchangeable between the two paths.\n\n")
+                .add("<p>{@code malloc}/{@code free} of the $L Tiny classes up to $L bytes ({@code frontsUpTo: $L}) on platform\n",
+                        names.frontCount(), names.frontMaxSize(), spec.frontsUpTo())
+                .add("threads run generated fronts ({@code $LTiny<size>}) with every setting a compile-time constant,\n", self.simpleName())
+                .add("over per-thread caches held in fields ({@link $T}); everything else (larger Tiny classes, Mid,\n", names.cache())
+                .add("Large, Huge, virtual threads, calloc, realloc, ...) is the runtime's allocator of the same settings.\n")
+                .add("Blocks are interchangeable between the two paths.\n\n")
                 .add("<p>Settings: checks $L, stats $L, memory limit $L, address space $L bytes,\n",
                         c.checks() ? "on" : "off", c.stats() ? "on" : "off",
                         c.memoryLimit() == Long.MAX_VALUE ? "unlimited" : c.memoryLimit() + " bytes", c.addressSpace())
                 .add("Large retained $L bytes, Huge retained $L bytes.\n\n", c.largeRetainedBytes(), c.hugeRetainedBytes())
                 .add("<table>\n  <caption>Size classes (cache capacity / batch in blocks)</caption>\n")
-                .add("  <tr><th>class</th><th>size</th><th>tier</th><th>cache</th><th>batch</th></tr>\n");
+                .add("  <tr><th>class</th><th>size</th><th>tier</th><th>front</th><th>cache</th><th>batch</th></tr>\n");
         int tiny = c.tinyClasses().length;
         for (int i = 0; i < c.classCount(); i++) {
-            doc.add("  <tr><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td></tr>\n",
-                    i, c.classSize(i), i < tiny ? "Tiny" : "Mid", c.cacheCapacity(i), c.batchSize(i));
+            doc.add("  <tr><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td><td>$L</td></tr>\n",
+                    i, c.classSize(i), i < tiny ? "Tiny" : "Mid", i < names.frontCount() ? "generated" : "runtime",
+                    c.cacheCapacity(i), c.batchSize(i));
         }
         return doc.add("</table>\n").build();
     }

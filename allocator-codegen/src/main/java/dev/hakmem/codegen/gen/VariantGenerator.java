@@ -33,7 +33,7 @@ public final class VariantGenerator {
         List<JavaFile> files = new ArrayList<>();
         files.add(VariantClass.generate(names));
         files.add(CacheClass.generate(names));
-        for (int cls = 0; cls < names.tinyCount(); cls++) files.add(TinyFrontClass.generate(names, cls));
+        for (int cls = 0; cls < names.frontCount(); cls++) files.add(TinyFrontClass.generate(names, cls));
         return files;
     }
 

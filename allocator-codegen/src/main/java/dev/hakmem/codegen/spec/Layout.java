@@ -14,6 +14,7 @@ final class Layout {
     static final String STATS = "stats";
     static final String MEMORY_LIMIT = "memoryLimit";
     static final String ADDRESS_SPACE = "addressSpace";
+    static final String FRONTS_UP_TO = "frontsUpTo";
     static final String TINY = "tiny";
     static final String MID = "mid";
     static final String LARGE = "large";
@@ -28,7 +29,7 @@ final class Layout {
     static final String UNLIMITED = "unlimited";
 
     /** Keys of the top-level mapping, in the order the writer writes them. */
-    static final List<String> TOP_KEYS = List.of(VARIANT, CHECKS, STATS, MEMORY_LIMIT, ADDRESS_SPACE, TINY, MID, LARGE, HUGE);
+    static final List<String> TOP_KEYS = List.of(VARIANT, CHECKS, STATS, MEMORY_LIMIT, ADDRESS_SPACE, FRONTS_UP_TO, TINY, MID, LARGE, HUGE);
     static final List<String> TIER_KEYS = List.of(CACHE, CLASSES);
     static final List<String> CACHE_KEYS = List.of(CAPACITY, BATCH);
     static final List<String> CLASS_KEYS = List.of(SIZE, CAPACITY, BATCH);

@@ -2,6 +2,7 @@ package dev.hakmem.codegen.spec;
 
 import static dev.hakmem.codegen.spec.Layout.ADDRESS_SPACE;
 import static dev.hakmem.codegen.spec.Layout.CHECKS;
+import static dev.hakmem.codegen.spec.Layout.FRONTS_UP_TO;
 import static dev.hakmem.codegen.spec.Layout.HUGE;
 import static dev.hakmem.codegen.spec.Layout.LARGE;
 import static dev.hakmem.codegen.spec.Layout.MEMORY_LIMIT;
@@ -37,6 +38,8 @@ public final class SpecParser {
             + Sizes.format(Layout.MEMORY_LIMIT_MIN);
     private static final String ADDRESS_SPACE_VALUE = "a multiple of " + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE)
             + " from " + Sizes.format(Layout.ADDRESS_SPACE_MIN) + " to " + Sizes.format(Layout.ADDRESS_SPACE_MAX);
+
+    private static final String FRONTS_VALUE = "a size in bytes from the first Tiny class's size to " + AllocatorConfig.TINY_MAX;
 
     private SpecParser() {}
 
@@ -108,6 +111,8 @@ public final class SpecParser {
         AllocatorConfig.Builder b = AllocatorConfig.builder();
         Field variant = null;
         String className = null;
+        Field frontsField = null;
+        int fronts = 0;
         for (Field f : nodes.entries(root, Layout.TOP_KEYS)) {
             try {
                 switch (f.key()) {
@@ -119,6 +124,10 @@ public final class SpecParser {
                     case STATS -> b.stats(nodes.bool(f));
                     case MEMORY_LIMIT -> b.memoryLimit(memoryLimit(nodes, f));
                     case ADDRESS_SPACE -> b.addressSpace(addressSpace(nodes, f));
+                    case FRONTS_UP_TO -> {
+                        frontsField = f;
+                        fronts = (int) nodes.integer(f, 16, AllocatorConfig.TINY_MAX, FRONTS_VALUE);
+                    }
                     case TINY -> Tier.TINY.apply(b, new TierReader(nodes, Tier.TINY).read(f));
                     case MID -> Tier.MID.apply(b, new TierReader(nodes, Tier.MID).read(f));
                     case LARGE -> retainedBytes(nodes, f, b::largeRetainedBytes);
@@ -139,7 +148,13 @@ public final class SpecParser {
         } catch (IllegalArgumentException e) {
             throw nodes.error(root, "rejected by AllocatorConfig: " + e.getMessage());
         }
-        return new Parsed(new AllocatorSpec(className, config, source), nodes, variant);
+        if (frontsField == null) return new Parsed(new AllocatorSpec(className, config, source), nodes, variant);
+        int smallest = config.tinyClasses()[0];
+        if (fronts < smallest) {
+            throw nodes.error(frontsField, fronts + " is below the first Tiny class, " + smallest
+                    + ", so no class would get a front; expected " + smallest + " to " + AllocatorConfig.TINY_MAX);
+        }
+        return new Parsed(new AllocatorSpec(className, config, source, fronts), nodes, variant);
     }
 
     private static String className(Nodes nodes, Field f) {

@@ -41,6 +41,7 @@ public final class SpecWriter {
         String limit = c.memoryLimit() == Long.MAX_VALUE ? Layout.UNLIMITED : Sizes.format(c.memoryLimit());
         line(out, 0, Layout.MEMORY_LIMIT + ": " + limit, "bytes held from the OS at once");
         line(out, 0, Layout.ADDRESS_SPACE + ": " + Sizes.format(c.addressSpace()), "reserved, not committed");
+        line(out, 0, Layout.FRONTS_UP_TO + ": " + spec.frontsUpTo(), "Tiny classes up to this size get generated fronts");
         tier(out, Tier.TINY, c);
         tier(out, Tier.MID, c);
         line(out, 0, Layout.LARGE + ":", null);

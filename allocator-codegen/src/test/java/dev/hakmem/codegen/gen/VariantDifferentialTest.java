@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The same random operation sequence on a generated variant and on {@code Hakmem.create(config)} of the
@@ -34,16 +34,18 @@ class VariantDifferentialTest {
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     static final int OPS = 200_000;
 
-    @ParameterizedTest(name = "checks {0}")
-    @ValueSource(booleans = {true, false})
-    void variantBehavesLikeTheGenericAllocator(boolean checks, @TempDir Path dir) throws Exception {
+    /** Fronts for the classes up to 64 bytes (three of eight) and for all, with checks on and off. */
+    @ParameterizedTest(name = "checks {0}, frontsUpTo {1}")
+    @CsvSource({"true, 64", "false, 64", "true, 1024", "false, 1024"})
+    void variantBehavesLikeTheGenericAllocator(boolean checks, int frontsUpTo, @TempDir Path dir) throws Exception {
         AllocatorSpec spec = SpecParser.parse("""
                 variant: gen.diff.DiffAllocator
                 checks: %s
+                frontsUpTo: %d
                 tiny:
                   cache: {capacity: 8, batch: 2}
                   classes: [16, 32, {size: 48, capacity: 64, batch: 16}, 80, 128, 256, 512, 1024]
-                """.formatted(checks), "diff.yaml");
+                """.formatted(checks, frontsUpTo), "diff.yaml");
         AllocatorConfig config = spec.config(); // the generic allocator is built from the same spec
         try (URLClassLoader loader = GeneratedCode.compile(spec, dir);
                 NativeAllocator variant = (NativeAllocator) loader.loadClass(spec.className()).getMethod("create").invoke(null);

@@ -40,7 +40,8 @@ class VariantGeneratorTest {
                 .largeRetainedBytes(8L << 20)
                 .hugeRetainedBytes(1L << 20)
                 .build();
-        return new AllocatorSpec("com.example.gen.SmallCachesAllocator", config, "src/main/hakmem/small-caches.yaml");
+        // Fronts for every class, so the golden files show two dispatch groups as well as the fronts.
+        return new AllocatorSpec("com.example.gen.SmallCachesAllocator", config, "src/main/hakmem/small-caches.yaml", 1024);
     }
 
     @Test

@@ -45,7 +45,7 @@ class ParseAllTest {
         List<String> expected = List.of(
                 empty + ":1:1: the spec is empty; expected a mapping with at least 'variant: <fully qualified class name>'",
                 typo + ":2:1: unknown key 'stat' (did you mean 'stats'?); expected one of variant, checks, stats, memoryLimit,"
-                        + " addressSpace, tiny, mid, large, huge",
+                        + " addressSpace, frontsUpTo, tiny, mid, large, huge",
                 again + ":1:10: variant: com.example.Good is already declared by " + good + "; expected each class in one spec only");
         assertEquals(expected, e.errors().stream().map(SpecException::getMessage).toList());
         assertEquals(String.join("\n", expected), e.getMessage());

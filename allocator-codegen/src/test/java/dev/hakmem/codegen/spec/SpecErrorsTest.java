@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kind of bad spec fails with {@code file:line:column} of the offending node and what was expected. */
 class SpecErrorsTest {
-    private static final String TOP = "variant, checks, stats, memoryLimit, addressSpace, tiny, mid, large, huge";
+    private static final String TOP = "variant, checks, stats, memoryLimit, addressSpace, frontsUpTo, tiny, mid, large, huge";
     private static final String V = "variant: com.example.Fast\n";
 
     static Stream<Arguments> badSpecs() {
@@ -113,6 +113,12 @@ class SpecErrorsTest {
                         "2:15: addressSpace: 128TiB is out of range; expected a multiple of 4MiB from 64MiB to 64TiB"),
                 bad("addressSpace not a multiple of 4 MiB", V + "addressSpace: 102MiB\n",
                         "2:15: addressSpace: 102MiB is not a multiple of 4MiB; expected a multiple of 4MiB from 64MiB to 64TiB"),
+                bad("frontsUpTo not a number", V + "frontsUpTo: all\n",
+                        "2:13: frontsUpTo: got the string 'all'; expected a size in bytes from the first Tiny class's size to 1024"),
+                bad("frontsUpTo above the Tiny limit", V + "frontsUpTo: 2048\n",
+                        "2:13: frontsUpTo: 2048 is out of range; expected a size in bytes from the first Tiny class's size to 1024"),
+                bad("frontsUpTo below the first Tiny class", V + "frontsUpTo: 32\ntiny:\n  classes: [48, 1024]\n",
+                        "2:13: frontsUpTo: 32 is below the first Tiny class, 48, so no class would get a front; expected 48 to 1024"),
                 bad("negative retained bytes", V + "huge:\n  retainedBytes: -1\n",
                         "3:18: huge.retainedBytes: -1 is out of range; expected a byte count of at least 0"),
                 bad("too large a byte count", V + "large:\n  retainedBytes: 99999999TiB\n",

@@ -84,6 +84,20 @@ class SpecParserTest {
     }
 
     @Test
+    void frontsUpToPicksTheClassesWithGeneratedFronts() {
+        AllocatorSpec byDefault = SpecParser.parse(V, "s.yaml");
+        assertEquals(AllocatorSpec.DEFAULT_FRONTS_UP_TO, byDefault.frontsUpTo());
+        assertEquals(4, byDefault.frontClasses(), "16, 32, 48, 64");
+        AllocatorSpec some = SpecParser.parse(V + "frontsUpTo: 100\n", "s.yaml");
+        assertEquals(100, some.frontsUpTo());
+        assertEquals(6, some.frontClasses(), "16 to 96: a class up to 100 bytes");
+        assertEquals(20, SpecParser.parse(V + "frontsUpTo: 1024\n", "s.yaml").frontClasses(), "every Tiny class");
+        AllocatorSpec bigFirst = SpecParser.parse(V + "tiny: {classes: [128, 1024]}\n", "s.yaml");
+        assertEquals(128, bigFirst.frontsUpTo(), "the default takes in the first class when it is above 64 bytes");
+        assertEquals(1, bigFirst.frontClasses());
+    }
+
+    @Test
     void byteCountsTakeBinaryUnitsAndUnlimited() {
         assertEquals(4L << 20, SpecParser.parse(V + "memoryLimit: 4MiB\n", "s.yaml").config().memoryLimit());
         assertEquals(4L << 20, SpecParser.parse(V + "memoryLimit: \"4 MiB\"\n", "s.yaml").config().memoryLimit());

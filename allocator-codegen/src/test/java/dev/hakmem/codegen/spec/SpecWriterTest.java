@@ -65,7 +65,10 @@ class SpecWriterTest {
         for (int i = 0; i < RANDOM_CONFIGS; i++) {
             long seed = base + i;
             AllocatorConfig c = randomConfig(new Random(seed));
-            AllocatorSpec spec = new AllocatorSpec("com.example.V" + i, c, "random.yaml");
+            Random r = new Random(seed);
+            int first = c.tinyClasses()[0];
+            AllocatorSpec spec = new AllocatorSpec("com.example.V" + i, c, "random.yaml",
+                    first + r.nextInt(AllocatorConfig.TINY_MAX - first + 1));
             String yaml = SpecWriter.write(spec, List.of("seed " + seed));
             assertEquals(spec, SpecParser.parse(yaml, "random.yaml"), () -> "seed " + seed + ":\n" + yaml);
         }
