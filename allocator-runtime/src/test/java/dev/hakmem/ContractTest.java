@@ -34,6 +34,7 @@ class ContractTest {
 
     NativeAllocator alloc;
 
+    /** Overridden by the Recorded* subclass to run every test through a recorder. */
     @BeforeEach
     void setUp() {
         alloc = Hakmem.create();

@@ -44,6 +44,7 @@ class MisuseTest {
     NativeAllocator alloc;
     final List<Witness> witnesses = new ArrayList<>();
 
+    /** Overridden by the Recorded* subclass to run every test through a recorder. */
     @BeforeEach
     void setUp() {
         alloc = Hakmem.create();

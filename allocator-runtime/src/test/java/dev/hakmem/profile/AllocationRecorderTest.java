@@ -1,0 +1,131 @@
+package dev.hakmem.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.Hakmem;
+import dev.hakmem.NativeAllocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the recorder counts, exactly, for known sequences of calls. */
+class AllocationRecorderTest {
+
+    @Test
+    void countsRequestsClassesPeaksAndBursts() {
+        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "known sequence")) {
+            // Burst of 5 blocks of 24 bytes (class 32), free 2, burst of 3 more: peak live 6, longest run 5.
+            List<Long> small = new ArrayList<>();
+            for (int i = 0; i < 5; i++) small.add(r.malloc(24));
+            r.free(small.removeLast());
+            r.free(small.removeLast());
+            for (int i = 0; i < 3; i++) small.add(r.malloc(30));
+            long mid = r.malloc(1100);        // request bucket 1104, class 1280
+            long big = r.malloc(100_000);     // Large: only counted as a big request
+            long zeroed = r.calloc(4, 10);    // a request of 40 bytes, class 48
+            for (long p : small) r.free(p);
+            r.free(mid);
+            r.free(big);
+            r.free(zeroed);
+            r.free(0);                        // a no-op, not counted
+
+            Profile p = r.profile();
+            assertEquals("known sequence", p.label());
+            assertEquals(11, p.mallocs());
+            assertEquals(11, p.frees());
+            assertEquals(List.of(new Profile.Request(24, 5), new Profile.Request(30, 3), new Profile.Request(40, 1),
+                    new Profile.Request(1104, 1)), p.requests());
+            assertEquals(1, p.bigRequests());
+            assertEquals(100_000, p.bigRequestBytes());
+            assertEquals(List.of(new Profile.ClassUse(32, 8, 6, 5), new Profile.ClassUse(48, 1, 1, 1),
+                    new Profile.ClassUse(1280, 1, 1, 1)), p.classes());
+        }
+    }
+
+    @Test
+    void reallocIsAFreeAndAnAllocation() {
+        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "realloc")) {
+            long p = r.realloc(0, 16);
+            p = r.realloc(p, 200);
+            r.free(p);
+            Profile profile = r.profile();
+            assertEquals(2, profile.mallocs());
+            assertEquals(2, profile.frees());
+            assertEquals(List.of(new Profile.Request(16, 1), new Profile.Request(200, 1)), profile.requests());
+        }
+    }
+
+    @Test
+    void aBadFreeThrowsTheAllocatorsOwnErrorAndIsNotCounted() {
+        try (NativeAllocator plain = Hakmem.create(); AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "misuse")) {
+            long p = r.malloc(64);
+            r.free(p);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.free(p));
+            assertTrue(e.getMessage().contains("double free"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> r.free(0x1234_5670L));
+            assertEquals(1, r.profile().frees());
+            assertEquals(0, r.profile().classes().getFirst().peakLive() - 1, "the one block was live once");
+            long q = plain.malloc(64);
+            assertThrows(IllegalArgumentException.class, () -> r.free(q), "a block of another allocator");
+            plain.free(q);
+        }
+    }
+
+    @Test
+    void samplesLifetimesAndRemoteFrees() throws InterruptedException {
+        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "remote")) {
+            int n = 20_000;
+            long[] blocks = new long[n];
+            for (int i = 0; i < n; i++) blocks[i] = r.malloc(48);
+            Thread other = Thread.ofPlatform().start(() -> {
+                for (long b : blocks) r.free(b);
+            });
+            other.join();
+            Profile p = r.profile();
+            // About 1 block in 64 is sampled (20,000 / 64 = 312); all of them were freed by another thread.
+            assertTrue(p.lifetimeSamples() > 150 && p.lifetimeSamples() < 600, "sampled " + p.lifetimeSamples());
+            assertEquals(p.lifetimeSamples(), p.remoteFrees());
+            assertEquals(p.lifetimeSamples(), java.util.Arrays.stream(p.lifetimeLog2Nanos()).sum());
+            assertEquals(n, p.classes().getFirst().burst(), "one thread took every block before any came back");
+        }
+    }
+
+    @Test
+    void writesTheProfileAtCloseAndOnDemand(@TempDir Path dir) throws Exception {
+        Path atClose = dir.resolve("close.json"), onDemand = dir.resolve("demand.json");
+        AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "a \"quoted\"\nlabel", atClose);
+        r.free(r.malloc(100));
+        r.writeProfile(onDemand);
+        r.free(r.malloc(100));
+        r.close();
+        String first = Files.readString(onDemand), last = Files.readString(atClose);
+        assertTrue(first.contains("\"mallocs\": 1,"), first);
+        assertTrue(last.contains("\"mallocs\": 2,"), last);
+        assertTrue(last.startsWith("{\n  \"format\": \"hakmem-profile\",\n  \"version\": 1,\n  \"label\": \"a \\\"quoted\\\"\\nlabel\",\n"), last);
+        assertTrue(last.contains("\"requests\": [\n    [100, 2]\n  ],"), last);
+        assertTrue(last.contains("\"classes\": [\n    {\"size\": 112, \"mallocs\": 2, \"peakLive\": 1, \"burst\": 1}\n  ],"), last);
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void bucketsRoundTrip() {
+        for (int size = 0; size <= Profile.MAX_SMALL; size++) {
+            int b = Recording.requestBucket(size);
+            int top = Recording.requestSize(b);
+            assertTrue(top >= size && (size <= 1024 ? top == size : top - size < 16 && top % 16 == 0), "size " + size);
+        }
+        assertEquals(Recording.REQUEST_BUCKETS - 1, Recording.requestBucket(Profile.MAX_SMALL));
+        for (int usable = 16; usable <= Profile.MAX_SMALL; usable += 16) {
+            int top = Recording.classSize(Recording.classBucket(usable));
+            assertTrue(top >= usable && top - usable < (usable <= 1024 ? 16 : 256), "usable " + usable);
+        }
+        assertEquals(Recording.CLASS_BUCKETS - 1, Recording.classBucket(Profile.MAX_SMALL));
+    }
+}
