@@ -1,31 +1,62 @@
 #!/usr/bin/env bash
 # The benchmark job (`./build.sh bench [options]`): builds bench/target/benchmarks.jar, makes sure
-# the native peers are installed, runs the JMH suite on every peer that can run here, and prints
-# the summary table (also written to bench/results/<timestamp>.md next to the JMH JSON and log).
+# the native peers are installed, runs every workload on every peer that can run here, and writes a
+# report with tables and charts (the tables are also printed at the end).
 #
-#   --quick          default: 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement (about 8 minutes with five peers)
-#   --full           3 forks, 5 x 2 s warm-up, 10 x 2 s measurement (about 30 minutes)
-#   --peers a,b      peers to run (default: hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc; unavailable ones are skipped)
-#   --bench REGEX    JMH benchmarks to run (default: the peer workloads, TinyHot and RandomMixed;
-#                    the multithreaded ones run when named: 'MidLargeMt|Xmalloc|Larson|CacheScratch')
+#   --quick          default: the whole matrix in at most 10 minutes on 2 cores, build included
+#                    (one short fork per run; iteration times fitted to the budget, see below)
+#   --full           3 forks per run: 3 x 1 s warm-up and 5 x 1 s measurement, single-shot runs
+#                    2 warm-up and 5 measured invocations; the plan prints its estimate (about an hour
+#                    for 9 peers on today's 10 benchmarks, 2.3 hours for the 16 x 18 matrix below)
+#   --budget SEC     quick mode: seconds for the whole job, build included (default 600)
+#   --peers a,b      peers to run (default: every peer dev.hakmem.bench.peers.Peers knows;
+#                    unavailable ones are skipped with one line saying how to install them)
+#   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.)': every
+#                    workload, new ones included, but not the bench.design.* design measurements)
 #   --no-install     do not try to apt-get install missing native peers
 #   --no-build       use the existing bench/target/benchmarks.jar
-#   -- ARGS...       passed to JMH as they are, e.g. `--bench RandomMixed -- -p ws=256 -i 3`
-#                    (-f/-wi/-w/-i/-r given here replace the mode's defaults; select benchmarks
-#                    with --bench, since a regex here would add to the default selection)
+#   -- ARGS...       passed to every JMH invocation, e.g. `--bench RandomMixed -- -p ws=256`
+#                    (-f/-wi/-w/-i/-r given here replace the plan's; select benchmarks with --bench
+#                    and peers with --peers, not with a JMH regex or -p peer=)
 #
-# Exit status: non-zero when the build fails, no peer can run, or a requested benchmark has no
-# result (for example because its verification threw).
+# Output, in bench/results/<UTC timestamp>/ (bench/results/latest points to the newest):
+#   report.md         the report: overview, peers, a table per workload and parameters, charts
+#   <workload>.png    bar chart per workload: score per peer, one series per parameter set
+#   rss-vs-live.png   footprint runs: peak RSS against peak live bytes per peer
+#   results.json      every JMH result of the run in one JMH JSON array
+#   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
+#   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how
+#
+# The plan (dev.hakmem.bench.suite.SuitePlanner) runs JMH once per group of benchmarks sharing peers
+# and settings: same-thread workloads on every available peer; workloads marked @CrossThreadFrees
+# without the peers that free only on the allocating thread (those cells read "n/a"); single-shot
+# benchmarks (the footprint runs) with iteration counts instead of times.
+#
+# Quick-mode budget (dev.hakmem.bench.suite.QuickBudget). A run is one benchmark x parameter set x
+# peer, one JMH fork. Per run a fork costs about 1 s beyond its iterations (JVM start, JMH handshake,
+# trial setup), a single-shot run 3 invocations of at most 0.5 s; an iteration overshoots its time by
+# up to one invocation (factor 1.25). What the build and the planning left of the budget, less 20 s for
+# the report, is split evenly: timed part per run t = (left - forks - starts) / timedRuns / 1.25,
+# warm-up 1 x t/2, measurement 3 x t/6 (at least 300 ms and 100 ms). For 16 peers and 15 timed and
+# 3 single-shot parameter sets (9 and 3 of them cross-thread, without one same-thread-only peer):
+# 234 timed + 45 single-shot runs, 600 s - 55 s build - 20 s report = 525 s; 525 - 3 - 279 - 67.5
+# = 175.5 s for 234 runs: t = 0.6 s, warm-up 1 x 300 ms, measurement 3 x 100 ms: about 9.6 minutes.
+# Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints its arithmetic.
+#
+# Exit status: non-zero when the build fails or no peer can run; 2 when an expected result is
+# missing (FAILED in the report: a benchmark threw, e.g. on a verification error); JMH's own status
+# when it failed otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="hakmem,hakmem-nochecks,glibc,mimalloc,tcmalloc" install=1 build=1 jmh_extra=()
-bench='^dev\.hakmem\.bench\.(TinyHot|RandomMixed)\.'  # not bench.design.*: those are not peer comparisons
+mode=quick peers="" install=1 build=1 budget=600 jmh_extra=()
+bench='^dev\.hakmem\.bench\.(?!design\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
+    --budget) budget="${2:?--budget needs seconds}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --no-install) install=0 ;;
@@ -57,7 +88,7 @@ JAR=bench/target/benchmarks.jar
 # Installs the Debian packages of missing native peers when we are root; otherwise says how.
 install_native_peers() {
   local missing=() lib pkg
-  for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4; do
+  for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4 libjemalloc.so.2:libjemalloc2; do
     lib=${lib_pkg%%:*} pkg=${lib_pkg#*:}
     ldconfig -p 2>/dev/null | grep -qF "$lib" || missing+=("$pkg")
   done
@@ -80,44 +111,59 @@ if [ "$build" = 1 ]; then
 fi
 [ -f "$JAR" ] || { echo "run-benchmarks.sh: $JAR is missing (build it, or drop --no-build)" >&2; exit 1; }
 
-mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
+mkdir -p "$out"
+ln -sfn "$stamp" bench/results/latest
 
-# Which peers can run here; the others get a "skipped" line with the reason and how to fix it.
-"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.peers.Peers "$peers" > "$out.peers.tsv"
-awk -F'\t' '$2 != "available" { print "run-benchmarks.sh: skipping " $1 ": " $3 }' "$out.peers.tsv" >&2
-available=$(awk -F'\t' '$2 == "available" { print $1 }' "$out.peers.tsv" | paste -sd, -)
-if [ -z "$available" ]; then echo "run-benchmarks.sh: no peer can run here" >&2; exit 1; fi
-
-case "$mode" in
-  quick) defaults=(-f 2 -wi 3 -w 1s -i 5 -r 1s) ;;
-  full)  defaults=(-f 3 -wi 5 -w 2s -i 10 -r 2s) ;;
-esac
-# JMH rejects an option given twice, so an option passed after -- replaces the mode's default.
-jmh_opts=()
-for ((k = 0; k < ${#defaults[@]}; k += 2)); do
-  case " ${jmh_extra[*]} " in *" ${defaults[k]} "*) ;; *) jmh_opts+=("${defaults[k]}" "${defaults[k+1]}") ;; esac
-done
-echo "run-benchmarks.sh: $mode run of peers $available; log in $out.log"
-set +e
-"$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$bench" "${jmh_opts[@]}" -p "peer=$available" \
-  -jvmArgsAppend "${JVM_FLAGS[*]}" -rf json -rff "$out.json" "${jmh_extra[@]}" 2>&1 | tee "$out.log"
-jmh_status=${PIPESTATUS[0]}
-set -e
-if [ ! -s "$out.json" ]; then
-  echo "run-benchmarks.sh: JMH wrote no results (exit $jmh_status); see $out.log" >&2
-  exit 1
+# Which peers can run here; the others get one "skipping" line with the reason and how to fix it.
+# (An empty --peers asks Peers for every peer it knows.)
+"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.peers.Peers ${peers:+"$peers"} > "$out/peers.tsv"
+awk -F'\t' '$2 != "available" { print "run-benchmarks.sh: skipping " $1 ": " $3 }' "$out/peers.tsv" >&2
+awk -F'\t' '$2 == "available" && $3 ~ /same-thread-frees-only/ {
+  print "run-benchmarks.sh: " $1 " frees only on the allocating thread: n/a on workloads that free on other threads" }' "$out/peers.tsv"
+if ! awk -F'\t' '$2 == "available" { found = 1 } END { exit !found }' "$out/peers.tsv"; then
+  echo "run-benchmarks.sh: no peer can run here" >&2; exit 1
 fi
+
+# What runs where and how; in quick mode the iteration times fill what is left of the budget.
+left=$(( budget - SECONDS - 20 )); [ "$left" -ge 60 ] || left=60
+"$JAVA" -cp "$JAR" dev.hakmem.bench.suite.SuitePlanner --mode "$mode" --peers "$out/peers.tsv" \
+  --out "$out/plan.tsv" --bench "$bench" --budget "$left" -- "${jmh_extra[@]}"
+
+echo "run-benchmarks.sh: $mode run; results in $out (JMH output also in $out/jmh.log)"
+jmh_status=0 jsons=()
+while IFS=$'\t' read -r -u 3 kind group run_peers regex opts; do
+  [ "$kind" = run ] || continue
+  read -r -a defaults <<< "$opts"
+  # JMH rejects an option given twice, so an option passed after -- replaces the plan's.
+  jmh_opts=()
+  for ((k = 0; k < ${#defaults[@]}; k += 2)); do
+    case " ${jmh_extra[*]} " in *" ${defaults[k]} "*) ;; *) jmh_opts+=("${defaults[k]}" "${defaults[k+1]}") ;; esac
+  done
+  peer_args=()
+  [ "$run_peers" = "-" ] || peer_args=(-p "peer=$run_peers")
+  echo "run-benchmarks.sh: JMH run '$group'${peer_args:+ on $run_peers}" | tee -a "$out/jmh.log"
+  set +e
+  "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$regex" "${jmh_opts[@]}" "${peer_args[@]}" \
+    -jvmArgsAppend "${JVM_FLAGS[*]}" -rf json -rff "$out/jmh-$group.json" "${jmh_extra[@]}" 2>&1 | tee -a "$out/jmh.log"
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || { echo "run-benchmarks.sh: JMH run '$group' exited with $status" >&2; jmh_status=$status; }
+  jsons+=("$out/jmh-$group.json")
+done 3< "$out/plan.tsv"
+
 echo
 set +e
-"$JAVA" -cp "$JAR" dev.hakmem.bench.report.Summary "$out.json" --peers "$out.peers.tsv" --md "$out.md"
-summary_status=$?
+"$JAVA" -Djava.awt.headless=true -cp "$JAR" dev.hakmem.bench.report.Report --out "$out" --peers "$out/peers.tsv" \
+  --plan "$out/plan.tsv" --mode "$mode" "${jsons[@]}"
+report_status=$?
 set -e
-# A benchmark that threw (all peers of a workload included) shows up as <failure> in the log.
-if grep -q '<failure>' "$out.log"; then
-  echo "run-benchmarks.sh: some benchmarks FAILED (search for <failure> in $out.log)" >&2
-  [ "$jmh_status" -ne 0 ] || jmh_status=3
+echo "run-benchmarks.sh: done in $SECONDS s"
+# A benchmark that threw shows up as <failure> in the log; the report turns it into FAILED cells.
+if grep -q '<failure>' "$out/jmh.log"; then
+  echo "run-benchmarks.sh: some benchmarks FAILED (search for <failure> in $out/jmh.log)" >&2
+  [ "$report_status" -ne 0 ] || report_status=2
 fi
-[ "$jmh_status" -ne 0 ] && exit "$jmh_status"
-exit "$summary_status"
+[ "$report_status" -ne 0 ] && exit "$report_status"
+exit "$jmh_status"

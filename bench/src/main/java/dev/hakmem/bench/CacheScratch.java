@@ -40,6 +40,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * free), not one allocator call. The score is summed over threads; per thread, divide by the thread
  * count. {@code size} is 8 by default; {@code -p size=16} runs 16-byte objects.
  */
+@CrossThreadFrees
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)

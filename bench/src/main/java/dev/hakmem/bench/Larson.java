@@ -45,6 +45,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <p>Verification: every malloc writes two bytes (the first and last, {@link Blocks}; larson writes
  * the first two), checked before the block is freed. The trial teardown checks and frees all slots.
  */
+@CrossThreadFrees
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)

@@ -50,6 +50,7 @@ import org.openjdk.jmh.infra.Control;
  * trial teardown checks and frees every batch still queued or kept aside, checks that every block
  * made was freed, and only then closes the allocator.
  */
+@CrossThreadFrees
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)

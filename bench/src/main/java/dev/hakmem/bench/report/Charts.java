@@ -1,0 +1,185 @@
+package dev.hakmem.bench.report;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Draws the report's PNG charts with XChart: one bar chart per workload (the primary score per peer,
+ * one series per table of the workload) and one picture of the footprint runs (peak RSS and peak
+ * live bytes per peer, one panel per run).
+ *
+ * <p>Needs no display ({@code java.awt.headless} is set before AWT loads). The y axis turns
+ * logarithmic when a chart's values span more than {@value #LOG_SPAN}x, so a slow peer does not
+ * flatten the others into the axis. Peers without a result in a table leave a gap, not a zero bar.
+ */
+public final class Charts {
+    /** Key of the footprint chart in the map {@link #write} returns. */
+    public static final String FOOTPRINT_KEY = "(footprint)";
+    /** The footprint chart's file; not a workload's name, so it cannot clash with the Footprint workload's chart. */
+    static final String FOOTPRINT_FILE = "rss-vs-live.png";
+    static final double LOG_SPAN = 30;
+    private static final int HEIGHT = 480;
+
+    private Charts() {}
+
+    /**
+     * The files written (chart per workload name, and {@link #FOOTPRINT_KEY}) and, for each chart that
+     * could not be drawn, why: one broken chart must not cost the report its other charts.
+     */
+    public record Drawn(Map<String, String> files, List<String> problems) {}
+
+    /** Writes the charts into {@code dir}. */
+    public static Drawn write(List<RowGroup> groups, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, List<RowGroup>> byWorkload = new LinkedHashMap<>();
+        for (RowGroup g : groups) if (hasResults(g)) byWorkload.computeIfAbsent(g.workload(), w -> new ArrayList<>()).add(g);
+        Map<String, String> files = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (var w : byWorkload.entrySet()) {
+            String file = fileName(w.getKey()) + ".png";
+            if (save(() -> List.of(scoreChart(w.getKey(), w.getValue())), dir.resolve(file), problems)) files.put(w.getKey(), file);
+        }
+        List<RowGroup> footprints = groups.stream().filter(g -> g.footprint() && hasResults(g)).toList();
+        if (!footprints.isEmpty()
+                && save(() -> footprints.stream().map(Charts::footprintChart).toList(), dir.resolve(FOOTPRINT_FILE), problems)) {
+            files.put(FOOTPRINT_KEY, FOOTPRINT_FILE);
+        }
+        return new Drawn(files, problems);
+    }
+
+    /**
+     * Draws the charts one below the other into one PNG; on failure writes nothing (no empty file
+     * for the report to link) and adds the reason to {@code problems}.
+     */
+    private static boolean save(Supplier<List<CategoryChart>> charts, Path file, List<String> problems) throws IOException {
+        BufferedImage image;
+        try {
+            List<BufferedImage> panels = charts.get().stream().map(BitmapEncoder::getBufferedImage).toList();
+            int width = panels.stream().mapToInt(BufferedImage::getWidth).max().orElseThrow();
+            int height = panels.stream().mapToInt(BufferedImage::getHeight).sum();
+            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            int y = 0;
+            for (BufferedImage p : panels) {
+                g.drawImage(p, 0, y, null);
+                y += p.getHeight();
+            }
+            g.dispose();
+        } catch (RuntimeException e) {
+            problems.add(file.getFileName() + ": " + e);
+            return false;
+        }
+        if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer for " + file);
+        return true;
+    }
+
+    /** Bars of the primary score: peers along x, one series per table; tables of another unit than the first are left out. */
+    static CategoryChart scoreChart(String workload, List<RowGroup> groups) {
+        String unit = groups.getFirst().unit();
+        boolean perSecond = unit.equals("ops/s");
+        List<String> peers = peersWithResults(groups);
+        List<RowGroup> shown = groups.stream().filter(g -> g.unit().equals(unit)).toList();
+        String better = groups.getFirst().cells().stream().filter(c -> c.result() != null).findFirst()
+                .map(c -> c.result().lowerIsBetter()).orElse(false) ? "lower is better" : "higher is better";
+        CategoryChart chart = chart(workload + " (" + better + ")", perSecond ? "M ops/s" : unit, peers.size(), shown.size());
+        List<List<Double>> series = new ArrayList<>();
+        for (RowGroup g : shown) {
+            List<Double> values = new ArrayList<>();
+            for (String p : peers) {
+                Cell c = g.cells().stream().filter(x -> x.peer().equals(p) && x.status() == Cell.Status.OK).findFirst().orElse(null);
+                values.add(c == null || !(c.result().score() > 0) ? null : perSecond ? c.result().score() / 1e6 : c.result().score());
+            }
+            series.add(values);
+        }
+        logarithmicIfWide(chart, series);
+        for (int i = 0; i < shown.size(); i++) chart.addSeries(shown.get(i).series(), peers, series.get(i));
+        return chart;
+    }
+
+    /** Grouped bars of peak RSS and peak live bytes (MiB) per peer, for one footprint run. */
+    static CategoryChart footprintChart(RowGroup g) {
+        List<String> peers = peersWithResults(List.of(g));
+        CategoryChart chart = chart(g.title() + ": peak RSS vs peak live bytes", "MiB", peers.size(), 2);
+        List<Double> rss = new ArrayList<>(), live = new ArrayList<>();
+        for (String p : peers) {
+            JmhResult r = g.cells().stream().filter(c -> c.peer().equals(p)).findFirst().orElseThrow().result();
+            rss.add(mib(r.secondary().get(JmhResult.PEAK_RSS)));
+            live.add(mib(r.secondary().get(JmhResult.PEAK_LIVE)));
+        }
+        logarithmicIfWide(chart, List.of(rss, live));
+        chart.addSeries("peak RSS", peers, rss);
+        chart.addSeries("peak live", peers, live);
+        return chart;
+    }
+
+    private static CategoryChart chart(String title, String yTitle, int categories, int series) {
+        int width = Math.clamp(200L + categories * (28L + 18L * series), 640, 2400);
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle("peer").yAxisTitle(yTitle).build();
+        CategoryStyler s = chart.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setXAxisLabelRotation(categories > 6 ? 45 : 0);
+        s.setYAxisDecimalPattern("#,##0.##");
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setAvailableSpaceFill(0.8);
+        s.setOverlapped(false);
+        return chart;
+    }
+
+    private static List<String> peersWithResults(List<RowGroup> groups) {
+        List<String> peers = new ArrayList<>();
+        for (RowGroup g : groups) {
+            for (Cell c : g.cells()) if (c.status() == Cell.Status.OK && c.result().score() > 0 && !peers.contains(c.peer())) peers.add(c.peer());
+        }
+        return peers;
+    }
+
+    private static boolean hasResults(RowGroup g) {
+        return g.cells().stream().anyMatch(c -> c.status() == Cell.Status.OK && c.result().score() > 0);
+    }
+
+    /**
+     * Turns the y axis logarithmic when the values span more than {@value #LOG_SPAN}x. Bars then start
+     * at the power of ten below the smallest value (XChart's default start, 0, has no logarithm).
+     */
+    static void logarithmicIfWide(CategoryChart chart, List<List<Double>> series) {
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (List<Double> s : series) {
+            for (Double v : s) {
+                if (v == null || !(v > 0)) continue;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (max == 0 || max / min <= LOG_SPAN) return;
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+        chart.setYAxisTitle(chart.getYAxisTitle() + ", log scale");
+    }
+
+    private static Double mib(Double bytes) {
+        return bytes == null || !(bytes > 0) ? null : bytes / (1024 * 1024);
+    }
+
+    /** A workload name as a file name: letters, digits, '-', '_' and '.' only. */
+    static String fileName(String workload) {
+        String f = workload.replaceAll("[^A-Za-z0-9._-]", "_");
+        return f.isEmpty() || f.startsWith(".") ? "chart" + f : f;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hakmem.bench.report;
+
+import dev.hakmem.bench.suite.PeerStatus;
+import dev.hakmem.bench.suite.Plan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark job's report: reads the JMH JSON files of a run, the peers file and the plan, and
+ * writes into the run's folder {@code report.md}, {@code results.json} (all results in one JMH JSON
+ * array) and the PNG charts; prints the report's tables to stdout.
+ *
+ * <p>Usage: {@code Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full]
+ * results.json...}. Exit status 2 when an expected result is missing (a FAILED cell), so a benchmark
+ * that threw fails the job; 64 for bad arguments.
+ */
+public final class Report {
+    /** What {@link #run} produced. */
+    public record Outcome(String markdown, boolean failed, Map<String, String> charts) {}
+
+    private Report() {}
+
+    public static void main(String[] args) throws IOException {
+        Path out = null, peersFile = null, planFile = null;
+        String mode = null;
+        List<Path> jsons = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--peers" -> peersFile = Path.of(args[++i]);
+                case "--plan" -> planFile = Path.of(args[++i]);
+                case "--mode" -> mode = args[++i];
+                default -> {
+                    if (args[i].startsWith("--")) usage("unknown option " + args[i]);
+                    jsons.add(Path.of(args[i]));
+                }
+            }
+        }
+        if (out == null) usage("--out is required");
+        Outcome o = run(jsons, peersFile == null ? List.of() : PeerStatus.read(peersFile),
+                planFile == null ? null : Plan.read(planFile), mode, out);
+        System.out.print(withoutImages(o.markdown()));
+        System.out.println("report: " + out.resolve("report.md") + (o.charts().isEmpty() ? "" : " (charts: " + String.join(", ", o.charts().values()) + ")"));
+        if (o.failed()) System.exit(2);
+    }
+
+    /** The Markdown for a terminal: image lines (and the blank line after each) left out. */
+    static String withoutImages(String markdown) {
+        return markdown.replaceAll("(?m)^!\\[.*\\n\\n?", "");
+    }
+
+    /** Writes the report into {@code out} (created if needed) and returns it. */
+    public static Outcome run(List<Path> jsons, List<PeerStatus> peers, Plan plan, String mode, Path out) throws IOException {
+        Files.createDirectories(out);
+        List<RowGroup> groups = Tables.build(JmhJson.read(jsons), peers, plan);
+        JmhJson.writeMerged(jsons, out.resolve("results.json"));
+        List<String> header = header(jsons, out, mode);
+        Charts.Drawn drawn = Charts.write(groups, out);
+        for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");
+        Map<String, String> charts = drawn.files();
+        String md = MarkdownReport.render(groups, peers, header, charts);
+        boolean failed = groups.stream().anyMatch(RowGroup::failed)
+                || (groups.isEmpty() && peers.stream().anyMatch(PeerStatus::available));
+        if (groups.isEmpty()) md += "No results: every benchmark failed or none ran; see jmh.log.\n";
+        Files.writeString(out.resolve("report.md"), md);
+        return new Outcome(md, failed, charts);
+    }
+
+    private static List<String> header(List<Path> jsons, Path out, String mode) throws IOException {
+        List<String> header = new ArrayList<>();
+        String run = "Run " + out.toAbsolutePath().normalize().getFileName();
+        if ("quick".equals(mode)) run += ", quick mode: one short fork per run, for an overview (`--full` for numbers to quote)";
+        else if (mode != null) run += ", " + mode + " mode";
+        header.add(run + ".");
+        String env = JmhJson.environment(jsons);
+        header.add((env.isEmpty() ? "" : env + "; ") + "machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ".");
+        Set<String> settings = new LinkedHashSet<>();
+        for (JmhResult r : JmhJson.read(jsons)) settings.add(r.settings() + (r.mode().equals("ss") ? " (single-shot)" : ""));
+        if (!settings.isEmpty()) header.add("Settings: " + String.join("; ", settings) + ".");
+        return header;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("Report: " + problem
+                + "\nusage: Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full] results.json...");
+        System.exit(64);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.hakmem.bench.suite;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the job's {@link Plan}: which benchmarks run, on which peers, with which JMH options.
+ *
+ * <p>Usage: {@code SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv [--bench REGEX]
+ * [--budget SECONDS] [-- JMH args]}. The JMH args are only read for {@code -p} (they change how
+ * many parameter combinations run); the runner passes them to JMH itself. Prints the plan and, in
+ * quick mode, the budget arithmetic of {@link QuickBudget}. Exit status 1 when nothing is selected.
+ *
+ * <p>Why in Java: the selection must match JMH's own, and a workload's {@code CrossThreadFrees}
+ * mark and modes are only known from the compiled benchmarks.
+ */
+public final class SuitePlanner {
+    private SuitePlanner() {}
+
+    public static void main(String[] args) throws IOException {
+        String mode = "quick", regex = BenchmarkCatalog.DEFAULT_SELECTION;
+        Path peersFile = null, out = null;
+        double budget = 525;
+        List<String> jmhArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--mode" -> mode = args[++i];
+                case "--peers" -> peersFile = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--bench" -> regex = args[++i];
+                case "--budget" -> budget = Double.parseDouble(args[++i]);
+                case "--" -> { jmhArgs.addAll(List.of(args).subList(i + 1, args.length)); i = args.length; }
+                default -> usage("unexpected argument " + args[i]);
+            }
+        }
+        if (peersFile == null || out == null) usage("--peers and --out are required");
+        if (!mode.equals("quick") && !mode.equals("full")) usage("--mode is quick or full, not " + mode);
+
+        List<PlannedBenchmark> benchmarks = BenchmarkCatalog.select(regex, BenchmarkCatalog.paramOverrides(jmhArgs));
+        if (benchmarks.isEmpty()) {
+            System.err.println("SuitePlanner: no benchmark matches " + regex);
+            System.exit(1);
+        }
+        List<PeerStatus> peers = PeerStatus.read(peersFile);
+        Plan plan;
+        if (mode.equals("full")) {
+            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.FULL_SINGLE_SHOT : RunSettings.FULL_TIMED);
+            System.out.println(fullEstimate(benchmarks, plan));
+        } else {
+            Plan draft = Plan.of(benchmarks, peers, b -> RunSettings.QUICK_SINGLE_SHOT);
+            QuickBudget q = new QuickBudget(budget, draft.runCount(benchmarks, false), draft.runCount(benchmarks, true),
+                    draft.runs().size());
+            RunSettings timed = q.timed();
+            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT : timed);
+            System.out.println(q.explain());
+        }
+        plan.write(out);
+        for (Plan.Run r : plan.runs()) {
+            long n = plan.expectations().stream().filter(e -> e.group().equals(r.group())).count();
+            System.out.printf(Locale.ROOT, "  %-26s %2d benchmark(s) on %s: %s%n", r.group(), n,
+                    r.peers().isEmpty() ? "no peer parameter" : r.peers().size() + " peer(s)", String.join(" ", r.jmhArgs()));
+        }
+    }
+
+    /** Full mode makes no promise on time; it says roughly how long the run will take. */
+    static String fullEstimate(List<PlannedBenchmark> benchmarks, Plan plan) {
+        double seconds = 0;
+        for (boolean ss : new boolean[] {false, true}) {
+            RunSettings s = ss ? RunSettings.FULL_SINGLE_SHOT : RunSettings.FULL_TIMED;
+            double perFork = QuickBudget.FORK + (ss ? (s.warmupIterations() + s.iterations()) * QuickBudget.SINGLE_SHOT_INVOCATION
+                    : (s.warmupIterations() * s.warmupMillis() + s.iterations() * s.measurementMillis()) / 1000.0 * QuickBudget.OVERSHOOT);
+            seconds += plan.runCount(benchmarks, ss) * s.forks() * perFork;
+        }
+        return String.format(Locale.ROOT, "full run: %d timed + %d single-shot runs, about %.0f minutes",
+                plan.runCount(benchmarks, false), plan.runCount(benchmarks, true), seconds / 60);
+    }
+
+    private static void usage(String problem) {
+        System.err.println("SuitePlanner: " + problem + "\nusage: SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv"
+                + " [--bench REGEX] [--budget SECONDS] [-- JMH args]");
+        System.exit(64);
+    }
+}
