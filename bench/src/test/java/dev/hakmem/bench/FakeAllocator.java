@@ -10,8 +10,8 @@ import java.util.Map;
  * A test allocator that counts what a workload asks for. Blocks come from a shared arena and are
  * only released at {@link #close()}, so every address is distinct and a double or foreign free is
  * caught; it may be called from several threads, and counts the frees of blocks another thread
- * allocated. With {@code broken}, every malloc returns the same block, which a workload's
- * verification must notice.
+ * allocated. With {@code broken}, every malloc returns the same block (4 KiB unless given), which a
+ * workload's verification must notice.
  */
 @SuppressWarnings("restricted") // reinterpret for realloc's copy
 final class FakeAllocator implements BenchAllocator {
@@ -24,7 +24,12 @@ final class FakeAllocator implements BenchAllocator {
     long mallocs, frees, bytes, remoteFrees;
 
     FakeAllocator(boolean broken) {
-        shared = broken ? arena.allocate(4096, 16).address() : 0;
+        this(broken, 4096);
+    }
+
+    /** {@code brokenSize}: the size of the one block a broken allocator hands out. */
+    FakeAllocator(boolean broken, long brokenSize) {
+        shared = broken ? arena.allocate(brokenSize, 16).address() : 0;
     }
 
     @Override
