@@ -43,9 +43,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code RandomMixed -p cycles=2000000 -opi 2000000}. The trial setup refuses a mismatch, so a
  * wrong op count can never be reported.
  *
- * <p>Verification: the byte written at {@code p[0]} ({@code (byte) r}) is kept in an on-heap array
- * next to the slot and compared before every free, including the final ones; a mismatch throws.
- * The slot arrays are plain Java arrays, never allocated through the allocator under test.
+ * <p>The loop itself ({@link SlotLoop}) is shared with {@link MidGap} and {@link Large}. Verification:
+ * the byte written at {@code p[0]} ({@code (byte) r}) is kept in an on-heap array next to the slot and
+ * compared before every free, including the final ones; a mismatch throws.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -53,10 +53,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class RandomMixed {
+public class RandomMixed extends SlotLoop {
     /** hakmem's default cycle count; with the peers measured here one invocation takes 0.1-1 s. */
     static final int DEFAULT_CYCLES = 10_000_000;
-    static final int SEED = 1234567;
     static final int MIN_SIZE = 16;
     static final int MAX_SIZE = 1039;
 
@@ -71,40 +70,36 @@ public class RandomMixed {
     @Param({"8192", "256"})
     public int ws;
 
-    private BenchAllocator allocator;
-    private long[] slots;
-    /** The byte written at p[0] of the block in the same slot. */
-    private byte[] tags;
+    public RandomMixed() {
+        super("randomMixed", false, false);
+    }
+
+    /** The size rule of bench_random_mixed: from the slot's own draw. */
+    @Override
+    int size(int r) {
+        return Math.clamp(16 + (r & 0x3FF), MIN_SIZE, MAX_SIZE);
+    }
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        if (params.getOpsPerInvocation() != cycles) {
-            throw new IllegalArgumentException("randomMixed counts cycles=" + cycles + " ops per invocation but JMH"
-                    + " would count " + params.getOpsPerInvocation() + "; pass -opi " + cycles + " as well");
-        }
+        checkOpsPerInvocation("randomMixed", params, cycles);
         init(Peers.create(peer));
     }
 
     /** The part of the setup that tests reuse to drive the loop with their own allocator. */
     void init(BenchAllocator a) {
-        if (ws <= 0) throw new IllegalArgumentException("ws must be positive: " + ws);
-        if (cycles <= 0) throw new IllegalArgumentException("cycles must be positive: " + cycles);
-        allocator = a;
-        slots = new long[ws];
-        tags = new byte[ws];
+        start(peer, a, ws, cycles);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (allocator == null) return;
-        freeAll(); // only non-empty if an invocation threw half-way
-        allocator.close();
+        stop(); // frees what an invocation that threw half-way left behind
     }
 
     /** The untimed warm-up of the C program: cycles/10 iterations, slots left as they are. */
     @Setup(Level.Invocation)
     public void prefault() {
-        loop(cycles / 10, SEED + 0xDEADBEEF);
+        loop(cycles / 10, SEED + PREFAULT_SALT);
     }
 
     @Benchmark
@@ -112,65 +107,5 @@ public class RandomMixed {
     public long run() {
         long checksum = loop(cycles, SEED);
         return checksum + freeAll();
-    }
-
-    /**
-     * The slot loop of workloads.md: the same {@code r} picks the slot and the size. Returns a
-     * checksum of the addresses handed out so the work has an observable result.
-     */
-    long loop(int iterations, int seed) {
-        final BenchAllocator a = allocator;
-        final long[] s = slots;
-        final byte[] t = tags;
-        final int n = ws;
-        int x = seed;
-        long checksum = 0;
-        for (int i = 0; i < iterations; i++) {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
-            int idx = Integer.remainderUnsigned(x, n);
-            long p = s[idx];
-            if (p != 0) {
-                verify(p, t[idx], idx);
-                a.free(p);
-                s[idx] = 0;
-            } else {
-                int sz = Math.clamp(16 + (x & 0x3FF), MIN_SIZE, MAX_SIZE);
-                p = a.malloc(sz);
-                if (p == 0) throw new IllegalStateException(peer + ": malloc(" + sz + ") returned 0");
-                byte b = (byte) x;
-                a.put(p, 0, b);
-                t[idx] = b;
-                s[idx] = p;
-                checksum += p;
-            }
-        }
-        return checksum;
-    }
-
-    /** Frees (after verifying) every occupied slot; not counted as ops. */
-    long freeAll() {
-        final long[] s = slots;
-        long checksum = 0;
-        for (int idx = 0; idx < s.length; idx++) {
-            long p = s[idx];
-            if (p != 0) {
-                verify(p, tags[idx], idx);
-                allocator.free(p);
-                s[idx] = 0;
-                checksum ^= p;
-            }
-        }
-        return checksum;
-    }
-
-    private void verify(long p, byte expected, int idx) {
-        byte actual = allocator.get(p, 0);
-        if (actual != expected) {
-            throw new IllegalStateException(String.format(
-                    "%s: randomMixed verification failed at slot %d, block 0x%x: read %d, wrote %d",
-                    peer, idx, p, actual, expected));
-        }
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
  * A test allocator that counts what a workload asks for. Blocks come from a shared arena and are
  * only released at {@link #close()}, so every address is distinct and a double or foreign free is
  * caught; it may be called from several threads, and counts the frees of blocks another thread
- * allocated. With {@code broken}, every malloc returns the same block, which a workload's
- * verification must notice.
+ * allocated, and the bytes requested and not yet freed (and their peak). With {@code broken}, every
+ * malloc returns the same block (4 KiB unless given), which a workload's verification must notice.
  */
 @SuppressWarnings("restricted") // reinterpret for realloc's copy
 final class FakeAllocator implements BenchAllocator {
@@ -21,10 +21,15 @@ final class FakeAllocator implements BenchAllocator {
     /** Live block -> its size, for realloc's copy. */
     private final Map<Long, Long> sizes = new HashMap<>();
     private final long shared;
-    long mallocs, frees, bytes, remoteFrees;
+    long mallocs, frees, bytes, remoteFrees, liveBytes, peakLiveBytes;
 
     FakeAllocator(boolean broken) {
-        shared = broken ? arena.allocate(4096, 16).address() : 0;
+        this(broken, 4096);
+    }
+
+    /** {@code brokenSize}: the size of the one block a broken allocator hands out. */
+    FakeAllocator(boolean broken, long brokenSize) {
+        shared = broken ? arena.allocate(brokenSize, 16).address() : 0;
     }
 
     @Override
@@ -35,6 +40,8 @@ final class FakeAllocator implements BenchAllocator {
         long p = arena.allocate(Math.max(size, 1), 16).address();
         live.put(p, Thread.currentThread());
         sizes.put(p, size);
+        liveBytes += size;
+        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
         return p;
     }
 
@@ -55,8 +62,9 @@ final class FakeAllocator implements BenchAllocator {
         frees++;
         if (shared != 0) return;
         Thread owner = live.remove(address);
-        sizes.remove(address);
+        Long size = sizes.remove(address);
         if (owner == null) throw new AssertionError("free of a block not live: " + address);
+        liveBytes -= size;
         if (owner != Thread.currentThread()) remoteFrees++;
     }
 

@@ -76,19 +76,25 @@ public final class JmhJson {
     }
 
     /**
-     * A peak over several iterations is the largest iteration's value. JMH's score of an
-     * {@code @AuxCounters(EVENTS)} metric is the sum over a fork's iterations (two single-shot
-     * iterations report twice the peak), so the score is only used without raw data.
+     * A footprint peak: per fork, the largest iteration's value (a footprint benchmark reports it in one
+     * iteration and 0 in the others; a single-shot one may report it in every iteration), averaged over
+     * the forks. JMH's score of an {@code @AuxCounters(EVENTS)} metric is the sum over iterations and
+     * forks, so the score is only used without raw data.
      */
     static double peak(JsonNode metric) {
-        double max = Double.NaN;
+        double sum = 0;
+        int forks = 0;
         for (JsonNode fork : metric.path("rawData")) {
+            double max = Double.NaN;
             for (JsonNode v : fork) {
                 double d = number(v);
                 if (!Double.isNaN(d) && (Double.isNaN(max) || d > max)) max = d;
             }
+            if (Double.isNaN(max)) continue;
+            sum += max;
+            forks++;
         }
-        return Double.isNaN(max) ? number(metric.path("score")) : max;
+        return forks == 0 ? number(metric.path("score")) : sum / forks;
     }
 
     /** JMH writes NaN as the string "NaN"; anything that is not a number reads as NaN. */

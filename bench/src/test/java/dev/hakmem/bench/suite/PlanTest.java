@@ -44,7 +44,7 @@ class PlanTest {
     void crossThreadMarkAndParameterCombinations() {
         List<PlannedBenchmark> all = BenchmarkCatalog.select(BenchmarkCatalog.DEFAULT_SELECTION, Map.of());
         for (PlannedBenchmark b : all) {
-            boolean cross = b.name().matches(".*\\.(Xmalloc|Larson|CacheScratch)\\..*");
+            boolean cross = b.name().matches(".*\\.(Xmalloc|Larson|CacheScratch|Footprint)\\..*");
             assertEquals(cross, b.crossThread(), b.name());
         }
         PlannedBenchmark tinyHot = only("TinyHot", Map.of());
