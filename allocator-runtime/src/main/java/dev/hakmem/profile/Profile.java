@@ -81,7 +81,7 @@ public record Profile(String label, long durationMillis, long mallocs, long free
         j.append("  \"requests\": [");
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
-            j.append(i == 0 ? "" : ", ").append(i % 8 == 0 ? "\n    " : "").append('[').append(r.size()).append(", ").append(r.count()).append(']');
+            j.append(i == 0 ? "\n    " : i % 8 == 0 ? ",\n    " : ", ").append('[').append(r.size()).append(", ").append(r.count()).append(']');
         }
         j.append(requests.isEmpty() ? "],\n" : "\n  ],\n");
         j.append("  \"bigRequests\": {\"count\": ").append(bigRequests).append(", \"bytes\": ").append(bigRequestBytes).append("},\n");

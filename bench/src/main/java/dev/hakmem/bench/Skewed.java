@@ -65,11 +65,11 @@ public class Skewed {
             throw new IllegalArgumentException("skewed does " + 2 * BATCH + " ops per invocation, not -opi "
                     + params.getOpsPerInvocation() + "; run it without -opi");
         }
-        init(Peers.create(peer));
+        start(Peers.create(peer));
     }
 
     /** The part of the setup that tests and the profile recorder reuse with their own allocator. */
-    void init(BenchAllocator a) {
+    public void start(BenchAllocator a) {
         allocator = a;
     }
 
