@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +47,7 @@ public final class TuneFiles {
 
     /**
      * The profile files at {@code locations}: a file as it is, a directory's {@code *.json} files sorted by
-     * name.
+     * name; a file named twice (a directory and a file in it) counts once.
      *
      * @throws TuneException if a location does not exist, or there are no profile files at all
      */
@@ -63,6 +65,8 @@ public final class TuneFiles {
                 throw new TuneException("profile location " + location + " does not exist; expected a profile file or a directory of *.json profiles");
             }
         }
+        Set<Path> seen = new HashSet<>();
+        files = files.stream().filter(f -> seen.add(f.toAbsolutePath().normalize())).toList();
         if (files.isEmpty()) {
             throw new TuneException("no profiles (*.json) in " + locations + "; expected at least one profile written by the"
                     + " hakmem profile recorder");

@@ -47,7 +47,9 @@ class TuneFilesTest {
         }
 
         long modified = Files.getLastModifiedTime(output).toMillis();
-        TuneFiles.Result again = TuneFiles.tune(project, List.of(profiles.resolve("a.json"), profiles.resolve("b.json")), SETTINGS, null, output);
+        TuneFiles.Result again = TuneFiles.tune(project, List.of(profiles.resolve("a.json"), profiles, profiles.resolve("b.json")),
+                SETTINGS, null, output);
+        assertEquals(2, again.profiles(), "a file named twice counts once");
         assertFalse(again.changed(), "the same text is not rewritten");
         assertEquals(modified, Files.getLastModifiedTime(output).toMillis());
     }
