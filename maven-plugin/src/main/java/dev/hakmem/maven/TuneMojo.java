@@ -1,0 +1,89 @@
+package dev.hakmem.maven;
+
+import dev.hakmem.codegen.profile.ProfileException;
+import dev.hakmem.codegen.spec.SpecException;
+import dev.hakmem.codegen.tune.Fragmentation;
+import dev.hakmem.codegen.tune.TuneException;
+import dev.hakmem.codegen.tune.TuneFiles;
+import dev.hakmem.codegen.tune.TuneSettings;
+import dev.hakmem.codegen.tune.TunedSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Tunes an allocator variant to recorded allocation profiles: reads the profiles, chooses the Tiny and
+ * Mid size classes that waste the fewest bytes on the recorded requests, sizes each class's thread
+ * cache from the recorded bursts, and writes an ordinary spec file whose header says which profiles
+ * and settings produced it. Run it on purpose ({@code mvn hakmem:tune -Dhakmem.variant=...}): it is
+ * bound to no phase, because it writes into {@code src/}, and the spec it writes is meant to be
+ * reviewed and committed. The next build's {@code generate} turns it into the variant.
+ *
+ * <p>A bad profile fails the build with {@code file:line:column} and what was expected, a bad base
+ * spec likewise; the spec file is then left as it was. All the work is in {@code hakmem-codegen}'s
+ * {@link TuneFiles}.
+ */
+@Mojo(name = "tune", threadSafe = true)
+public class TuneMojo extends AbstractMojo {
+    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
+    private File basedir;
+
+    /** Profile files, or directories whose {@code *.json} files are profiles; comma-separated on the command line. */
+    @Parameter(property = "hakmem.profiles", defaultValue = "${project.basedir}/src/main/hakmem/profiles")
+    private File[] profiles;
+
+    /** Fully qualified class name of the variant to tune, e.g. {@code com.example.TunedAllocator}. */
+    @Parameter(property = "hakmem.variant", required = true)
+    private String variant;
+
+    /** Where the spec files are; the default output goes here. */
+    @Parameter(property = "hakmem.specDirectory", defaultValue = "${project.basedir}/src/main/hakmem")
+    private File specDirectory;
+
+    /** The spec file to write; default {@code <specDirectory>/<simple class name>.yaml}. */
+    @Parameter(property = "hakmem.output")
+    private File output;
+
+    /** How many Tiny classes at most (1 to 64). */
+    @Parameter(property = "hakmem.tinyClasses", defaultValue = "" + TuneSettings.DEFAULT_TINY_CLASSES)
+    private int tinyClasses;
+
+    /** How many Mid classes at most (1 to 60; more if fewer cannot keep Mid waste within 25%). */
+    @Parameter(property = "hakmem.midClasses", defaultValue = "" + TuneSettings.DEFAULT_MID_CLASSES)
+    private int midClasses;
+
+    /** A spec whose other settings (checks, stats, limits, retention) the tuned spec keeps; may be the output itself. */
+    @Parameter(property = "hakmem.baseSpec")
+    private File baseSpec;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        try {
+            TuneSettings settings = new TuneSettings(variant, tinyClasses, midClasses);
+            File target = output != null ? output : new File(specDirectory, variant.substring(variant.lastIndexOf('.') + 1) + ".yaml");
+            List<Path> locations = Arrays.stream(profiles).map(File::toPath).toList();
+            TuneFiles.Result r = TuneFiles.tune(basedir.toPath(), locations, settings, baseSpec == null ? null : baseSpec.toPath(), target.toPath());
+            TunedSpec t = r.tuned();
+            getLog().info("hakmem: tuned " + variant + " from " + r.profiles() + " profile(s) into " + t.spec().source()
+                    + (r.changed() ? "" : " (unchanged)"));
+            getLog().info("hakmem: internal fragmentation of the recorded requests: " + describe("runtime default classes", t.defaultLayout())
+                    + (t.baseLayout() == null ? "" : ", " + describe("base spec", t.baseLayout())) + " -> " + describe("tuned", t.tuned()));
+            for (String note : t.notes()) getLog().warn("hakmem: " + note);
+        } catch (ProfileException | SpecException | TuneException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("hakmem: cannot tune: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(String layout, Fragmentation f) {
+        return layout + " " + f.describe();
+    }
+}
