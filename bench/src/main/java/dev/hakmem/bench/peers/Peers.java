@@ -4,6 +4,9 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.bench.variants.GenDefault;
 import dev.hakmem.bench.variants.GenNoChecks;
 import dev.hakmem.bench.variants.GenSmallCaches;
+import dev.hakmem.bench.variants.GenTunedSkewed;
+import dev.hakmem.Hakmem;
+import dev.hakmem.profile.AllocationRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,7 +21,7 @@ import java.util.function.Supplier;
 public final class Peers {
     /** Every peer the benchmarks know, in report order. */
     public static final List<String> NAMES = List.of("hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc",
-            "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small");
+            "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-recorded");
 
     private Peers() {}
 
@@ -41,6 +44,10 @@ public final class Peers {
             case "hakmem-gen-nochecks" -> () -> new HakmemPeer(name, GenNoChecks::create);
             case "hakmem-gen-small" -> () -> new HakmemPeer(name, GenSmallCaches::create);
             case "hakmem-small" -> () -> new HakmemPeer(name, GenSmallCaches.CONFIG);
+            // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
+            case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
+            // The default allocator inside an AllocationRecorder: what recording a profile costs.
+            case "hakmem-recorded" -> () -> new HakmemPeer(name, () -> AllocationRecorder.wrap(Hakmem.create(), "bench"));
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
         return factory.get();
