@@ -135,9 +135,11 @@ public final class Tuner {
         h.add("  batch = capacity / " + CacheSizing.CAPACITY_PER_BATCH + "; " + fromProfile + " of " + (tiny.sizes().length + mid.sizes().length)
                 + " classes from the profiles, the others " + (base == null ? "the runtime's default." : "the base spec's or the runtime's default."));
         h.add(fronts.tinyMallocs() == 0 ? "frontsUpTo " + fronts.upTo() + ": the default (no Tiny request recorded)."
-                : String.format(Locale.ROOT, "frontsUpTo %d: the first %d Tiny class%s, %.2f%% of Tiny mallocs (the fewest holding %d%%, at most %d).",
-                        fronts.upTo(), fronts.classes(), fronts.classes() == 1 ? "" : "es", fronts.percent(), Fronts.SHARE_PERCENT,
-                        Fronts.MAX_CLASSES));
+                : fronts.hot() ? String.format(Locale.ROOT, "frontsUpTo %d: class %d serves %.2f%% of Tiny mallocs (hot: at least %d%%);"
+                        + " generated fronts for the first %d Tiny class%s.", fronts.upTo(), fronts.upTo(), fronts.percent(),
+                        Fronts.HOT_PERCENT, fronts.classes(), fronts.classes() == 1 ? "" : "es")
+                : String.format(Locale.ROOT, "frontsUpTo %d: no Tiny class serves %d%% of Tiny mallocs, so only the first class gets"
+                        + " a generated front (equally warm classes run faster through the runtime's front).", fronts.upTo(), Fronts.HOT_PERCENT));
         for (String note : notes) h.add("Note: " + note);
         h.add("Regenerate with the tuner rather than editing by hand; the method: dev.hakmem.codegen.tune's package javadoc.");
         return h;

@@ -63,13 +63,13 @@ class TunerTest {
     }
 
     @Test
-    void frontsCoverEightyPercentOfTinyMallocs() {
+    void frontsOnlyUpToAHotClass() {
         TunedSpec t = Tuner.tune(List.of(Profiles.clustered("a.json")), SETTINGS);
-        assertEquals(48, t.spec().frontsUpTo(), "16: 0%, 32: 50%, 48: 80%");
+        assertEquals(32, t.spec().frontsUpTo(), "16: 0%, 32: 50% (hot), 48: 30%");
         Profile flat = profile(List.of(new Request(16, 10), new Request(32, 10), new Request(48, 10), new Request(64, 10),
                 new Request(80, 10), new Request(96, 10), new Request(112, 10), new Request(128, 10), new Request(144, 10),
                 new Request(160, 10)), List.of());
-        assertEquals(128, Tuner.tune(List.of(flat), SETTINGS).spec().frontsUpTo(), "at most 8 classes");
+        assertEquals(16, Tuner.tune(List.of(flat), SETTINGS).spec().frontsUpTo(), "no hot class: the first class only");
         Profile midOnly = profile(List.of(new Request(2048, 10)), List.of());
         TunedSpec m = Tuner.tune(List.of(midOnly), SETTINGS);
         assertEquals(AllocatorSpec.DEFAULT_FRONTS_UP_TO, m.spec().frontsUpTo(), "no Tiny requests: the default");
@@ -136,7 +136,7 @@ class TunerTest {
                 + t.tuned().describe() + "."), text);
         assertTrue(text.contains("\n# Note: Mid: 8 classes asked, but no fewer than 14 keep every Mid class within 25% waste; 14 used."), text);
         assertEquals(14, t.spec().config().midClasses().length);
-        assertTrue(text.contains("\n# frontsUpTo 48: the first 3 Tiny classes, 80."), text);
+        assertTrue(text.contains("\n# frontsUpTo 32: class 32 serves 50."), text);
         AllocatorSpec read = SpecParser.parse(text, "Tuned.yaml");
         assertEquals(new AllocatorSpec("com.example.Tuned", t.spec().config(), "Tuned.yaml", t.spec().frontsUpTo()), read);
         assertEquals(text, Tuner.tune(List.of(Profiles.clustered("profiles/a.json"), labelled),
