@@ -57,7 +57,7 @@ JAR=bench/target/benchmarks.jar
 # Installs the Debian packages of missing native peers when we are root; otherwise says how.
 install_native_peers() {
   local missing=() lib pkg
-  for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4; do
+  for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4 libjemalloc.so.2:libjemalloc2; do
     lib=${lib_pkg%%:*} pkg=${lib_pkg#*:}
     ldconfig -p 2>/dev/null | grep -qF "$lib" || missing+=("$pkg")
   done
