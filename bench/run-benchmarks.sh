@@ -83,6 +83,9 @@ fi
 JAVA="$JAVA_HOME/bin/java"
 # Native access for the peers' downcalls; allow JMH's own sun.misc.Unsafe use without warnings.
 JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# jemalloc's library needs more static TLS than glibc leaves for libraries loaded late (dlopen);
+# this tunable reserves it, for the peer check and for every JMH fork (they inherit the environment).
+export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096
 JAR=bench/target/benchmarks.jar
 
 # Installs the Debian packages of missing native peers when we are root; otherwise says how.

@@ -53,6 +53,17 @@ public interface BenchAllocator extends AutoCloseable {
         return Memory.getOpaque(block + offset);
     }
 
+    /**
+     * Whether a block may be freed (and realloc'ed) by a thread other than the one that malloc'ed it,
+     * as C's {@code free} allows. The cross-thread workloads (xmalloc, larson's hand-off, the remote
+     * frees of cacheScratch and mstress) need it; a peer that answers false (a confined arena, which
+     * only its owner thread may close) is still measured on the single-threaded workloads and
+     * {@link Peers#main} marks it so the runner leaves it out of the others.
+     */
+    default boolean freesOnAnyThread() {
+        return true;
+    }
+
     /** The peer's name as used in the JMH {@code peer} parameter and in reports. */
     String name();
 

@@ -35,9 +35,12 @@ final class NativeFunctions {
 
     private NativeFunctions() {}
 
-    /** Looks the symbols up in the libraries already in the process (glibc for malloc/free). */
-    static Functions fromDefault(Names names) {
-        return bind(Linker.nativeLinker().defaultLookup(), names, "the C library");
+    /**
+     * Looks the symbols up in the libraries already in the process (glibc for malloc/free), linking
+     * the handles with {@code options} (for example {@link Linker.Option#critical}).
+     */
+    static Functions fromDefault(Names names, Linker.Option... options) {
+        return bind(Linker.nativeLinker().defaultLookup(), names, "the C library", options);
     }
 
     /**
@@ -45,16 +48,30 @@ final class NativeFunctions {
      * the reason names {@code installHint}.
      */
     static Functions fromLibrary(String library, Names names, String installHint) {
+        return fromLibrary(library, names, installHint, null);
+    }
+
+    /**
+     * As {@link #fromLibrary(String, Names, String)}, and when the library is there but the dynamic
+     * loader refuses it, the reason is the loader's own message followed by {@code loadHint} (how to
+     * start the JVM so that it loads).
+     */
+    static Functions fromLibrary(String library, Names names, String installHint, String loadHint) {
         SymbolLookup lookup;
         try {
             lookup = SymbolLookup.libraryLookup(library, Arena.global());
         } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-            return Functions.missing(library + " not found; install it with: " + installHint);
+            // The JDK only says "Cannot open library"; ask the loader whether the file is missing.
+            String why = dlopenError(library);
+            if (why == null || why.contains("No such file")) {
+                return Functions.missing(library + " not found; install it with: " + installHint);
+            }
+            return Functions.missing(library + " cannot be loaded (" + why + ")" + (loadHint == null ? "" : "; " + loadHint));
         }
         return bind(lookup, names, library);
     }
 
-    private static Functions bind(SymbolLookup lookup, Names names, String where) {
+    private static Functions bind(SymbolLookup lookup, Names names, String where, Linker.Option... options) {
         var m = lookup.find(names.malloc());
         var f = lookup.find(names.free());
         var r = lookup.find(names.realloc());
@@ -63,7 +80,30 @@ final class NativeFunctions {
                     + " not found in " + where);
         }
         Linker linker = Linker.nativeLinker();
-        return new Functions(linker.downcallHandle(m.get(), MALLOC), linker.downcallHandle(f.get(), FREE),
-                linker.downcallHandle(r.get(), REALLOC), null);
+        return new Functions(linker.downcallHandle(m.get(), MALLOC, options), linker.downcallHandle(f.get(), FREE, options),
+                linker.downcallHandle(r.get(), REALLOC, options), null);
+    }
+
+    /**
+     * The dynamic loader's message for {@code dlopen(library)}, or null when it cannot be had (or the
+     * library loads after all). Only called after a load failed, so a handle it opens is never used.
+     */
+    static String dlopenError(String library) {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        var dlopen = libc.find("dlopen");
+        var dlerror = libc.find("dlerror");
+        if (dlopen.isEmpty() || dlerror.isEmpty()) return null;
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle open = linker.downcallHandle(dlopen.get(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            MethodHandle error = linker.downcallHandle(dlerror.get(), FunctionDescriptor.of(ValueLayout.ADDRESS));
+            int rtldLazy = 1;
+            if ((long) open.invokeExact(arena.allocateFrom(library), rtldLazy) != 0) return null;
+            MemorySegment message = (MemorySegment) error.invokeExact();
+            return message.equals(MemorySegment.NULL) ? null : message.reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            return null;
+        }
     }
 }

@@ -19,9 +19,19 @@ import java.util.function.Supplier;
  * skipped, instead of JMH failing a fork per missing library.
  */
 public final class Peers {
-    /** Every peer the benchmarks know, in report order. */
-    public static final List<String> NAMES = List.of("hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc",
-            "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-recorded");
+    /**
+     * Every peer the benchmarks know, in report order: hakmem and its variants, the C allocators, the
+     * Java-side ways to get memory, and the bump pointer as the floor.
+     */
+    public static final List<String> NAMES = List.of(
+            "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
+            "hakmem-gen-tuned", "hakmem-recorded",
+            "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
+            "netty-pooled", "netty-adaptive", "arena", "heap",
+            "bump");
+
+    /** The third column of {@link #main} for a peer whose {@link BenchAllocator#freesOnAnyThread()} is false. */
+    public static final String SAME_THREAD_FREES_ONLY = "same-thread-frees-only";
 
     private Peers() {}
 
@@ -44,6 +54,13 @@ public final class Peers {
             case "hakmem-gen-nochecks" -> () -> new HakmemPeer(name, GenNoChecks::create);
             case "hakmem-gen-small" -> () -> new HakmemPeer(name, GenSmallCaches::create);
             case "hakmem-small" -> () -> new HakmemPeer(name, GenSmallCaches.CONFIG);
+            case "glibc-critical" -> GlibcCriticalPeer::new;
+            case "jemalloc" -> JemallocPeer::new;
+            case "netty-pooled" -> NettyPeer::pooled;
+            case "netty-adaptive" -> NettyPeer::adaptive;
+            case "arena" -> ArenaPeer::new;
+            case "heap" -> HeapPeer::new;
+            case "bump" -> BumpPeer::new;
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // The default allocator inside an AllocationRecorder: what recording a profile costs.
@@ -64,8 +81,24 @@ public final class Peers {
     }
 
     /**
-     * Prints {@code name<TAB>available} or {@code name<TAB>unavailable<TAB>reason} for each peer
-     * named in the arguments (comma- or space-separated; all peers when none are given).
+     * The peer's line for {@link #main}: {@code name<TAB>available}, {@code
+     * name<TAB>available<TAB>same-thread-frees-only} when it can run here but only frees blocks on
+     * the thread that made them, or {@code name<TAB>unavailable<TAB>reason}. The peer is created and
+     * closed to find out.
+     */
+    public static String status(String name) {
+        try (BenchAllocator a = create(name)) {
+            return a.freesOnAnyThread() ? name + "\tavailable" : name + "\tavailable\t" + SAME_THREAD_FREES_ONLY;
+        } catch (PeerUnavailableException e) {
+            return name + "\tunavailable\t" + e.getMessage();
+        }
+    }
+
+    /**
+     * Prints the {@link #status} line of each peer named in the arguments (comma- or space-separated;
+     * all peers when none are given). Runners split on tabs: the second field says whether the peer
+     * can run, the third why not, or that it must be left out of the workloads that free blocks on
+     * another thread.
      */
     public static void main(String[] args) {
         List<String> names = new ArrayList<>();
@@ -75,10 +108,7 @@ public final class Peers {
             }
         }
         if (names.isEmpty()) names.addAll(NAMES);
-        for (String name : names) {
-            String reason = unavailableReason(name);
-            System.out.println(reason == null ? name + "\tavailable" : name + "\tunavailable\t" + reason);
-        }
+        for (String name : names) System.out.println(status(name));
     }
 
     /** Lets a checked exception from {@code invokeExact} out without a {@code throws} clause. */
