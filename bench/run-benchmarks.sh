@@ -90,10 +90,12 @@ JAR=bench/target/benchmarks.jar
 
 # Installs the Debian packages of missing native peers when we are root; otherwise says how.
 install_native_peers() {
-  local missing=() lib pkg
+  local missing=() lib pkg ldconfig=ldconfig
+  # ldconfig lives in /sbin, which a plain user's PATH may lack.
+  command -v ldconfig >/dev/null || for d in /sbin /usr/sbin; do [ -x "$d/ldconfig" ] && ldconfig=$d/ldconfig; done
   for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4 libjemalloc.so.2:libjemalloc2; do
     lib=${lib_pkg%%:*} pkg=${lib_pkg#*:}
-    ldconfig -p 2>/dev/null | grep -qF "$lib" || missing+=("$pkg")
+    "$ldconfig" -p 2>/dev/null | grep -qF "$lib" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
