@@ -8,8 +8,10 @@
 #   --full           3 forks per run: 3 x 1 s warm-up and 5 x 1 s measurement, single-shot runs
 #                    2 warm-up and 5 measured invocations; the plan prints its estimate (about an hour
 #                    for 9 peers on today's 10 benchmarks, 2.3 hours for the 16 x 18 matrix below)
-#   --budget SEC     quick mode: seconds for the whole job, build included (default 600)
-#   --peers a,b      peers to run (default: every peer dev.hakmem.bench.peers.Peers knows;
+#   --budget SEC     quick mode: seconds for the whole job, build included (default 570, which
+#                    keeps 30 s of the 10 minutes for a slower machine)
+#   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX, every peer but hakmem-recorded,
+#                    which measures what recording a profile costs and runs only when named here;
 #                    unavailable ones are skipped with one line saying how to install them)
 #   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.)': every
 #                    workload, new ones included, but not the bench.design.* design measurements)
@@ -35,13 +37,14 @@
 # Quick-mode budget (dev.hakmem.bench.suite.QuickBudget). A run is one benchmark x parameter set x
 # peer, one JMH fork. Per run a fork costs about 1 s beyond its iterations (JVM start, JMH handshake,
 # trial setup), a single-shot run 3 invocations of at most 0.5 s; an iteration overshoots its time by
-# up to one invocation (factor 1.25). What the build and the planning left of the budget, less 20 s for
-# the report, is split evenly: timed part per run t = (left - forks - starts) / timedRuns / 1.25,
-# warm-up 1 x t/2, measurement 3 x t/6 (at least 300 ms and 100 ms). For 16 peers and 15 timed and
-# 3 single-shot parameter sets (9 and 3 of them cross-thread, without one same-thread-only peer):
-# 234 timed + 45 single-shot runs, 600 s - 55 s build - 20 s report = 525 s; 525 - 3 - 279 - 67.5
-# = 175.5 s for 234 runs: t = 0.6 s, warm-up 1 x 300 ms, measurement 3 x 100 ms: about 9.6 minutes.
-# Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints its arithmetic.
+# up to one invocation (factor 1.1). What the build and the planning left of the budget, less 20 s for
+# the report, is split evenly: timed part per run t = (left - forks - starts) / timedRuns / 1.1,
+# measurement 3 x t/6 (at least 100 ms), warm-up 1 x the rest of t (at least 200 ms). The default
+# matrix, 17 peers on 11 same-thread and 9 cross-thread parameter sets (16 peers there): 331 runs,
+# 570 s - 40 s build - 20 s report = 510 s; 510 - 2 - 331 = 177 s for 331 runs: t = 0.49 s, warm-up
+# 1 x 200 ms, measurement 3 x 100 ms (both floors): about 9.3 minutes, leaving 30 s of the 10 for a
+# slower machine. Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints
+# its arithmetic.
 #
 # Exit status: non-zero when the build fails or no peer can run; 2 when an expected result is
 # missing (FAILED in the report: a benchmark threw, e.g. on a verification error); JMH's own status
@@ -50,7 +53,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=1 build=1 budget=600 jmh_extra=()
+mode=quick peers="" install=1 build=1 budget=570 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -83,6 +86,11 @@ fi
 JAVA="$JAVA_HOME/bin/java"
 # Native access for the peers' downcalls; allow JMH's own sun.misc.Unsafe use without warnings.
 JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# Forks share a class-data archive that the first fork writes (and the JVM rewrites when the jar
+# changes): a fork then starts about 0.1 s sooner, some 30 s over the quick job's 330 forks. It holds
+# loaded classes only; what the JIT compiles is unchanged.
+# (-Xlog: the JDK's base archive lacks --enable-native-access, which it reports on every start.)
+FORK_FLAGS=(-XX:SharedArchiveFile=bench/target/jmh-forks.jsa -XX:+AutoCreateSharedArchive '-Xlog:cds*=off,aot*=off')
 # jemalloc's library needs more static TLS than glibc leaves for libraries loaded late (dlopen);
 # this tunable reserves it, for the peer check and for every JMH fork (they inherit the environment).
 export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096
@@ -122,7 +130,7 @@ mkdir -p "$out"
 ln -sfn "$stamp" bench/results/latest
 
 # Which peers can run here; the others get one "skipping" line with the reason and how to fix it.
-# (An empty --peers asks Peers for every peer it knows.)
+# (An empty --peers asks Peers for its default matrix.)
 "$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.peers.Peers ${peers:+"$peers"} > "$out/peers.tsv"
 awk -F'\t' '$2 != "available" { print "run-benchmarks.sh: skipping " $1 ": " $3 }' "$out/peers.tsv" >&2
 awk -F'\t' '$2 == "available" && $3 ~ /same-thread-frees-only/ {
@@ -151,7 +159,7 @@ while IFS=$'\t' read -r -u 3 kind group run_peers regex opts; do
   echo "run-benchmarks.sh: JMH run '$group'${peer_args:+ on $run_peers}" | tee -a "$out/jmh.log"
   set +e
   "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$regex" "${jmh_opts[@]}" "${peer_args[@]}" \
-    -jvmArgsAppend "${JVM_FLAGS[*]}" -rf json -rff "$out/jmh-$group.json" "${jmh_extra[@]}" 2>&1 | tee -a "$out/jmh.log"
+    -jvmArgsAppend "${JVM_FLAGS[*]} ${FORK_FLAGS[*]}" -rf json -rff "$out/jmh-$group.json" "${jmh_extra[@]}" 2>&1 | tee -a "$out/jmh.log"
   status=${PIPESTATUS[0]}
   set -e
   [ "$status" -eq 0 ] || { echo "run-benchmarks.sh: JMH run '$group' exited with $status" >&2; jmh_status=$status; }

@@ -61,10 +61,12 @@ public class CacheScratch {
         BenchAllocator allocator;
         private ExecutorService main;
         private long[] handed;
+        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             init(Peers.create(peer), params.getThreads());
+            end.expect(params);
         }
 
         void init(BenchAllocator a, int threads) {
@@ -72,6 +74,10 @@ public class CacheScratch {
             allocator = a;
             handed = new long[threads];
             main = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("cache-scratch-main").daemon().unstarted(r));
+            end = new TearDownOnce(() -> {
+                main.shutdownNow();
+                allocator.close();
+            });
         }
 
         /** The main thread mallocs one object per worker, back to back, and stamps each. */
@@ -92,16 +98,19 @@ public class CacheScratch {
             if (p != 0) Blocks.checkAndFree(allocator, peer, "cacheScratch", p, size, (byte) (0xA0 + i));
         }
 
-        /** Frees objects no worker took (only when fewer threads ran than were counted). */
+        /**
+         * Frees objects no worker took (only when fewer threads ran than were counted); after the last
+         * iteration, runs the trial's teardown (see {@link TearDownOnce}).
+         */
         @TearDown(Level.Iteration)
         public void collect() {
             for (int i = 0; i < handed.length; i++) takeAndFree(i);
+            end.iterationEnded();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            main.shutdownNow();
-            allocator.close();
+            end.runOnce();
         }
     }
 

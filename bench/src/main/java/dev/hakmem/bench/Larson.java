@@ -65,10 +65,12 @@ public class Larson {
 
         BenchAllocator allocator;
         Slots[] slots;
+        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             init(Peers.create(peer), params.getThreads(), SLOTS);
+            end.expect(params);
         }
 
         /** Creates and fills {@code threads} slot sets on the calling thread. */
@@ -79,15 +81,24 @@ public class Larson {
                 slots[t] = new Slots(slotsPerThread, 4141 ^ (int) ((t + 1) * 2654435761L));
                 slots[t].fill(peer, a);
             }
+            end = new TearDownOnce(() -> {
+                try {
+                    for (Slots s : slots) s.freeAll(peer, allocator);
+                } finally {
+                    allocator.close();
+                }
+            });
+        }
+
+        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
+        @TearDown(Level.Iteration)
+        public void afterIteration() {
+            end.iterationEnded();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            try {
-                for (Slots s : slots) s.freeAll(peer, allocator);
-            } finally {
-                allocator.close();
-            }
+            end.runOnce();
         }
     }
 

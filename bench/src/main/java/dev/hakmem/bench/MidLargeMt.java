@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -46,15 +47,24 @@ public class MidLargeMt {
         public String peer;
 
         BenchAllocator allocator;
+        TearDownOnce end;
 
         @Setup(Level.Trial)
-        public void setUp() {
-            allocator = Peers.create(peer);
+        public void setUp(BenchmarkParams params) {
+            allocator = Peers.create(peer, Peers.LONG_BUMP_LAP); // blocks live through ~0.9 GB of mallocs: see BumpPeer
+            end = new TearDownOnce(allocator::close);
+            end.expect(params);
+        }
+
+        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
+        @TearDown(Level.Iteration)
+        public void afterIteration() {
+            end.iterationEnded();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            allocator.close();
+            end.runOnce();
         }
     }
 

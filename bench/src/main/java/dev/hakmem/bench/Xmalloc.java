@@ -68,17 +68,26 @@ public class Xmalloc {
         public String peer;
 
         BatchPipe pipe;
+        TearDownOnce end;
 
         /** When no JMH thread runs {@link #consume} (oneThread), a platform thread consumes. */
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             pipe = new BatchPipe(peer, Peers.create(peer), BATCH, QUEUE);
             if (!params.getThreadGroupLabels().contains("consume")) pipe.startConsumer();
+            end = new TearDownOnce(pipe::close);
+            end.expect(params);
+        }
+
+        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
+        @TearDown(Level.Iteration)
+        public void afterIteration() {
+            end.iterationEnded();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            pipe.close();
+            end.runOnce();
         }
     }
 

@@ -23,18 +23,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>The lap.</b> Blocks are handed out again after one lap, whether freed or not, so the lap must
  * be far longer than any block lives, counted in bytes malloc'ed (by all threads) in between; else a
  * workload's verification would see a live block overwritten and fail the run, as it should. The
- * default, 2 GiB, against the workloads of {@code workloads.md}:
+ * default, {@link #DEFAULT_LAP} (512 MiB), against the workloads of {@code workloads.md}:
  * <ul>
  *   <li>blocks that wait in a queue or slot set of bounded size: xmalloc's full queue is about 26 MB,
- *       larson's slots (2 x 5000 of at most 1000 bytes) 10 MB;</li>
+ *       larson's slots (2 x 5000 of at most 1000 bytes) 10 MB, skewedFootprint's held blocks 38 MB,
+ *       threadChurn's hand-off block and mstress's transfer array a few MB of mallocs;</li>
  *   <li>slot loops, where a block lives until its random slot comes up again (geometric, mean {@code
  *       ws} iterations): a randomMixed block (ws 8192, about 270 bytes malloc'ed per iteration) lives
- *       through 2 GiB with probability below e^-900, a large one (ws 64, log-uniform 32 KiB-2 MiB,
- *       about 250 KB per iteration) below e^-130;</li>
+ *       through 512 MiB with probability below e^-240, a large one (ws 64, log-uniform 32 KiB-2 MiB,
+ *       about 250 KB per iteration, so 16 MB per mean life) below e^-32, about 10^-14;</li>
  *   <li>midLargeMt frees every block at the end of each thread's 40,000-cycle invocation, so no block
  *       outlives about 20,500 mallocs of 8-34 KiB (20 KB on average) per thread: about 0.85 GB with
- *       two threads, 0.9 GB with the chunk tails left unused, the longest of all and the reason the
- *       lap is not 1 GiB;</li>
+ *       two threads, 0.9 GB with the chunk tails left unused. It asks for {@link #LONG_LAP} (2 GiB)
+ *       through {@link Peers#create(String, long)};</li>
  *   <li>a thread's chunk is carved for as long as the thread takes to fill it, so a thread that
  *       mallocs rarely while others malloc a whole lap would collide; no workload does that.</li>
  * </ul>
@@ -43,10 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * setup): a bump pointer walks into fresh memory on every malloc of its first lap, and without this
  * the floor would measure the kernel's first-touch page faults instead of the workload's loop (on
  * this project's virtual machine several microseconds per 4 KiB page, tens of nanoseconds per small
- * block; a one-second smoke run never finishes its first lap). So the peer holds the whole lap, 2 GiB
- * by default, as RSS from the start and takes seconds to create (3-5 s here), which is the price of
- * never freeing and must not be read as a footprint result. {@code -Dhakmem.bench.bump.lapMiB=N}
- * changes the lap (a power of two, at least 64); the tests run it with 64 MiB.
+ * block; a one-second smoke run never finishes its first lap). So the peer holds the whole lap as RSS
+ * from the start and takes time to create (about 0.3 s for 512 MiB here, 1.2 s for 2 GiB; transparent
+ * huge pages made it slower, 1.6-3.2 s for 2 GiB), which is the price of never freeing and must not be
+ * read as a footprint result. The lap is kept small by default because the quick job creates this
+ * peer in some 20 forks. {@code -Dhakmem.bench.bump.lapMiB=N} overrides any lap (a power of two, at
+ * least 64); the tests run it with 64 MiB.
  *
  * <p><b>Threads.</b> Any thread may malloc and "free". The compare-and-set gives each claim bytes no
  * other claim gets in the same lap; a chunk is then used by its thread alone. Blocks reach other
@@ -56,7 +59,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BumpPeer implements BenchAllocator {
     static final long CHUNK = 64 << 10;
     static final long DIRECT = CHUNK / 4;
-    static final long DEFAULT_LAP = 2L << 30;
+    /** The lap of every workload but midLargeMt. */
+    static final long DEFAULT_LAP = 512L << 20;
+    /** midLargeMt's lap. */
+    static final long LONG_LAP = 2L << 30;
 
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
     private static final int MADV_POPULATE_WRITE = 23; // Linux 5.14
@@ -85,10 +91,6 @@ final class BumpPeer implements BenchAllocator {
     private final ThreadLocal<Chunk> chunk = ThreadLocal.withInitial(Chunk::new);
     /** The whole region, for realloc's copy. */
     private final MemorySegment region;
-
-    BumpPeer() {
-        this(Long.getLong("hakmem.bench.bump.lapMiB", DEFAULT_LAP >> 20) << 20);
-    }
 
     /** @throws PeerUnavailableException when the region cannot be mapped */
     @SuppressWarnings("restricted") // the region is ours for the peer's life

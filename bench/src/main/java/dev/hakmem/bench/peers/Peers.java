@@ -30,6 +30,23 @@ public final class Peers {
             "netty-pooled", "netty-adaptive", "arena", "heap",
             "bump");
 
+    /**
+     * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
+     * measurements of something else. {@code hakmem-recorded} is hakmem inside an {@code
+     * AllocationRecorder}, what recording a profile costs (issue 6); the default matrix leaves it out
+     * so the quick job stays within its 10 minutes.
+     */
+    public static final List<String> ON_REQUEST = List.of("hakmem-recorded");
+
+    /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
+    public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
+
+    /**
+     * The bump peer's lap for workloads that keep a block while more than 256 MiB are malloc'ed:
+     * midLargeMt (see {@link #create(String, long)}).
+     */
+    public static final long LONG_BUMP_LAP = BumpPeer.LONG_LAP;
+
     /** The third column of {@link #main} for a peer whose {@link BenchAllocator#freesOnAnyThread()} is false. */
     public static final String SAME_THREAD_FREES_ONLY = "same-thread-frees-only";
 
@@ -42,6 +59,18 @@ public final class Peers {
      * @throws IllegalArgumentException for an unknown name
      */
     public static BenchAllocator create(String name) {
+        return create(name, BumpPeer.DEFAULT_LAP);
+    }
+
+    /**
+     * Creates the named peer; the bump peer with a ring of {@code bumpLap} bytes, which must exceed the
+     * bytes all threads malloc while any one block of the workload lives (see {@link BumpPeer}). Other
+     * peers ignore it.
+     *
+     * @throws PeerUnavailableException when it cannot run here (message says how to fix it)
+     * @throws IllegalArgumentException for an unknown name, or a lap that is not a power of two of at least 64 MiB
+     */
+    public static BenchAllocator create(String name, long bumpLap) {
         Supplier<BenchAllocator> factory = switch (name) {
             case "hakmem" -> HakmemPeer::new;
             case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
@@ -60,7 +89,7 @@ public final class Peers {
             case "netty-adaptive" -> NettyPeer::adaptive;
             case "arena" -> ArenaPeer::new;
             case "heap" -> HeapPeer::new;
-            case "bump" -> BumpPeer::new;
+            case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // The default allocator inside an AllocationRecorder: what recording a profile costs.
@@ -68,6 +97,11 @@ public final class Peers {
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
         return factory.get();
+    }
+
+    /** The bump peer's lap: {@code -Dhakmem.bench.bump.lapMiB} when given (the tests keep it small), else {@code requested}. */
+    static long bumpLap(long requested) {
+        return Long.getLong("hakmem.bench.bump.lapMiB", requested >> 20) << 20;
     }
 
     /** Null when the peer can be created (and closed) here, else the one-line reason it cannot. */
@@ -98,7 +132,7 @@ public final class Peers {
      * Prints the {@link #status} line of each peer named in the arguments (comma- or space-separated;
      * all peers when none are given). Runners split on tabs: the second field says whether the peer
      * can run, the third why not, or that it must be left out of the workloads that free blocks on
-     * another thread.
+     * another thread. With no names it lists {@link #DEFAULT_MATRIX}.
      */
     public static void main(String[] args) {
         List<String> names = new ArrayList<>();
@@ -107,7 +141,7 @@ public final class Peers {
                 if (!n.isBlank()) names.add(n.strip());
             }
         }
-        if (names.isEmpty()) names.addAll(NAMES);
+        if (names.isEmpty()) names.addAll(DEFAULT_MATRIX);
         for (String name : names) System.out.println(status(name));
     }
 

@@ -56,6 +56,32 @@ class PeersTest {
         assertThrows(IllegalArgumentException.class, () -> Peers.create("no-such-peer"));
     }
 
+    /** Without --peers the runner compares every peer but the on-request ones, in report order. */
+    @Test
+    void theDefaultMatrixIsEveryPeerButTheOnRequestOnes() {
+        assertTrue(Peers.NAMES.containsAll(Peers.ON_REQUEST));
+        assertEquals(Peers.NAMES.size() - Peers.ON_REQUEST.size(), Peers.DEFAULT_MATRIX.size());
+        assertFalse(Peers.DEFAULT_MATRIX.contains("hakmem-recorded"));
+        assertEquals(Peers.NAMES.stream().filter(Peers.DEFAULT_MATRIX::contains).toList(), Peers.DEFAULT_MATRIX, "report order");
+        assertEquals(List.of("hakmem-recorded\tavailable"), runMain("hakmem-recorded"), "still runs when named");
+    }
+
+    /** The workload's lap unless the property overrides it (the surefire run sets it to 64 MiB). */
+    @Test
+    void bumpLapIsTheRequestedOneUnlessOverridden() {
+        String was = System.getProperty("hakmem.bench.bump.lapMiB");
+        try {
+            System.clearProperty("hakmem.bench.bump.lapMiB");
+            assertEquals(Peers.LONG_BUMP_LAP, Peers.bumpLap(Peers.LONG_BUMP_LAP));
+            assertEquals(BumpPeer.DEFAULT_LAP, Peers.bumpLap(BumpPeer.DEFAULT_LAP));
+            System.setProperty("hakmem.bench.bump.lapMiB", "128");
+            assertEquals(128L << 20, Peers.bumpLap(Peers.LONG_BUMP_LAP));
+        } finally {
+            if (was == null) System.clearProperty("hakmem.bench.bump.lapMiB");
+            else System.setProperty("hakmem.bench.bump.lapMiB", was);
+        }
+    }
+
     /** The three line formats of {@link Peers#main}, which the benchmark runner parses. */
     @Test
     void mainPrintsWhetherEachPeerRunsAndWhetherItFreesOnAnyThread() {
