@@ -15,6 +15,7 @@
  *        +-- size &lt;= 32 KiB --&gt; thread cache   small.ThreadCaches / ThreadCache / ClassCache
  *        |       | empty / full                        (per thread, per class, LIFO arrays of addresses)
  *        |       v                                     own slabs: small.Slab (carving)
+ *        |    spill per thread and class        small.Spill (own frees beyond the cache, one reused array)
  *        |    inbox per thread and class        small.BatchStack (remote frees, lock-free batches)
  *        |    shared list per class             small.CentralFreeList (virtual threads, ended threads)
  *        |       | empty

@@ -530,6 +530,57 @@ class MisuseTest {
         assertAll(checks);
     }
 
+    /**
+     * Memory pressure in one thread gives back the slabs of blocks another thread, still alive, freed
+     * itself: those wait in that thread's spill (its overflow beyond its cache, kept for its own
+     * refills), which the pressure path must see as it sees inboxes and shared lists. About 12 MiB of
+     * Tiny slabs are freed by the other thread, then this thread asks for 8 MiB under a 16 MiB limit.
+     */
+    @Test
+    void slabsFreedByAnotherLiveThreadAreReleasedUnderPressure() throws InterruptedException {
+        alloc.close();
+        witnesses.clear();
+        alloc = Hakmem.create(AllocatorConfig.builder().memoryLimit(16 * MiB).build());
+        java.util.concurrent.CountDownLatch freed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                long[] blocks = new long[12_000];
+                for (int i = 0; i < blocks.length; i++) blocks[i] = alloc.malloc(1000);
+                for (long p : blocks) alloc.free(p);
+            } catch (Throwable t) {
+                error.set(t);
+            }
+            freed.countDown();
+            try {
+                done.await(); // alive until the end: its cache is not reclaimed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "frees-its-own-blocks");
+        other.start();
+        try {
+            freed.await();
+            assertEquals(null, error.get(), "the other thread's mallocs and frees under the limit");
+            AllocatorStats s = alloc.stats();
+            assertTrue(s.bytesCommitted() >= 11 * MiB, "test set-up: the other thread's slabs are kept, committed " + s.bytesCommitted());
+            long p;
+            try {
+                p = alloc.malloc(8 * MiB);
+            } catch (OutOfMemoryError e) {
+                throw new AssertionError("malloc(8 MiB) failed with nothing live under a 16 MiB limit (committed "
+                        + s.bytesCommitted() + ", Tiny cached " + s.tier(Tier.TINY).cachedBytes() + "): " + e.getMessage(), e);
+            }
+            TestMemory.touchPages(p, 8 * MiB);
+            alloc.free(p);
+            assertEquals(0, alloc.stats().liveBlocks());
+        } finally {
+            done.countDown();
+            other.join();
+        }
+    }
+
     /** The reserved address space (addressSpace) used up: OutOfMemoryError with the size; Huge, outside it, still works. */
     @Test
     void addressSpaceExhaustedThenUsableAgain() {

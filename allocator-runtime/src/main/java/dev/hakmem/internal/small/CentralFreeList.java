@@ -166,19 +166,21 @@ public final class CentralFreeList {
         }
     }
 
-    /** Memory pressure, shared pool only: see {@link #releaseFreeSlabs(List)}. */
+    /** Memory pressure, shared pool only: see {@link #releaseFreeSlabs(List, List)}. */
     public long releaseFreeSlabs() {
-        return releaseFreeSlabs(List.of());
+        return releaseFreeSlabs(List.of(), List.of());
     }
 
     /**
      * Memory pressure: gives back to the OS every slab all of whose blocks are on this class's free
-     * stacks: the shared pool and the given owners' inboxes (none live, none in a thread cache).
-     * Other threads may push and pop meanwhile: this takes each stack's whole content at once, so every
-     * block it counts is in its hands, and gives the rest back to the stack it came from (or to the
-     * pool, if that stack was closed meanwhile). Returns the bytes released.
+     * stacks: the shared pool and the given owners' inboxes and spills (none live, none in a thread
+     * cache). Other threads may push and pop meanwhile: this takes each stack's whole content at once,
+     * and holds the lock of each spill it counts (a spill whose owner holds it right now is skipped),
+     * so every block it counts is in its hands; it gives the rest back to the stack it came from (or to
+     * the pool, if that stack was closed meanwhile) and leaves the rest in the spills. Returns the
+     * bytes released.
      */
-    public long releaseFreeSlabs(List<BatchStack> inboxes) {
+    public long releaseFreeSlabs(List<BatchStack> inboxes, List<Spill> spills) {
         List<BatchStack> origins = new ArrayList<>(inboxes.size() + 1);
         origins.add(pool);
         origins.addAll(inboxes);
@@ -191,11 +193,22 @@ public final class CentralFreeList {
                 for (int i = 0; i < b.count(); i++) freeBlocks.computeIfAbsent(registry.slab(b.blocks()[i]), k -> new int[1])[0]++;
             }
         }
-        Slab carvingNow = (Slab) CARVING.getVolatile(this);
+        List<Spill> locked = new ArrayList<>(spills.size());
         Set<Slab> released = new HashSet<>();
-        freeBlocks.forEach((s, free) -> {
-            if (s != carvingNow && free[0] == s.capacity()) released.add(s);
-        });
+        try {
+            for (Spill s : spills) {
+                if (!s.tryLock()) continue; // its owner is moving a batch: those blocks count as cached
+                locked.add(s);
+                s.countInto(freeBlocks, registry);
+            }
+            Slab carvingNow = (Slab) CARVING.getVolatile(this);
+            freeBlocks.forEach((s, free) -> {
+                if (s != carvingNow && free[0] == s.capacity()) released.add(s);
+            });
+            if (!released.isEmpty()) for (Spill s : locked) s.removeIn(released, registry);
+        } finally {
+            for (Spill s : locked) s.unlock();
+        }
         for (int o = 0; o < origins.size(); o++) giveBack(taken.get(o), origins.get(o), released);
         for (Slab s : released) {
             registry.unregister(s.base(), spans.spanSize());

@@ -26,11 +26,13 @@ import java.util.function.BooleanSupplier;
  * blocks of one cache line at the same time, unless those blocks come from shared slabs: slabs carved
  * for virtual threads (which share caches anyway) and slabs of threads that have ended
  * ({@link #abandon}). Shared slabs' free blocks circulate through the {@link CentralFreeList}s, which
- * every cache may draw from, so memory of ended threads is reused before new spans are taken.
+ * every cache may draw from, so memory of ended threads is reused before new spans are taken. Blocks a
+ * thread frees itself beyond its cache stay with it, in its {@link Spill}s: a thread that holds many
+ * blocks and frees them together, again and again, reuses the same memory and makes no Java garbage.
  *
  * <p>Tiny and Mid share this machinery and differ only in their classes, span sizes (64 KiB slabs vs
  * 512 KiB spans, see {@link SizeClasses}) and cache settings. Under memory pressure, slabs all of
- * whose blocks are on the shared lists or in owners' inboxes are returned to the OS
+ * whose blocks are on the shared lists or in owners' inboxes or spills are returned to the OS
  * ({@link #releaseFreeSlabs}).
  */
 public final class SmallTier {
@@ -88,28 +90,33 @@ public final class SmallTier {
 
     /**
      * An owning cache's refill, cheapest memory first: blocks of its own slabs sent back by other
-     * threads (its inbox), then shared blocks (so ended threads' memory is reused), then its own slab
-     * being carved, and only then a new slab.
+     * threads (its inbox), blocks it freed itself beyond its cache (its spill), then shared blocks (so
+     * ended threads' memory is reused), then its own slab being carved, and only then a new slab. So
+     * a new slab is taken only when every free block this thread may hand out has been handed out.
      */
     private int refillOwned(ThreadCache tc, int cls, long[] dst, int batch, long requested) {
         CentralFreeList central = centrals[cls];
-        BatchStack inbox = tc.inbox[cls];
         int n;
-        if ((n = inbox.pop(dst)) > 0 || (n = central.refillFromShared(dst, batch)) > 0) return n;
+        if ((n = reuse(tc, cls, dst, batch)) > 0) return n;
         Slab own = tc.carving[cls];
         if (own != null && (n = own.claimInto(dst, batch)) > 0) return n;
-        if (central.beforeCarve() && ((n = inbox.pop(dst)) > 0 || (n = central.refillFromShared(dst, batch)) > 0)) {
-            return n;
-        }
+        if (central.beforeCarve() && (n = reuse(tc, cls, dst, batch)) > 0) return n;
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
         tc.owned.add(fresh);
         return fresh.claimInto(dst, batch);
     }
 
+    /** Free blocks an owning cache already has: its inbox, its spill, then the shared ones; how many went to {@code dst}. */
+    private int reuse(ThreadCache tc, int cls, long[] dst, int batch) {
+        int n;
+        if ((n = tc.inbox[cls].pop(dst)) > 0 || (n = tc.spill[cls].take(dst, batch)) > 0) return n;
+        return centrals[cls].refillFromShared(dst, batch);
+    }
+
     /**
      * Slow path of free: {@code cc} is full (or not yet used). Moves its oldest batch out (to the
-     * owner's own inbox, where only it takes blocks from, or for a stripe to the shared list), then
+     * owner's spill, where only it takes blocks from, or for a stripe to the shared list), then
      * pushes.
      */
     public void flushAndPush(ThreadCache tc, ClassCache cc, int cls, long address) {
@@ -139,11 +146,15 @@ public final class SmallTier {
         f.setCount(cls, n + 1);
     }
 
-    /** Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns the new count. */
+    /**
+     * Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns
+     * the new count. An owning cache keeps them in its spill (no Java garbage); only if a thread under
+     * memory pressure is examining that spill right now, or for a stripe, do they travel as a new
+     * batch (to the owner's inbox, or the shared list).
+     */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
-        long[] out = Arrays.copyOf(blocks, batch);
+        if (tc.id == 0 || !tc.spill[cls].offer(blocks, batch)) sendTo(tc, cls, Arrays.copyOf(blocks, batch), batch);
         System.arraycopy(blocks, batch, blocks, 0, count - batch);
-        sendTo(tc, cls, out, batch);
         return count - batch;
     }
 
@@ -234,12 +245,13 @@ public final class SmallTier {
 
     /**
      * Empties the cache of a thread that has ended, without its help: closes its inboxes (later sends
-     * go to the shared lists) and moves their blocks and its cached ones to the shared lists, makes its
-     * slabs shared, and lets the shared side carve the rest of its partly carved slabs.
+     * go to the shared lists) and moves their blocks, its spilled ones and its cached ones to the shared
+     * lists, makes its slabs shared, and lets the shared side carve the rest of its partly carved slabs.
      */
     public void abandon(ThreadCache tc) {
         // Closed first: from here on every send to this cache, emptyCache's included, goes to the shared lists.
         for (int c = 0; c < tc.inbox.length; c++) centrals[c].pushAll(tc.inbox[c].close());
+        for (int c = 0; c < tc.spill.length; c++) tc.spill[c].drainTo(centrals[c]);
         for (int c = 0; c < tc.byClass.length; c++) {
             flushOutbox(tc.byClass[c], c);
             emptyCache(tc, c);
@@ -254,14 +266,19 @@ public final class SmallTier {
 
     /**
      * Memory pressure: returns to the OS every slab and span whose blocks are all on the shared lists
-     * or in the inboxes of the {@code live} caches. Returns the bytes released.
+     * or in the inboxes and spills of the {@code live} caches. Returns the bytes released.
      */
     public long releaseFreeSlabs(Iterable<ThreadCache> live) {
         long released = 0;
         for (int c = 0; c < centrals.length; c++) {
             List<BatchStack> inboxes = new ArrayList<>();
-            for (ThreadCache tc : live) if (tc.id != 0) inboxes.add(tc.inbox[c]);
-            released += centrals[c].releaseFreeSlabs(inboxes);
+            List<Spill> spills = new ArrayList<>();
+            for (ThreadCache tc : live) {
+                if (tc.id == 0) continue;
+                inboxes.add(tc.inbox[c]);
+                spills.add(tc.spill[c]);
+            }
+            released += centrals[c].releaseFreeSlabs(inboxes, spills);
         }
         return released;
     }
@@ -305,14 +322,14 @@ public final class SmallTier {
         return Errors.block(classes.tier(cls), cls, classes.size(cls));
     }
 
-    /** Free blocks held in thread caches, outboxes, inboxes and shared lists of the given classes, in bytes. */
+    /** Free blocks held in thread caches, outboxes, inboxes, spills and shared lists of the given classes, in bytes. */
     public long cachedBytes(int fromClass, int toClass, Iterable<ThreadCache> caches) {
         long bytes = 0;
         for (int c = fromClass; c < toClass; c++) {
             long blocks = centrals[c].cachedBlocks();
             for (ThreadCache tc : caches) {
                 blocks += tc.byClass[c].count + tc.byClass[c].outCount + (tc.isFlat(c) ? tc.front.count(c) : 0);
-                if (tc.id != 0) blocks += tc.inbox[c].blocks();
+                if (tc.id != 0) blocks += tc.inbox[c].blocks() + tc.spill[c].blocks();
             }
             bytes += blocks * classes.size(c);
         }

@@ -14,7 +14,8 @@ import java.util.ArrayList;
  * ({@link #carving}) and hands out their blocks, so blocks of two threads never share a cache line.
  * Blocks of its slabs freed by other threads come back through its {@link #inbox}, one lock-free
  * stack per class (see {@link BatchStack} for the ordering contract), which this thread drains when
- * its cache runs dry.
+ * its cache runs dry. Blocks it frees itself while a class's cache is full go to that class's
+ * {@link #spill}, which allocates nothing per batch.
  */
 public final class ThreadCache extends PaddedLock {
     public final ClassCache[] byClass;
@@ -25,6 +26,11 @@ public final class ThreadCache extends PaddedLock {
     public final int id;
     /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
     final BatchStack[] inbox;
+    /**
+     * Per class: the blocks this thread freed beyond its cache, for its own refills (see {@link Spill}
+     * for who else takes them); empty array when id is 0.
+     */
+    final Spill[] spill;
     /** Per class: the owned slab being carved (owner-only, plain). */
     final Slab[] carving;
     /**
@@ -51,6 +57,8 @@ public final class ThreadCache extends PaddedLock {
         this.id = id;
         this.inbox = new BatchStack[id == 0 ? 0 : capacities.length];
         for (int c = 0; c < inbox.length; c++) inbox[c] = new BatchStack();
+        this.spill = new Spill[inbox.length];
+        for (int c = 0; c < spill.length; c++) spill[c] = new Spill();
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
     }
 

@@ -6,11 +6,14 @@
  * the slab base, nothing written) owned by one platform thread's
  * {@link dev.hakmem.internal.small.ThreadCache}, handed out from that cache's
  * {@link dev.hakmem.internal.small.ClassCache} (a LIFO array). Freed by the owner, it goes back onto
- * the owner's cache; freed by another thread, it goes into that thread's outbox and, a batch at a
- * time, into the owner's inbox (a lock-free {@link dev.hakmem.internal.small.BatchStack}), which the
- * owner drains when its cache runs dry. The registry records each slab's owner next to its class, so
- * the free path tells local from remote with the same single load. Only the owner hands out blocks of
- * its slabs, so blocks of two platform threads never share a cache line (no false sharing).
+ * the owner's cache, and when that is full the cache's oldest batch goes to the owner's
+ * {@link dev.hakmem.internal.small.Spill} (a reused array: no Java garbage per batch); freed by another
+ * thread, it goes into that thread's outbox and, a batch at a time, into the owner's inbox (a
+ * lock-free {@link dev.hakmem.internal.small.BatchStack}). The owner refills a dry cache from its
+ * inbox, then its spill, then the shared side, and carves only when all are empty. The registry
+ * records each slab's owner next to its class, so the free path tells local from remote with the
+ * same single load. Only the owner hands out blocks of its slabs, so blocks of two platform threads
+ * never share a cache line (no false sharing).
  *
  * <p>Shared slabs: virtual threads use a few shared stripes (see
  * {@link dev.hakmem.internal.small.ThreadCaches}) that carve shared slabs, and a thread that ends
@@ -20,7 +23,8 @@
  * before taking new memory, so memory of ended threads is reused.
  *
  * <p>Invariant: every carved block of a class is at each moment in exactly one place: live (with the
- * user), in one thread cache, in one outbox, in one inbox batch, or in one batch of the central list.
+ * user), in one thread cache, in one thread's spill, in one outbox, in one inbox batch, or in one batch
+ * of the central list.
  * The tests check it by racing producers, consumers, releasers and closers and counting.
  */
 package dev.hakmem.internal.small;
