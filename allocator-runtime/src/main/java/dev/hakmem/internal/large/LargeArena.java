@@ -22,10 +22,14 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  *
  * <p>Budget: live pages and dirty free pages are charged, decommitted free pages are not. So an
  * allocation charges only the pages of its run that are not dirty, and a free charges nothing; in the
- * steady state neither touches the shared budget counter. Dirty free pages beyond this arena's share
- * of the retained limit are decommitted, largest runs first, down to half the share; a chunk that
- * becomes entirely free goes back to the reservation unless it is this arena's only chunk and the
- * share is not exceeded.
+ * steady state neither touches the shared budget counter.
+ *
+ * <p>Retained limit: the arena keeps dirty free pages up to its allowance, borrowed from the tier's
+ * {@link RetainedPool} (so one busy arena can use the whole limit). A free that passes the allowance
+ * borrows more; when the pool is lent out, free runs are decommitted, largest first, down to half the
+ * allowance, and entirely free chunks among them go back to the reservation whole. A chunk that
+ * becomes entirely free within the allowance stays as a resident free run, so the next allocations
+ * reuse its pages without page faults.
  */
 final class LargeArena extends PaddedLock {
     final int index;
@@ -34,23 +38,25 @@ final class LargeArena extends PaddedLock {
     private final ChunkRegistry registry;
     private final ChunkTable table;
     private final FreedAddresses freed;
-    private final long retainedLimit;
+    private final RetainedPool pool;
     private final RunBins bins;
     private int chunkCount;
     private long dirtyFreeBytes;
+    /** Dirty free bytes this arena may keep, borrowed from the {@link RetainedPool}; never below {@link #dirtyFreeBytes} when the lock is free. */
+    private long allowance;
     private long allocations, frees, liveBlocks, liveBytes;
     /** Whether the run handed out by the last {@link #allocate} had dirty pages (calloc must zero it). */
     private boolean lastRunDirty;
 
     LargeArena(int index, Reservation reservation, MemoryBudget budget, ChunkRegistry registry, ChunkTable table,
-               FreedAddresses freed, long retainedLimit) {
+               FreedAddresses freed, RetainedPool pool) {
         this.index = index;
         this.reservation = reservation;
         this.budget = budget;
         this.registry = registry;
         this.table = table;
         this.freed = freed;
-        this.retainedLimit = retainedLimit;
+        this.pool = pool;
         this.bins = new RunBins(table);
     }
 
@@ -116,8 +122,13 @@ final class LargeArena extends PaddedLock {
 
     boolean lastRunDirty() { return lastRunDirty; }
 
-    /** Frees the run at {@code address} in {@code c} (one of this arena's chunks); throws on anything but a live run start. */
-    void free(LargeChunk c, long address) {
+    /**
+     * Frees the run at {@code address} in {@code c} (one of this arena's chunks); throws on anything
+     * but a live run start. Returns whether this arena is held below its fair share of the retained
+     * limit because other arenas have borrowed it: the caller should then, with this lock let go, have
+     * them {@link #shrinkAllowance shrink} to the fair share.
+     */
+    boolean free(LargeChunk c, long address) {
         int start = liveRunOrThrow("free", address, c);
         int pages = c.runAt[start];
         frees++;
@@ -142,12 +153,38 @@ final class LargeArena extends PaddedLock {
             freed.add(index, c.pageAddress(right));
             pages += rightPages;
         }
-        if (pages == LargeChunk.PAGES && (chunkCount > 1 || dirtyFreeBytes > retainedLimit)) {
-            releaseChunk(c);
-        } else {
-            insertFree(c, start, pages);
-            if (dirtyFreeBytes > retainedLimit) scavenge();
-        }
+        // Even an entirely free chunk stays, resident, while the cache is within the allowance: with
+        // blocks of up to half a chunk, chunks empty and refill all the time, and giving each one back
+        // at once (as this tier once did whenever the arena had another chunk) made the next
+        // allocations fault in fresh zeroed pages: a page fault on nearly every touch.
+        insertFree(c, start, pages);
+        return dirtyFreeBytes > allowance && overAllowance();
+    }
+
+    /** Bytes a free that passes the allowance borrows at least, so that growing is rare. */
+    private static final long GRANT = 4L << 20;
+
+    /**
+     * The cache passed the allowance: borrows what it lacks (at least {@link #GRANT}) from the pool;
+     * if the pool has too little, trims the cache to half the allowance (the slack keeps a workload at
+     * the limit from paying a madvise on every free). Returns whether the arena is below its fair share.
+     */
+    private boolean overAllowance() {
+        allowance += pool.take(Math.max(dirtyFreeBytes - allowance, GRANT));
+        if (dirtyFreeBytes <= allowance) return false;
+        trim(allowance / 2);
+        return allowance < pool.fairShare();
+    }
+
+    /**
+     * Another arena cannot get its fair share: gives back to the pool what this arena holds beyond
+     * {@code target}, trimming the cache to it first.
+     */
+    void shrinkAllowance(long target) {
+        if (allowance <= target) return;
+        if (dirtyFreeBytes > target) trim(target);
+        pool.give(allowance - target);
+        allowance = target;
     }
 
     /** Usable bytes of the live run at {@code address} in {@code c}. */
@@ -160,6 +197,8 @@ final class LargeArena extends PaddedLock {
      * budget holds only this arena's live pages.
      */
     void releaseCache() {
+        pool.give(allowance);
+        allowance = 0;
         for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0; bin = bins.lastAtMost(bin - 1)) {
             for (long id = bins.head(bin), next; id != RunBins.NONE; id = next) {
                 next = bins.next(id);
@@ -175,12 +214,23 @@ final class LargeArena extends PaddedLock {
         }
     }
 
-    /** Decommits free runs, largest first, until at most half the retained share stays dirty. */
-    private void scavenge() {
-        for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0 && dirtyFreeBytes > retainedLimit / 2;
+    /**
+     * Decommits free runs, largest first, until at most {@code target} dirty free bytes stay. Entirely
+     * free chunks come first and go back to the reservation whole, address space included.
+     */
+    private void trim(long target) {
+        for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0 && dirtyFreeBytes > target;
                 bin = bins.lastAtMost(bin - 1)) {
-            for (long id = bins.head(bin); id != RunBins.NONE && dirtyFreeBytes > retainedLimit / 2; id = bins.next(id)) {
-                decommit(table.ofRun(id), LargeChunk.pageOf(id), bin);
+            for (long id = bins.head(bin), next; id != RunBins.NONE && dirtyFreeBytes > target; id = next) {
+                next = bins.next(id);
+                LargeChunk c = table.ofRun(id);
+                int start = LargeChunk.pageOf(id);
+                if (bin == LargeChunk.PAGES) {
+                    removeFree(c, start);
+                    releaseChunk(c);
+                } else {
+                    decommit(c, start, bin);
+                }
             }
         }
     }
@@ -260,6 +310,9 @@ final class LargeArena extends PaddedLock {
 
     /** Free bytes kept resident (dirty) for reuse. */
     long cachedBytes() { return dirtyFreeBytes; }
+
+    /** Dirty free bytes this arena may keep (borrowed from the pool). */
+    long allowance() { return allowance; }
 
     int chunkCount() { return chunkCount; }
 }

@@ -27,8 +27,10 @@ import java.util.function.ToLongFunction;
  * arena, each read under its lock: exact when the tier is quiescent, otherwise a sum of per-arena
  * snapshots.
  *
- * <p>The retained limit is global and split evenly: each of the N arenas keeps at most
- * {@code retainedLimit / N} dirty free bytes, so the tier never keeps more than {@code retainedLimit}.
+ * <p>The retained limit is global: arenas borrow allowances for their dirty free bytes from one
+ * {@link RetainedPool}, so a single busy arena can cache up to the whole limit and the tier never
+ * keeps more than {@code retainedLimit}; an arena that cannot get its fair share
+ * ({@code retainedLimit / N}) makes the others shrink to theirs.
  */
 public final class LargeTier {
     static final int PAGE_SHIFT = 12;
@@ -39,6 +41,7 @@ public final class LargeTier {
     private final ChunkTable table;
     private final FreedAddresses freed;
     private final LargeArena[] arenas;
+    private final RetainedPool pool;
     private final int mask;
 
     /** A tier with the default arena count: twice the processors, rounded up to a power of two, at most {@value #MAX_ARENAS}. */
@@ -53,8 +56,9 @@ public final class LargeTier {
         this.freed = new FreedAddresses(arenaCount);
         this.arenas = new LargeArena[arenaCount];
         this.mask = arenaCount - 1;
+        this.pool = new RetainedPool(retainedLimit, arenaCount);
         for (int i = 0; i < arenaCount; i++) {
-            arenas[i] = new LargeArena(i, reservation, budget, registry, table, freed, retainedLimit / arenaCount);
+            arenas[i] = new LargeArena(i, reservation, budget, registry, table, freed, pool);
         }
     }
 
@@ -104,10 +108,29 @@ public final class LargeTier {
     /** Frees the run at {@code address} (in a Large chunk); throws on anything but a live run start. */
     public void free(long address) {
         LargeChunk c = lockOwner("free", address);
+        boolean belowFairShare;
         try {
-            c.arena.free(c, address);
+            belowFairShare = c.arena.free(c, address);
         } finally {
             c.arena.unlock();
+        }
+        if (belowFairShare) rebalance(c.arena);
+    }
+
+    /**
+     * Shrinks every other arena's allowance to the fair share, so that {@code starved}, which could
+     * not borrow its own, finds it in the pool on its next free. Rare: only after the pool ran dry.
+     * Locks the arenas one at a time, with no lock held (the caller let its arena's go).
+     */
+    private void rebalance(LargeArena starved) {
+        for (LargeArena a : arenas) {
+            if (a == starved) continue;
+            a.lock();
+            try {
+                a.shrinkAllowance(pool.fairShare());
+            } finally {
+                a.unlock();
+            }
         }
     }
 

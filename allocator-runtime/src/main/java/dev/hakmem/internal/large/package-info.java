@@ -21,6 +21,7 @@
  *       insert and remove are O(1), best fit is a scan of at most 17 bitmap words.</li>
  *   <li>{@link dev.hakmem.internal.large.ChunkTable}: chunk slot to owning chunk (and so arena),
  *       published with release stores and read with acquire loads.</li>
+ *   <li>{@link dev.hakmem.internal.large.RetainedPool}: the retained limit, lent to the arenas.</li>
  *   <li>{@link dev.hakmem.internal.large.FreedAddresses}: per-arena rings of run starts the page maps
  *       forgot (coalesced away, chunk given back), so a second free of them is still named a double
  *       free.</li>
@@ -36,12 +37,17 @@
  *       charges nothing, so the steady state never touches the shared budget counter. When a charge
  *       would pass the limit, the arena lets its lock go before calling the budget's reclaimer (which
  *       locks every arena in turn to drop their caches), then looks for a fit again.</li>
- *   <li>Retained limit ({@code AllocatorConfig.largeRetainedBytes}): global, split evenly between
- *       the arenas. An arena whose dirty free bytes pass its share decommits free runs, largest first,
- *       down to half its share; so the tier as a whole never keeps more than the limit, at the price
- *       that a single busy thread can use only its arena's share.</li>
- *   <li>Chunks: a chunk that becomes entirely free goes back to the reservation unless it is its
- *       arena's only chunk and the arena is within its share. Memory pressure
+ *   <li>Retained limit ({@code AllocatorConfig.largeRetainedBytes}): global, lent to the arenas by a
+ *       {@link dev.hakmem.internal.large.RetainedPool}. An arena whose dirty free bytes pass its
+ *       allowance borrows more (at least 4 MiB); when the pool is lent out, it decommits free runs,
+ *       largest first, down to half its allowance, and if that leaves it below its fair share (the
+ *       limit over the arena count) the tier shrinks the other arenas to theirs. So the tier never
+ *       keeps more than the limit, and a single busy thread can use all of it. (The limit used to be
+ *       split evenly, so one thread could cache only a quarter of it on 2 processors: a working set
+ *       of large blocks just over that decommitted and faulted in pages on nearly every operation.)</li>
+ *   <li>Chunks: a chunk that becomes entirely free stays as a resident free run while its arena is
+ *       within its allowance (giving it back at once, as the tier used to, made the next allocations
+ *       fault in zeroed pages); trimming gives entirely free chunks back whole, first. Memory pressure
  *       ({@link dev.hakmem.internal.large.LargeTier#releaseCache}) decommits every free page and gives
  *       back every entirely free chunk of every arena.</li>
  *   <li>Errors: a free that is not of a live run start is refused without changing anything: an
@@ -53,7 +59,10 @@
  * An arena's state is touched only under its lock. A block may be freed by any thread: the free
  * finds the owning arena through the chunk table (acquire load), takes that arena's lock and checks
  * the table slot again, since a chunk can only be given back by its arena under the same lock. No
- * lock is ever held while another is taken, so the locks cannot deadlock. Zeroing for calloc happens
+ * lock is ever held while another is taken, so the locks cannot deadlock (a free that leaves its
+ * arena below its fair share lets that arena's lock go before it locks the others to shrink them).
+ * The retained pool is a single atomic counter, changed only under the lock of the arena whose
+ * allowance it moves; it guards no other memory. Zeroing for calloc happens
  * after the lock is let go. The counters are summed arena by arena, each under its lock.
  */
 package dev.hakmem.internal.large;
