@@ -40,8 +40,9 @@
  *   <li><b>Large</b> (32 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, split into independent arenas
  *       (picked by a hash of the thread id, another one when its lock is taken); best fit from exact-size
  *       bins, free neighbours coalesced through boundary tags, at most {@code largeRetainedBytes} of
- *       freed pages kept resident (split evenly between the arenas), the rest decommitted; entirely free
- *       chunks go back to the reservation.</li>
+ *       freed pages kept resident (lent to the arenas from one pool), the rest decommitted; entirely
+ *       free chunks are kept within that limit and go back to the reservation when trimmed or when
+ *       the address space runs out.</li>
  *   <li><b>Huge</b> (&gt; 2 MiB): one {@code mmap} per block, {@code munmap} on free.</li>
  * </ul>
  *

@@ -81,6 +81,8 @@ public final class HakmemAllocator implements NativeAllocator {
         this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
         this.huge = new HugeTier(budget, config.hugeRetainedBytes());
         budget.setReclaimer(this::releaseCachedMemory);
+        // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
+        reservation.setSpaceReclaimer(large::reclaimSpace);
         int[] capacities = new int[classes.count()], batches = new int[classes.count()];
         for (int c = 0; c < classes.count(); c++) {
             capacities[c] = config.cacheCapacity(c);

@@ -15,10 +15,13 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  * dirty free pages and counters, all guarded by its own lock (it is a {@link PaddedLock}).
  *
  * <p>Every method but the constructor must be called with the lock held; {@link #allocate} may let
- * it go for a while (to charge the memory budget) and holds it again when it returns or throws.
+ * it go for a while (to charge the memory budget, or to take a chunk when the address space is used
+ * up) and holds it again when it returns or throws.
  *
- * <p>No arena lock is ever taken while another is held: the budget's reclaimer locks every arena, so
- * {@link #allocate} charges the budget only with a non-blocking {@code tryCharge} or with its lock let go.
+ * <p>No arena lock is ever taken while another is held: the budget's reclaimer and the reservation's
+ * space reclaimer lock every arena, so {@link #allocate} charges the budget only with a non-blocking
+ * {@code tryCharge} and takes chunks only with the lock-free {@code tryAcquireChunk}, or else with
+ * its lock let go.
  *
  * <p>Budget: live pages and dirty free pages are charged, decommitted free pages are not. So an
  * allocation charges only the pages of its run that are not dirty, and a free charges nothing; in the
@@ -215,6 +218,29 @@ final class LargeArena extends PaddedLock {
     }
 
     /**
+     * The address space is used up: gives every entirely free chunk back to the reservation (its dirty
+     * pages decommitted and uncharged), so another arena or tier can take it. With {@code handOverOne},
+     * the first of them is {@linkplain Reservation#handOver handed over} instead and its base returned,
+     * for the thread that is waiting for a chunk; otherwise, or with no free chunk, returns
+     * {@link Reservation#NO_CHUNK}. Partly used chunks and the allowance stay: the cache only shrinks,
+     * so it stays within the allowance.
+     */
+    long releaseFreeChunks(boolean handOverOne) {
+        long handed = Reservation.NO_CHUNK;
+        for (long id = bins.head(LargeChunk.PAGES), next; id != RunBins.NONE; id = next) {
+            next = bins.next(id);
+            LargeChunk c = table.ofRun(id);
+            removeFree(c, 0); // a run of a whole chunk's pages starts at its first page
+            if (handOverOne && handed == Reservation.NO_CHUNK) {
+                handed = reservation.handOver(c.base, forgetChunk(c));
+            } else {
+                releaseChunk(c);
+            }
+        }
+        return handed;
+    }
+
+    /**
      * Decommits free runs, largest first, until at most {@code target} dirty free bytes stay. Entirely
      * free chunks come first and go back to the reservation whole, address space included.
      */
@@ -246,9 +272,17 @@ final class LargeArena extends PaddedLock {
         budget.release(bytes);
     }
 
-    /** Takes a chunk from the reservation (uncharged: the caller charges the pages it uses) as one free run. */
+    /**
+     * Takes a chunk from the reservation (uncharged: the caller charges the pages it uses) as one free
+     * run. When the address space is used up, lets the lock go while the reservation's space reclaimer
+     * runs ({@link LargeTier#reclaimSpace}, which locks every arena in turn, this one included),
+     * then holds it again; the chunk it gets is this arena's alone until {@link ChunkTable#set}, so the
+     * caller may carve it whatever else changed meanwhile. Throws {@link OutOfMemoryError} (holding the
+     * lock) when even then there is none.
+     */
     private LargeChunk addChunk(long requested) {
-        long base = reservation.acquireChunk(requested, false);
+        long base = reservation.tryAcquireChunk(requested);
+        if (base == Reservation.NO_CHUNK) base = acquireChunkUnlocked(requested);
         LargeChunk c = new LargeChunk(base, table.slotOf(base), this);
         table.set(c.index, c);
         chunkCount++;
@@ -257,15 +291,33 @@ final class LargeArena extends PaddedLock {
         return c;
     }
 
+    /** {@link Reservation#acquireChunk} (which may run the space reclaimer) with the lock let go. */
+    private long acquireChunkUnlocked(long requested) {
+        unlock();
+        try {
+            return reservation.acquireChunk(requested, false);
+        } finally {
+            lock();
+        }
+    }
+
     /** Gives an entirely free chunk (no longer in the bins) back to the reservation. */
     private void releaseChunk(LargeChunk c) {
+        reservation.releaseChunk(c.base, forgetChunk(c));
+    }
+
+    /**
+     * Drops an entirely free chunk (no longer in the bins) from this arena, before it goes back to the
+     * reservation; returns its dirty bytes, which the reservation uncharges as it decommits them.
+     */
+    private long forgetChunk(LargeChunk c) {
         long dirty = (long) c.dirtyPages(0, LargeChunk.PAGES) << PAGE_SHIFT;
         dirtyFreeBytes -= dirty;
         freed.add(index, c.base);
         table.set(c.index, null);
         chunkCount--;
         registry.markLargeChunk(c.base, false);
-        reservation.releaseChunk(c.base, dirty);
+        return dirty;
     }
 
     private void insertFree(LargeChunk c, int start, int pages) {

@@ -168,6 +168,43 @@ public final class LargeTier {
         }
     }
 
+    /**
+     * The reservation's space reclaimer ({@link Reservation#setSpaceReclaimer}): the address space is
+     * used up, so every arena gives its entirely free chunks back to the reservation (within the
+     * retained limit an arena keeps them, resident, for reuse), except the first one found, which is
+     * {@linkplain Reservation#handOver handed over} and returned: it belongs to the caller, the thread
+     * waiting for a chunk. {@link Reservation#NO_CHUNK} if no arena had one. Partly used chunks and the
+     * arenas' allowances stay.
+     *
+     * <p>Locking: takes the arenas' locks one at a time and holds no other while it does; it must be
+     * called with no arena lock held. {@link Reservation#acquireChunk} runs it on the thread that wants
+     * a chunk: a Large arena calls that only with its lock let go ({@code LargeArena.addChunk} tries
+     * the lock-free {@link Reservation#tryAcquireChunk} first), and the Tiny/Mid tiers never hold an
+     * arena lock. An arena lock holder never waits for any other lock, so no cycle can form.
+     */
+    public long reclaimSpace() {
+        return releaseFreeChunks(true);
+    }
+
+    /** Gives every arena's entirely free chunks back to the reservation, keeping none (for tests). */
+    void releaseFreeChunks() {
+        releaseFreeChunks(false);
+    }
+
+    private long releaseFreeChunks(boolean handOverOne) {
+        long handed = Reservation.NO_CHUNK;
+        for (LargeArena a : arenas) {
+            a.lock();
+            try {
+                long h = a.releaseFreeChunks(handOverOne && handed == Reservation.NO_CHUNK);
+                if (h != Reservation.NO_CHUNK) handed = h;
+            } finally {
+                a.unlock();
+            }
+        }
+        return handed;
+    }
+
     public long allocations() { return sum(LargeArena::allocations); }
 
     public long frees() { return sum(LargeArena::frees); }
@@ -180,6 +217,9 @@ public final class LargeTier {
     public long cachedBytes() { return sum(LargeArena::cachedBytes); }
 
     int arenaCount() { return arenas.length; }
+
+    /** The pool the arenas borrow their allowances from (for tests). */
+    RetainedPool pool() { return pool; }
 
     /** Arena {@code arena} itself (for tests). */
     LargeArena arena(int arena) { return arenas[arena]; }

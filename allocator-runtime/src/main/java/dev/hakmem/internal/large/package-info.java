@@ -49,7 +49,11 @@
  *       within its allowance (giving it back at once, as the tier used to, made the next allocations
  *       fault in zeroed pages); trimming gives entirely free chunks back whole, first. Memory pressure
  *       ({@link dev.hakmem.internal.large.LargeTier#releaseCache}) decommits every free page and gives
- *       back every entirely free chunk of every arena.</li>
+ *       back every entirely free chunk of every arena. Address-space pressure (the reservation is used
+ *       up: {@link dev.hakmem.internal.large.LargeTier#reclaimSpace}, the reservation's space reclaimer)
+ *       gives back every entirely free chunk of every arena, one of them straight to the thread that
+ *       needs a chunk, so kept chunks never make another arena or tier fail for want of address
+ *       space.</li>
  *   <li>Errors: a free that is not of a live run start is refused without changing anything: an
  *       interior address names its block, a run start that is free (or that a recent free made
  *       disappear) is a double free, anything else is a foreign address.</li>
@@ -60,7 +64,9 @@
  * finds the owning arena through the chunk table (acquire load), takes that arena's lock and checks
  * the table slot again, since a chunk can only be given back by its arena under the same lock. No
  * lock is ever held while another is taken, so the locks cannot deadlock (a free that leaves its
- * arena below its fair share lets that arena's lock go before it locks the others to shrink them).
+ * arena below its fair share lets that arena's lock go before it locks the others to shrink them, and
+ * an arena that finds the address space used up lets its lock go before the space reclaimer locks
+ * every arena in turn).
  * The retained pool is a single atomic counter, changed only under the lock of the arena whose
  * allowance it moves; it guards no other memory. Zeroing for calloc happens
  * after the lock is let go. The counters are summed arena by arena, each under its lock.

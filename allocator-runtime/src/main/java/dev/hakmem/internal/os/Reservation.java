@@ -2,6 +2,7 @@ package dev.hakmem.internal.os;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongSupplier;
 
 /**
  * One contiguous range of reserved address space, handed out in 4 MiB chunks aligned to 4 MiB.
@@ -12,13 +13,24 @@ import java.lang.invoke.VarHandle;
  * far as it is touched. Chunks given back are decommitted ({@code MADV_DONTNEED}) and kept on a free
  * stack for reuse, still read-write.
  *
- * <p>Concurrency: {@code nextFresh} is bumped by CAS; the free stack is a Treiber stack of immutable
- * nodes (a node is never reused after it is popped, so the garbage collector rules out ABA). Both are
- * lock-free.
+ * <p>Running out: when the range is used up and the free stack is empty, {@link #acquireChunk} runs
+ * the <em>space reclaimer</em> (set by the owner, see {@link #setSpaceReclaimer}) once: the Large tier
+ * keeps entirely free chunks for reuse while within its retained limit, and those hold address space
+ * that the other tiers may need. The reclaimer gives them back and hands one of them straight to the
+ * thread that asked ({@link #handOver}), so that other threads taking chunks meanwhile cannot leave it
+ * with nothing; then the free stack is tried once more.
+ *
+ * <p>Concurrency: {@code nextFresh} is advanced by CAS and never passes the range's end (stats read
+ * it as the used span); the free stack is a Treiber stack of immutable nodes (a node is never reused
+ * after it is popped, so the garbage collector rules out ABA). Both are lock-free, so a thread holding
+ * any lock may call {@link #tryAcquireChunk} and {@link #releaseChunk}. {@link #acquireChunk} is
+ * lock-free too except for the reclaimer it may run, hence its precondition.
  */
 public final class Reservation {
     public static final int CHUNK_SHIFT = 22;
     public static final long CHUNK_SIZE = 1L << CHUNK_SHIFT;
+    /** No chunk: what {@link #tryAcquireChunk} returns when the range is used up (no mapping is ever at address 0). */
+    public static final long NO_CHUNK = 0;
 
     private static final VarHandle NEXT_FRESH, FREE_HEAD;
 
@@ -39,6 +51,8 @@ public final class Reservation {
     @SuppressWarnings("unused") private volatile long nextFresh;
     /** Top of the stack of given-back chunks (decommitted, read-write). CAS only. */
     @SuppressWarnings("unused") private volatile FreeChunk freeHead;
+    /** Run by {@link #acquireChunk} when the range is used up; volatile: set once after construction. */
+    private volatile LongSupplier spaceReclaimer = () -> NO_CHUNK;
 
     private record FreeChunk(long address, FreeChunk next) {}
 
@@ -66,6 +80,16 @@ public final class Reservation {
     }
 
     /**
+     * Sets what {@link #acquireChunk} runs when the range is used up: something that gives chunks kept
+     * for reuse back, all but one through {@link #releaseChunk} and one through {@link #handOver}, and
+     * returns that one (or {@link #NO_CHUNK} if it had none). It runs on the acquiring thread and must
+     * not acquire chunks; it may take locks, so no caller of {@link #acquireChunk} may hold one of them.
+     */
+    public void setSpaceReclaimer(LongSupplier reclaimer) {
+        this.spaceReclaimer = reclaimer;
+    }
+
+    /**
      * Hands out one chunk, read-write and reading as zero where it was never written or was given
      * back. Throws {@link OutOfMemoryError} naming {@code requested} when the limit or the
      * reservation is exhausted; nothing is charged then.
@@ -77,29 +101,58 @@ public final class Reservation {
     /**
      * Like {@link #acquireChunk(long)}; with {@code charge} false the caller charges the budget
      * itself, page by page (the Large tier does, so that decommitted free runs do not count).
+     *
+     * <p>When the range is used up, runs the space reclaimer and takes the chunk it hands over, else
+     * tries the free stack once more before throwing; the caller must therefore hold no lock the
+     * reclaimer takes (a Large arena's: see {@link #setSpaceReclaimer}). One retry, as for the memory
+     * budget, not a loop that could starve; the hand-over makes it enough whenever the reclaimer finds
+     * a chunk to give back, however many threads are taking chunks at the same time. (It visits the
+     * arenas one at a time, so in a range in constant use other threads can empty and refill arenas
+     * behind it: then it finds none and the request fails, though chunks come free a moment later.)
      */
     public long acquireChunk(long requested, boolean charge) {
         long charged = charge ? CHUNK_SIZE : 0;
         if (charge) budget.charge(requested, CHUNK_SIZE);
+        try {
+            long chunk = tryAcquireChunk(requested);
+            if (chunk == NO_CHUNK) chunk = spaceReclaimer.getAsLong();
+            if (chunk == NO_CHUNK) chunk = tryAcquireChunk(requested);
+            if (chunk == NO_CHUNK) throw exhausted(requested);
+            return chunk;
+        } catch (RuntimeException | Error e) {
+            budget.release(charged);
+            throw e;
+        }
+    }
+
+    /**
+     * A chunk from the free stack or fresh from the range, without the reclaimer and without charging;
+     * {@link #NO_CHUNK} when the range is used up. Lock-free: callable with any lock held. Throws
+     * {@link OutOfMemoryError} naming {@code requested} when the OS refuses to commit a fresh chunk.
+     */
+    public long tryAcquireChunk(long requested) {
         FreeChunk top;
         while ((top = (FreeChunk) FREE_HEAD.getVolatile(this)) != null) {
             if (FREE_HEAD.compareAndSet(this, top, top.next())) return top.address();
         }
-        long offset = (long) NEXT_FRESH.getAndAdd(this, CHUNK_SIZE);
-        if (offset + CHUNK_SIZE > size) {
-            NEXT_FRESH.getAndAdd(this, -CHUNK_SIZE);
-            budget.release(charged);
-            throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the reserved address space of "
-                    + size + " bytes is used up (raise AllocatorConfig.addressSpace)");
-        }
+        long offset;
+        do {
+            offset = (long) NEXT_FRESH.getVolatile(this);
+            if (offset + CHUNK_SIZE > size) return NO_CHUNK;
+        } while (!NEXT_FRESH.compareAndSet(this, offset, offset + CHUNK_SIZE));
         int err = OsMemory.commit(base + offset, CHUNK_SIZE);
         if (err != 0) {
             // The chunk stays reserved but unusable; keep the bump (others may have moved past it).
-            budget.release(charged);
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the OS refused to commit a "
                     + CHUNK_SIZE + "-byte chunk: " + OsMemory.describe(err));
         }
         return base + offset;
+    }
+
+    /** The error for a request of {@code requested} bytes that found the range used up. */
+    private OutOfMemoryError exhausted(long requested) {
+        return new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the reserved address space of "
+                + size + " bytes is used up (raise AllocatorConfig.addressSpace)");
     }
 
     /** Gives a chunk back: its pages return to the OS and {@code charged} bytes are uncharged. */
@@ -110,6 +163,17 @@ public final class Reservation {
         do {
             top = (FreeChunk) FREE_HEAD.getVolatile(this);
         } while (!FREE_HEAD.compareAndSet(this, top, new FreeChunk(chunk, top)));
+    }
+
+    /**
+     * Gives a chunk back to be handed straight to a thread waiting for one (the space reclaimer's):
+     * like {@link #releaseChunk} (its pages go back to the OS, so it reads as zero, and {@code charged}
+     * bytes are uncharged) but it does not go onto the free stack; returns it.
+     */
+    public long handOver(long chunk, long charged) {
+        OsMemory.decommit(chunk, CHUNK_SIZE);
+        budget.release(charged);
+        return chunk;
     }
 
     /** Unmaps the whole range. The caller guarantees nothing uses it any more. */
