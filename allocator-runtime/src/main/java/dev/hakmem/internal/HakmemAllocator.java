@@ -380,6 +380,22 @@ public final class HakmemAllocator implements NativeAllocator {
         huge.releaseRetained();
     }
 
+    // ---------------------------------------------------------------- for the recorder (dev.hakmem.profile)
+
+    /**
+     * The usable size of the block {@link #malloc} returns for {@code size} when it is a Tiny or Mid
+     * class's (a function of the size alone), else -1: then ask {@link #usableSize} of the block.
+     */
+    public long mallocUsableSize(long size) {
+        return Long.compareUnsigned(size, MID_MAX) <= 0 ? classes.size(classes.classOf(size)) : -1;
+    }
+
+    /** The usable size of a block on a page of info {@code info} ({@link #pageInfo}) of a Tiny or Mid class, else -1. */
+    public long smallUsableSize(int info) {
+        int kind = ChunkRegistry.kindOfInfo(info);
+        return kind > 0 ? classes.size(kind - 1) : -1;
+    }
+
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
 
     /** The calling platform thread's generated front, or null (virtual thread, or no front). */

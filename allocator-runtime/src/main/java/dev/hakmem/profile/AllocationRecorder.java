@@ -2,6 +2,7 @@ package dev.hakmem.profile;
 
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.internal.HakmemAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -23,10 +24,22 @@ import java.util.Objects;
  * } // the profile is written here
  * }</pre>
  *
- * <p>Thread-safe like the allocator it wraps.
+ * <p>Thread-safe like the allocator it wraps. Each thread counts in its own tally (no atomic
+ * read-modify-write per call in the common case); {@link #profile()} sums them. Counts are exact once
+ * everything recorded happens-before the snapshot (threads ended or joined); {@code peakLive} is exact
+ * with one recording thread and within {@code 31 x (T - 1)} blocks per class with {@code T} (see
+ * {@linkplain dev.hakmem.profile the package documentation}, which also gives the measured cost:
+ * 0.3x of plain hakmem's throughput in the tightest single-thread malloc/free loop, about 0.6x in
+ * mixed-size workloads).
  */
 public final class AllocationRecorder implements NativeAllocator {
     private final NativeAllocator delegate;
+    /**
+     * The delegate when it is this runtime's own allocator ({@link dev.hakmem.Hakmem#create}), else null:
+     * then malloc's usable size comes from its size classes and free reads the block's page once (for
+     * the size and for the free), instead of a {@code usableSize} lookup per call.
+     */
+    private final HakmemAllocator hakmem;
     private final String label;
     private final Path writeAtClose;
     private final Recording recording = new Recording();
@@ -34,6 +47,7 @@ public final class AllocationRecorder implements NativeAllocator {
 
     private AllocationRecorder(NativeAllocator delegate, String label, Path writeAtClose) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.hakmem = delegate instanceof HakmemAllocator h ? h : null;
         this.label = Objects.requireNonNull(label, "label");
         this.writeAtClose = writeAtClose;
     }
@@ -51,6 +65,11 @@ public final class AllocationRecorder implements NativeAllocator {
     /** The wrapped allocator. */
     public NativeAllocator delegate() {
         return delegate;
+    }
+
+    /** Per-thread tallies the recording keeps now (for tests: bounded under thread churn). */
+    int tallyCount() {
+        return recording.tallyCount();
     }
 
     /** A snapshot of what has been recorded so far (the recording goes on). */
@@ -79,8 +98,15 @@ public final class AllocationRecorder implements NativeAllocator {
 
     @Override
     public long malloc(long size) {
-        long p = delegate.malloc(size);
-        recording.allocated(size, p, usable(p));
+        HakmemAllocator h = hakmem;
+        if (h == null) {
+            long p = delegate.malloc(size);
+            recording.allocated(size, p, usable(p));
+            return p;
+        }
+        long p = h.malloc(size);
+        long usable = h.mallocUsableSize(size);
+        recording.allocated(size, p, usable >= 0 ? usable : usable(p));
         return p;
     }
 
@@ -120,8 +146,17 @@ public final class AllocationRecorder implements NativeAllocator {
             delegate.free(0);
             return;
         }
-        long usable = usableBeforeFree(address);
-        delegate.free(address); // throws on a bad free, before anything is recorded
+        HakmemAllocator h = hakmem;
+        if (h == null) {
+            long usable = usableBeforeFree(address);
+            delegate.free(address); // throws on a bad free, before anything is recorded
+            recording.freed(address, usable);
+            return;
+        }
+        int info = h.pageInfo(address);
+        long usable = h.smallUsableSize(info);
+        if (usable < 0) usable = usableBeforeFree(address);
+        h.freeWithInfo(address, info); // what h.free(address) does; throws on a bad free, before anything is recorded
         recording.freed(address, usable);
     }
 

@@ -1,102 +1,150 @@
 package dev.hakmem.profile;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters behind an {@link AllocationRecorder}, shared by every thread.
+ * The counters behind an {@link AllocationRecorder}: one {@link ThreadTally} per recording thread,
+ * written by that thread alone (no atomic read-modify-write per call but one in {@value
+ * ThreadTally#PUBLISH} net allocations or frees of a class), the shared live counts the tallies publish
+ * to, and the sampled blocks ({@link SampleTable}). A snapshot sums the tallies.
  *
- * <p>Memory-ordering contract: every counter is an atomic (or a {@link LongAdder}); a snapshot reads
- * each one once while threads may still be counting, so a snapshot taken during activity is a
- * consistent-enough estimate, and one taken after the threads are done is exact (apart from
- * {@code peakLive}, see below). {@code peakLive} is raised with a plain compare-then-set on an atomic
- * array element: two threads raising it at once may lose the higher value for that instant. Burst runs
- * are per thread ({@link ThreadLocal} plain ints), only their maxima are shared.
+ * <p>Memory-ordering contract:
+ * <ul>
+ *   <li>{@link #own}: the calling thread's tally, set once per thread at its first call;
+ *       {@link #slots}: a racy direct-mapped cache of it, see {@link #tally()}.</li>
+ *   <li>{@link #tallies}, {@link #retired}, {@link #sweepAt}: guarded by {@code this} (a thread's first
+ *       call, and snapshots). A snapshot reads the tallies of live threads as {@link ThreadTally} allows
+ *       (whole values, possibly stale): one taken while threads record is an estimate, one taken after
+ *       everything recorded happens-before it (threads ended or joined, tasks awaited) is exact, apart
+ *       from {@code peakLive} (within the bound of {@link ThreadTally}).</li>
+ *   <li>{@link #live}: atomic adds by tallies publishing their deltas (and by folding, under the lock);
+ *       volatile reads.</li>
+ *   <li>{@link #samples}: each stripe under its own lock.</li>
+ * </ul>
+ *
+ * <p>Memory: the tally of a thread seen to have ended ({@link Thread#isAlive()} false, which orders
+ * everything that thread wrote before the fold, JLS 17.4.4) is folded into {@link #retired} (counts
+ * summed, burst and peak maxima kept, unpublished live deltas published) by a sweep, run at a thread's
+ * first call once the list has doubled since the last sweep (and holds at least {@value #MIN_SWEEP}
+ * tallies), and by every snapshot. So whatever the thread churn, at most
+ * {@code max(MIN_SWEEP, 2 x the tallies of live threads at the last sweep)} tallies are kept (each about
+ * 0.3 KiB plus 0.5 KiB per page of counters its thread used), and registration costs amortized O(1)
+ * per thread.
  */
 final class Recording {
     /** Request-size buckets: exact sizes 0..1024, then multiples of 16 up to 32768. */
     static final int REQUEST_BUCKETS = 1025 + (Profile.MAX_SMALL - 1024) / 16;
     /** Class buckets by usable size: multiples of 16 up to 1024, then multiples of 256 up to 32768. */
     static final int CLASS_BUCKETS = 1 + 1024 / 16 + (Profile.MAX_SMALL - 1024) / 256;
-    /** Sampled when the top 6 bits of the address hash are zero: about 1 block in 64. */
-    private static final int SAMPLE_SHIFT = 58;
+    /** No sweep for ended threads' tallies while fewer than this many are registered. */
+    static final int MIN_SWEEP = 16;
 
-    private final AtomicLongArray requests = new AtomicLongArray(REQUEST_BUCKETS);
-    private final LongAdder bigRequests = new LongAdder();
-    private final LongAdder bigRequestBytes = new LongAdder();
-    private final LongAdder mallocs = new LongAdder();
-    private final LongAdder frees = new LongAdder();
-    private final AtomicLongArray classMallocs = new AtomicLongArray(CLASS_BUCKETS);
     private final AtomicLongArray live = new AtomicLongArray(CLASS_BUCKETS);
-    private final AtomicLongArray peakLive = new AtomicLongArray(CLASS_BUCKETS);
-    private final AtomicLongArray burst = new AtomicLongArray(CLASS_BUCKETS);
-    /** This thread's current run of allocations per class bucket without a free of that class. */
-    private final ThreadLocal<int[]> runs = ThreadLocal.withInitial(() -> new int[CLASS_BUCKETS]);
-    /** Sampled live blocks: address -> {allocating thread id, allocation time in nanoseconds}. */
-    private final ConcurrentHashMap<Long, long[]> samples = new ConcurrentHashMap<>();
-    private final AtomicLongArray lifetimes = new AtomicLongArray(64);
-    private final LongAdder lifetimeSamples = new LongAdder();
-    private final LongAdder remoteFrees = new LongAdder();
+    private final ThreadLocal<ThreadTally> own = new ThreadLocal<>();
+    /** Direct-mapped cache of tallies by {@code threadId & (length - 1)} in front of {@link #own}. */
+    private final ThreadTally[] slots = new ThreadTally[1024];
+    private final ArrayList<ThreadTally> tallies = new ArrayList<>();
+    private final ThreadTally retired = new ThreadTally(null, live);
+    private int sweepAt = MIN_SWEEP;
+    /** Sampled live blocks (about 1 in 64): address -> allocating thread, allocation time. */
+    private final SampleTable samples = new SampleTable();
 
     /** A successful allocation of {@code requested} bytes at {@code p}, whose usable size is {@code usable}. */
     void allocated(long requested, long p, long usable) {
-        mallocs.increment();
-        if (requested <= Profile.MAX_SMALL) {
-            requests.getAndIncrement(requestBucket((int) requested));
-        } else {
-            bigRequests.increment();
-            bigRequestBytes.add(requested);
-        }
-        if (usable > 0 && usable <= Profile.MAX_SMALL) {
-            int c = classBucket((int) usable);
-            classMallocs.getAndIncrement(c);
-            long now = live.incrementAndGet(c);
-            if (now > peakLive.get(c)) peakLive.set(c, now);
-            int run = ++runs.get()[c];
-            if (run > burst.get(c)) burst.accumulateAndGet(c, run, Math::max);
-        }
-        if (sampled(p)) samples.put(p, new long[] {Thread.currentThread().threadId(), System.nanoTime()});
+        ThreadTally t = tally();
+        t.allocated(requested, usable);
+        if (SampleTable.sampled(p)) samples.put(p, t.owner.threadId(), System.nanoTime());
     }
 
     /** A successful free of {@code p}, whose usable size was {@code usable} (-1: unknown). */
     void freed(long p, long usable) {
-        frees.increment();
-        if (usable > 0 && usable <= Profile.MAX_SMALL) {
-            int c = classBucket((int) usable);
-            live.decrementAndGet(c);
-            runs.get()[c] = 0;
-        }
-        if (sampled(p)) {
-            long[] s = samples.remove(p);
-            if (s != null) {
-                long nanos = Math.max(1, System.nanoTime() - s[1]);
-                lifetimes.getAndIncrement(63 - Long.numberOfLeadingZeros(nanos));
-                lifetimeSamples.increment();
-                if (s[0] != Thread.currentThread().threadId()) remoteFrees.increment();
-            }
+        ThreadTally t = tally();
+        t.freed(usable);
+        if (SampleTable.sampled(p)) {
+            int r = samples.remove(p, t.owner.threadId(), System.nanoTime());
+            if (r >= 0) t.sampledFree(r >>> 1, (r & 1) != 0);
         }
     }
 
-    Profile snapshot(String label, long durationMillis) {
+    /**
+     * The calling thread's tally: one load from {@link #slots} and an identity compare of its owner in
+     * the common case ({@code ThreadLocal.get()} costs about 3 ns, a hash probe through weak references).
+     * Contract of {@link #slots}: entries written and read plain by any thread; a reader uses an entry
+     * only if its owner (a final field, so a racy read sees it initialised) is the reader itself, so a
+     * thread only ever takes its own tally from it; a lost race between two threads claiming or clearing
+     * one slot only costs the slower path.
+     */
+    private ThreadTally tally() {
+        Thread me = Thread.currentThread();
+        ThreadTally t = slots[(int) me.threadId() & (slots.length - 1)];
+        return t != null && t.owner == me ? t : tallySlow(me);
+    }
+
+    private ThreadTally tallySlow(Thread me) {
+        ThreadTally t = own.get();
+        if (t == null) {
+            t = register(me);
+            own.set(t);
+        }
+        int i = (int) me.threadId() & (slots.length - 1);
+        ThreadTally current = slots[i];
+        if (current == null || !current.owner.isAlive()) slots[i] = t;
+        return t;
+    }
+
+    /** The calling thread's first call: a tally for it, after a sweep when the list has grown enough. */
+    private synchronized ThreadTally register(Thread me) {
+        if (tallies.size() >= sweepAt) {
+            retire();
+            sweepAt = Math.max(MIN_SWEEP, 2 * tallies.size());
+        }
+        ThreadTally t = new ThreadTally(me, live);
+        tallies.add(t);
+        return t;
+    }
+
+    /** Folds the tallies of threads seen to have ended into {@link #retired}. Under the lock. */
+    private void retire() {
+        tallies.removeIf(t -> {
+            if (t.owner.isAlive()) return false;
+            retired.retire(t); // isAlive() false: everything the owner wrote happens-before this
+            int i = (int) t.owner.threadId() & (slots.length - 1);
+            if (slots[i] == t) slots[i] = null; // no reference to a folded tally stays (racy: see tally())
+            return true;
+        });
+    }
+
+    /** Tallies kept (for tests: bounded under thread churn). */
+    synchronized int tallyCount() {
+        return tallies.size();
+    }
+
+    synchronized Profile snapshot(String label, long durationMillis) {
+        retire();
+        long[] totals = new long[ThreadTally.SLOTS];
+        retired.addTo(totals);
+        for (ThreadTally t : tallies) t.addTo(totals);
+        long mallocs = totals[ThreadTally.BIG_COUNT];
         List<Profile.Request> reqs = new ArrayList<>();
         for (int b = 0; b < REQUEST_BUCKETS; b++) {
-            long n = requests.get(b);
+            long n = totals[ThreadTally.REQUESTS + b];
+            mallocs += n;
             if (n > 0) reqs.add(new Profile.Request(requestSize(b), n));
         }
         List<Profile.ClassUse> classes = new ArrayList<>();
         for (int c = 0; c < CLASS_BUCKETS; c++) {
-            long n = classMallocs.get(c);
-            if (n > 0) classes.add(new Profile.ClassUse(classSize(c), n, peakLive.get(c), burst.get(c)));
+            int s = ThreadTally.CLASSES + 8 * c;
+            long n = totals[s + ThreadTally.MALLOCS];
+            if (n > 0) classes.add(new Profile.ClassUse(classSize(c), n, totals[s + ThreadTally.PEAK], totals[s + ThreadTally.BURST]));
         }
-        long[] life = new long[64];
-        for (int i = 0; i < life.length; i++) life[i] = lifetimes.get(i);
-        int used = life.length;
-        while (used > 0 && life[used - 1] == 0) used--;
-        return new Profile(label, durationMillis, mallocs.sum(), frees.sum(), reqs, bigRequests.sum(), bigRequestBytes.sum(),
-                classes, lifetimeSamples.sum(), java.util.Arrays.copyOf(life, used), remoteFrees.sum());
+        int used = 64;
+        while (used > 0 && totals[ThreadTally.LIFETIMES + used - 1] == 0) used--;
+        long[] life = Arrays.copyOfRange(totals, ThreadTally.LIFETIMES, ThreadTally.LIFETIMES + used);
+        return new Profile(label, durationMillis, mallocs, totals[ThreadTally.FREES], reqs, totals[ThreadTally.BIG_COUNT],
+                totals[ThreadTally.BIG_BYTES], classes, totals[ThreadTally.SAMPLED], life, totals[ThreadTally.REMOTE]);
     }
 
     static int requestBucket(int size) {
@@ -113,9 +161,5 @@ final class Recording {
 
     static int classSize(int bucket) {
         return bucket <= 64 ? bucket * 16 : 1024 + (bucket - 64) * 256;
-    }
-
-    private static boolean sampled(long p) {
-        return p != 0 && ((p >>> 4) * 0x9E3779B97F4A7C15L) >>> SAMPLE_SHIFT == 0;
     }
 }
