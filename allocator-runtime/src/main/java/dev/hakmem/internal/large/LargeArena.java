@@ -202,19 +202,7 @@ final class LargeArena extends PaddedLock {
     void releaseCache() {
         pool.give(allowance);
         allowance = 0;
-        for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0; bin = bins.lastAtMost(bin - 1)) {
-            for (long id = bins.head(bin), next; id != RunBins.NONE; id = next) {
-                next = bins.next(id);
-                LargeChunk c = table.ofRun(id);
-                int start = LargeChunk.pageOf(id);
-                if (bin == LargeChunk.PAGES) {
-                    removeFree(c, start);
-                    releaseChunk(c);
-                } else {
-                    decommit(c, start, bin);
-                }
-            }
-        }
+        trim(Long.MIN_VALUE); // every free run: no dirty byte count is at most MIN_VALUE
     }
 
     /**
