@@ -130,9 +130,9 @@ public final class Peers {
 
     /**
      * Prints the {@link #status} line of each peer named in the arguments (comma- or space-separated;
-     * all peers when none are given). Runners split on tabs: the second field says whether the peer
+     * {@link #DEFAULT_MATRIX} when none are given). Runners split on tabs: the second field says whether the peer
      * can run, the third why not, or that it must be left out of the workloads that free blocks on
-     * another thread. With no names it lists {@link #DEFAULT_MATRIX}.
+     * another thread.
      */
     public static void main(String[] args) {
         List<String> names = new ArrayList<>();
