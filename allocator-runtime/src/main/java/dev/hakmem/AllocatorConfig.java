@@ -22,6 +22,9 @@ import java.util.Map;
  *   <tr><td>checks</td><td>on</td><td>on: double frees and foreign frees are detected (also for blocks
  *       in thread caches); off: the fast paths carry no check code</td></tr>
  *   <tr><td>stats</td><td>on</td><td>off: no per-operation counters (stats() then reports memory only)</td></tr>
+ *   <tr><td>profile</td><td>off</td><td>on: the thread caches also count an allocation profile (request
+ *       sizes, per class peak live blocks and burst depth) for {@link dev.hakmem.profile.AllocationRecorder};
+ *       needs stats on</td></tr>
  *   <tr><td>memory limit</td><td>unlimited ({@code Long.MAX_VALUE})</td><td>bytes the allocator may hold
  *       from the OS at once; &gt;= 4 MiB</td></tr>
  *   <tr><td>address space</td><td>64 GiB</td><td>virtual address range reserved (not committed) for
@@ -49,6 +52,7 @@ public final class AllocatorConfig {
     private final int[] batchSize;
     private final boolean checks;
     private final boolean stats;
+    private final boolean profile;
     private final long memoryLimit;
     private final long addressSpace;
     private final long largeRetainedBytes;
@@ -69,6 +73,7 @@ public final class AllocatorConfig {
         }
         this.checks = b.checks;
         this.stats = b.stats;
+        this.profile = b.profile;
         this.memoryLimit = b.memoryLimit;
         this.addressSpace = b.addressSpace;
         this.largeRetainedBytes = b.largeRetainedBytes;
@@ -89,6 +94,7 @@ public final class AllocatorConfig {
         for (int i = 0; i < classCount(); i++) b.classCaches.put(classSize(i), new int[] {cacheCapacity[i], batchSize[i]});
         b.checks = checks;
         b.stats = stats;
+        b.profile = profile;
         b.memoryLimit = memoryLimit;
         b.addressSpace = addressSpace;
         b.largeRetainedBytes = largeRetainedBytes;
@@ -114,6 +120,8 @@ public final class AllocatorConfig {
     public boolean checks() { return checks; }
     /** Whether per-operation counters are kept. */
     public boolean stats() { return stats; }
+    /** Whether the thread caches count an allocation profile ({@link Builder#profile}). */
+    public boolean profile() { return profile; }
     /** Bytes the allocator may hold from the OS at once. */
     public long memoryLimit() { return memoryLimit; }
     /** Bytes of virtual address space reserved for Tiny, Mid and Large memory. */
@@ -128,7 +136,7 @@ public final class AllocatorConfig {
         return o instanceof AllocatorConfig c
                 && Arrays.equals(tinyClasses, c.tinyClasses) && Arrays.equals(midClasses, c.midClasses)
                 && Arrays.equals(cacheCapacity, c.cacheCapacity) && Arrays.equals(batchSize, c.batchSize)
-                && checks == c.checks && stats == c.stats && memoryLimit == c.memoryLimit
+                && checks == c.checks && stats == c.stats && profile == c.profile && memoryLimit == c.memoryLimit
                 && addressSpace == c.addressSpace && largeRetainedBytes == c.largeRetainedBytes
                 && hugeRetainedBytes == c.hugeRetainedBytes;
     }
@@ -136,14 +144,14 @@ public final class AllocatorConfig {
     @Override
     public int hashCode() {
         return Arrays.hashCode(tinyClasses) * 31 + Arrays.hashCode(midClasses) * 17 + Arrays.hashCode(cacheCapacity)
-                + Long.hashCode(memoryLimit) + (checks ? 1 : 0) + (stats ? 2 : 0);
+                + Long.hashCode(memoryLimit) + (checks ? 1 : 0) + (stats ? 2 : 0) + (profile ? 4 : 0);
     }
 
     @Override
     public String toString() {
         return "AllocatorConfig{tinyClasses=" + Arrays.toString(tinyClasses) + ", midClasses=" + Arrays.toString(midClasses)
                 + ", cacheCapacity=" + Arrays.toString(cacheCapacity) + ", batchSize=" + Arrays.toString(batchSize)
-                + ", checks=" + checks + ", stats=" + stats + ", memoryLimit=" + memoryLimit
+                + ", checks=" + checks + ", stats=" + stats + ", profile=" + profile + ", memoryLimit=" + memoryLimit
                 + ", addressSpace=" + addressSpace + ", largeRetainedBytes=" + largeRetainedBytes
                 + ", hugeRetainedBytes=" + hugeRetainedBytes + "}";
     }
@@ -173,6 +181,7 @@ public final class AllocatorConfig {
         private final Map<Integer, int[]> classCaches = new LinkedHashMap<>();
         private boolean checks = true;
         private boolean stats = true;
+        private boolean profile = false;
         private long memoryLimit = Long.MAX_VALUE;
         private long addressSpace = 64L << 30;
         private long largeRetainedBytes = 64L << 20;
@@ -239,6 +248,13 @@ public final class AllocatorConfig {
         /** Per-operation counters on (default) or off. */
         public Builder stats(boolean on) { this.stats = on; return this; }
 
+        /**
+         * Allocation profile counted in the thread caches on, or off (default): what
+         * {@link dev.hakmem.profile.AllocationRecorder#create} records, at the cost of a few plain
+         * increments per call on objects the fast path already holds. Needs stats on.
+         */
+        public Builder profile(boolean on) { this.profile = on; return this; }
+
         /** Bytes the allocator may hold from the OS at once (at least 4 MiB). */
         public Builder memoryLimit(long bytes) {
             if (bytes < (4L << 20)) throw new IllegalArgumentException("memoryLimit: at least 4194304 bytes (4 MiB), got " + bytes);
@@ -271,6 +287,7 @@ public final class AllocatorConfig {
 
         /** Validates the combination and builds. */
         public AllocatorConfig build() {
+            if (profile && !stats) throw new IllegalArgumentException("profile(true) needs stats(true): the profile's counts are the stats counters");
             for (int size : classCaches.keySet()) {
                 if (Arrays.binarySearch(tinyClasses, size) < 0 && Arrays.binarySearch(midClasses, size) < 0) {
                     throw new IllegalArgumentException("classCache(" + size + "): no Tiny or Mid class has size " + size

@@ -14,6 +14,7 @@ import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.small.ClassCache;
+import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
 import dev.hakmem.internal.small.SmallTier;
 import dev.hakmem.internal.small.ThreadCache;
@@ -50,6 +51,8 @@ public final class HakmemAllocator implements NativeAllocator {
     private final HugeTier huge;
     private final Arena segmentArena = Arena.ofShared();
     private final ThreadCaches caches;
+    /** The allocation profile the caches count ({@link AllocatorConfig#profile()}), or null. */
+    private final ProfileCounters profile;
     /** Requested bytes of Large and Huge blocks and of in-place reallocs (mallocs count in thread caches). */
     private final LongAdder bigRequested = new LongAdder();
     /**
@@ -88,7 +91,12 @@ public final class HakmemAllocator implements NativeAllocator {
             capacities[c] = config.cacheCapacity(c);
             batches[c] = config.batchSize(c);
         }
-        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts);
+        if (config.profile() && fronts != null) {
+            throw new IllegalArgumentException("profile: a generated variant's fronts count no profile; record a variant by "
+                    + "wrapping it in AllocationRecorder.wrap instead");
+        }
+        this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
+        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -122,7 +130,10 @@ public final class HakmemAllocator implements NativeAllocator {
     private long mallocSmallDirect(int cls, long size) {
         long p = small.mallocDirect(cls, size);
         if (checks) small.markLive(p, cls);
-        if (stats) caches.countDirectMalloc(cls, size);
+        if (stats) {
+            caches.countDirectMalloc(cls, size);
+            if (profile != null) profile.sharedMalloc(cls, size);
+        }
         return p;
     }
 
@@ -140,6 +151,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (stats) {
             cc.allocations++;
             tc.requestedBytes += size;
+            if (profile != null) profile.malloc(tc, cc, cls, size);
         }
         return p;
     }
@@ -163,7 +175,10 @@ public final class HakmemAllocator implements NativeAllocator {
         long p = LargeTier.fits(size, alignment)
                 ? large.allocate(size, alignment, zero)
                 : huge.allocate(op, size, alignment, zero);
-        if (stats) bigRequested.add(size);
+        if (stats) {
+            bigRequested.add(size);
+            if (profile != null) profile.bigMalloc(size);
+        }
         return p;
     }
 
@@ -210,6 +225,7 @@ public final class HakmemAllocator implements NativeAllocator {
             if (checks) small.checkLive("realloc", address, cls);
             if (newSize <= MID_MAX && classes.classOf(newSize) == cls) {
                 if (stats) bigRequested.add(newSize);
+                if (profile != null) profile.reallocInPlace(cls, newSize); // a free and a malloc in the profile
                 return address;
             }
             usable = classes.size(cls);
@@ -218,6 +234,10 @@ public final class HakmemAllocator implements NativeAllocator {
             boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
             if (sameTier && newSize <= usable && newSize > usable / 2) {
                 if (stats) bigRequested.add(newSize);
+                if (profile != null) {
+                    profile.bigFree();
+                    profile.bigMalloc(newSize);
+                }
                 return address;
             }
         }
@@ -268,7 +288,10 @@ public final class HakmemAllocator implements NativeAllocator {
         ThreadCache stripe = caches.lockStripe();
         if (stripe == null) {
             small.freeDirect(address, cls, owner == 0 ? null : caches.owner(owner));
-            if (stats) caches.countDirectFree(cls);
+            if (stats) {
+                caches.countDirectFree(cls);
+                if (profile != null) profile.sharedFree(cls);
+            }
             return;
         }
         try {
@@ -291,7 +314,10 @@ public final class HakmemAllocator implements NativeAllocator {
                 small.flushAndPush(tc, cc, cls, address);
             }
         }
-        if (stats) cc.frees++;
+        if (stats) {
+            cc.frees++;
+            if (profile != null) profile.free(cc, cls);
+        }
     }
 
     /** Free of anything but a Tiny/Mid block; {@code kind} is {@link ChunkRegistry#kindOf} the address. */
@@ -304,6 +330,7 @@ public final class HakmemAllocator implements NativeAllocator {
         } else {
             huge.free(address);
         }
+        if (profile != null) profile.bigFree();
     }
 
     @Override
@@ -394,6 +421,30 @@ public final class HakmemAllocator implements NativeAllocator {
     public long smallUsableSize(int info) {
         int kind = ChunkRegistry.kindOfInfo(info);
         return kind > 0 ? classes.size(kind - 1) : -1;
+    }
+
+    /**
+     * The allocation profile counted so far ({@link AllocatorConfig#profile()}), by this allocator's
+     * classes; read racily, like {@link #stats()}. Also readable after {@link #close()}.
+     *
+     * @throws IllegalStateException when the profile is off
+     */
+    public ProfileCounters.Totals profileTotals() {
+        if (profile == null) throw new IllegalStateException("this allocator counts no profile: build it with AllocatorConfig.builder().profile(true)");
+        // Ended threads' caches publish their live counts (as the recorder's snapshots fold tallies); not
+        // after close, when their blocks' memory is gone: then the counters are read as they are.
+        if (!closed) caches.reclaimDead();
+        return profile.totals(caches.snapshot());
+    }
+
+    /** Whether this allocator counts an allocation profile. */
+    public boolean profiles() {
+        return profile != null;
+    }
+
+    /** Block size of small class {@code cls}. */
+    public int classSize(int cls) {
+        return classes.size(cls);
     }
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)

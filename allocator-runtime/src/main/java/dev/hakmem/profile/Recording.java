@@ -1,9 +1,11 @@
 package dev.hakmem.profile;
 
+import dev.hakmem.internal.small.ProfileCounters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The counters behind an {@link AllocationRecorder}: one {@link ThreadTally} per recording thread,
@@ -36,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class Recording {
     /** Request-size buckets: exact sizes 0..1024, then multiples of 16 up to 32768. */
-    static final int REQUEST_BUCKETS = 1025 + (Profile.MAX_SMALL - 1024) / 16;
+    static final int REQUEST_BUCKETS = ProfileCounters.REQUEST_BUCKETS;
     /** Class buckets by usable size: multiples of 16 up to 1024, then multiples of 256 up to 32768. */
     static final int CLASS_BUCKETS = 1 + 1024 / 16 + (Profile.MAX_SMALL - 1024) / 256;
     /** No sweep for ended threads' tallies while fewer than this many are registered. */
@@ -57,6 +59,20 @@ final class Recording {
         ThreadTally t = tally();
         t.allocated(requested, usable);
         if (SampleTable.sampled(p)) samples.put(p, t.owner.threadId(), System.nanoTime());
+    }
+
+    /** A successful allocation at {@code p} of an allocator that counts the rest itself: lifetime sampling only. */
+    void sampleAllocated(long p) {
+        if (SampleTable.sampled(p)) samples.put(p, Thread.currentThread().threadId(), System.nanoTime());
+    }
+
+    /** A successful free of {@code p} of an allocator that counts the rest itself: lifetime sampling only. */
+    void sampleFreed(long p) {
+        if (SampleTable.sampled(p)) {
+            ThreadTally t = tally();
+            int r = samples.remove(p, t.owner.threadId(), System.nanoTime());
+            if (r >= 0) t.sampledFree(r >>> 1, (r & 1) != 0);
+        }
     }
 
     /** A successful free of {@code p}, whose usable size was {@code usable} (-1: unknown). */
@@ -122,11 +138,41 @@ final class Recording {
         return tallies.size();
     }
 
-    synchronized Profile snapshot(String label, long durationMillis) {
+    /** A profile of what the tallies counted. */
+    Profile snapshot(String label, long durationMillis) {
+        return toProfile(label, durationMillis, tallyTotals());
+    }
+
+    /**
+     * A profile of what an allocator counted itself ({@link ProfileCounters}), with the lifetimes and
+     * remote frees the tallies sampled; {@code classSize} gives the block size of the allocator's
+     * class {@code c}.
+     */
+    Profile snapshot(String label, long durationMillis, ProfileCounters.Totals counted, IntUnaryOperator classSize) {
+        long[] totals = tallyTotals();
+        for (int b = 0; b < REQUEST_BUCKETS; b++) totals[ThreadTally.REQUESTS + b] += counted.requests()[b];
+        totals[ThreadTally.BIG_COUNT] += counted.bigCount();
+        totals[ThreadTally.BIG_BYTES] += counted.bigBytes();
+        totals[ThreadTally.FREES] += counted.frees();
+        for (int c = 0; c < counted.mallocs().length; c++) {
+            int s = ThreadTally.CLASSES + 8 * classBucket(classSize.applyAsInt(c));
+            totals[s + ThreadTally.MALLOCS] += counted.mallocs()[c];
+            totals[s + ThreadTally.PEAK] = Math.max(totals[s + ThreadTally.PEAK], counted.peaks()[c]);
+            totals[s + ThreadTally.BURST] = Math.max(totals[s + ThreadTally.BURST], counted.bursts()[c]);
+        }
+        return toProfile(label, durationMillis, totals);
+    }
+
+    /** The tallies' shared slots summed (after folding ended threads' tallies). */
+    private synchronized long[] tallyTotals() {
         retire();
         long[] totals = new long[ThreadTally.SLOTS];
         retired.addTo(totals);
         for (ThreadTally t : tallies) t.addTo(totals);
+        return totals;
+    }
+
+    private static Profile toProfile(String label, long durationMillis, long[] totals) {
         long mallocs = totals[ThreadTally.BIG_COUNT];
         List<Profile.Request> reqs = new ArrayList<>();
         for (int b = 0; b < REQUEST_BUCKETS; b++) {
@@ -148,11 +194,11 @@ final class Recording {
     }
 
     static int requestBucket(int size) {
-        return size <= 1024 ? size : 1024 + (size - 1024 + 15) / 16;
+        return ProfileCounters.requestBucket(size);
     }
 
     static int requestSize(int bucket) {
-        return bucket <= 1024 ? bucket : 1024 + (bucket - 1024) * 16;
+        return ProfileCounters.requestSize(bucket);
     }
 
     static int classBucket(int usable) {

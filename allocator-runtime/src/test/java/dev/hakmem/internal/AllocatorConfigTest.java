@@ -2,6 +2,8 @@ package dev.hakmem.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +24,7 @@ class AllocatorConfigTest {
         assertEquals(16, d.cacheCapacity(39));
         assertTrue(d.checks());
         assertTrue(d.stats());
+        assertFalse(d.profile());
         assertEquals(Long.MAX_VALUE, d.memoryLimit());
         assertEquals(64L << 30, d.addressSpace());
         assertEquals(64L << 20, d.largeRetainedBytes());
@@ -29,10 +32,26 @@ class AllocatorConfigTest {
     }
 
     @Test
+    void aProfileNeedsStatsAndNoGeneratedFronts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AllocatorConfig.builder().stats(false).profile(true).build());
+        assertTrue(e.getMessage().contains("stats"), e.getMessage());
+        AllocatorConfig profiled = AllocatorConfig.builder().profile(true).build();
+        e = assertThrows(IllegalArgumentException.class, () -> new HakmemAllocator(profiled, (core, id) -> null));
+        assertTrue(e.getMessage().contains("AllocationRecorder.wrap"), e.getMessage());
+        try (HakmemAllocator plain = new HakmemAllocator(AllocatorConfig.defaults())) {
+            assertThrows(IllegalStateException.class, plain::profileTotals, "no profile without profile(true)");
+        }
+    }
+
+    @Test
     void roundTripsThroughItsBuilder() {
         AllocatorConfig c = AllocatorConfig.builder().tinyClasses(32, 64, 256, 1024).classCache(64, 512, 64).checks(false)
                 .stats(false).memoryLimit(1L << 30).addressSpace(1L << 30).largeRetainedBytes(0).hugeRetainedBytes(1 << 20).build();
         assertEquals(c, c.toBuilder().build());
+        AllocatorConfig profiled = c.toBuilder().stats(true).profile(true).build();
+        assertEquals(profiled, profiled.toBuilder().build());
+        assertNotEquals(profiled, profiled.toBuilder().profile(false).build());
         assertEquals(512, c.cacheCapacity(1));
         assertEquals(64, c.batchSize(1));
     }

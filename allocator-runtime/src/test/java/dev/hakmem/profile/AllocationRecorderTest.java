@@ -11,14 +11,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the recorder counts, exactly, for known sequences of calls. */
 class AllocationRecorderTest {
 
-    @Test
-    void countsRequestsClassesPeaksAndBursts() {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "known sequence")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void countsRequestsClassesPeaksAndBursts(RecorderMode mode) {
+        try (AllocationRecorder r = mode.open("known sequence")) {
             // Burst of 5 blocks of 24 bytes (class 32), free 2, burst of 3 more: peak live 6, longest run 5.
             List<Long> small = new ArrayList<>();
             for (int i = 0; i < 5; i++) small.add(r.malloc(24));
@@ -47,9 +50,10 @@ class AllocationRecorderTest {
         }
     }
 
-    @Test
-    void reallocIsAFreeAndAnAllocation() {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "realloc")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void reallocIsAFreeAndAnAllocation(RecorderMode mode) {
+        try (AllocationRecorder r = mode.open("realloc")) {
             long p = r.realloc(0, 16);
             p = r.realloc(p, 200);
             r.free(p);
@@ -60,9 +64,10 @@ class AllocationRecorderTest {
         }
     }
 
-    @Test
-    void aBadFreeThrowsTheAllocatorsOwnErrorAndIsNotCounted() {
-        try (NativeAllocator plain = Hakmem.create(); AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "misuse")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void aBadFreeThrowsTheAllocatorsOwnErrorAndIsNotCounted(RecorderMode mode) {
+        try (NativeAllocator plain = Hakmem.create(); AllocationRecorder r = mode.open("misuse")) {
             long p = r.malloc(64);
             r.free(p);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.free(p));
@@ -76,9 +81,10 @@ class AllocationRecorderTest {
         }
     }
 
-    @Test
-    void samplesLifetimesAndRemoteFrees() throws InterruptedException {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "remote")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void samplesLifetimesAndRemoteFrees(RecorderMode mode) throws InterruptedException {
+        try (AllocationRecorder r = mode.open("remote")) {
             int n = 20_000;
             long[] blocks = new long[n];
             for (int i = 0; i < n; i++) blocks[i] = r.malloc(48);
@@ -95,10 +101,11 @@ class AllocationRecorderTest {
         }
     }
 
-    @Test
-    void writesTheProfileAtCloseAndOnDemand(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void writesTheProfileAtCloseAndOnDemand(RecorderMode mode, @TempDir Path dir) throws Exception {
         Path atClose = dir.resolve("close.json"), onDemand = dir.resolve("demand.json");
-        AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "a \"quoted\"\nlabel", atClose);
+        AllocationRecorder r = mode.open("a \"quoted\"\nlabel", atClose);
         r.free(r.malloc(100));
         r.writeProfile(onDemand);
         r.free(r.malloc(100));
@@ -112,6 +119,21 @@ class AllocationRecorderTest {
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary file left behind");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void theProfileCanStillBeReadAfterClose(RecorderMode mode) throws Exception {
+        AllocationRecorder r = mode.open("after close");
+        r.malloc(40); // still live at close
+        Thread t = Thread.ofPlatform().start(() -> r.free(r.malloc(100)));
+        t.join(); // an ended thread whose counts are not folded yet
+        r.close();
+        Profile after = r.profile();
+        assertEquals(2, after.mallocs());
+        assertEquals(1, after.frees());
+        assertEquals(List.of(new Profile.Request(40, 1), new Profile.Request(100, 1)), after.requests());
+        assertEquals(after.requests(), r.profile().requests(), "and again");
     }
 
     @Test

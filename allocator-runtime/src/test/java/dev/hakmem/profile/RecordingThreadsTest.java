@@ -11,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -57,10 +59,11 @@ class RecordingThreadsTest {
         assertEquals(List.of(16, 32, 48, 64, 5120), p.classes().stream().map(Profile.ClassUse::size).toList());
     }
 
-    @Test
-    void countsAreExactAfterTenThousandShortLivedPlatformThreadsAndTalliesStayFew() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void countsAreExactAfterTenThousandShortLivedPlatformThreadsAndTalliesStayFew(RecorderMode mode) throws Exception {
         int threads = 10_000, group = 4;
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "platform churn")) {
+        try (AllocationRecorder r = mode.open("platform churn")) {
             int most = 0;
             for (int g = 0; g < threads; g += group) {
                 Thread[] ts = new Thread[group];
@@ -83,10 +86,11 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void countsAreExactAfterTenThousandVirtualThreadsStartedAtOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void countsAreExactAfterTenThousandVirtualThreadsStartedAtOnce(RecorderMode mode) throws Exception {
         int threads = 10_000;
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "virtual churn")) {
+        try (AllocationRecorder r = mode.open("virtual churn")) {
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 int k = i;
@@ -105,9 +109,10 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void sequentialThreadChurnKeepsAtMostMinSweepTallies() throws Exception {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "sequential churn")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void sequentialThreadChurnKeepsAtMostMinSweepTallies(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("sequential churn")) {
             int most = 0;
             for (int i = 0; i < 2000; i++) {
                 int k = i;
@@ -118,9 +123,10 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void burstsArePerThreadWhateverTheOtherThreadsDo() throws Exception {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "bursts")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void burstsArePerThreadWhateverTheOtherThreadsDo(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("bursts")) {
             int steps = 100;
             CyclicBarrier step = new CyclicBarrier(2);
             List<Long> kept = new ArrayList<>();
@@ -158,9 +164,10 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void peakLiveIsWithinTheBoundWithTwoThreadsAndCrossThreadFrees() throws Exception {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "handoff")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void peakLiveIsWithinTheBoundWithTwoThreadsAndCrossThreadFrees(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("handoff")) {
             // Phases: the producer allocates `batch` blocks, hands them over, the consumer frees them all,
             // then the next phase starts. Exactly `batch` blocks are live at the peak; every free is remote.
             int batch = 200, phases = 300;
@@ -198,9 +205,10 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void peakLiveStaysBoundedWhenAThreadFreesWhatAnotherAllocatesConcurrently() throws Exception {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "pipeline")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void peakLiveStaysBoundedWhenAThreadFreesWhatAnotherAllocatesConcurrently(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("pipeline")) {
             // At most capacity + 2 blocks are ever live (the queue, one in each thread's hands).
             int capacity = 500, blocks = 300_000;
             BlockingQueue<Long> queue = new ArrayBlockingQueue<>(capacity);
@@ -228,9 +236,10 @@ class RecordingThreadsTest {
         }
     }
 
-    @Test
-    void liveBlocksOfAnEndedThreadCountOnceItsTallyIsFolded() throws Exception {
-        try (AllocationRecorder r = AllocationRecorder.wrap(Hakmem.create(), "left behind")) {
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void liveBlocksOfAnEndedThreadCountOnceItsTallyIsFolded(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("left behind")) {
             List<Long> left = new ArrayList<>();
             Thread t = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < 20; i++) left.add(r.malloc(100)); // 20 < PUBLISH: not yet published

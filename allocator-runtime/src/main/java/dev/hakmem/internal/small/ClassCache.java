@@ -20,6 +20,11 @@ public final class ClassCache {
     /** Statistics, plain increments by the owner; read racily by stats(). */
     public long allocations, frees;
     /**
+     * The allocation profile ({@link ProfileCounters}), plain, written like the statistics: the current
+     * run of allocations without a free, its longest, the net live count not yet published, the peak.
+     */
+    public long run, burst, delta, peak;
+    /**
      * The outbox: blocks of this class freed by this cache's thread but owned by another thread
      * ({@code outOwner}), {@code out[0..outCount)}, collected so that they travel to the owner's inbox
      * a batch at a time ({@link SmallTier#freeRemote}). Plain fields, like the rest of the cache.

@@ -21,6 +21,11 @@ public final class ThreadCache extends PaddedLock {
     public final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     public long requestedBytes;
+    /**
+     * Request histogram of the allocation profile ({@link ProfileCounters#requestBucket}), written like
+     * the statistics; null when the profile is off. Set before the cache is published.
+     */
+    public long[] requests;
     private final Thread owner;
     /** The owner id recorded in the registry for this cache's slabs; 0 for stripes (they own none). */
     public final int id;
@@ -93,8 +98,15 @@ public final class ThreadCache extends PaddedLock {
     void addCounters(ThreadCache other) {
         requestedBytes += other.requested();
         for (int c = 0; c < byClass.length; c++) {
-            byClass[c].allocations += other.allocations(c);
-            byClass[c].frees += other.frees(c);
+            ClassCache mine = byClass[c], theirs = other.byClass[c];
+            mine.allocations += other.allocations(c);
+            mine.frees += other.frees(c);
+            mine.burst = Math.max(mine.burst, theirs.burst);
+            mine.peak = Math.max(mine.peak, theirs.peak);
+        }
+        if (other.requests != null) {
+            if (requests == null) requests = ProfileCounters.newHistogram();
+            for (int b = 0; b < requests.length; b++) requests[b] += other.requests[b];
         }
     }
 

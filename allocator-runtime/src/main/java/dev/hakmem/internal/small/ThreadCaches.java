@@ -70,6 +70,8 @@ public final class ThreadCaches {
     private final int[] capacities, batches;
     private final Consumer<ThreadCache> drain, abandon;
     private final FrontFactory fronts;
+    /** The allocation profile, or null when it is off. */
+    private final ProfileCounters profile;
     /**
      * Cache by id. The array reference is volatile (replaced, bigger, under this lock); entries are
      * written under this lock and read with plain loads: a thread looks up an id it read from the
@@ -99,14 +101,24 @@ public final class ThreadCaches {
     /** @param fronts creates the generated storage of each platform thread's cache (null: none) */
     public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
             FrontFactory fronts) {
+        this(capacities, batches, drain, abandon, fronts, null);
+    }
+
+    /** @param profile the allocation profile the caches count in (null: none); then every cache gets a histogram */
+    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
+            FrontFactory fronts, ProfileCounters profile) {
         this.fronts = fronts;
+        this.profile = profile;
         this.capacities = capacities.clone();
         this.batches = batches.clone();
         this.drain = drain;
         this.abandon = abandon;
         this.retired = new ThreadCache(capacities, batches, null);
         this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
-        for (int i = 0; i < stripes.length; i++) stripes[i] = new ThreadCache(capacities, batches, null);
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ThreadCache(capacities, batches, null);
+            if (profile != null) stripes[i].requests = ProfileCounters.newHistogram();
+        }
         this.directAllocations = new AtomicLongArray(capacities.length);
         this.directFrees = new AtomicLongArray(capacities.length);
     }
@@ -208,6 +220,7 @@ public final class ThreadCaches {
             ThreadCache tc = it.next();
             if (tc.owner().isAlive()) continue;
             abandon.accept(tc);
+            if (profile != null) profile.retire(tc);
             retired.addCounters(tc);
             it.remove();
             if (tc.id != 0) { // only now may the id name another cache
@@ -234,6 +247,7 @@ public final class ThreadCaches {
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id);
+        if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         if (id != 0) {
             if (id >= byId.length) byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));

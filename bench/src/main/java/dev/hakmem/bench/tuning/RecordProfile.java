@@ -1,5 +1,6 @@
 package dev.hakmem.bench.tuning;
 
+import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Hakmem;
 import dev.hakmem.bench.peers.HakmemPeer;
 import dev.hakmem.profile.AllocationRecorder;
@@ -26,8 +27,10 @@ public final class RecordProfile {
         }
         Path out = Path.of(args[0]);
         int cycles = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        // The profile counted in hakmem's thread caches (AllocationRecorder.create), written at close.
+        AllocatorConfig counting = AllocatorConfig.builder().profile(true).build();
         SkewedDriver.run(new HakmemPeer("hakmem-recorded",
-                () -> AllocationRecorder.wrap(Hakmem.create(), "skewed workload, " + cycles + " cycles of 1000 blocks", out)), cycles);
+                () -> AllocationRecorder.wrap(Hakmem.create(counting), "skewed workload, " + cycles + " cycles of 1000 blocks", out)), cycles);
         System.out.println("RecordProfile: wrote " + out.toAbsolutePath());
     }
 }

@@ -62,6 +62,7 @@ class PeersTest {
         assertTrue(Peers.NAMES.containsAll(Peers.ON_REQUEST));
         assertEquals(Peers.NAMES.size() - Peers.ON_REQUEST.size(), Peers.DEFAULT_MATRIX.size());
         assertFalse(Peers.DEFAULT_MATRIX.contains("hakmem-recorded"));
+        assertFalse(Peers.DEFAULT_MATRIX.contains("hakmem-wrapped"));
         assertEquals(Peers.NAMES.stream().filter(Peers.DEFAULT_MATRIX::contains).toList(), Peers.DEFAULT_MATRIX, "report order");
         assertEquals(List.of("hakmem-recorded\tavailable"), runMain("hakmem-recorded"), "still runs when named");
     }
