@@ -252,6 +252,53 @@ class RecordingThreadsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void snapshotsTakenWhileThreadsRecordAndEndAreSafeAndTheLastOneIsExact(RecorderMode mode) throws Exception {
+        try (AllocationRecorder r = mode.open("snapshots under load")) {
+            int generations = 40, perThread = 5_000;
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread workers = Thread.ofPlatform().start(() -> {
+                for (int g = 0; g < generations; g++) {
+                    List<Thread> ts = new ArrayList<>();
+                    for (int k = 0; k < 3; k++) {
+                        int seed = g * 3 + k;
+                        ts.add(Thread.ofPlatform().start(() -> {
+                            long[] held = new long[64];
+                            for (int i = 0; i < perThread; i++) {
+                                int slot = (i * 31 + seed) & 63;
+                                if (held[slot] != 0) r.free(held[slot]);
+                                held[slot] = r.malloc(16 + (i * 7 + seed) % 2000);
+                            }
+                            for (long b : held) if (b != 0) r.free(b);
+                        }));
+                    }
+                    for (Thread t : ts) {
+                        try {
+                            t.join();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }
+                done.set(true);
+            });
+            int snapshots = 0;
+            while (!done.get()) {
+                Profile p = r.profile(); // while threads allocate, free and end
+                assertTrue(p.mallocs() >= 0 && p.frees() >= 0, p.toString());
+                snapshots++;
+            }
+            workers.join();
+            Profile last = r.profile();
+            long expected = (long) generations * 3 * perThread;
+            assertEquals(expected, last.mallocs());
+            assertEquals(expected, last.frees());
+            assertEquals(expected, last.requests().stream().mapToLong(Profile.Request::count).sum());
+            assertTrue(snapshots > 0);
+        }
+    }
+
     private static Profile withDuration(Profile p, long millis) {
         return new Profile(p.label(), millis, p.mallocs(), p.frees(), p.requests(), p.bigRequests(), p.bigRequestBytes(),
                 p.classes(), p.lifetimeSamples(), p.lifetimeLog2Nanos(), p.remoteFrees());
