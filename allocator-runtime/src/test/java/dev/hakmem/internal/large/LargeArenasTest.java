@@ -20,7 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The Large tier's arenas: routing of allocations and frees, concurrency, and memory pressure across arenas. */
+/**
+ * The Large tier's arenas: routing of allocations and frees, concurrency, and memory pressure across arenas.
+ * Tests that could deadlock run under a timeout in a thread of their own, so that a deadlock fails the
+ * test instead of hanging the build (a same-thread timeout only interrupts, which a lock wait ignores).
+ */
 class LargeArenasTest {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final long MiB = 1L << 20;
@@ -120,7 +124,7 @@ class LargeArenasTest {
 
     /** With every arena but the last one locked, an allocation does not wait: it goes to the free arena. */
     @Test
-    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aBusyArenaSendsTheAllocationToAFreeOne() {
         LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE, ARENAS);
         for (int a = 0; a < ARENAS - 1; a++) tier.arena(a).lock();
@@ -140,7 +144,7 @@ class LargeArenasTest {
      * its own lock go meanwhile, or this would deadlock).
      */
     @Test
-    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void memoryPressureInOneArenaTakesBackTheCacheOfAnother() {
         limitBudget(16 * MiB);
         LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE, 2);
@@ -165,7 +169,7 @@ class LargeArenasTest {
      * exactly the cached pages at the end (none after releaseCache).
      */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void concurrentAllocationAndCrossThreadFreesLoseNothing() throws Exception {
         int threads = 4, ops = 20_000, exchangeSlots = 64;
         long retained = 8 * MiB;
