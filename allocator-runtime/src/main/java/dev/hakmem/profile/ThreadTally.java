@@ -1,5 +1,6 @@
 package dev.hakmem.profile;
 
+import dev.hakmem.internal.small.ProfileCounters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -50,8 +51,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * same bound of the true peak.
  */
 final class ThreadTally {
-    /** A tally publishes its net live delta of a class when it reaches this size. */
-    static final int PUBLISH = 32;
+    /**
+     * A tally publishes its net live delta of a class when it reaches this size: the same threshold as
+     * hakmem's own counting, so both ways of recording share one peakLive bound.
+     */
+    static final int PUBLISH = ProfileCounters.PUBLISH;
 
     static final int PAGE_SHIFT = 6, PAGE = 1 << PAGE_SHIFT, MASK = PAGE - 1;
     /**
