@@ -56,17 +56,19 @@ final class Recording {
 
     /** A successful allocation of {@code requested} bytes at {@code p}, whose usable size is {@code usable}. */
     void allocated(long requested, long p, long usable) {
-        ThreadTally t = tally();
-        t.allocated(requested, usable);
-        if (SampleTable.sampled(p)) samples.put(p, t.owner.threadId(), System.nanoTime());
+        tally().allocated(requested, usable);
+        sampleAllocated(p);
     }
 
-    /** A successful allocation at {@code p} of an allocator that counts the rest itself: lifetime sampling only. */
+    /** The lifetime sampling of a successful allocation at {@code p} (all an allocator that counts the rest itself needs). */
     void sampleAllocated(long p) {
         if (SampleTable.sampled(p)) samples.put(p, Thread.currentThread().threadId(), System.nanoTime());
     }
 
-    /** A successful free of {@code p} of an allocator that counts the rest itself: lifetime sampling only. */
+    /**
+     * The lifetime sampling of a successful free of {@code p} (all an allocator that counts the rest
+     * itself needs); looks the thread's tally up again only for a sampled block, 1 in 64.
+     */
     void sampleFreed(long p) {
         if (SampleTable.sampled(p)) {
             ThreadTally t = tally();
@@ -77,12 +79,8 @@ final class Recording {
 
     /** A successful free of {@code p}, whose usable size was {@code usable} (-1: unknown). */
     void freed(long p, long usable) {
-        ThreadTally t = tally();
-        t.freed(usable);
-        if (SampleTable.sampled(p)) {
-            int r = samples.remove(p, t.owner.threadId(), System.nanoTime());
-            if (r >= 0) t.sampledFree(r >>> 1, (r & 1) != 0);
-        }
+        tally().freed(usable);
+        sampleFreed(p);
     }
 
     /**
