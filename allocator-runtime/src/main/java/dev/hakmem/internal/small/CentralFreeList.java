@@ -189,9 +189,7 @@ public final class CentralFreeList {
         for (BatchStack origin : origins) {
             Batch chain = origin.takeAll();
             taken.add(chain);
-            for (Batch b = chain; b != null; b = b.next()) {
-                for (int i = 0; i < b.count(); i++) freeBlocks.computeIfAbsent(registry.slab(b.blocks()[i]), k -> new int[1])[0]++;
-            }
+            for (Batch b = chain; b != null; b = b.next()) countBySlab(b.blocks(), b.count(), freeBlocks, registry);
         }
         List<Spill> locked = new ArrayList<>(spills.size());
         Set<Slab> released = new HashSet<>();
@@ -216,6 +214,11 @@ public final class CentralFreeList {
             SLABS.getAndAdd(this, -1L);
         }
         return released.size() * spans.spanSize();
+    }
+
+    /** Adds one to {@code freeBlocks} of the slab of each of {@code blocks[0..n)}. */
+    static void countBySlab(long[] blocks, int n, Map<Slab, int[]> freeBlocks, ChunkRegistry registry) {
+        for (int i = 0; i < n; i++) freeBlocks.computeIfAbsent(registry.slab(blocks[i]), k -> new int[1])[0]++;
     }
 
     /** Pushes the blocks of {@code chain} that are not in a released slab back onto {@code origin}. */

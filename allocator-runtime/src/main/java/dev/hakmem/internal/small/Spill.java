@@ -86,7 +86,7 @@ final class Spill extends PaddedLock {
 
     /** Lock held: adds one to {@code freeBlocks} of each held block's slab. */
     void countInto(Map<Slab, int[]> freeBlocks, ChunkRegistry registry) {
-        for (int i = 0; i < count; i++) freeBlocks.computeIfAbsent(registry.slab(blocks[i]), k -> new int[1])[0]++;
+        CentralFreeList.countBySlab(blocks, count, freeBlocks, registry);
     }
 
     /** Lock held: drops the blocks that lie in one of the {@code released} slabs, keeping the others' order. */
