@@ -14,7 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
@@ -149,44 +148,29 @@ class LargeAddressSpaceTest {
             return tier16.reclaimSpace();
         });
         int threads = 4, ops = 4_000;
-        Throwable[] failure = new Throwable[threads];
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    SplittableRandom rnd = new SplittableRandom(77 + me);
-                    long[] live = new long[2], sizes = new long[2];
-                    for (int i = 0; i < ops; i++) {
-                        int s = rnd.nextInt(2);
-                        if (live[s] != 0) {
-                            verify(live[s], sizes[s]);
-                            tier16.free(live[s]);
-                            live[s] = 0;
-                            continue;
-                        }
-                        sizes[s] = 32_769 + rnd.nextLong(2 * MiB - 32_769);
-                        allocations.increment();
-                        try {
-                            live[s] = tier16.allocateIn(rnd.nextInt(arenas), sizes[s], 4096, false);
-                        } catch (OutOfMemoryError e) {
-                            failed.increment();
-                            continue;
-                        }
-                        fill(live[s], sizes[s]);
-                    }
-                    for (int s = 0; s < 2; s++) if (live[s] != 0) tier16.free(live[s]);
-                } catch (Throwable e) {
-                    failure[me] = e;
+        Together.run(threads, me -> {
+            SplittableRandom rnd = new SplittableRandom(77 + me);
+            long[] live = new long[2], sizes = new long[2];
+            for (int i = 0; i < ops; i++) {
+                int s = rnd.nextInt(2);
+                if (live[s] != 0) {
+                    verify(live[s], sizes[s]);
+                    tier16.free(live[s]);
+                    live[s] = 0;
+                    continue;
                 }
-            });
-            workers.add(th);
-            th.start();
-        }
-        for (Thread th : workers) th.join();
-        for (Throwable e : failure) if (e != null) throw new AssertionError(e);
+                sizes[s] = 32_769 + rnd.nextLong(2 * MiB - 32_769);
+                allocations.increment();
+                try {
+                    live[s] = tier16.allocateIn(rnd.nextInt(arenas), sizes[s], 4096, false);
+                } catch (OutOfMemoryError e) {
+                    failed.increment();
+                    continue;
+                }
+                fill(live[s], sizes[s]);
+            }
+            for (int s = 0; s < 2; s++) if (live[s] != 0) tier16.free(live[s]);
+        });
         String counts = reclaims.sum() + " reclaims, " + failed.sum() + " of " + allocations.sum() + " allocations failed";
         assertTrue(reclaims.sum() > 0, "test set-up: the range was used up and reclaimed: " + counts);
         assertTrue(failed.sum() * 500 < allocations.sum(), "more than 0.2% of the allocations failed: " + counts);

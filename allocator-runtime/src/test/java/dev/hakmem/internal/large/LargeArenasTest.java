@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.AfterEach;
@@ -176,24 +175,7 @@ class LargeArenasTest {
         LargeTier tier = new LargeTier(reservation, budget, registry, retained, ARENAS);
         AtomicLongArray exchange = new AtomicLongArray(exchangeSlots * 2); // [address, size] pairs, 0 = empty
         long[] allocated = new long[threads];
-        Throwable[] failure = new Throwable[threads];
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    allocated[me] = work(tier, new SplittableRandom(1000 + me), ops, exchange);
-                } catch (Throwable e) {
-                    failure[me] = e;
-                }
-            });
-            workers.add(th);
-            th.start();
-        }
-        for (Thread th : workers) th.join();
-        for (Throwable e : failure) if (e != null) throw new AssertionError(e);
+        Together.run(threads, me -> allocated[me] = work(tier, new SplittableRandom(1000 + me), ops, exchange));
         for (int i = 0; i < exchangeSlots; i++) {
             long p = exchange.get(2 * i);
             if (p != 0) {

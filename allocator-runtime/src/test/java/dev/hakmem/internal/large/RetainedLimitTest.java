@@ -9,9 +9,7 @@ import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,59 +119,34 @@ class RetainedLimitTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theRetainedTotalNeverExceedsTheLimitUnderConcurrency() throws Exception {
         int threads = 3, ops = 15_000;
-        Throwable[] failure = new Throwable[threads + 1];
-        AtomicBoolean done = new AtomicBoolean();
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
         long[] shared = new long[64]; // blocks handed to another thread to free; guarded by itself
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    SplittableRandom rnd = new SplittableRandom(500 + me);
-                    long[] mine = new long[16];
-                    for (int i = 0; i < ops; i++) {
-                        int s = rnd.nextInt(mine.length);
-                        if (mine[s] == 0) {
-                            long size = rnd.nextInt(4) == 0 ? 32_769 + rnd.nextLong(2 * MiB - 32_769) : 32_769 + rnd.nextInt(400_000);
-                            mine[s] = tier.allocate(size, 4096, false);
-                            continue;
-                        }
-                        long p = mine[s], other;
-                        mine[s] = 0;
-                        int x = rnd.nextInt(shared.length);
-                        synchronized (shared) { // swap: free a block another thread allocated, hand this one over
-                            other = shared[x];
-                            shared[x] = p;
-                        }
-                        if (other != 0) tier.free(other);
-                    }
-                    for (long p : mine) if (p != 0) tier.free(p);
-                } catch (Throwable e) {
-                    failure[me] = e;
-                }
-            });
-            workers.add(th);
-            th.start();
-        }
         int[] checks = {0};
-        Thread checker = new Thread(() -> {
-            try {
-                start.await();
-                for (; !done.get(); checks[0]++) {
-                    assertWithinLimit("check " + checks[0]);
-                    Thread.onSpinWait();
+        Together.run(threads, me -> {
+            SplittableRandom rnd = new SplittableRandom(500 + me);
+            long[] mine = new long[16];
+            for (int i = 0; i < ops; i++) {
+                int s = rnd.nextInt(mine.length);
+                if (mine[s] == 0) {
+                    long size = rnd.nextInt(4) == 0 ? 32_769 + rnd.nextLong(2 * MiB - 32_769) : 32_769 + rnd.nextInt(400_000);
+                    mine[s] = tier.allocate(size, 4096, false);
+                    continue;
                 }
-            } catch (Throwable e) {
-                failure[threads] = e;
+                long p = mine[s], other;
+                mine[s] = 0;
+                int x = rnd.nextInt(shared.length);
+                synchronized (shared) { // swap: free a block another thread allocated, hand this one over
+                    other = shared[x];
+                    shared[x] = p;
+                }
+                if (other != 0) tier.free(other);
+            }
+            for (long p : mine) if (p != 0) tier.free(p);
+        }, workersDone -> {
+            for (; !workersDone.getAsBoolean(); checks[0]++) {
+                assertWithinLimit("check " + checks[0]);
+                Thread.onSpinWait();
             }
         });
-        checker.start();
-        for (Thread th : workers) th.join();
-        done.set(true);
-        checker.join();
-        for (Throwable e : failure) if (e != null) throw new AssertionError(e);
         assertTrue(checks[0] > 100, "test set-up: the checker ran while the workers did (" + checks[0] + " checks)");
         for (long p : shared) if (p != 0) tier.free(p);
         assertWithinLimit("all freed");
