@@ -19,6 +19,10 @@ import java.util.List;
  * @param bytesReserved virtual address space held: the reservation for Tiny, Mid and Large plus Huge mappings
  * @param bytesCommitted bytes obtained from the OS and not returned (counted against the memory limit)
  * @param bytesResident of the committed bytes, those resident in RAM now (by {@code mincore})
+ * @param racingDoubleFrees double frees of Tiny and Mid blocks caught late, with checks on: two threads
+ *     freed one block at the same moment, both calls returned, and the block's owner refused the
+ *     second free when it arrived (each is also logged; the block was freed once and is not counted
+ *     twice in {@code frees}). A sequential double free throws at the call instead and is not counted.
  * @param tiers per-tier counters, in {@link Tier} order
  * @param classes per-class counters, Tiny classes then Mid classes
  */
@@ -31,6 +35,7 @@ public record AllocatorStats(
         long bytesReserved,
         long bytesCommitted,
         long bytesResident,
+        long racingDoubleFrees,
         List<TierStats> tiers,
         List<ClassStats> classes) {
 

@@ -71,10 +71,16 @@
  * the block's chunk), and slab carving is a CAS on the slab's counter.
  *
  * <h3>Checks</h3>
- * With checks on, each small block has a state byte (never allocated / live / freed) in its slab's
- * out-of-band array: malloc stores "live", free does a CAS live-&gt;freed, which detects a double free
- * even while the block sits in a thread cache, and interior or never-allocated addresses before
- * anything is changed. Large blocks are checked against their boundary tags, Huge blocks against the
+ * With checks on, each small block has a state byte (never allocated / live / freed / on its way to
+ * its owner) in its chunk's out-of-band array: malloc stores "live"; a free by the slab's owner, the
+ * common case, is a plain load and store live-&gt;freed (no atomic instruction); a free of a shared
+ * slab's block is a CAS live-&gt;freed, and a free by another thread a CAS live-&gt;remote, the owner
+ * turning remote into freed when the block reaches it. This detects a double free even while the
+ * block sits in a thread cache, and interior or never-allocated addresses before anything is changed.
+ * The one double free a plain owner's free can miss at the call, another thread freeing the same
+ * block in the same few nanoseconds, is caught when the second free reaches the owner: refused,
+ * counted ({@code AllocatorStats.racingDoubleFrees}) and logged, never handing the block out twice
+ * (the protocol and why each access suffices: {@code internal.small.BlockState}). Large blocks are checked against their boundary tags, Huge blocks against the
  * table of live mappings (and a bounded memory of recent frees to name a double free). With checks off
  * the small fast paths contain no check code at all.
  */

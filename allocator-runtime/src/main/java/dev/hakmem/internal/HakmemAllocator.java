@@ -13,31 +13,24 @@ import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
-import dev.hakmem.internal.small.ClassCache;
 import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
+import dev.hakmem.internal.small.SmallFront;
 import dev.hakmem.internal.small.SmallTier;
 import dev.hakmem.internal.small.ThreadCache;
 import dev.hakmem.internal.small.ThreadCaches;
 import dev.hakmem.internal.stats.StatsCollector;
 import dev.hakmem.spi.FrontFactory;
-import dev.hakmem.spi.ThreadFront;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The allocator front: routes each call to its tier, with the Tiny/Mid fast paths inline.
- *
- * <p>Fast path of {@code malloc} for a small size: one table load for the class, the
- * lookup of the thread's caches ({@link ThreadCaches}), and a pop from the class's LIFO array; with
- * checks on, one more plain byte store into the chunk's out-of-band state array. Fast path of
- * {@code free}: one subtraction, one range compare and one int load in the registry give the class and
- * the owning thread; if the caller owns the block (or it is shared), a push onto the thread's cache
- * (plus, with checks on, one CAS on the block's state byte); else it goes back to its owner
- * ({@link SmallTier#freeRemote}).
- * Anything else is a named slow path in {@link SmallTier}, {@link LargeTier} or {@link HugeTier}.
+ * The allocator: routes each call to its tier. Tiny and Mid requests go to the {@link SmallFront}
+ * (per-thread caches, the misuse checks, the counters), whose fast paths inline into {@code malloc}
+ * and {@code free}; a free learns the block's tier, class and owning thread from one registry load,
+ * decoded here once. Anything else is a named slow path in {@link LargeTier} or {@link HugeTier}.
  */
 public final class HakmemAllocator implements NativeAllocator {
     private final boolean checks;
@@ -51,6 +44,7 @@ public final class HakmemAllocator implements NativeAllocator {
     private final HugeTier huge;
     private final Arena segmentArena = Arena.ofShared();
     private final ThreadCaches caches;
+    private final SmallFront front;
     /** The allocation profile the caches count ({@link AllocatorConfig#profile()}), or null. */
     private final ProfileCounters profile;
     /** Requested bytes of Large and Huge blocks and of in-place reallocs (mallocs count in thread caches). */
@@ -97,6 +91,7 @@ public final class HakmemAllocator implements NativeAllocator {
         }
         this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
         this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
+        this.front = new SmallFront(checks, stats, small, registry, caches, profile);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -104,69 +99,8 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public long malloc(long size) {
         if (closed) throw closedError("malloc");
-        if (Long.compareUnsigned(size, MID_MAX) <= 0) return mallocSmall(classes.classOf(size), size);
+        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.malloc(classes.classOf(size), size);
         return mallocBig("malloc", size, MIN_ALIGNMENT, false);
-    }
-
-    /** Tiny/Mid fast path: pop from this thread's cache of class {@code cls}. */
-    private long mallocSmall(int cls, long size) {
-        ThreadCache tc = caches.own();
-        if (tc == null) return mallocSmallShared(cls, size);
-        return mallocFrom(tc, cls, size);
-    }
-
-    /** A virtual thread's malloc: through a shared stripe, locked for this one call. */
-    private long mallocSmallShared(int cls, long size) {
-        ThreadCache stripe = caches.lockStripe();
-        if (stripe == null) return mallocSmallDirect(cls, size);
-        try {
-            return mallocFrom(stripe, cls, size);
-        } finally {
-            stripe.unlock();
-        }
-    }
-
-    /** Every stripe busy: straight from the central list, never waiting for a stripe. */
-    private long mallocSmallDirect(int cls, long size) {
-        long p = small.mallocDirect(cls, size);
-        if (checks) small.markLive(p, cls);
-        if (stats) {
-            caches.countDirectMalloc(cls, size);
-            if (profile != null) profile.sharedMalloc(cls, size);
-        }
-        return p;
-    }
-
-    private long mallocFrom(ThreadCache tc, int cls, long size) {
-        ClassCache cc = tc.byClass[cls];
-        int n = cc.count;
-        long p;
-        if (n > 0) {
-            p = cc.blocks[n - 1];
-            cc.count = n - 1;
-        } else {
-            p = refillAndPop(tc, cc, cls, size);
-        }
-        if (checks) small.markLive(p, cls);
-        if (stats) {
-            cc.allocations++;
-            tc.requestedBytes += size;
-            if (profile != null) profile.malloc(tc, cc, cls, size);
-        }
-        return p;
-    }
-
-    /**
-     * Slow path of a small malloc: refill the cache. Before giving up with OutOfMemoryError, reclaims
-     * the caches of ended threads (their blocks may be exactly what is missing) and tries once more.
-     */
-    private long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long size) {
-        try {
-            return small.refillAndPop(tc, cc, cls, size);
-        } catch (OutOfMemoryError e) {
-            if (caches.reclaimDead() == 0) throw e;
-            return small.refillAndPop(tc, cc, cls, size);
-        }
     }
 
     /** Large or Huge: sizes above Mid, or alignments the classes cannot serve. */
@@ -193,7 +127,7 @@ public final class HakmemAllocator implements NativeAllocator {
             throw new IllegalArgumentException("calloc(" + count + ", " + size + "): count * size overflows a long");
         }
         if (total <= MID_MAX) {
-            long p = mallocSmall(classes.classOf(total), total);
+            long p = front.malloc(classes.classOf(total), total);
             RawMemory.zero(p, total);
             return p;
         }
@@ -207,7 +141,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (size < 0) throw Errors.negativeSize("alignedAlloc", size);
         if (alignment <= MIN_ALIGNMENT) return malloc(size);
         int cls = classes.classForAligned(size, alignment);
-        if (cls >= 0) return mallocSmall(cls, size);
+        if (cls >= 0) return front.malloc(cls, size);
         return mallocBig("alignedAlloc", size, alignment, false);
     }
 
@@ -262,62 +196,10 @@ public final class HakmemAllocator implements NativeAllocator {
         if (closed) throw closedError("free", address);
         int kind = ChunkRegistry.kindOfInfo(info);
         if (kind > 0) {
-            freeSmall(address, kind - 1, ChunkRegistry.ownerOfInfo(info));
+            front.free(address, kind - 1, ChunkRegistry.ownerOfInfo(info));
             return;
         }
         freeOther(address, kind);
-    }
-
-    /**
-     * Tiny/Mid fast path: push onto this thread's cache of class {@code cls} if this thread owns the
-     * block's slab ({@code owner} is its cache's id) or the slab is shared ({@code owner} 0); a block of
-     * another thread's slab goes back to that thread ({@link SmallTier#freeRemote}).
-     */
-    private void freeSmall(long address, int cls, int owner) {
-        if (checks) small.markFreed("free", address, cls);
-        ThreadCache tc = caches.own();
-        if (tc == null) {
-            freeSmallShared(address, cls, owner);
-            return;
-        }
-        freeInto(tc, address, cls, owner);
-    }
-
-    /** A virtual thread's free: into a shared stripe, locked for this one call. */
-    private void freeSmallShared(long address, int cls, int owner) {
-        ThreadCache stripe = caches.lockStripe();
-        if (stripe == null) {
-            small.freeDirect(address, cls, owner == 0 ? null : caches.owner(owner));
-            if (stats) {
-                caches.countDirectFree(cls);
-                if (profile != null) profile.sharedFree(cls);
-            }
-            return;
-        }
-        try {
-            freeInto(stripe, address, cls, owner);
-        } finally {
-            stripe.unlock();
-        }
-    }
-
-    private void freeInto(ThreadCache tc, long address, int cls, int owner) {
-        ClassCache cc = tc.byClass[cls];
-        if (owner != tc.id && owner != 0) {
-            small.freeRemote(tc, cc, cls, address, caches.owner(owner));
-        } else {
-            int n = cc.count;
-            if (n < cc.blocks.length) {
-                cc.blocks[n] = address;
-                cc.count = n + 1;
-            } else {
-                small.flushAndPush(tc, cc, cls, address);
-            }
-        }
-        if (stats) {
-            cc.frees++;
-            if (profile != null) profile.free(cc, cls);
-        }
     }
 
     /** Free of anything but a Tiny/Mid block; {@code kind} is {@link ChunkRegistry#kindOf} the address. */
@@ -371,7 +253,7 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public AllocatorStats stats() {
         if (closed) throw closedError("stats");
-        return new StatsCollector(classes, small, large, huge).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);
+        return new StatsCollector(classes, small, large, huge, stats).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);
     }
 
     @Override
@@ -449,43 +331,14 @@ public final class HakmemAllocator implements NativeAllocator {
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
 
-    /** The calling platform thread's generated front, or null (virtual thread, or no front). */
-    public ThreadFront ownFront() {
-        ThreadCache tc = caches.own();
-        return tc == null ? null : tc.front();
+    /** The small-block front: the generated fronts' slow paths and checks ({@link dev.hakmem.spi.FrontSupport}). */
+    public SmallFront smallFront() {
+        return front;
     }
 
     /** Kind and owner of the page of {@code address} ({@link ChunkRegistry#infoOf}). */
     public int pageInfo(long address) {
         return registry.infoOf(address);
-    }
-
-    /** Slow path of a front's malloc of class {@code cls}: refills and pops (checks and stats are the caller's). */
-    public long frontRefill(ThreadFront f, int cls, long size) {
-        ThreadCache tc = (ThreadCache) f.core();
-        return refillAndPop(tc, tc.byClass[cls], cls, size);
-    }
-
-    /** Slow path of a front's free: its class {@code cls} is full (or unused). */
-    public void frontFlush(ThreadFront f, int cls, long address) {
-        ThreadCache tc = (ThreadCache) f.core();
-        small.flushAndPush(tc, tc.byClass[cls], cls, address);
-    }
-
-    /** A front's free of a block owned by thread cache {@code owner} (not the caller's, not 0). */
-    public void frontFreeRemote(ThreadFront f, int cls, long address, int owner) {
-        ThreadCache tc = (ThreadCache) f.core();
-        small.freeRemote(tc, tc.byClass[cls], cls, address, caches.owner(owner));
-    }
-
-    /** Checks on: marks a block just taken from a front live. */
-    public void markLive(long address, int cls) {
-        small.markLive(address, cls);
-    }
-
-    /** Checks on: validates a freed block and marks it freed (throws on misuse, changing nothing). */
-    public void markFreed(long address, int cls) {
-        small.markFreed("free", address, cls);
     }
 
     /** Whether {@link #close()} has run (see {@code closed} for the ordering argument). */

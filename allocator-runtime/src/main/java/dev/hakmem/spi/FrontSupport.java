@@ -4,6 +4,7 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.small.SmallFront;
 
 /**
  * What a generated allocator variant needs from the runtime: the generic allocator built from the
@@ -13,7 +14,7 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  *
  * <p>A generated front's fast paths work on its {@link ThreadFront} fields alone; it calls
  * {@link #refill} when a class is empty, {@link #flush} when it is full, {@link #freeRemote} for a
- * block another thread owns, and with checks on {@link #markLive} / {@link #markFreed}. Blocks are
+ * block another thread owns (which checks it), and with checks on {@link #markLive} / {@link #markFreed}. Blocks are
  * interchangeable with the generic front's: the same tiers serve both, so a block allocated by a
  * generated front may be freed through {@link #allocator()} and the other way round.
  *
@@ -21,9 +22,11 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  */
 public final class FrontSupport {
     private final HakmemAllocator allocator;
+    private final SmallFront small;
 
     private FrontSupport(HakmemAllocator allocator) {
         this.allocator = allocator;
+        this.small = allocator.smallFront();
     }
 
     /**
@@ -41,7 +44,7 @@ public final class FrontSupport {
 
     /** The calling platform thread's front, or null (virtual threads use the generic path). */
     public ThreadFront ownFront() {
-        return allocator.ownFront();
+        return small.ownFront();
     }
 
     /**
@@ -72,27 +75,35 @@ public final class FrontSupport {
 
     /** Slow path of malloc: {@code front}'s class {@code cls} is empty; refills it and returns one block. */
     public long refill(ThreadFront front, int cls, long size) {
-        return allocator.frontRefill(front, cls, size);
+        return small.frontRefill(front, cls, size);
     }
 
     /** Slow path of free: {@code front}'s class {@code cls} is full or unused; makes room and pushes. */
     public void flush(ThreadFront front, int cls, long address) {
-        allocator.frontFlush(front, cls, address);
+        small.frontFlush(front, cls, address);
     }
 
-    /** A free of a block whose page owner ({@code owner}) is neither {@code front}'s thread nor 0. */
+    /**
+     * A free of a block whose page owner ({@code owner}) is neither {@code front}'s thread nor 0: with
+     * checks on, validates it (throws on misuse, changing nothing), then sends it back to its owner.
+     */
     public void freeRemote(ThreadFront front, int cls, long address, int owner) {
-        allocator.frontFreeRemote(front, cls, address, owner);
+        small.frontFreeRemote(front, cls, address, owner);
     }
 
     /** Checks on: records that the block just handed out is live. */
     public void markLive(long address, int cls) {
-        allocator.markLive(address, cls);
+        small.markLive(address, cls);
     }
 
-    /** Checks on: validates the freed block (throws on a double, interior or foreign free, changing nothing). */
-    public void markFreed(long address, int cls) {
-        allocator.markFreed(address, cls);
+    /**
+     * Checks on: validates a block the front is about to keep, whose page owner {@code owner} is the
+     * front's own {@link ThreadFront#id()} (a plain state change, no atomic instruction) or 0 (a shared
+     * slab: a CAS), and marks it freed; throws on a double, interior or foreign free, changing nothing.
+     * Blocks of other owners go to {@link #freeRemote}, which checks them itself.
+     */
+    public void markFreed(long address, int cls, int owner) {
+        small.frontMarkFreed(address, cls, owner);
     }
 
     /** Whether the allocator has been closed (every call must then throw IllegalStateException). */

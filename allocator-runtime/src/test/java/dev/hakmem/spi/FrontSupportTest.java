@@ -65,9 +65,9 @@ class FrontSupportTest {
     static void free16(FrontSupport s, TwoClassFront f, long p) {
         int info = s.pageInfo(p);
         assertEquals(1, FrontSupport.kindOf(info), "a 16-byte block's page is of class 0");
-        s.markFreed(p, 0);
         int owner = FrontSupport.ownerOf(info);
         if (owner == f.id() || owner == 0) {
+            s.markFreed(p, 0, owner);
             int n = f.n0;
             if (n < f.b0.length) {
                 f.b0[n] = p;

@@ -44,8 +44,11 @@ final class TinyFrontClass {
                 .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(long.class, "p")
                 .addParameter(int.class, "owner")
                 .addJavadoc("Pushes a block whose page has owner {@code owner}; a block another thread owns goes back to it.\n");
-        if (checks) free.addStatement("s.markFreed(p, CLASS)");
-        free.beginControlFlow("if (owner == c.id() || owner == 0)")
+        free.beginControlFlow("if (owner == c.id() || owner == 0)");
+        // The front's own slab: a plain state change; a shared one (owner 0): a CAS. Other owners' blocks
+        // are checked by freeRemote.
+        if (checks) free.addStatement("s.markFreed(p, CLASS, owner)");
+        free
                 .addStatement("int n = c.$L", n)
                 .addStatement("long[] b = c.$L", b)
                 .beginControlFlow("if (n < b.length)")

@@ -9,21 +9,21 @@ package dev.hakmem.internal.small;
  * separate "allocated yet?" test because an empty array fails both {@code count > 0} and
  * {@code count < blocks.length}.
  */
-public final class ClassCache {
+final class ClassCache {
     private static final long[] EMPTY = new long[0];
 
     /** Free block addresses, {@code blocks[0..count)}; the top is {@code blocks[count-1]}. */
-    public long[] blocks = EMPTY;
-    public int count;
-    public final int capacity;
-    public final int batch;
+    long[] blocks = EMPTY;
+    int count;
+    final int capacity;
+    final int batch;
     /** Statistics, plain increments by the owner; read racily by stats(). */
-    public long allocations, frees;
+    long allocations, frees;
     /**
      * The allocation profile ({@link ProfileCounters}), plain, written like the statistics: the current
      * run of allocations without a free, its longest, the net live count not yet published, the peak.
      */
-    public long run, burst, delta, peak;
+    long run, burst, delta, peak;
     /**
      * The outbox: blocks of this class freed by this cache's thread but owned by another thread
      * ({@code outOwner}), {@code out[0..outCount)}, collected so that they travel to the owner's inbox
@@ -33,7 +33,7 @@ public final class ClassCache {
     int outCount;
     ThreadCache outOwner;
 
-    public ClassCache(int capacity, int batch) {
+    ClassCache(int capacity, int batch) {
         this.capacity = capacity;
         this.batch = batch;
     }

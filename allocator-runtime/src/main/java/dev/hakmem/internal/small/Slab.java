@@ -11,23 +11,10 @@ import java.lang.invoke.VarHandle;
  * <p>Blocks are handed out in index order by {@link #claim(int)} ("carving"), which only produces
  * addresses: carving touches no memory, so untouched blocks cost no resident pages.
  *
- * <p>With checks on, each block has a state byte in its chunk's state array (see
- * {@link dev.hakmem.internal.registry.ChunkRegistry#states}): {@link #NEVER} until first allocated,
- * then {@link #LIVE} or {@link #FREED}. Memory-ordering contract:
- * <ul>
- *   <li>the allocating thread sets {@code LIVE} with a plain store: only it holds the free block at
- *       that moment, and whoever frees the block later received its address through a happens-before
- *       edge from that thread;</li>
- *   <li>every free is an atomic CAS {@code LIVE -> FREED} ({@link #casFreed}), so of two racing frees
- *       of one block exactly one wins and the other sees {@code FREED} (double free).</li>
- * </ul>
- * Java guarantees that byte-array elements are written without word tearing, so neighbouring
- * blocks' states do not interfere.
+ * <p>With checks on, each block also has a state byte, kept in its chunk's state array: see
+ * {@link BlockState}.
  */
 public final class Slab {
-    public static final byte NEVER = 0, LIVE = 1, FREED = 2;
-
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final VarHandle CARVED;
 
     static {
@@ -95,25 +82,5 @@ public final class Slab {
         int n = Math.min(max, capacity - start);
         for (int i = 0; i < n; i++) dst[i] = blockAddress(start + i);
         return n;
-    }
-
-    /**
-     * Frees the block whose state is {@code states[index]}: returns {@link #LIVE} on success, else the
-     * refusing state. The CAS is atomic (of two racing frees exactly one wins) but "plain" in memory
-     * order: it publishes nothing (the freed address travels on through the thread cache and the
-     * central list's own release/acquire CAS), so the JIT need not treat it as a fence and can keep
-     * the surrounding fast path in registers.
-     */
-    public static byte casFreed(byte[] states, int index) {
-        while (true) {
-            byte current = states[index];
-            if (current != LIVE) return current;
-            if (STATE.weakCompareAndSetPlain(states, index, LIVE, FREED)) return LIVE;
-        }
-    }
-
-    /** The state {@code states[index]}, read with volatile semantics (for checks outside free). */
-    public static byte state(byte[] states, int index) {
-        return (byte) STATE.getVolatile(states, index);
     }
 }

@@ -9,6 +9,7 @@ import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,15 +37,23 @@ import java.util.function.BooleanSupplier;
  * ({@link #releaseFreeSlabs}).
  */
 public final class SmallTier {
+    private static final System.Logger LOG = System.getLogger("dev.hakmem");
+
     private final SizeClasses classes;
     private final ChunkRegistry registry;
     private final CentralFreeList[] centrals;
+    /** Whether blocks have states ({@link BlockState}): then inbox entries are accepted one by one. */
+    private final boolean checks;
+    /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
+    private final AtomicLongArray lateDoubleFrees;
 
     /** @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did */
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
             ChunkRegistry registry, BooleanSupplier beforeCarve) {
         this.classes = classes;
         this.registry = registry;
+        this.checks = config.checks();
+        this.lateDoubleFrees = new AtomicLongArray(classes.count());
         SpanSource tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
         SpanSource midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
@@ -110,8 +119,61 @@ public final class SmallTier {
     /** Free blocks an owning cache already has: its inbox, its spill, then the shared ones; how many went to {@code dst}. */
     private int reuse(ThreadCache tc, int cls, long[] dst, int batch) {
         int n;
-        if ((n = tc.inbox[cls].pop(dst)) > 0 || (n = tc.spill[cls].take(dst, batch)) > 0) return n;
+        while ((n = tc.inbox[cls].pop(dst)) > 0) {
+            if (checks) n = accept(tc.id, cls, dst, n);
+            if (n > 0) return n;
+        }
+        if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
         return centrals[cls].refillFromShared(dst, batch);
+    }
+
+    /**
+     * Checks on: accepts the entries {@code blocks[0..n)} of class {@code cls} that arrived from other
+     * threads (an inbox batch, or a batch whose owner no longer takes it), compacting the accepted ones
+     * to the front; returns how many. {@code acceptor} is the id of the live owner draining its own
+     * inbox, or -1 for any other thread. An entry whose block is not {@link BlockState#REMOTE}, or whose
+     * page now holds another class or another live owner's slab, is a phantom of a racing double free
+     * (see {@link BlockState}): refused, counted and reported.
+     */
+    private int accept(int acceptor, int cls, long[] blocks, int n) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            long p = blocks[i];
+            if (accepts(acceptor, cls, p)) {
+                blocks[kept++] = p;
+            } else {
+                lateDoubleFree(cls, p);
+            }
+        }
+        return kept;
+    }
+
+    private boolean accepts(int acceptor, int cls, long p) {
+        byte[] states = registry.states(p);
+        int i = ChunkRegistry.stateIndex(p, classes.granuleShift(cls));
+        if (!BlockState.isRemote(states, i)) return false; // acquire: the page read below is the freer's
+        int info = registry.infoOf(p);
+        if (ChunkRegistry.kindOfInfo(info) != cls + 1) return false;
+        int owner = ChunkRegistry.ownerOfInfo(info);
+        if (owner == 0) return BlockState.acceptShared(states, i);
+        if (owner != acceptor) return false;
+        BlockState.acceptOwned(states, i);
+        return true;
+    }
+
+    /** Counts and reports an inbox entry refused as a phantom (the 1st, 2nd, 4th, 8th, ... of a class are logged). */
+    private void lateDoubleFree(int cls, long p) {
+        long n = lateDoubleFrees.incrementAndGet(cls);
+        if (Long.bitCount(n) == 1) {
+            LOG.log(System.Logger.Level.WARNING, "free(" + Errors.hex(p) + "): double free caught late: " + describe(cls)
+                    + " was freed by two threads at the same time; the second free was ignored (" + n
+                    + " such frees of this class so far; AllocatorStats.racingDoubleFrees() counts them all)");
+        }
+    }
+
+    /** Racing double frees of class {@code cls} caught late so far (each also counted as a free by its caller). */
+    public long lateDoubleFrees(int cls) {
+        return lateDoubleFrees.get(cls);
     }
 
     /**
@@ -148,12 +210,15 @@ public final class SmallTier {
 
     /**
      * Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns
-     * the new count. An owning cache keeps them in its spill (no Java garbage); only if a thread under
-     * memory pressure is examining that spill right now, or for a stripe, do they travel as a new
-     * batch (to the owner's inbox, or the shared list).
+     * the new count. An owning cache keeps them in its spill (no Java garbage); a stripe's go to the
+     * shared list as a new batch.
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
-        if (tc.id == 0 || !tc.spill[cls].offer(blocks, batch)) sendTo(tc, cls, Arrays.copyOf(blocks, batch), batch);
+        if (tc.id == 0) {
+            centrals[cls].push(Arrays.copyOf(blocks, batch), batch);
+        } else {
+            tc.spill[cls].put(blocks, 0, batch);
+        }
         System.arraycopy(blocks, batch, blocks, 0, count - batch);
         return count - batch;
     }
@@ -161,7 +226,8 @@ public final class SmallTier {
     /**
      * Free of a block owned by another thread's cache {@code owner} (null if the id no longer names a
      * cache: then the block is shared and stays here). The block joins the outbox of {@code cc}, which
-     * goes to the owner's inbox when full or when a block of another owner arrives.
+     * goes to the owner's inbox when full or when a block of another owner arrives. With checks on the
+     * caller has made the block {@link BlockState#REMOTE} (or FREED, when {@code owner} is null).
      */
     public void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, ThreadCache owner) {
         if (owner == null) {
@@ -184,14 +250,20 @@ public final class SmallTier {
         if (cc.outCount == 0) return;
         long[] blocks = cc.out;
         cc.out = new long[cc.batch];
-        sendTo(cc.outOwner, cls, blocks, cc.outCount);
+        sendRemote(cc.outOwner, cls, blocks, cc.outCount);
         cc.outCount = 0;
         cc.outOwner = null;
     }
 
-    /** Gives {@code blocks[0..n)} to {@code owner}'s inbox, or to the shared list (stripe, ended owner). */
-    private void sendTo(ThreadCache owner, int cls, long[] blocks, int n) {
-        if (owner == null || owner.id == 0 || !owner.inbox[cls].push(blocks, n)) centrals[cls].push(blocks, n);
+    /**
+     * Gives {@code blocks[0..n)}, freed by other threads than their owner, to {@code owner}'s inbox; if
+     * the owner has ended (inbox closed, or no cache), accepts them here and gives them to the shared
+     * list.
+     */
+    private void sendRemote(ThreadCache owner, int cls, long[] blocks, int n) {
+        if (owner != null && owner.id != 0 && owner.inbox[cls].push(blocks, n)) return;
+        int kept = checks ? accept(-1, cls, blocks, n) : n;
+        if (kept > 0) centrals[cls].push(blocks, kept);
     }
 
     /**
@@ -206,28 +278,46 @@ public final class SmallTier {
         return blocks[n - 1];
     }
 
-    /** A free without any cache: the block goes to its owner's inbox ({@code owner} may be null) or the shared list. */
-    public void freeDirect(long address, int cls, ThreadCache owner) {
-        sendTo(owner, cls, new long[] {address}, 1);
-    }
-
     /**
-     * Empties a cache whose thread lives on (a stripe, or the calling thread's own cache under memory
-     * pressure): outboxes go to their owners, cached blocks to the cache's own inbox (an owning cache)
-     * or to the shared lists (a stripe), where {@link #releaseFreeSlabs} can see them.
+     * A free without any cache: the block goes to its owner's inbox, or ({@code owner} null: a shared
+     * block, already FREED) to the shared list.
      */
-    public void drain(ThreadCache tc) {
-        for (int c = 0; c < tc.byClass.length; c++) {
-            flushOutbox(tc.byClass[c], c);
-            emptyCache(tc, c);
+    public void freeDirect(long address, int cls, ThreadCache owner) {
+        if (owner == null) {
+            centrals[cls].push(new long[] {address}, 1);
+        } else {
+            sendRemote(owner, cls, new long[] {address}, 1);
         }
     }
 
     /**
-     * Moves every cached block of class {@code c} (in the cache or its generated front) to the cache's
-     * own inbox or, for a stripe or a cache whose inbox is closed (abandoned), to the shared list.
+     * Empties a cache whose thread lives on (a stripe, or the calling thread's own cache under memory
+     * pressure): outboxes go to their owners; an owning cache accepts its inbox and keeps it and its
+     * cached blocks in its spills, a stripe gives its cached blocks to the shared lists; either way
+     * where {@link #releaseFreeSlabs} can see them.
      */
-    private void emptyCache(ThreadCache tc, int c) {
+    public void drain(ThreadCache tc) {
+        for (int c = 0; c < tc.byClass.length; c++) {
+            flushOutbox(tc.byClass[c], c);
+            if (tc.id != 0) acceptInbox(tc, c);
+            emptyCache(tc, c, tc.id == 0);
+        }
+    }
+
+    /** The calling thread's own cache: moves its inbox of class {@code c}, accepted, into its spill. */
+    private void acceptInbox(ThreadCache tc, int c) {
+        long[] batch = new long[tc.byClass[c].batch];
+        for (int n; (n = tc.inbox[c].pop(batch)) > 0; ) {
+            if (checks) n = accept(tc.id, c, batch, n);
+            tc.spill[c].put(batch, 0, n);
+        }
+    }
+
+    /**
+     * Moves every cached block of class {@code c} (in the cache or its generated front) to the shared
+     * list ({@code toShared}: a stripe, or an ended thread's cache) or to the cache's own spill.
+     */
+    private void emptyCache(ThreadCache tc, int c, boolean toShared) {
         ClassCache cc = tc.byClass[c];
         long[] blocks = cc.blocks;
         int count = cc.count;
@@ -237,27 +327,38 @@ public final class SmallTier {
             count = tc.front.count(c);
             tc.front.setCount(c, 0);
         }
+        if (!toShared) {
+            tc.spill[c].put(blocks, 0, count);
+            return;
+        }
         for (int i = 0; i < count; i += cc.batch) {
             int n = Math.min(cc.batch, count - i);
-            sendTo(tc, c, Arrays.copyOfRange(blocks, i, i + n), n);
+            centrals[c].push(Arrays.copyOfRange(blocks, i, i + n), n);
         }
     }
 
     /**
-     * Empties the cache of a thread that has ended, without its help: closes its inboxes (later sends
-     * go to the shared lists) and moves their blocks, its spilled ones and its cached ones to the shared
-     * lists, makes its slabs shared, and lets the shared side carve the rest of its partly carved slabs.
+     * Empties the cache of a thread that has ended, without its help: makes its slabs shared, closes
+     * its inboxes (later sends are accepted by their senders and go to the shared lists) and moves
+     * their blocks, accepted, its spilled ones and its cached ones to the shared lists, and lets the
+     * shared side carve the rest of its partly carved slabs. The slabs are made shared first, so that
+     * an entry for one of them that arrives after the close is accepted as a shared block's
+     * ({@link BlockState}).
      */
     public void abandon(ThreadCache tc) {
-        // Closed first: from here on every send to this cache, emptyCache's included, goes to the shared lists.
-        for (int c = 0; c < tc.inbox.length; c++) centrals[c].pushAll(tc.inbox[c].close());
+        for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
+        tc.owned.clear();
+        for (int c = 0; c < tc.inbox.length; c++) {
+            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) {
+                int kept = checks ? accept(-1, c, b.blocks(), b.count()) : b.count();
+                if (kept > 0) centrals[c].push(b.blocks(), kept);
+            }
+        }
         for (int c = 0; c < tc.spill.length; c++) tc.spill[c].drainTo(centrals[c]);
         for (int c = 0; c < tc.byClass.length; c++) {
             flushOutbox(tc.byClass[c], c);
-            emptyCache(tc, c);
+            emptyCache(tc, c, true);
         }
-        for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
-        tc.owned.clear();
         for (int c = 0; c < tc.carving.length; c++) {
             if (tc.carving[c] != null) centrals[c].adoptPartial(tc.carving[c]);
             tc.carving[c] = null;
@@ -266,7 +367,13 @@ public final class SmallTier {
 
     /**
      * Memory pressure: returns to the OS every slab and span whose blocks are all on the shared lists
-     * or in the inboxes and spills of the {@code live} caches. Returns the bytes released.
+     * or in the spills of the {@code live} caches (with checks off, also in their inboxes). Returns the
+     * bytes released.
+     *
+     * <p>With checks on, a live owner's inbox is left alone: its entries are accepted only by that
+     * owner, because one of them may be a phantom of a racing double free whose block the owner holds
+     * (see {@link BlockState}); counting it as free could release a slab with a block in use. The
+     * calling thread has accepted its own inbox into its spills before ({@link #drain}).
      */
     public long releaseFreeSlabs(Iterable<ThreadCache> live) {
         long released = 0;
@@ -275,7 +382,7 @@ public final class SmallTier {
             List<Spill> spills = new ArrayList<>();
             for (ThreadCache tc : live) {
                 if (tc.id == 0) continue;
-                inboxes.add(tc.inbox[c]);
+                if (!checks) inboxes.add(tc.inbox[c]);
                 spills.add(tc.spill[c]);
             }
             released += centrals[c].releaseFreeSlabs(inboxes, spills);
@@ -283,35 +390,11 @@ public final class SmallTier {
         return released;
     }
 
-    /** Checks on: records that the block at {@code address} of class {@code cls} (just taken from a cache) is live. */
-    public void markLive(long address, int cls) {
-        registry.states(address)[ChunkRegistry.stateIndex(address, classes.granuleShift(cls))] = Slab.LIVE;
-    }
-
-    /**
-     * Checks on: validates that {@code address} (on a page of class {@code cls}) starts a live
-     * block and marks it freed, atomically. Throws, changing nothing, for an interior or
-     * never-allocated address (IllegalArgumentException) or a block already free
-     * (IllegalStateException).
-     *
-     * <p>Fast path: a granule-alignment test and one CAS on the state byte. Only a block start's
-     * granule is ever {@code LIVE}, so a CAS that succeeds proves the address starts a live block; a
-     * failure is diagnosed in {@link #freeError}.
-     */
-    public void markFreed(String op, long address, int cls) {
-        int shift = classes.granuleShift(cls);
-        if ((address & ((1L << shift) - 1)) == 0) {
-            byte refused = Slab.casFreed(registry.states(address), ChunkRegistry.stateIndex(address, shift));
-            if (refused == Slab.LIVE) return;
-        }
-        throw freeError(op, address, cls);
-    }
-
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
     public void checkLive(String op, long address, int cls) {
         int shift = classes.granuleShift(cls);
         if ((address & ((1L << shift) - 1)) == 0
-                && Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, shift)) == Slab.LIVE) {
+                && BlockState.read(registry.states(address), ChunkRegistry.stateIndex(address, shift)) == BlockState.LIVE) {
             return;
         }
         throw freeError(op, address, cls);
@@ -342,7 +425,7 @@ public final class SmallTier {
     }
 
     /** Names what is wrong with an address on a page of class {@code cls} that is not a live block. */
-    private RuntimeException freeError(String op, long address, int cls) {
+    RuntimeException freeError(String op, long address, int cls) {
         Slab s = registry.slab(address);
         int i = s.indexOf(address);
         long start = s.blockAddress(i);
@@ -351,8 +434,8 @@ public final class SmallTier {
                     + " (" + classes.size(cls) + "-byte blocks)");
         }
         if (start != address) return Errors.interior(op, address, start, describe(cls));
-        byte state = Slab.state(registry.states(address), ChunkRegistry.stateIndex(address, classes.granuleShift(cls)));
-        if (state == Slab.FREED) return Errors.doubleFree(op, address, describe(cls));
+        byte state = BlockState.read(registry.states(address), ChunkRegistry.stateIndex(address, classes.granuleShift(cls)));
+        if (state == BlockState.FREED || state == BlockState.REMOTE) return Errors.doubleFree(op, address, describe(cls));
         return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
     }
 }

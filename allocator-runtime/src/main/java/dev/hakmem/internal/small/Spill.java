@@ -29,9 +29,11 @@ import java.util.Set;
  * (acquire), releasing it a release store, so each holder sees everything the previous one wrote.
  * Three parties take it, each for a bounded copy, never while waiting for anything else:
  * <ul>
- *   <li>the owner, to put a batch in ({@link #offer}) or take one out ({@link #take}). It never
- *       waits: if the lock is held (only while another thread is under memory pressure), the batch
- *       goes to the owner's inbox instead, or the refill looks elsewhere;</li>
+ *   <li>the owner, to put a batch in ({@link #put}) or take one out ({@link #take}). A take never
+ *       waits (if the lock is held, only while another thread is under memory pressure, the refill
+ *       looks elsewhere); a put waits for that releaser's bounded count, because the owner's freed
+ *       blocks have nowhere else to go: its inbox takes only blocks other threads freed (see
+ *       {@link BlockState}), and the shared lists would hand them to other threads;</li>
  *   <li>a thread under memory pressure ({@link #countInto}, {@link #removeIn}, from
  *       {@link CentralFreeList#releaseFreeSlabs}), with {@link #tryLock()}: a spill its owner holds is
  *       skipped, as the blocks in a thread cache are;</li>
@@ -48,16 +50,15 @@ final class Spill extends PaddedLock {
     private int count;
 
     /**
-     * Owner only: appends {@code src[0..n)}, unless the lock is held by a releaser (then returns false
-     * and the caller still has the blocks).
+     * Owner only: appends {@code src[from..from+n)}. Waits for the lock if a releaser holds it (for the
+     * length of its count, never longer), so the owner's blocks stay with the owner.
      */
-    boolean offer(long[] src, int n) {
-        if (!tryLock()) return false;
+    void put(long[] src, int from, int n) {
+        lock();
         try {
             if (count + n > blocks.length) blocks = Arrays.copyOf(blocks, Math.max(2 * blocks.length, count + n));
-            System.arraycopy(src, 0, blocks, count, n);
+            System.arraycopy(src, from, blocks, count, n);
             count += n;
-            return true;
         } finally {
             unlock();
         }

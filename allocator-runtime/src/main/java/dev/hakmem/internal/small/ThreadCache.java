@@ -18,17 +18,17 @@ import java.util.ArrayList;
  * {@link #spill}, which allocates nothing per batch.
  */
 public final class ThreadCache extends PaddedLock {
-    public final ClassCache[] byClass;
+    final ClassCache[] byClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
-    public long requestedBytes;
+    long requestedBytes;
     /**
      * Request histogram of the allocation profile ({@link ProfileCounters#requestBucket}), written like
      * the statistics; null when the profile is off. Set before the cache is published.
      */
-    public long[] requests;
+    long[] requests;
     private final Thread owner;
     /** The owner id recorded in the registry for this cache's slabs; 0 for stripes (they own none). */
-    public final int id;
+    final int id;
     /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
     final BatchStack[] inbox;
     /**

@@ -24,8 +24,25 @@
  *
  * <p>Invariant: every carved block of a class is at each moment in exactly one place: live (with the
  * user), in one thread cache, in one thread's spill, in one outbox, in one inbox batch, or in one batch
- * of the central list.
+ * of the central list. With checks on, the one exception is the phantom entry of a racing double free
+ * (see below), which is refused where it arrives and never handed out.
  * The tests check it by racing producers, consumers, releasers and closers and counting.
+ *
+ * <p>Checks (one state byte per block, {@link dev.hakmem.internal.small.BlockState}): the state
+ * changes without an atomic instruction where only one thread can be involved, and with a CAS where
+ * two can race. malloc stores LIVE (the caller alone holds the block); the owner's free of its own
+ * slab's block is a plain load and store; a free of a shared slab's block is a CAS LIVE to FREED, and
+ * a free by another thread a CAS LIVE to REMOTE, after which the block travels to its owner, who
+ * accepts it (REMOTE to FREED) when it drains its inbox. The only race a plain free can lose is a
+ * remote free of the same block landing between its load and store: both calls return, and the
+ * remote one's entry, arriving at an owner that finds the block no longer REMOTE, is refused, counted
+ * and logged ({@link dev.hakmem.internal.small.SmallTier}). Because an entry in a live owner's inbox
+ * may be such a phantom, only that owner accepts it: the pressure path counts spills and shared lists
+ * as free, not other live threads' inboxes. An ended owner's slabs are made shared before its inbox
+ * is closed, so entries that arrive later are accepted by CAS, by whichever thread sends them.
+ *
+ * <p>The fast paths are in {@link dev.hakmem.internal.small.SmallFront}, with the entries generated
+ * fronts call for their slow paths; the slow paths are in {@link dev.hakmem.internal.small.SmallTier}.
  *
  * <p>Counting: with stats on, each cache counts its allocations and frees per class in plain fields
  * that only its owner writes (read racily by {@code stats()}); with the allocation profile on

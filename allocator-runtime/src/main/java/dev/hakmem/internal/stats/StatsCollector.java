@@ -27,12 +27,16 @@ public final class StatsCollector {
     private final LargeTier large;
     private final HugeTier huge;
 
-    public StatsCollector(SizeClasses classes, SmallTier small, LargeTier large, HugeTier huge) {
+    /** @param stats whether the caches count operations (then a free refused late is taken back out of its count) */
+    public StatsCollector(SizeClasses classes, SmallTier small, LargeTier large, HugeTier huge, boolean stats) {
+        this.stats = stats;
         this.classes = classes;
         this.small = small;
         this.large = large;
         this.huge = huge;
     }
+
+    private final boolean stats;
 
     public AllocatorStats collect(List<ThreadCache> caches, long bigRequested, Reservation reservation, MemoryBudget budget) {
         int n = classes.count();
@@ -44,6 +48,12 @@ public final class StatsCollector {
                 allocs[c] += tc.allocations(c);
                 frees[c] += tc.frees(c);
             }
+        }
+        long racingDoubleFrees = 0;
+        for (int c = 0; c < n; c++) {
+            long late = small.lateDoubleFrees(c);
+            racingDoubleFrees += late;
+            if (stats) frees[c] -= late; // its caller counted it; the block was freed only once
         }
         List<ClassStats> classStats = new ArrayList<>(n);
         long[][] tierSums = new long[2][4]; // [tiny|mid][allocs, frees, live, liveBytes]
@@ -74,6 +84,6 @@ public final class StatsCollector {
         }
         long resident = Math.max(0, OsMemory.residentBytes(reservation.base(), reservation.usedSpan())) + huge.residentBytes();
         return new AllocatorStats(requested, liveBytes, liveBlocks, allocations, freed,
-                reservation.size() + huge.mappedBytes(), budget.committed(), resident, tiers, classStats);
+                reservation.size() + huge.mappedBytes(), budget.committed(), resident, racingDoubleFrees, tiers, classStats);
     }
 }

@@ -25,20 +25,22 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-recorded", "hakmem-wrapped",
+            "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "arena", "heap",
             "bump");
 
     /**
      * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
-     * measurements of something else: what recording a profile costs (issue 6). {@code hakmem-recorded}
+     * measurements of something else. {@code hakmem-bare} is hakmem with checks and stats both off: the
+     * ceiling the default configuration is measured against (what checks and stats cost, issue 13).
+     * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
      * per-thread tallies, which work around any allocator. The default matrix leaves them out so the
      * quick job stays within its 10 minutes.
      */
-    public static final List<String> ON_REQUEST = List.of("hakmem-recorded", "hakmem-wrapped");
+    public static final List<String> ON_REQUEST = List.of("hakmem-bare", "hakmem-recorded", "hakmem-wrapped");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -76,6 +78,7 @@ public final class Peers {
         Supplier<BenchAllocator> factory = switch (name) {
             case "hakmem" -> HakmemPeer::new;
             case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
+            case "hakmem-bare" -> () -> new HakmemPeer(name, AllocatorConfig.builder().checks(false).stats(false).build());
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
             case "tcmalloc" -> TcmallocPeer::new;

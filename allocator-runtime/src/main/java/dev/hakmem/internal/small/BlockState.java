@@ -1,0 +1,113 @@
+package dev.hakmem.internal.small;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The misuse checks' state of a Tiny or Mid block: one byte per block, out of band, in its chunk's
+ * state array ({@link dev.hakmem.internal.registry.ChunkRegistry#states}), at the granule where the
+ * block starts. Every transition is one of the static methods below; who may make it, and with which
+ * memory access, is the whole design (see also the package documentation):
+ *
+ * <pre>
+ *   NEVER --malloc--&gt; LIVE --free by the slab's owner (plain)----------------------&gt; FREED
+ *                         --free of a shared slab's block (CAS)-------------------&gt; FREED
+ *                         --free by another thread (CAS)--&gt; REMOTE --accepted----&gt; FREED
+ *   FREED --malloc--&gt; LIVE
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link #markLive}: a plain store, by the thread that just took the block out of a free list it
+ *       alone holds (its cache). Whoever frees the block later got its address through a
+ *       happens-before edge from that thread, so sees {@code LIVE}.</li>
+ *   <li>{@link #freeOwned}: a plain load and a plain store, no atomic instruction. Made only by the
+ *       live thread that owns the block's slab, on its own free. Every other writer of an owned
+ *       block's state uses a CAS from {@code LIVE}, and the owner's own writes are ordered by its
+ *       program, so the only interleaving a plain read-then-write can miss is a remote free that
+ *       CASes {@code LIVE -> REMOTE} between the owner's load and store: a racing double free of one
+ *       block by the owner and another thread. Both calls then return normally, the owner's cache
+ *       holds the block, and a second entry for it (a "phantom") travels to the owner's inbox. The
+ *       owner's store has overwritten {@code REMOTE}, so {@link #acceptOwned} refuses the phantom
+ *       when it arrives: the double free is caught late, counted and reported, and the block is
+ *       never handed out twice.</li>
+ *   <li>{@link #freeShared}: an atomic CAS {@code LIVE -> FREED} for blocks of shared slabs (virtual
+ *       threads' stripes, ended threads' slabs), which any thread may free: of two racing frees
+ *       exactly one wins; the other throws at the call.</li>
+ *   <li>{@link #freeRemote}: an atomic CAS {@code LIVE -> REMOTE} with volatile semantics, by a thread
+ *       freeing a block another live thread owns: of racing remote frees exactly one wins, the others
+ *       throw at the call; a remote free after the owner's free sees {@code FREED} and throws. The
+ *       block then travels (outbox, inbox) to its owner.</li>
+ *   <li>{@link #acceptOwned}: the owner, draining its inbox, turns {@code REMOTE} into {@code FREED}
+ *       (plain: no other thread writes a {@code REMOTE} byte of a live owner's slab, since every CAS
+ *       starts from {@code LIVE}) and refuses any entry whose block is not {@code REMOTE}: a
+ *       phantom. Each {@code LIVE -> REMOTE} transition is consumed by exactly one acceptance, so of
+ *       the entries for one block at most one is ever accepted per transition, whatever their order.
+ *       The state is read with acquire semantics, after which the page's kind and owner are read:
+ *       they are then those of the slab the remote freer was given the block from.</li>
+ *   <li>{@link #acceptShared}: the same with a CAS, for entries that no live owner will drain (the
+ *       owner has ended; its slabs have been made shared before its inbox was closed), so that
+ *       racing acceptors, among them the ended owner's reclaimer, accept each transition once.</li>
+ * </ul>
+ * Java writes byte-array elements without word tearing, so neighbouring blocks' states never
+ * interfere. Only the granule where a block starts is ever non-zero.
+ */
+public final class BlockState {
+    public static final byte NEVER = 0, LIVE = 1, FREED = 2, REMOTE = 3;
+
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
+
+    private BlockState() {}
+
+    /** malloc: the block at {@code states[i]}, just taken from a cache, is live (plain store). */
+    static void markLive(byte[] states, int i) {
+        states[i] = LIVE;
+    }
+
+    /**
+     * The owner's free: {@code LIVE -> FREED} with a plain load and store. Returns {@link #LIVE} on
+     * success, else the refusing state (nothing written).
+     */
+    static byte freeOwned(byte[] states, int i) {
+        byte s = states[i];
+        if (s == LIVE) states[i] = FREED;
+        return s;
+    }
+
+    /** A shared slab's block: {@code LIVE -> FREED} atomically; returns LIVE on success, else the refusing state. */
+    static byte freeShared(byte[] states, int i) {
+        return cas(states, i, LIVE, FREED);
+    }
+
+    /** A block another thread owns: {@code LIVE -> REMOTE} atomically; returns LIVE on success, else the refusing state. */
+    static byte freeRemote(byte[] states, int i) {
+        return cas(states, i, LIVE, REMOTE);
+    }
+
+    /**
+     * Whether the block is {@link #REMOTE}, read with acquire semantics: an acceptor reads this first,
+     * then the page's kind and owner, which are then at least as new as the remote freer saw them.
+     */
+    static boolean isRemote(byte[] states, int i) {
+        return (byte) STATE.getAcquire(states, i) == REMOTE;
+    }
+
+    /** The live owner accepts an inbox entry it has found {@link #isRemote}: {@code REMOTE -> FREED}, plain. */
+    static void acceptOwned(byte[] states, int i) {
+        states[i] = FREED;
+    }
+
+    /** An entry no live owner drains: true if this call turned the block from REMOTE into FREED. */
+    static boolean acceptShared(byte[] states, int i) {
+        return cas(states, i, REMOTE, FREED) == REMOTE;
+    }
+
+    /** The state, read with acquire semantics (for checks outside free, and diagnostics). */
+    static byte read(byte[] states, int i) {
+        return (byte) STATE.getAcquire(states, i);
+    }
+
+    /** {@code expected -> next} atomically (volatile semantics); returns {@code expected} on success, else the witness. */
+    private static byte cas(byte[] states, int i, byte expected, byte next) {
+        return (byte) STATE.compareAndExchange(states, i, expected, next);
+    }
+}

@@ -1,0 +1,254 @@
+package dev.hakmem.internal.small;
+
+import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.spi.ThreadFront;
+
+/**
+ * The Tiny/Mid front: {@code malloc} and {@code free} of small classes through the calling thread's
+ * cache, with the misuse checks and the counters, and the slow-path entries that generated fronts
+ * call. Everything rare is in {@link SmallTier}.
+ *
+ * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}), a pop
+ * from the class's LIFO array, with checks on one plain byte store ({@link BlockState#markLive}), with
+ * stats on two plain increments. Fast path of {@link #free}, given the class and the page's owner
+ * (decoded once by the caller from one registry load): the same lookup; if the caller owns the
+ * block's slab, a plain load and store of its state byte ({@link BlockState#freeOwned}) and a push;
+ * a block of a shared slab costs a CAS instead ({@link BlockState#freeShared}); a block another
+ * thread owns goes back to it ({@link #freeRemote}, a CAS to {@link BlockState#REMOTE} and the
+ * outbox). So the common case, a thread freeing what it allocated, executes no atomic instruction.
+ *
+ * <p>Virtual threads have no cache of their own: they lock a shared stripe for one call
+ * ({@link ThreadCaches#lockStripe}), or go straight to the shared lists when every stripe is busy.
+ */
+public final class SmallFront {
+    /** How a free changes a block's state: see {@link #checkFree}. */
+    private static final int OWNED = 0, SHARED = 1, REMOTE = 2;
+
+    private final boolean checks;
+    private final boolean stats;
+    /** Classes below this are Tiny (16-byte state granules), the others Mid (256-byte granules). */
+    private final int tinyCount;
+    private final SmallTier small;
+    private final ChunkRegistry registry;
+    private final ThreadCaches caches;
+    /** The allocation profile the caches count, or null. */
+    private final ProfileCounters profile;
+
+    public SmallFront(boolean checks, boolean stats, SmallTier small, ChunkRegistry registry, ThreadCaches caches,
+            ProfileCounters profile) {
+        this.checks = checks;
+        this.stats = stats;
+        this.tinyCount = small.classes().tinyCount();
+        this.small = small;
+        this.registry = registry;
+        this.caches = caches;
+        this.profile = profile;
+    }
+
+    /** The thread caches (for tests in this package). */
+    ThreadCaches caches() {
+        return caches;
+    }
+
+    /** The registry whose state arrays the checks use (for tests in this package). */
+    ChunkRegistry registry() {
+        return registry;
+    }
+
+    // ---------------------------------------------------------------- malloc
+
+    /** A block of class {@code cls} for a request of {@code size} bytes. */
+    public long malloc(int cls, long size) {
+        ThreadCache tc = caches.own();
+        if (tc == null) return mallocShared(cls, size);
+        return mallocFrom(tc, cls, size);
+    }
+
+    private long mallocFrom(ThreadCache tc, int cls, long size) {
+        ClassCache cc = tc.byClass[cls];
+        int n = cc.count;
+        long p;
+        if (n > 0) {
+            p = cc.blocks[n - 1];
+            cc.count = n - 1;
+        } else {
+            p = refillAndPop(tc, cc, cls, size);
+        }
+        if (checks) markLive(p, cls);
+        if (stats) {
+            cc.allocations++;
+            tc.requestedBytes += size;
+            if (profile != null) profile.malloc(tc, cc, cls, size);
+        }
+        return p;
+    }
+
+    /** A virtual thread's malloc: through a shared stripe, locked for this one call. */
+    private long mallocShared(int cls, long size) {
+        ThreadCache stripe = caches.lockStripe();
+        if (stripe == null) return mallocDirect(cls, size);
+        try {
+            return mallocFrom(stripe, cls, size);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Every stripe busy: straight from the central list, never waiting for a stripe. */
+    private long mallocDirect(int cls, long size) {
+        long p = small.mallocDirect(cls, size);
+        if (checks) markLive(p, cls);
+        if (stats) {
+            caches.countDirectMalloc(cls, size);
+            if (profile != null) profile.sharedMalloc(cls, size);
+        }
+        return p;
+    }
+
+    /**
+     * Slow path of malloc: refill the cache. Before giving up with OutOfMemoryError, reclaims the
+     * caches of ended threads (their blocks may be exactly what is missing) and tries once more.
+     */
+    private long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long size) {
+        try {
+            return small.refillAndPop(tc, cc, cls, size);
+        } catch (OutOfMemoryError e) {
+            if (caches.reclaimDead() == 0) throw e;
+            return small.refillAndPop(tc, cc, cls, size);
+        }
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /**
+     * Frees the block at {@code address} of class {@code cls} on a page whose owner is {@code owner}
+     * (a thread cache's id, or 0 for a shared slab). Throws, changing nothing, for anything but a
+     * live block's start.
+     */
+    public void free(long address, int cls, int owner) {
+        ThreadCache tc = caches.own();
+        if (tc == null) {
+            freeShared(address, cls, owner);
+            return;
+        }
+        freeInto(tc, address, cls, owner);
+    }
+
+    private void freeInto(ThreadCache tc, long address, int cls, int owner) {
+        ClassCache cc = tc.byClass[cls];
+        if (owner == tc.id || owner == 0) { // this thread's slab (tc.id != 0), or a shared one
+            if (checks) checkFree(address, cls, owner == 0 ? SHARED : OWNED);
+            int n = cc.count;
+            if (n < cc.blocks.length) {
+                cc.blocks[n] = address;
+                cc.count = n + 1;
+            } else {
+                small.flushAndPush(tc, cc, cls, address);
+            }
+        } else {
+            freeRemote(tc, cc, cls, address, owner);
+        }
+        if (stats) {
+            cc.frees++;
+            if (profile != null) profile.free(cc, cls);
+        }
+    }
+
+    /** A block of another thread's slab: back to its owner, or kept here if the owner has been reclaimed. */
+    private void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, int ownerId) {
+        ThreadCache owner = caches.owner(ownerId);
+        if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
+        small.freeRemote(tc, cc, cls, address, owner);
+    }
+
+    /** A virtual thread's free: into a shared stripe, locked for this one call. */
+    private void freeShared(long address, int cls, int owner) {
+        ThreadCache stripe = caches.lockStripe();
+        if (stripe == null) {
+            freeDirect(address, cls, owner);
+            return;
+        }
+        try {
+            freeInto(stripe, address, cls, owner);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Every stripe busy: straight to the owner's inbox or the shared list. */
+    private void freeDirect(long address, int cls, int ownerId) {
+        ThreadCache owner = ownerId == 0 ? null : caches.owner(ownerId);
+        if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
+        small.freeDirect(address, cls, owner);
+        if (stats) {
+            caches.countDirectFree(cls);
+            if (profile != null) profile.sharedFree(cls);
+        }
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** Checks on: the block at {@code address} of class {@code cls}, just taken from a cache, is live. */
+    public void markLive(long address, int cls) {
+        BlockState.markLive(registry.states(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
+    }
+
+    /**
+     * Checks on: validates that {@code address} starts a live block of class {@code cls} and changes
+     * its state as a free of kind {@code how} does ({@link BlockState}): {@code OWNED}, the slab's
+     * owner (plain); {@code SHARED}, a shared slab's block (CAS to FREED); {@code REMOTE}, another
+     * thread's block (CAS to REMOTE). Throws, changing nothing, for an interior or never-allocated
+     * address or a block already free. Only a block start's granule is ever LIVE, so a successful
+     * transition from LIVE proves the address starts a live block; a failure is diagnosed in
+     * {@link SmallTier#freeError}.
+     */
+    private void checkFree(long address, int cls, int how) {
+        int shift = granuleShift(cls);
+        if ((address & ((1L << shift) - 1)) == 0) {
+            byte[] states = registry.states(address);
+            int i = ChunkRegistry.stateIndex(address, shift);
+            byte refused = how == OWNED ? BlockState.freeOwned(states, i)
+                    : how == SHARED ? BlockState.freeShared(states, i) : BlockState.freeRemote(states, i);
+            if (refused == BlockState.LIVE) return;
+        }
+        throw small.freeError("free", address, cls);
+    }
+
+    private int granuleShift(int cls) {
+        return cls < tinyCount ? 4 : 8;
+    }
+
+    // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
+
+    /** The calling platform thread's generated front, or null (virtual thread, or no front). */
+    public ThreadFront ownFront() {
+        ThreadCache tc = caches.own();
+        return tc == null ? null : tc.front;
+    }
+
+    /** Slow path of a front's malloc of class {@code cls}: refills and pops (checks and stats are the caller's). */
+    public long frontRefill(ThreadFront f, int cls, long size) {
+        ThreadCache tc = (ThreadCache) f.core();
+        return refillAndPop(tc, tc.byClass[cls], cls, size);
+    }
+
+    /** Slow path of a front's free: its class {@code cls} is full (or unused). */
+    public void frontFlush(ThreadFront f, int cls, long address) {
+        ThreadCache tc = (ThreadCache) f.core();
+        small.flushAndPush(tc, tc.byClass[cls], cls, address);
+    }
+
+    /** A front's free of a block owned by thread cache {@code owner} (not the caller's, not 0), checks included. */
+    public void frontFreeRemote(ThreadFront f, int cls, long address, int owner) {
+        ThreadCache tc = (ThreadCache) f.core();
+        freeRemote(tc, tc.byClass[cls], cls, address, owner);
+    }
+
+    /**
+     * Checks on: a front's free of a block whose page owner {@code owner} is the front's own id or 0:
+     * validates it and marks it freed (throws on misuse, changing nothing).
+     */
+    public void frontMarkFreed(long address, int cls, int owner) {
+        checkFree(address, cls, owner == 0 ? SHARED : OWNED);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.hakmem.internal.small;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.AllocatorStats;
+import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one interleaving the owner's plain free cannot see ({@link BlockState}): another thread's free of
+ * the same block wins its CAS {@code LIVE -> REMOTE} between the owner's load and store. Both calls
+ * return, the owner's cache holds the block, and a phantom entry travels to the owner's inbox. A
+ * window of a few instructions is not reproducible by racing threads, so these tests build its outcome
+ * step by step with the same transitions, then check that the phantom is refused wherever it arrives,
+ * counted once, and that no block is ever handed out twice.
+ */
+class LateDoubleFreeTest {
+    private static final int SIZE = 64;
+
+    /** What the race leaves behind, for a live block {@code p} of the calling thread's own slab. */
+    private static void raceOwnerAndRemoteFree(HakmemAllocator a, long p) {
+        SmallFront front = a.smallFront();
+        ThreadCache tc = front.caches().own();
+        int cls = ChunkRegistry.kindOfInfo(a.pageInfo(p)) - 1;
+        assertEquals(tc.id, ChunkRegistry.ownerOfInfo(a.pageInfo(p)), "test set-up: the caller owns the block");
+        byte[] states = front.registry().states(p);
+        int i = ChunkRegistry.stateIndex(p, 4);
+        // The owner's free loads LIVE; the remote free's CAS succeeds; the owner stores FREED and pushes.
+        assertEquals(BlockState.LIVE, BlockState.freeRemote(states, i), "the remote free wins its CAS");
+        states[i] = BlockState.FREED;
+        ClassCache cc = tc.byClass[cls];
+        cc.blocks[cc.count++] = p;
+        cc.frees += 2; // both calls returned normally and counted themselves
+        // The remote free's entry reaches the owner's inbox.
+        assertTrue(tc.inbox[cls].push(new long[] {p}, 1));
+    }
+
+    @Test
+    void aPhantomReachingItsLiveOwnerIsRefusedCountedAndNeverHandsTheBlockOutTwice() {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            long p = a.malloc(SIZE);
+            raceOwnerAndRemoteFree(a, p);
+            Set<Long> live = new HashSet<>();
+            for (int k = 0; k < 1000; k++) { // far more than a cache: the refills drain the inbox
+                long q = a.malloc(SIZE);
+                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+            }
+            assertTrue(live.contains(p), "the block itself is handed out again, once");
+            AllocatorStats s = a.stats();
+            assertEquals(1, s.racingDoubleFrees(), "the phantom is counted once");
+            assertEquals(live.size(), s.liveBlocks(), "the late-caught free is not counted twice");
+            for (long q : live) a.free(q);
+            assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+
+    @Test
+    void aPhantomArrivingAfterTheBlockWasHandedOutAgainLeavesItLive() {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            long p = a.malloc(SIZE);
+            raceOwnerAndRemoteFree(a, p);
+            assertEquals(p, a.malloc(SIZE), "LIFO: the block just freed comes back first");
+            Set<Long> others = new HashSet<>();
+            for (int k = 0; k < 1000; k++) {
+                long q = a.malloc(SIZE);
+                assertTrue(q != p && others.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+            }
+            assertEquals(1, a.stats().racingDoubleFrees());
+            a.free(p); // still live: its user frees it normally, once
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.free(p));
+            assertTrue(e.getMessage().contains("double free"), e.getMessage());
+            for (long q : others) a.free(q);
+            assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+
+    @Test
+    void aPhantomOfAnEndedOwnerIsRefusedWhenItsCacheIsReclaimed() throws InterruptedException {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            AtomicLong block = new AtomicLong();
+            Thread owner = new Thread(() -> {
+                long p = a.malloc(SIZE);
+                raceOwnerAndRemoteFree(a, p);
+                block.set(p);
+            });
+            owner.start();
+            owner.join();
+            assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended owner's cache is reclaimed");
+            assertEquals(1, a.stats().racingDoubleFrees(), "its inbox held the phantom");
+            Set<Long> live = new HashSet<>();
+            int seen = 0;
+            for (int k = 0; k < 5000; k++) {
+                long q = a.malloc(SIZE);
+                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+                if (q == block.get()) seen++;
+            }
+            assertEquals(1, seen, "the ended thread's cached copy went to the shared lists, once");
+            for (long q : live) a.free(q);
+            assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+
+    @Test
+    void aRemoteFreeWhoseOwnerEndsOnTheWayIsAcceptedAsShared() throws InterruptedException {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            AtomicLong block = new AtomicLong();
+            Thread owner = new Thread(() -> block.set(a.malloc(SIZE)));
+            owner.start();
+            owner.join();
+            long p = block.get();
+            a.free(p); // the owner has ended but is not reclaimed: the block waits in this thread's outbox
+            assertEquals(1, a.smallFront().caches().reclaimDead(), "now its inbox closes and its slabs are shared");
+            // A block of another owner makes this thread send its outbox: to the closed inbox, so accepted here.
+            // (The other thread's first blocks are the ended thread's, now shared; its last one is from its own slab.)
+            Thread other = new Thread(() -> {
+                long[] mine = new long[3000];
+                for (int k = 0; k < mine.length; k++) mine[k] = a.malloc(SIZE);
+                for (int k = 0; k < mine.length - 1; k++) a.free(mine[k]);
+                block.set(mine[mine.length - 1]);
+            });
+            other.start();
+            other.join();
+            long trigger = block.get();
+            assertTrue(ChunkRegistry.ownerOfInfo(a.pageInfo(trigger)) != 0, "test set-up: the other thread owns its last block");
+            a.free(trigger);
+            AllocatorStats s = a.stats();
+            assertEquals(0, s.racingDoubleFrees(), "a legitimate remote free is never refused");
+            assertEquals(0, s.liveBlocks());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.free(p));
+            assertTrue(e.getMessage().contains("double free"), e.getMessage());
+            Set<Long> live = new HashSet<>();
+            int seen = 0;
+            for (int k = 0; k < 5000; k++) {
+                long q = a.malloc(SIZE);
+                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+                if (q == p) seen++;
+            }
+            assertEquals(1, seen, () -> "the block is free again, once; state " + BlockState.read(a.smallFront().registry().states(p),
+                    ChunkRegistry.stateIndex(p, 4)) + " info " + Integer.toHexString(a.pageInfo(p)) + " stats " + a.stats());
+            for (long q : live) a.free(q);
+        }
+    }
+}
