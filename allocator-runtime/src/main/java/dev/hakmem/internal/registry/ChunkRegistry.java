@@ -106,6 +106,16 @@ public final class ChunkRegistry {
         return blockStates[(int) ((address - base) >>> Reservation.CHUNK_SHIFT)];
     }
 
+    /**
+     * Checks on: the table of every chunk's state array ({@link #states}), indexed by
+     * {@code (address - base()) >>> Reservation.CHUNK_SHIFT}, for fast paths that keep it in a field of
+     * their own (one dependent load less). The table never changes; its entries are set once per chunk
+     * before any block of the chunk is handed out, so a thread given a block's address sees its entry.
+     */
+    public byte[][] stateTable() {
+        return blockStates;
+    }
+
     /** Index of {@code address}'s granule in its chunk's state array. */
     public static int stateIndex(long address, int granuleShift) {
         return (int) ((address & (Reservation.CHUNK_SIZE - 1)) >>> granuleShift);

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.ThreadFront;
 
@@ -30,6 +31,9 @@ public final class SmallFront {
     private final int tinyCount;
     private final SmallTier small;
     private final ChunkRegistry registry;
+    /** Checks on: {@link ChunkRegistry#stateTable()} and the reservation's base, held here for one load less. */
+    private final byte[][] stateTable;
+    private final long base;
     private final ThreadCaches caches;
     /** The allocation profile the caches count, or null. */
     private final ProfileCounters profile;
@@ -41,6 +45,8 @@ public final class SmallFront {
         this.tinyCount = small.classes().tinyCount();
         this.small = small;
         this.registry = registry;
+        this.stateTable = registry.stateTable();
+        this.base = registry.base();
         this.caches = caches;
         this.profile = profile;
     }
@@ -190,7 +196,7 @@ public final class SmallFront {
 
     /** Checks on: the block at {@code address} of class {@code cls}, just taken from a cache, is live. */
     public void markLive(long address, int cls) {
-        BlockState.markLive(registry.states(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
+        BlockState.markLive(statesOf(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
     }
 
     /**
@@ -205,13 +211,18 @@ public final class SmallFront {
     private void checkFree(long address, int cls, int how) {
         int shift = granuleShift(cls);
         if ((address & ((1L << shift) - 1)) == 0) {
-            byte[] states = registry.states(address);
+            byte[] states = statesOf(address);
             int i = ChunkRegistry.stateIndex(address, shift);
             byte refused = how == OWNED ? BlockState.freeOwned(states, i)
                     : how == SHARED ? BlockState.freeShared(states, i) : BlockState.freeRemote(states, i);
             if (refused == BlockState.LIVE) return;
         }
         throw small.freeError("free", address, cls);
+    }
+
+    /** The state array of the chunk of {@code address}: {@link ChunkRegistry#states}. */
+    private byte[] statesOf(long address) {
+        return stateTable[(int) ((address - base) >>> Reservation.CHUNK_SHIFT)];
     }
 
     private int granuleShift(int cls) {
