@@ -72,7 +72,12 @@ public final class HakmemAllocator implements NativeAllocator {
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
         this.reservation = new Reservation(config.addressSpace(), budget);
-        this.registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
+        try {
+            this.registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
+        } catch (RuntimeException | Error e) {
+            reservation.unmap(); // nothing else holds it yet
+            throw e;
+        }
         this.classes = new SizeClasses(config);
         this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
         this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
@@ -263,6 +268,7 @@ public final class HakmemAllocator implements NativeAllocator {
         segmentArena.close();
         huge.unmapAll();
         reservation.unmap();
+        registry.close();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.hakmem.internal.registry;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.small.Slab;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -40,17 +41,39 @@ public final class ChunkRegistry {
     /** The largest owner id a page can record. */
     public static final int MAX_OWNER = (1 << (32 - OWNER_SHIFT)) - 1;
 
+    /** Unmaps the state maps of registries nobody can reach any more. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final int[] pageInfo;
     private final Slab[][] slabs;
-    /** Checks on: per small chunk, one state byte per granule (see {@link #states}); else null. */
-    private final byte[][] blockStates;
+    /** Checks on: the block states ({@link StateMap}); else null. */
+    private final StateMap stateMap;
+    /** Checks on: per chunk, the granule shift of its committed part of the state maps, or 0 (guarded by this). */
+    private final byte[] stateShift;
 
     public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
         this.size = size;
         this.pageInfo = new int[(int) (size >>> PAGE_SHIFT)];
         this.slabs = new Slab[(int) (size >>> Reservation.CHUNK_SHIFT)][];
-        this.blockStates = checks ? new byte[slabs.length][] : null;
+        this.stateMap = checks ? new StateMap(base, size) : null;
+        this.stateShift = checks ? new byte[slabs.length] : null;
+        if (stateMap != null) CLEANER.register(this, stateMap::unmap); // the action holds the map, not this
+    }
+
+    /** Checks on: the block states of the small chunks; null with checks off. */
+    public StateMap stateMap() {
+        return stateMap;
+    }
+
+    /**
+     * The allocator is closed: gives the state maps' memory back to the OS. Their address space is
+     * unmapped only when this registry becomes unreachable (a cleaner), because the fast paths read
+     * and write states without a lock: a call that races with close (outside the contract, but it
+     * must not crash the JVM) finds zeroed pages, not an unmapped range.
+     */
+    public void close() {
+        if (stateMap != null) stateMap.decommit();
     }
 
     public long base() { return base; }
@@ -95,32 +118,6 @@ public final class ChunkRegistry {
         return inChunk == null ? null : inChunk[(int) page & (PAGES_PER_CHUNK - 1)];
     }
 
-    /**
-     * Checks on: the block-state bytes of the small chunk holding {@code address}, one per granule of
-     * {@code 1 << granuleShift} bytes (16 for Tiny chunks, 256 for Mid chunks: every block of a class
-     * starts on a granule of its tier, and no two blocks start in one granule). Index with
-     * {@link #stateIndex}. Only the granule where a block starts is ever non-zero, so a state array
-     * needs no knowledge of the class.
-     */
-    public byte[] states(long address) {
-        return blockStates[(int) ((address - base) >>> Reservation.CHUNK_SHIFT)];
-    }
-
-    /**
-     * Checks on: the table of every chunk's state array ({@link #states}), indexed by
-     * {@code (address - base()) >>> Reservation.CHUNK_SHIFT}, for fast paths that keep it in a field of
-     * their own (one dependent load less). The table never changes; its entries are set once per chunk
-     * before any block of the chunk is handed out, so a thread given a block's address sees its entry.
-     */
-    public byte[][] stateTable() {
-        return blockStates;
-    }
-
-    /** Index of {@code address}'s granule in its chunk's state array. */
-    public static int stateIndex(long address, int granuleShift) {
-        return (int) ((address & (Reservation.CHUNK_SIZE - 1)) >>> granuleShift);
-    }
-
     /** Registers a shared slab (owner 0): see {@link #registerSlab(Slab, long, int, int)}. */
     public void registerSlab(Slab slab, long spanSize, int granuleShift) {
         registerSlab(slab, spanSize, granuleShift, 0);
@@ -128,19 +125,20 @@ public final class ChunkRegistry {
 
     /**
      * Registers {@code slab}, owned by thread cache {@code owner} (0: shared), over all the pages of
-     * its span; with checks on, makes sure the chunk has a state array of granule
-     * {@code 1 << granuleShift} (a chunk serves one tier only).
+     * its span; with checks on, makes sure the chunk's part of the state map of granule
+     * {@code 1 << granuleShift} is committed (a chunk serves one tier only).
      */
     public void registerSlab(Slab slab, long spanSize, int granuleShift, int owner) {
         long first = (slab.base() - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];
-        if (inChunk == null || (blockStates != null && blockStates[chunk] == null)) {
+        if (inChunk == null || (stateMap != null && stateShift[chunk] == 0)) {
             synchronized (this) { // once per chunk
                 inChunk = slabs[chunk];
                 if (inChunk == null) slabs[chunk] = inChunk = new Slab[PAGES_PER_CHUNK];
-                if (blockStates != null && blockStates[chunk] == null) {
-                    blockStates[chunk] = new byte[(int) (Reservation.CHUNK_SIZE >>> granuleShift)];
+                if (stateMap != null && stateShift[chunk] == 0) {
+                    stateMap.commitChunk(chunk, granuleShift);
+                    stateShift[chunk] = (byte) granuleShift;
                 }
             }
         }
@@ -159,11 +157,12 @@ public final class ChunkRegistry {
         long first = (spanBase - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];
-        byte[] states = blockStates == null ? null : blockStates[chunk];
-        if (states != null) {
-            int perByte = (int) (Reservation.CHUNK_SIZE / states.length); // granule size
-            int from = (int) ((spanBase & (Reservation.CHUNK_SIZE - 1)) / perByte);
-            java.util.Arrays.fill(states, from, from + (int) (spanSize / perByte), (byte) 0);
+        if (stateMap != null) {
+            int shift;
+            synchronized (this) {
+                shift = stateShift[chunk];
+            }
+            if (shift != 0) stateMap.clear(spanBase, spanSize, shift);
         }
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {

@@ -1,13 +1,15 @@
 package dev.hakmem.internal.small;
 
-import java.lang.invoke.MethodHandles;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
- * The misuse checks' state of a Tiny or Mid block: one byte per block, out of band, in its chunk's
- * state array ({@link dev.hakmem.internal.registry.ChunkRegistry#states}), at the granule where the
- * block starts. Every transition is one of the static methods below; who may make it, and with which
- * memory access, is the whole design (see also the package documentation):
+ * The misuse checks' state of a Tiny or Mid block: one byte per block, out of band, in the state map
+ * of its tier ({@link dev.hakmem.internal.registry.StateMap}), at the granule where the block starts;
+ * the methods below take that byte's address. Every transition is one of them; who may make it, and
+ * with which memory access, is the whole design (see also the package documentation):
  *
  * <pre>
  *   NEVER --malloc--&gt; LIVE --free by the slab's owner (plain)----------------------&gt; FREED
@@ -48,66 +50,84 @@ import java.lang.invoke.VarHandle;
  *       owner has ended; its slabs have been made shared before its inbox was closed), so that
  *       racing acceptors, among them the ended owner's reclaimer, accept each transition once.</li>
  * </ul>
- * Java writes byte-array elements without word tearing, so neighbouring blocks' states never
- * interfere. Only the granule where a block starts is ever non-zero.
+ * Plain accesses are single-byte loads and stores, so they never touch a neighbouring block's state.
+ * Native memory has no byte-wide CAS in {@code java.lang.foreign}, so a CAS here is a CAS on the
+ * aligned 4-byte word holding the byte, with the three other bytes as read: if any byte of the word
+ * changed since (a neighbour's plain store included), the CAS fails and is retried with the new
+ * word, so it never undoes a neighbour's change, and a neighbour's later plain store writes only its
+ * own byte. Only the granule where a block starts is ever non-zero.
  */
 public final class BlockState {
     public static final byte NEVER = 0, LIVE = 1, FREED = 2, REMOTE = 3;
 
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
+    private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private BlockState() {}
 
-    /** malloc: the block at {@code states[i]}, just taken from a cache, is live (plain store). */
-    static void markLive(byte[] states, int i) {
-        states[i] = LIVE;
+    /** malloc: the block whose state is at {@code a}, just taken from a cache, is live (plain store). */
+    static void markLive(long a) {
+        ALL.set(ValueLayout.JAVA_BYTE, a, LIVE);
     }
 
     /**
      * The owner's free: {@code LIVE -> FREED} with a plain load and store. Returns {@link #LIVE} on
      * success, else the refusing state (nothing written).
      */
-    static byte freeOwned(byte[] states, int i) {
-        byte s = states[i];
-        if (s == LIVE) states[i] = FREED;
+    static byte freeOwned(long a) {
+        byte s = ALL.get(ValueLayout.JAVA_BYTE, a);
+        if (s == LIVE) ALL.set(ValueLayout.JAVA_BYTE, a, FREED);
         return s;
     }
 
     /** A shared slab's block: {@code LIVE -> FREED} atomically; returns LIVE on success, else the refusing state. */
-    static byte freeShared(byte[] states, int i) {
-        return cas(states, i, LIVE, FREED);
+    static byte freeShared(long a) {
+        return cas(a, LIVE, FREED);
     }
 
     /** A block another thread owns: {@code LIVE -> REMOTE} atomically; returns LIVE on success, else the refusing state. */
-    static byte freeRemote(byte[] states, int i) {
-        return cas(states, i, LIVE, REMOTE);
+    static byte freeRemote(long a) {
+        return cas(a, LIVE, REMOTE);
     }
 
     /**
      * Whether the block is {@link #REMOTE}, read with acquire semantics: an acceptor reads this first,
      * then the page's kind and owner, which are then at least as new as the remote freer saw them.
      */
-    static boolean isRemote(byte[] states, int i) {
-        return (byte) STATE.getAcquire(states, i) == REMOTE;
+    static boolean isRemote(long a) {
+        return read(a) == REMOTE;
     }
 
     /** The live owner accepts an inbox entry it has found {@link #isRemote}: {@code REMOTE -> FREED}, plain. */
-    static void acceptOwned(byte[] states, int i) {
-        states[i] = FREED;
+    static void acceptOwned(long a) {
+        ALL.set(ValueLayout.JAVA_BYTE, a, FREED);
     }
 
     /** An entry no live owner drains: true if this call turned the block from REMOTE into FREED. */
-    static boolean acceptShared(byte[] states, int i) {
-        return cas(states, i, REMOTE, FREED) == REMOTE;
+    static boolean acceptShared(long a) {
+        return cas(a, REMOTE, FREED) == REMOTE;
     }
 
     /** The state, read with acquire semantics (for checks outside free, and diagnostics). */
-    static byte read(byte[] states, int i) {
-        return (byte) STATE.getAcquire(states, i);
+    static byte read(long a) {
+        return (byte) BYTE.getAcquire(ALL, a);
     }
 
-    /** {@code expected -> next} atomically (volatile semantics); returns {@code expected} on success, else the witness. */
-    private static byte cas(byte[] states, int i, byte expected, byte next) {
-        return (byte) STATE.compareAndExchange(states, i, expected, next);
+    /**
+     * {@code expected -> next} atomically, as a CAS (volatile semantics) of the aligned word holding the
+     * byte; returns {@code expected} on success, else the byte found.
+     */
+    private static byte cas(long a, byte expected, byte next) {
+        long word = a & ~3L;
+        int shift = (LITTLE_ENDIAN ? (int) (a & 3) : 3 - (int) (a & 3)) << 3;
+        while (true) {
+            int current = (int) WORD.getVolatile(ALL, word);
+            byte found = (byte) (current >>> shift);
+            if (found != expected) return found;
+            int replaced = (current & ~(0xFF << shift)) | ((next & 0xFF) << shift);
+            if (WORD.compareAndSet(ALL, word, current, replaced)) return expected;
+        }
     }
 }

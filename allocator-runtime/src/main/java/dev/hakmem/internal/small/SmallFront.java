@@ -1,7 +1,7 @@
 package dev.hakmem.internal.small;
 
-import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.registry.StateMap;
 import dev.hakmem.spi.ThreadFront;
 
 /**
@@ -31,9 +31,8 @@ public final class SmallFront {
     private final int tinyCount;
     private final SmallTier small;
     private final ChunkRegistry registry;
-    /** Checks on: {@link ChunkRegistry#stateTable()} and the reservation's base, held here for one load less. */
-    private final byte[][] stateTable;
-    private final long base;
+    /** Checks on: the state maps ({@link StateMap}) and the reservation's base, held here: no load but this object's. */
+    private final long tinyStates, midStates, base;
     private final ThreadCaches caches;
     /** The allocation profile the caches count, or null. */
     private final ProfileCounters profile;
@@ -45,7 +44,9 @@ public final class SmallFront {
         this.tinyCount = small.classes().tinyCount();
         this.small = small;
         this.registry = registry;
-        this.stateTable = registry.stateTable();
+        StateMap states = registry.stateMap();
+        this.tinyStates = states == null ? 0 : states.tinyMap();
+        this.midStates = states == null ? 0 : states.midMap();
         this.base = registry.base();
         this.caches = caches;
         this.profile = profile;
@@ -196,7 +197,7 @@ public final class SmallFront {
 
     /** Checks on: the block at {@code address} of class {@code cls}, just taken from a cache, is live. */
     public void markLive(long address, int cls) {
-        BlockState.markLive(statesOf(address), ChunkRegistry.stateIndex(address, granuleShift(cls)));
+        BlockState.markLive(stateAddress(address, cls));
     }
 
     /**
@@ -209,24 +210,19 @@ public final class SmallFront {
      * {@link SmallTier#freeError}.
      */
     private void checkFree(long address, int cls, int how) {
-        int shift = granuleShift(cls);
-        if ((address & ((1L << shift) - 1)) == 0) {
-            byte[] states = statesOf(address);
-            int i = ChunkRegistry.stateIndex(address, shift);
-            byte refused = how == OWNED ? BlockState.freeOwned(states, i)
-                    : how == SHARED ? BlockState.freeShared(states, i) : BlockState.freeRemote(states, i);
+        boolean tiny = cls < tinyCount;
+        if ((address & (tiny ? (1 << StateMap.TINY_SHIFT) - 1 : (1 << StateMap.MID_SHIFT) - 1)) == 0) { // a granule's start
+            long a = stateAddress(address, cls);
+            byte refused = how == OWNED ? BlockState.freeOwned(a) : how == SHARED ? BlockState.freeShared(a) : BlockState.freeRemote(a);
             if (refused == BlockState.LIVE) return;
         }
         throw small.freeError("free", address, cls);
     }
 
-    /** The state array of the chunk of {@code address}: {@link ChunkRegistry#states}. */
-    private byte[] statesOf(long address) {
-        return stateTable[(int) ((address - base) >>> Reservation.CHUNK_SHIFT)];
-    }
-
-    private int granuleShift(int cls) {
-        return cls < tinyCount ? 4 : 8;
+    /** Address of the state byte of the block at {@code address} of class {@code cls} ({@link StateMap}). */
+    long stateAddress(long address, int cls) {
+        return cls < tinyCount ? tinyStates + ((address - base) >>> StateMap.TINY_SHIFT)
+                : midStates + ((address - base) >>> StateMap.MID_SHIFT);
     }
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)

@@ -149,15 +149,14 @@ public final class SmallTier {
     }
 
     private boolean accepts(int acceptor, int cls, long p) {
-        byte[] states = registry.states(p);
-        int i = ChunkRegistry.stateIndex(p, classes.granuleShift(cls));
-        if (!BlockState.isRemote(states, i)) return false; // acquire: the page read below is the freer's
+        long a = stateAddress(p, cls);
+        if (!BlockState.isRemote(a)) return false; // acquire: the page read below is the freer's
         int info = registry.infoOf(p);
         if (ChunkRegistry.kindOfInfo(info) != cls + 1) return false;
         int owner = ChunkRegistry.ownerOfInfo(info);
-        if (owner == 0) return BlockState.acceptShared(states, i);
+        if (owner == 0) return BlockState.acceptShared(a);
         if (owner != acceptor) return false;
-        BlockState.acceptOwned(states, i);
+        BlockState.acceptOwned(a);
         return true;
     }
 
@@ -392,12 +391,15 @@ public final class SmallTier {
 
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
     public void checkLive(String op, long address, int cls) {
-        int shift = classes.granuleShift(cls);
-        if ((address & ((1L << shift) - 1)) == 0
-                && BlockState.read(registry.states(address), ChunkRegistry.stateIndex(address, shift)) == BlockState.LIVE) {
+        if ((address & ((1L << classes.granuleShift(cls)) - 1)) == 0 && BlockState.read(stateAddress(address, cls)) == BlockState.LIVE) {
             return;
         }
         throw freeError(op, address, cls);
+    }
+
+    /** Address of the state byte of the block at {@code address} of class {@code cls} (checks on). */
+    private long stateAddress(long address, int cls) {
+        return registry.stateMap().address(address, classes.granuleShift(cls));
     }
 
     /** What the {@code what} of an error names: "TINY block of class 3 (64 bytes)". */
@@ -434,7 +436,7 @@ public final class SmallTier {
                     + " (" + classes.size(cls) + "-byte blocks)");
         }
         if (start != address) return Errors.interior(op, address, start, describe(cls));
-        byte state = BlockState.read(registry.states(address), ChunkRegistry.stateIndex(address, classes.granuleShift(cls)));
+        byte state = BlockState.read(stateAddress(address, cls));
         if (state == BlockState.FREED || state == BlockState.REMOTE) return Errors.doubleFree(op, address, describe(cls));
         return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
     }

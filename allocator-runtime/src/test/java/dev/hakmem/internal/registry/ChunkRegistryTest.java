@@ -7,17 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.small.Slab;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 class ChunkRegistryTest {
     private static final long BASE = 0x7f00_0000_0000L;
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private final ChunkRegistry registry = new ChunkRegistry(BASE, 64L << 20, true);
 
     @Test
     void routesEveryAddressOfASpanToItsSlab() {
         Slab mid = new Slab(BASE + (4L << 20) + (512 << 10), 25, 3072, 170, 0);
         registry.registerSlab(mid, 512 << 10, 8);
-        assertEquals(16384, registry.states(mid.base()).length, "one state byte per 256-byte granule of the chunk");
+        // The chunk's part of the Mid state map (one byte per 256-byte granule) is accessible and reads 0.
+        long firstState = registry.stateMap().address(mid.base(), StateMap.MID_SHIFT);
+        long lastState = registry.stateMap().address(mid.base() + (512 << 10) - 256, StateMap.MID_SHIFT);
+        assertEquals(2047, lastState - firstState, "one state byte per 256-byte granule of the span");
+        assertEquals(0, ALL.get(ValueLayout.JAVA_BYTE, firstState));
+        ALL.set(ValueLayout.JAVA_BYTE, firstState, (byte) 1);
+        ALL.set(ValueLayout.JAVA_BYTE, lastState, (byte) 2);
         for (long a = mid.base(); a < mid.base() + (512 << 10); a += 4096) {
             assertSame(mid, registry.slab(a));
             assertEquals(26, registry.kind(a));
@@ -25,6 +34,8 @@ class ChunkRegistryTest {
         assertNull(registry.slab(mid.base() - 1));
         assertEquals(ChunkRegistry.NONE, registry.kind(mid.base() + (512 << 10)));
         registry.unregister(mid.base(), 512 << 10);
+        assertEquals(0, ALL.get(ValueLayout.JAVA_BYTE, firstState), "unregister clears the span's states");
+        assertEquals(0, ALL.get(ValueLayout.JAVA_BYTE, lastState));
         assertNull(registry.slab(mid.base()));
         assertEquals(ChunkRegistry.NONE, registry.kind(mid.base()));
     }

@@ -30,11 +30,10 @@ class LateDoubleFreeTest {
         ThreadCache tc = front.caches().own();
         int cls = ChunkRegistry.kindOfInfo(a.pageInfo(p)) - 1;
         assertEquals(tc.id, ChunkRegistry.ownerOfInfo(a.pageInfo(p)), "test set-up: the caller owns the block");
-        byte[] states = front.registry().states(p);
-        int i = ChunkRegistry.stateIndex(p, 4);
+        long state = front.stateAddress(p, cls);
         // The owner's free loads LIVE; the remote free's CAS succeeds; the owner stores FREED and pushes.
-        assertEquals(BlockState.LIVE, BlockState.freeRemote(states, i), "the remote free wins its CAS");
-        states[i] = BlockState.FREED;
+        assertEquals(BlockState.LIVE, BlockState.freeRemote(state), "the remote free wins its CAS");
+        BlockState.acceptOwned(state); // the owner's plain store of FREED
         ClassCache cc = tc.byClass[cls];
         cc.blocks[cc.count++] = p;
         cc.frees += 2; // both calls returned normally and counted themselves
@@ -142,8 +141,7 @@ class LateDoubleFreeTest {
                 assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
                 if (q == p) seen++;
             }
-            assertEquals(1, seen, () -> "the block is free again, once; state " + BlockState.read(a.smallFront().registry().states(p),
-                    ChunkRegistry.stateIndex(p, 4)) + " info " + Integer.toHexString(a.pageInfo(p)) + " stats " + a.stats());
+            assertEquals(1, seen, () -> "the block is free again, once; state " + BlockState.read(a.smallFront().stateAddress(p, 3)) + " info " + Integer.toHexString(a.pageInfo(p)) + " stats " + a.stats());
             for (long q : live) a.free(q);
         }
     }

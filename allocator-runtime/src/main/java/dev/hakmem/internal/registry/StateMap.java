@@ -1,0 +1,109 @@
+package dev.hakmem.internal.registry;
+
+import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.Reservation;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The misuse checks' state bytes of Tiny and Mid blocks, one per granule, in native memory of their
+ * own: two flat maps beside the reservation, one byte per 16 bytes of the reservation for Tiny chunks
+ * and one per 256 bytes for Mid chunks. The state of the block at {@code p} of a tier with granule
+ * {@code 1 << shift} is the byte at {@code map + ((p - base) >>> shift)}: a subtraction, a shift and
+ * an add, with no array to load and no bounds to check, which is why the maps are native rather than
+ * a Java array per chunk (measured: 0.5 ns per operation on the Tiny hot path, see
+ * docs/BENCHMARKS.md). What the bytes mean and who writes them how: {@code internal.small.BlockState}.
+ *
+ * <p>Out of band all the same: the maps are separate mappings, never handed out, so a user write into
+ * or past a block cannot reach them (only a wild pointer could, as it could reach the Java heap).
+ *
+ * <p>Memory: both maps are reserved as address space only (no access, no swap reservation:
+ * {@link OsMemory#reserve}); the part of a chunk is made accessible when the chunk first serves a
+ * tier ({@link #commitChunk}, 256 KiB of the Tiny map or 16 KiB of the Mid map per 4 MiB chunk, the
+ * same as the Java arrays they replace), and only pages whose bytes are touched become resident.
+ * Untouched bytes read 0, {@code NEVER}. A chunk serves one tier for the life of the allocator (spans
+ * go back to their tier's span source), so a chunk's part of the other map stays unused.
+ *
+ * <p>Ordering: {@link #commitChunk} runs under the registry's lock before any block of the chunk is
+ * handed out, so every thread that is later given a block's address may access its byte.
+ */
+public final class StateMap {
+    /** Granule shift of the Tiny map (16-byte granules) and of the Mid map (256-byte granules). */
+    public static final int TINY_SHIFT = 4, MID_SHIFT = 8;
+
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private final long base;
+    private final long size;
+    private final long tinyMap;
+    private final long midMap;
+
+    /**
+     * Reserves the maps for a reservation of {@code size} bytes at {@code base} (a multiple of the
+     * chunk size).
+     *
+     * @throws OutOfMemoryError when the address space cannot be had
+     */
+    public StateMap(long base, long size) {
+        this.base = base;
+        this.size = size;
+        OsMemory.Result tiny = OsMemory.reserve(size >>> TINY_SHIFT, OsMemory.PAGE_SIZE);
+        if (tiny.value() == 0) throw refused(size >>> TINY_SHIFT, tiny.errno());
+        OsMemory.Result mid = OsMemory.reserve(size >>> MID_SHIFT, OsMemory.PAGE_SIZE);
+        if (mid.value() == 0) {
+            OsMemory.unmap(tiny.value(), size >>> TINY_SHIFT);
+            throw refused(size >>> MID_SHIFT, mid.errno());
+        }
+        this.tinyMap = tiny.value();
+        this.midMap = mid.value();
+    }
+
+    private static OutOfMemoryError refused(long bytes, int errno) {
+        return new OutOfMemoryError("could not reserve " + bytes + " bytes of address space for the block states of the "
+                + "misuse checks: " + OsMemory.describe(errno) + " (AllocatorConfig.addressSpace, or checks(false))");
+    }
+
+    /** Address of the Tiny map's byte for reservation offset 0. */
+    public long tinyMap() { return tinyMap; }
+
+    /** Address of the Mid map's byte for reservation offset 0. */
+    public long midMap() { return midMap; }
+
+    /** Address of the state byte of the granule holding {@code address}, in the map of granule {@code 1 << shift}. */
+    public long address(long address, int shift) {
+        return (shift == TINY_SHIFT ? tinyMap : midMap) + ((address - base) >>> shift);
+    }
+
+    /**
+     * Makes chunk {@code chunk}'s part of the map of granule {@code 1 << shift} accessible (reading 0).
+     *
+     * @throws OutOfMemoryError when the OS refuses
+     */
+    void commitChunk(int chunk, int shift) {
+        long bytes = Reservation.CHUNK_SIZE >>> shift;
+        int rc = OsMemory.commit(address(base + ((long) chunk << Reservation.CHUNK_SHIFT), shift), bytes);
+        if (rc != 0) {
+            throw new OutOfMemoryError("could not commit " + bytes + " bytes of block states for a new chunk: " + OsMemory.describe(rc));
+        }
+    }
+
+    /** Sets the states of the span {@code [spanBase, spanBase + spanSize)} of granule {@code 1 << shift} to 0. */
+    void clear(long spanBase, long spanSize, int shift) {
+        ALL.asSlice(address(spanBase, shift), spanSize >>> shift).fill((byte) 0);
+    }
+
+    /** Gives the maps' pages back to the OS; they stay mapped and read 0 (for the allocator's close). */
+    void decommit() {
+        OsMemory.decommit(tinyMap, size >>> TINY_SHIFT);
+        OsMemory.decommit(midMap, size >>> MID_SHIFT);
+    }
+
+    /**
+     * Unmaps both maps. Only once nothing can access them: run by the registry's cleaner when the
+     * registry is unreachable (see {@link ChunkRegistry#close}), so that a call racing with the
+     * allocator's close never touches an unmapped page.
+     */
+    void unmap() {
+        OsMemory.unmap(tinyMap, size >>> TINY_SHIFT);
+        OsMemory.unmap(midMap, size >>> MID_SHIFT);
+    }
+}
