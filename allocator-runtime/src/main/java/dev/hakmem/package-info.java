@@ -56,8 +56,10 @@
  *
  * <h3>Metadata out of band</h3>
  * No allocator data lives in or next to a block: free lists are {@code long[]} arrays of addresses on
- * the Java heap, slab states and Large boundary tags are Java arrays. A user who writes into a freed
- * block or past the end of a live one corrupts only user data, never the allocator.
+ * the Java heap, Large boundary tags are Java arrays, and the checks' block states are bytes in two
+ * native maps of their own beside the reservation (a state's address is computed from the block's,
+ * with no array to load or bounds to check), never handed out. A user who writes into a freed block
+ * or past the end of a live one corrupts only user data, never the allocator.
  *
  * <h3>Threads</h3>
  * Each platform thread has a cache per class (capacity and batch per class from the config) and owns
@@ -72,7 +74,7 @@
  *
  * <h3>Checks</h3>
  * With checks on, each small block has a state byte (never allocated / live / freed / on its way to
- * its owner) in its chunk's out-of-band array: malloc stores "live"; a free by the slab's owner, the
+ * its owner) in an out-of-band state map: malloc stores "live"; a free by the slab's owner, the
  * common case, is a plain load and store live-&gt;freed (no atomic instruction); a free of a shared
  * slab's block is a CAS live-&gt;freed, and a free by another thread a CAS live-&gt;remote, the owner
  * turning remote into freed when the block reaches it. This detects a double free even while the
