@@ -46,11 +46,7 @@ class LateDoubleFreeTest {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
             long p = a.malloc(SIZE);
             raceOwnerAndRemoteFree(a, p);
-            Set<Long> live = new HashSet<>();
-            for (int k = 0; k < 1000; k++) { // far more than a cache: the refills drain the inbox
-                long q = a.malloc(SIZE);
-                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
-            }
+            Set<Long> live = mallocDistinct(a, 1000); // far more than a cache: the refills drain the inbox
             assertTrue(live.contains(p), "the block itself is handed out again, once");
             AllocatorStats s = a.stats();
             assertEquals(1, s.racingDoubleFrees(), "the phantom is counted once");
@@ -66,11 +62,8 @@ class LateDoubleFreeTest {
             long p = a.malloc(SIZE);
             raceOwnerAndRemoteFree(a, p);
             assertEquals(p, a.malloc(SIZE), "LIFO: the block just freed comes back first");
-            Set<Long> others = new HashSet<>();
-            for (int k = 0; k < 1000; k++) {
-                long q = a.malloc(SIZE);
-                assertTrue(q != p && others.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
-            }
+            Set<Long> others = mallocDistinct(a, 1000);
+            assertTrue(!others.contains(p), "the live block is not handed out again");
             assertEquals(1, a.stats().racingDoubleFrees());
             a.free(p); // still live: its user frees it normally, once
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.free(p));
@@ -93,14 +86,8 @@ class LateDoubleFreeTest {
             owner.join();
             assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended owner's cache is reclaimed");
             assertEquals(1, a.stats().racingDoubleFrees(), "its inbox held the phantom");
-            Set<Long> live = new HashSet<>();
-            int seen = 0;
-            for (int k = 0; k < 5000; k++) {
-                long q = a.malloc(SIZE);
-                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
-                if (q == block.get()) seen++;
-            }
-            assertEquals(1, seen, "the ended thread's cached copy went to the shared lists, once");
+            Set<Long> live = mallocDistinct(a, 5000);
+            assertTrue(live.contains(block.get()), "the ended thread's cached copy went to the shared lists, once");
             for (long q : live) a.free(q);
             assertEquals(0, a.stats().liveBlocks());
         }
@@ -134,15 +121,19 @@ class LateDoubleFreeTest {
             assertEquals(0, s.liveBlocks());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.free(p));
             assertTrue(e.getMessage().contains("double free"), e.getMessage());
-            Set<Long> live = new HashSet<>();
-            int seen = 0;
-            for (int k = 0; k < 5000; k++) {
-                long q = a.malloc(SIZE);
-                assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
-                if (q == p) seen++;
-            }
-            assertEquals(1, seen, () -> "the block is free again, once; state " + BlockState.read(a.smallFront().stateAddress(p, 3)) + " info " + Integer.toHexString(a.pageInfo(p)) + " stats " + a.stats());
+            Set<Long> live = mallocDistinct(a, 5000);
+            assertTrue(live.contains(p), "the block is free again, once");
             for (long q : live) a.free(q);
         }
+    }
+
+    /** {@code n} mallocs of {@code SIZE} bytes, none of which may return an address twice (a set: each block at most once). */
+    private static Set<Long> mallocDistinct(HakmemAllocator a, int n) {
+        Set<Long> live = new HashSet<>();
+        for (int k = 0; k < n; k++) {
+            long q = a.malloc(SIZE);
+            assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+        }
+        return live;
     }
 }
