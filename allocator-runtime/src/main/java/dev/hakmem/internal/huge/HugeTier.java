@@ -63,17 +63,23 @@ public final class HugeTier {
 
     /** Unmaps (or retains) the block at {@code address}; throws if no Huge block starts there. */
     public void free(long address) {
-        Long mapped = live.remove(address);
-        if (mapped == null) throw unknown("free", address);
+        Long mapped;
         synchronized (this) {
-            frees++;
-            recentlyFreed.add(address);
-            if (retainedBytes + mapped <= retainedLimit) {
-                retained.add(new long[] {address, mapped});
-                retainedBytes += mapped;
-                return;
+            // Leaving the live set and entering the recently-freed set are one step under this monitor,
+            // and a refused free is diagnosed under it too ({@link #unknown}): the loser of two racing
+            // frees of one block finds it in one of the two sets, so it is named a double free.
+            mapped = live.remove(address);
+            if (mapped != null) {
+                frees++;
+                recentlyFreed.add(address);
+                if (retainedBytes + mapped <= retainedLimit) {
+                    retained.add(new long[] {address, mapped});
+                    retainedBytes += mapped;
+                    return;
+                }
             }
         }
+        if (mapped == null) throw unknown("free", address);
         OsMemory.unmap(address, mapped);
         budget.release(mapped);
     }
@@ -157,7 +163,11 @@ public final class HugeTier {
     }
 
     private RuntimeException unknown(String op, long address) {
-        if (recentlyFreed.contains(address)) return Errors.doubleFree(op, address, Tier.HUGE + " block");
+        boolean freed;
+        synchronized (this) { // after a racing free's step from live to recently freed, never between
+            freed = recentlyFreed.contains(address);
+        }
+        if (freed) return Errors.doubleFree(op, address, Tier.HUGE + " block");
         Map.Entry<Long, Long> below = live.floorEntry(address);
         if (below != null && address < below.getKey() + below.getValue()) {
             return Errors.interior(op, address, below.getKey(), Tier.HUGE + " block (" + below.getValue() + " bytes)");
