@@ -76,6 +76,9 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
      * Returns all memory to the operating system. Segments from {@link #allocate(long, long)} become
      * inaccessible (their access throws); raw addresses must no longer be used. Idempotent. Must not
      * race with other calls on this allocator.
+     *
+     * @throws IllegalStateException while a native call holds a segment from {@link #allocate(long, long)}:
+     *     then nothing is closed and the allocator stays usable; close it again once the call has returned
      */
     @Override
     void close();

@@ -264,8 +264,17 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public synchronized void close() {
         if (closed) return;
+        // First what can refuse: the segments' arena cannot close while a native call holds one of its
+        // segments. Then the allocator stays open, unchanged, and a later close completes (issue 14,
+        // item 2: closed used to be set first, leaving an allocator that refused every call but kept
+        // its mappings).
+        try {
+            segmentArena.close();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("close: a segment of this allocator is in use by a native call right now ("
+                    + e.getMessage() + "); nothing was closed: close again once that call has returned", e);
+        }
         closed = true;
-        segmentArena.close();
         huge.unmapAll();
         reservation.unmap();
         registry.close();
