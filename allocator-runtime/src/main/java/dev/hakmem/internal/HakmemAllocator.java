@@ -68,35 +68,37 @@ public final class HakmemAllocator implements NativeAllocator {
      *     generated variant's, see {@link dev.hakmem.spi.FrontSupport}), or null for none
      */
     public HakmemAllocator(AllocatorConfig config, FrontFactory fronts) {
+        if (config.profile() && fronts != null) { // refused before anything is mapped
+            throw new IllegalArgumentException("profile: a generated variant's fronts count no profile; record a variant by "
+                    + "wrapping it in AllocationRecorder.wrap instead");
+        }
         this.checks = config.checks();
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
         this.reservation = new Reservation(config.addressSpace(), budget);
-        try {
-            this.registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
+        ChunkRegistry registry = null;
+        try { // a failure from here on (the Java heap's, say) gives back what was mapped (issue 14, item 3)
+            this.registry = registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
+            this.classes = new SizeClasses(config);
+            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
+            this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
+            this.huge = new HugeTier(budget, config.hugeRetainedBytes());
+            budget.setReclaimer(this::releaseCachedMemory);
+            // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
+            reservation.setSpaceReclaimer(large::reclaimSpace);
+            int[] capacities = new int[classes.count()], batches = new int[classes.count()];
+            for (int c = 0; c < classes.count(); c++) {
+                capacities[c] = config.cacheCapacity(c);
+                batches[c] = config.batchSize(c);
+            }
+            this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
+            this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
+            this.front = new SmallFront(checks, stats, small, registry, caches, profile);
         } catch (RuntimeException | Error e) {
-            reservation.unmap(); // nothing else holds it yet
+            if (registry != null) registry.release();
+            reservation.unmap();
             throw e;
         }
-        this.classes = new SizeClasses(config);
-        this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
-        this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
-        this.huge = new HugeTier(budget, config.hugeRetainedBytes());
-        budget.setReclaimer(this::releaseCachedMemory);
-        // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
-        reservation.setSpaceReclaimer(large::reclaimSpace);
-        int[] capacities = new int[classes.count()], batches = new int[classes.count()];
-        for (int c = 0; c < classes.count(); c++) {
-            capacities[c] = config.cacheCapacity(c);
-            batches[c] = config.batchSize(c);
-        }
-        if (config.profile() && fronts != null) {
-            throw new IllegalArgumentException("profile: a generated variant's fronts count no profile; record a variant by "
-                    + "wrapping it in AllocationRecorder.wrap instead");
-        }
-        this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
-        this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
-        this.front = new SmallFront(checks, stats, small, registry, caches, profile);
     }
 
     // ---------------------------------------------------------------- allocation

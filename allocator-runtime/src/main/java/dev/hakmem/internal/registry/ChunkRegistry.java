@@ -50,6 +50,8 @@ public final class ChunkRegistry {
     private final StateMap stateMap;
     /** Checks on: per chunk, the granule shift of its committed part of the state maps, or 0 (guarded by this). */
     private final byte[] stateShift;
+    /** Unmaps the state maps: when this registry is unreachable, or at {@link #release}; null with checks off. */
+    private final Cleaner.Cleanable unmapStates;
 
     public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
@@ -58,7 +60,15 @@ public final class ChunkRegistry {
         this.slabs = new Slab[(int) (size >>> Reservation.CHUNK_SHIFT)][];
         this.stateMap = checks ? new StateMap(base, size) : null;
         this.stateShift = checks ? new byte[slabs.length] : null;
-        if (stateMap != null) CLEANER.register(this, stateMap::unmap); // the action holds the map, not this
+        this.unmapStates = stateMap == null ? null : CLEANER.register(this, stateMap::unmap); // holds the map, not this
+    }
+
+    /**
+     * For a constructor that failed after making this registry, which nobody else has seen: unmaps the
+     * state maps now (once: the cleaner will not run again).
+     */
+    public void release() {
+        if (unmapStates != null) unmapStates.clean();
     }
 
     /** Checks on: the block states of the small chunks; null with checks off. */
