@@ -48,8 +48,10 @@ public final class HugeTier {
             OsMemory.Result r = OsMemory.map(mapped, Math.max(alignment, OsMemory.PAGE_SIZE));
             if (!r.ok()) {
                 budget.release(mapped);
-                throw new OutOfMemoryError(op + ": cannot allocate " + size + " bytes: the OS refused a mapping of "
-                        + mapped + " bytes: " + OsMemory.describe(r.errno()));
+                throw new OutOfMemoryError(op + ": cannot allocate " + size + " bytes"
+                        + (alignment > OsMemory.PAGE_SIZE ? " aligned to " + alignment : "") + ": the OS refused a mapping of "
+                        + mapped + " bytes" + (alignment > OsMemory.PAGE_SIZE ? " (found in " + (mapped + alignment) + " bytes of address space)" : "")
+                        + ": " + OsMemory.describe(r.errno()));
             }
             address = r.value();
         }

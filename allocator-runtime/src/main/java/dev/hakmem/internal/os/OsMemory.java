@@ -74,9 +74,23 @@ public final class OsMemory {
         return mapAligned(size, alignment, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
     }
 
-    /** Maps {@code size} fresh zero-filled read-write bytes aligned to {@code alignment}. */
+    /**
+     * Maps {@code size} fresh zero-filled read-write bytes aligned to {@code alignment}. Beyond a page
+     * of alignment the aligned range is found in a reservation of {@code size + alignment} bytes with no
+     * access and no commit charge, whose head and tail are unmapped, and only the block is made
+     * read-write: a read-write mapping of the whole over-sized range (64 GiB for an alignment of 2^36)
+     * would be refused by the kernel's overcommit heuristic.
+     */
     public static Result map(long size, long alignment) {
-        return mapAligned(size, alignment, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        if (alignment <= PAGE_SIZE) return mapAligned(size, alignment, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        Result r = reserve(size, alignment);
+        if (!r.ok()) return r;
+        int rc = commit(r.value(), size);
+        if (rc != 0) {
+            unmap(r.value(), size);
+            return new Result(0, rc);
+        }
+        return r;
     }
 
     /** Makes reserved pages readable and writable; they read as zero until written. */
