@@ -164,6 +164,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (kind > 0) {
             int cls = kind - 1;
             if (checks) small.checkLive("realloc", address, cls);
+            else small.checkBlockStart("realloc", address, cls);
             if (newSize <= MID_MAX && classes.classOf(newSize) == cls) {
                 if (stats) bigRequested.add(newSize);
                 if (profile != null) profile.reallocInPlace(cls, newSize); // a free and a malloc in the profile
@@ -237,6 +238,7 @@ public final class HakmemAllocator implements NativeAllocator {
         int kind = registry.kindOf(address);
         if (kind > 0) {
             if (checks) small.checkLive("usableSize", address, kind - 1);
+            else small.checkBlockStart("usableSize", address, kind - 1);
             return classes.size(kind - 1);
         }
         return usableSizeBig("usableSize", address, kind);

@@ -85,6 +85,18 @@ public final class SizeClasses {
      */
     public int granuleShift(int cls) { return cls < tinyCount ? 4 : 8; }
 
+    /**
+     * Whether {@code address} (on a page of class {@code cls}) is where a block of the class starts: a
+     * whole number of blocks from its span's base, and not in the span's unused tail. Spans are aligned
+     * to their size, so the offset in the span is the address's low bits; the division is the magic
+     * multiplication above.
+     */
+    public boolean startsBlock(long address, int cls) {
+        long off = address & (spanSize(cls) - 1);
+        long block = (off * magic[cls]) >>> MAGIC_SHIFT;
+        return block * sizes[cls] == off && block < blocksPerSpan[cls];
+    }
+
     /** Whole blocks that fit in one span of the class (the tail beyond them is never handed out). */
     public int blocksPerSpan(int cls) { return blocksPerSpan[cls]; }
 

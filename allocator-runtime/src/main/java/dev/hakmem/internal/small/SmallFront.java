@@ -143,6 +143,7 @@ public final class SmallFront {
 
     private void freeInto(ThreadCache tc, long address, int cls, int owner) {
         ClassCache cc = tc.byClass[cls];
+        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
         if (owner == tc.id || owner == 0) { // this thread's slab (tc.id != 0), or a shared one
             if (checks) checkFree(address, cls, owner == 0 ? SHARED : OWNED);
             int n = cc.count;
@@ -186,6 +187,7 @@ public final class SmallFront {
     private void freeDirect(long address, int cls, int ownerId) {
         ThreadCache owner = ownerId == 0 ? null : caches.owner(ownerId);
         if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
+        else small.checkBlockStart("free", address, cls);
         small.freeDirect(address, cls, owner);
         if (stats) {
             caches.countDirectFree(cls);

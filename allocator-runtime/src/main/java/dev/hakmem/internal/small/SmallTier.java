@@ -389,6 +389,15 @@ public final class SmallTier {
         return released;
     }
 
+    /**
+     * Checks off: validates that {@code address} starts a block of class {@code cls} (not that it is
+     * live: with checks off only double frees go undetected). Throws, changing nothing, for an interior
+     * address or one in a span's unused tail.
+     */
+    public void checkBlockStart(String op, long address, int cls) {
+        if (!classes.startsBlock(address, cls)) throw freeError(op, address, cls);
+    }
+
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
     public void checkLive(String op, long address, int cls) {
         if ((address & ((1L << classes.granuleShift(cls)) - 1)) == 0 && BlockState.read(stateAddress(address, cls)) == BlockState.LIVE) {
