@@ -106,6 +106,15 @@ public final class FrontSupport {
         small.frontMarkFreed(address, cls, owner);
     }
 
+    /**
+     * Checks off: refuses (IllegalArgumentException, changing nothing) an address on a page of class
+     * {@code cls} that starts no block of the class: interior, or in a span's unused tail. With checks
+     * off only double frees go undetected.
+     */
+    public void checkBlockStart(long address, int cls) {
+        small.checkBlockStart(address, cls);
+    }
+
     /** Whether the allocator has been closed (every call must then throw IllegalStateException). */
     public boolean isClosed() {
         return allocator.isClosed();

@@ -10,8 +10,9 @@ import javax.lang.model.element.Modifier;
 
 /**
  * One Tiny front: malloc and free of one size class with the class index, size, cache capacity and
- * batch, checks and stats as compile-time constants. Checks off means no check call is generated,
- * stats off no counter.
+ * batch, checks and stats as compile-time constants. Checks off means no state change is generated,
+ * only the free's check that the address starts a block (only double frees go undetected); stats off,
+ * no counter.
  */
 final class TinyFrontClass {
     private TinyFrontClass() {}
@@ -44,6 +45,7 @@ final class TinyFrontClass {
                 .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(long.class, "p")
                 .addParameter(int.class, "owner")
                 .addJavadoc("Pushes a block whose page has owner {@code owner}; a block another thread owns goes back to it.\n");
+        if (!checks) free.addStatement("s.checkBlockStart(p, CLASS)"); // checks off: only double frees pass
         free.beginControlFlow("if (owner == c.id() || owner == 0)");
         // The front's own slab: a plain state change; a shared one (owner 0): a CAS. Other owners' blocks
         // are checked by freeRemote.

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * same spec: every malloc must get the same usable size (same class) on both, the tiers must count the
  * same operations, every block's content is checked before its free (a model of the live blocks), and
  * both end with nothing live. Then a cross-thread phase (frees of another thread's Tiny blocks go
- * through the generated remote path) and misuse (double free through the generated free).
+ * through the generated remote path) and misuse (double free, with checks on, and interior free, in both
+ * modes, through the generated free).
  */
 class VariantDifferentialTest {
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
@@ -68,6 +69,11 @@ class VariantDifferentialTest {
                 variant.free(p);
                 assertThrows(IllegalStateException.class, () -> variant.free(p), "double free through the generated front");
             }
+            // Checks on or off, an address inside a block (48-byte class: p + 16 is a 16-byte granule but
+            // no block's start) is refused through the generated front, changing nothing.
+            long q = variant.malloc(40);
+            assertThrows(IllegalArgumentException.class, () -> variant.free(q + 16), "interior free through the generated front");
+            variant.free(q);
             assertEquals(0, variant.stats().liveBlocks());
         }
     }

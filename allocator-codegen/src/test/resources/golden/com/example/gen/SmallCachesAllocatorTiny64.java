@@ -51,6 +51,7 @@ final class SmallCachesAllocatorTiny64 {
      * Pushes a block whose page has owner {@code owner}; a block another thread owns goes back to it.
      */
     static void free(FrontSupport s, SmallCachesAllocatorCache c, long p, int owner) {
+        s.checkBlockStart(p, CLASS);
         if (owner == c.id() || owner == 0) {
             int n = c.n3;
             long[] b = c.b3;

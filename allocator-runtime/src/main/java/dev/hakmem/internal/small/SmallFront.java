@@ -253,6 +253,11 @@ public final class SmallFront {
         freeRemote(tc, tc.byClass[cls], cls, address, owner);
     }
 
+    /** Checks off: a front's free of an address that starts no block of class {@code cls} throws ({@link SmallTier#checkBlockStart}). */
+    public void checkBlockStart(long address, int cls) {
+        small.checkBlockStart("free", address, cls);
+    }
+
     /**
      * Checks on: a front's free of a block whose page owner {@code owner} is the front's own id or 0:
      * validates it and marks it freed (throws on misuse, changing nothing).
