@@ -30,7 +30,11 @@ public final class SmallFront {
     /** Classes below this are Tiny (16-byte state granules), the others Mid (256-byte granules). */
     private final int tinyCount;
     private final SmallTier small;
-    private final ChunkRegistry registry;
+    /**
+     * Held so that the registry, whose cleaner unmaps the state maps this front addresses directly
+     * ({@link #tinyStates}, {@link #midStates}), stays reachable as long as this front is.
+     */
+    @SuppressWarnings("unused") private final ChunkRegistry registry;
     /** Checks on: the state maps ({@link StateMap}) and the reservation's base, held here: no load but this object's. */
     private final long tinyStates, midStates, base;
     private final ThreadCaches caches;
@@ -55,11 +59,6 @@ public final class SmallFront {
     /** The thread caches (for tests in this package). */
     ThreadCaches caches() {
         return caches;
-    }
-
-    /** The registry whose state arrays the checks use (for tests in this package). */
-    ChunkRegistry registry() {
-        return registry;
     }
 
     // ---------------------------------------------------------------- malloc
