@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.LongAdder;
  * decoded here once. Anything else is a named slow path in {@link LargeTier} or {@link HugeTier}.
  */
 public final class HakmemAllocator implements NativeAllocator {
-    private final boolean checks;
     private final boolean stats;
     private final MemoryBudget budget;
     private final Reservation reservation;
@@ -72,7 +71,7 @@ public final class HakmemAllocator implements NativeAllocator {
             throw new IllegalArgumentException("profile: a generated variant's fronts count no profile; record a variant by "
                     + "wrapping it in AllocationRecorder.wrap instead");
         }
-        this.checks = config.checks();
+        boolean checks = config.checks();
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
         this.reservation = new Reservation(config.addressSpace(), budget);
@@ -163,8 +162,7 @@ public final class HakmemAllocator implements NativeAllocator {
         int kind = registry.kindOf(address);
         if (kind > 0) {
             int cls = kind - 1;
-            if (checks) small.checkLive("realloc", address, cls);
-            else small.checkBlockStart("realloc", address, cls);
+            small.checkAddress("realloc", address, cls);
             if (newSize <= MID_MAX && classes.classOf(newSize) == cls) {
                 if (stats) bigRequested.add(newSize);
                 if (profile != null) profile.reallocInPlace(cls, newSize); // a free and a malloc in the profile
@@ -237,8 +235,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (address == 0) return 0;
         int kind = registry.kindOf(address);
         if (kind > 0) {
-            if (checks) small.checkLive("usableSize", address, kind - 1);
-            else small.checkBlockStart("usableSize", address, kind - 1);
+            small.checkAddress("usableSize", address, kind - 1);
             return classes.size(kind - 1);
         }
         return usableSizeBig("usableSize", address, kind);

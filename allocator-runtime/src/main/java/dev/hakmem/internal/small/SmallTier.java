@@ -38,6 +38,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class SmallTier {
     private static final System.Logger LOG = System.getLogger("dev.hakmem");
+    /** The acceptor of entries no live owner drains: no cache has this id, so only shared pages accept. */
+    private static final int NOT_AN_OWNER = -1;
 
     private final SizeClasses classes;
     private final ChunkRegistry registry;
@@ -131,7 +133,7 @@ public final class SmallTier {
      * Checks on: accepts the entries {@code blocks[0..n)} of class {@code cls} that arrived from other
      * threads (an inbox batch, or a batch whose owner no longer takes it), compacting the accepted ones
      * to the front; returns how many. {@code acceptor} is the id of the live owner draining its own
-     * inbox, or -1 for any other thread. An entry whose block is not {@link BlockState#REMOTE}, or whose
+     * inbox, or {@link #NOT_AN_OWNER} for any other thread. An entry whose block is not {@link BlockState#REMOTE}, or whose
      * page now holds another class or another live owner's slab, is a phantom of a racing double free
      * (see {@link BlockState}): refused, counted and reported.
      */
@@ -261,7 +263,16 @@ public final class SmallTier {
      */
     private void sendRemote(ThreadCache owner, int cls, long[] blocks, int n) {
         if (owner != null && owner.id != 0 && owner.inbox[cls].push(blocks, n)) return;
-        int kept = checks ? accept(-1, cls, blocks, n) : n;
+        acceptToShared(cls, blocks, n);
+    }
+
+    /**
+     * Entries {@code blocks[0..n)} of class {@code cls} that no live owner will drain (its inbox is
+     * closed, or it has no cache): accepted here by CAS ({@link BlockState#acceptShared}), phantoms
+     * refused, and given to the shared list.
+     */
+    private void acceptToShared(int cls, long[] blocks, int n) {
+        int kept = checks ? accept(NOT_AN_OWNER, cls, blocks, n) : n;
         if (kept > 0) centrals[cls].push(blocks, kept);
     }
 
@@ -348,10 +359,7 @@ public final class SmallTier {
         for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
         tc.owned.clear();
         for (int c = 0; c < tc.inbox.length; c++) {
-            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) {
-                int kept = checks ? accept(-1, c, b.blocks(), b.count()) : b.count();
-                if (kept > 0) centrals[c].push(b.blocks(), kept);
-            }
+            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) acceptToShared(c, b.blocks(), b.count());
         }
         for (int c = 0; c < tc.spill.length; c++) tc.spill[c].drainTo(centrals[c]);
         for (int c = 0; c < tc.byClass.length; c++) {
@@ -398,8 +406,21 @@ public final class SmallTier {
         if (!classes.startsBlock(address, cls)) throw freeError(op, address, cls);
     }
 
+    /**
+     * Validates {@code address} on a page of class {@code cls} for a call other than free (realloc,
+     * usableSize): with checks on, that it starts a live block ({@link #checkLive}); off, that it starts
+     * a block ({@link #checkBlockStart}). Throws, changing nothing.
+     */
+    public void checkAddress(String op, long address, int cls) {
+        if (checks) {
+            checkLive(op, address, cls);
+        } else {
+            checkBlockStart(op, address, cls);
+        }
+    }
+
     /** Checks on: validates that {@code address} starts a live block of class {@code cls}. */
-    public void checkLive(String op, long address, int cls) {
+    private void checkLive(String op, long address, int cls) {
         if ((address & ((1L << classes.granuleShift(cls)) - 1)) == 0 && BlockState.read(stateAddress(address, cls)) == BlockState.LIVE) {
             return;
         }

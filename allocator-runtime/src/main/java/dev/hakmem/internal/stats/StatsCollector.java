@@ -27,6 +27,9 @@ public final class StatsCollector {
     private final LargeTier large;
     private final HugeTier huge;
 
+    /** Whether the caches count operations (stats on). */
+    private final boolean stats;
+
     /** @param stats whether the caches count operations (then a free refused late is taken back out of its count) */
     public StatsCollector(SizeClasses classes, SmallTier small, LargeTier large, HugeTier huge, boolean stats) {
         this.stats = stats;
@@ -35,8 +38,6 @@ public final class StatsCollector {
         this.large = large;
         this.huge = huge;
     }
-
-    private final boolean stats;
 
     public AllocatorStats collect(List<ThreadCache> caches, long bigRequested, Reservation reservation, MemoryBudget budget) {
         int n = classes.count();
