@@ -172,9 +172,9 @@ public final class CentralFreeList {
     }
 
     /**
-     * Memory pressure: gives back to the OS every slab all of whose blocks are on this class's free
-     * stacks: the shared pool and the given owners' inboxes and spills (none live, none in a thread
-     * cache). Other threads may push and pop meanwhile: this takes each stack's whole content at once,
+     * Memory pressure: gives back to the OS every slab all of whose carved blocks are on this class's
+     * free stacks: the shared pool and the given owners' inboxes and spills (none live, none in a thread
+     * cache), whether or not the slab was carved to its end ({@link Slab#seal}). Other threads may push and pop meanwhile: this takes each stack's whole content at once,
      * and holds the lock of each spill it counts (a spill whose owner holds it right now is skipped),
      * so every block it counts is in its hands; it gives the rest back to the stack it came from (or to
      * the pool, if that stack was closed meanwhile) and leaves the rest in the spills. Returns the
@@ -199,9 +199,12 @@ public final class CentralFreeList {
                 locked.add(s);
                 s.countInto(freeBlocks, registry);
             }
-            Slab carvingNow = (Slab) CARVING.getVolatile(this);
+            // A slab whose carved blocks are all here is free, carved to the end or not (issue 14, item 1:
+            // the first malloc of a class carves a batch, and a slab left part-carved used to stay charged
+            // forever). Sealing it first stops anyone from carving more of it meanwhile.
             freeBlocks.forEach((s, free) -> {
-                if (s != carvingNow && free[0] == s.capacity()) released.add(s);
+                int carved = s.carved();
+                if (free[0] == carved && s.seal(carved)) released.add(s);
             });
             if (!released.isEmpty()) for (Spill s : locked) s.removeIn(released, registry);
         } finally {
@@ -209,6 +212,7 @@ public final class CentralFreeList {
         }
         for (int o = 0; o < origins.size(); o++) giveBack(taken.get(o), origins.get(o), released);
         for (Slab s : released) {
+            s.markReleased();
             registry.unregister(s.base(), spans.spanSize());
             spans.releaseToOs(s.base());
             SLABS.getAndAdd(this, -1L);

@@ -32,6 +32,8 @@ public final class Slab {
     private final long magic;
     /** Blocks carved so far; only grows, by CAS in {@link #claim}. */
     @SuppressWarnings("unused") private volatile int carved;
+    /** Set (once, volatile) when the slab's memory went back to the OS; its owner then forgets it. */
+    private volatile boolean released;
 
     public Slab(long base, int sizeClass, int blockSize, int capacity, long magic) {
         this.base = base;
@@ -50,6 +52,12 @@ public final class Slab {
     public int capacity() { return capacity; }
 
     public int carved() { return carved; }
+
+    /** Whether this slab's memory was given back under memory pressure ({@link #markReleased}). */
+    public boolean released() { return released; }
+
+    /** Records that this slab's span was given back to the OS (it is then no one's). */
+    public void markReleased() { released = true; }
 
     /** The index of the block containing {@code address} (which must lie in this span). */
     public int indexOf(long address) {
@@ -70,6 +78,17 @@ public final class Slab {
             if (c >= capacity) return -1;
             if (CARVED.compareAndSet(this, c, Math.min(capacity, c + n))) return c;
         }
+    }
+
+    /**
+     * Memory pressure: ends the carving of a slab whose {@code carved} blocks are all known to be free,
+     * so that it can be released although never fully carved. Succeeds (CAS {@code carved ->
+     * capacity}) only if no block was carved since the caller read {@code carved}; afterwards
+     * {@link #claim} finds nothing, whoever still holds this slab as the one it carves (its owner, or
+     * the shared side), and takes a new slab instead.
+     */
+    public boolean seal(int carved) {
+        return carved == capacity || CARVED.compareAndSet(this, carved, capacity);
     }
 
     /**

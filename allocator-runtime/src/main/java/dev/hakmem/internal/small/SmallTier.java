@@ -114,6 +114,7 @@ public final class SmallTier {
         if (central.beforeCarve() && (n = reuse(tc, cls, dst, batch)) > 0) return n;
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
+        if (tc.owned.size() >= 64 && Integer.bitCount(tc.owned.size()) == 1) tc.owned.removeIf(Slab::released); // amortised
         tc.owned.add(fresh);
         return fresh.claimInto(dst, batch);
     }

@@ -121,8 +121,9 @@ class CentralFreeListTest {
         if (n > 0) list.push(out, n);
         long committed = budget.committed();
         long released = list.releaseFreeSlabs();
-        assertEquals(65536, released, "exactly the one slab with no live block and not being carved");
-        assertEquals(committed - 65536, budget.committed());
+        // The whole free slab, and the one being carved (its carved blocks are all free: it is sealed).
+        assertEquals(2 * 65536, released, "exactly the two slabs with no live block");
+        assertEquals(committed - 2 * 65536, budget.committed());
         // What stays pooled comes back in batches of at most `batch` blocks, all distinct and not released.
         Set<Long> seen = new HashSet<>();
         for (long pooled = list.cachedBlocks(); pooled > 0; ) {
@@ -133,6 +134,12 @@ class CentralFreeListTest {
                 assertEquals(cls + 1, registry.kind(dst[k]), "a block of a released slab was handed out");
             }
             pooled -= got;
+        }
+        // The sealed slab gives nothing more: carving goes on in a new one, registered.
+        int got = list.refill(dst, batch, 1024);
+        for (int k = 0; k < got; k++) {
+            assertTrue(seen.add(dst[k]));
+            assertEquals(cls + 1, registry.kind(dst[k]), "a block of a released slab was carved");
         }
     }
 }
