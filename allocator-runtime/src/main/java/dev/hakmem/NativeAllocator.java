@@ -74,8 +74,9 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
 
     /**
      * Returns all memory to the operating system. Segments from {@link #allocate(long, long)} become
-     * inaccessible (their access throws); raw addresses must no longer be used. Idempotent. Must not
-     * race with other calls on this allocator.
+     * inaccessible (their access throws); raw addresses must no longer be used. Idempotent. Other
+     * calls should not race with it; those that do complete or throw {@link IllegalStateException},
+     * never crash the JVM, and no mapping they make survives the close.
      *
      * @throws IllegalStateException while a native call holds a segment from {@link #allocate(long, long)}:
      *     then nothing is closed and the allocator stays usable; close it again once the call has returned

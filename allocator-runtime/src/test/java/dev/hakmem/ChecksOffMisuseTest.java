@@ -41,4 +41,26 @@ class ChecksOffMisuseTest {
             }
         }
     }
+
+    /**
+     * The README's "what is detected" table: with checks off, Large and Huge blocks still catch a
+     * double free (and a realloc or usableSize of a freed block) at the call, because their metadata
+     * always knows which blocks are live; foreign addresses are refused as with checks on.
+     */
+    @Test
+    void largeAndHugeDoubleFreesAndForeignAddressesAreStillCaughtWithChecksOff() {
+        try (NativeAllocator a = Hakmem.create(AllocatorConfig.builder().checks(false).build())) {
+            for (long size : new long[] {64 * 1024, 1 << 20, 3 << 20}) {
+                long p = a.malloc(size);
+                a.free(p);
+                assertThrows(IllegalStateException.class, () -> a.free(p), "double free of " + size);
+                assertThrows(IllegalStateException.class, () -> a.realloc(p, 16), "realloc of a freed " + size);
+                assertThrows(IllegalStateException.class, () -> a.usableSize(p), "usableSize of a freed " + size);
+            }
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                long foreign = arena.allocate(64, 16).address();
+                assertThrows(IllegalArgumentException.class, () -> a.free(foreign), "a foreign address");
+            }
+        }
+    }
 }

@@ -53,8 +53,13 @@ public final class HakmemAllocator implements NativeAllocator {
      * is an acquire barrier that stops the JIT from keeping the thread-cache lookup in registers
      * across calls in a loop (measured: Tiny malloc/free pair 2x slower). The contract still holds:
      * a call that happens-after {@code close()} (the program ordered them: same thread, a join, a lock,
-     * a volatile handoff) sees the plain write, and calls racing with {@code close()} are excluded by
-     * {@link NativeAllocator#close()}'s contract.
+     * a volatile handoff) sees the plain write. A call racing with {@code close()} may miss it; it then
+     * completes or gets IllegalStateException, never a crash, because nothing it can touch goes away
+     * under it (issue 14, item 6): its zeroing and copying go through segments whose arenas close
+     * first, the reservation's system calls are counted in and out ({@link Reservation}), Huge mappings
+     * enter the live set under the Huge tier's monitor ({@link HugeTier}), and the state maps the fast
+     * paths write without any check stay mapped until the allocator is unreachable
+     * ({@link ChunkRegistry#close()}; the fast paths keep it reachable with reachability fences).
      */
     private boolean closed;
 
@@ -134,7 +139,7 @@ public final class HakmemAllocator implements NativeAllocator {
         }
         if (total <= MID_MAX) {
             long p = front.malloc(classes.classOf(total), total);
-            RawMemory.zero(p, total);
+            RawMemory.zero(reservation.memory(), p, total);
             return p;
         }
         return mallocBig("calloc", total, MIN_ALIGNMENT, true);
@@ -182,9 +187,14 @@ public final class HakmemAllocator implements NativeAllocator {
             }
         }
         long q = malloc(newSize);
-        RawMemory.copy(address, q, Math.min(usable, newSize));
+        RawMemory.copy(memoryOf(address), address, memoryOf(q), q, Math.min(usable, newSize));
         free(address);
         return q;
+    }
+
+    /** The segment through which this allocator reaches its block at {@code address} ({@link RawMemory}). */
+    private MemorySegment memoryOf(long address) {
+        return reservation.contains(address) ? reservation.memory() : huge.memory();
     }
 
     // ---------------------------------------------------------------- free
@@ -276,7 +286,7 @@ public final class HakmemAllocator implements NativeAllocator {
                     + e.getMessage() + "); nothing was closed: close again once that call has returned", e);
         }
         closed = true;
-        huge.unmapAll();
+        huge.close();
         reservation.unmap();
         registry.close();
     }
@@ -355,6 +365,16 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Kind and owner of the page of {@code address} ({@link ChunkRegistry#infoOf}). */
     public int pageInfo(long address) {
         return registry.infoOf(address);
+    }
+
+    /** After {@link #close()}: whether the reservation is unmapped and no Huge mapping is left (tests). */
+    public boolean unmappedAll() {
+        return reservation.isUnmapped() && huge.mappedBytes() == 0;
+    }
+
+    /** Bytes of Huge mappings live or retained (tests). */
+    public long hugeMappedBytes() {
+        return huge.mappedBytes();
     }
 
     /** Whether {@link #close()} has run (see {@code closed} for the ordering argument). */

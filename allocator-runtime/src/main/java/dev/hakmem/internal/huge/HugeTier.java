@@ -6,6 +6,8 @@ import dev.hakmem.internal.RecentFrees;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,6 +22,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * lock and an interior pointer can be named in the error. The cache of freed mappings and the memory
  * of recently freed addresses (to tell a double free from a foreign address) are guarded by this
  * object's monitor and by {@link RecentFrees}; both are bounded.
+ *
+ * <p>Close racing other calls (issue 14, item 6): {@link #close} sets {@code closed} under the monitor
+ * and unmaps what is live or retained then; a mapping made by a call that was already past the
+ * allocator's check is entered into the live set under the same monitor, so it is either unmapped by
+ * close or, made after it, unmapped at once and refused with IllegalStateException: no mapping
+ * survives a completed close. The allocator's own accesses to Huge blocks (realloc's copy) go through
+ * {@link #memory()}, whose arena close ends first (see {@link dev.hakmem.internal.os.Reservation}).
  */
 public final class HugeTier {
 
@@ -30,6 +39,11 @@ public final class HugeTier {
     private final RecentFrees recentlyFreed = new RecentFrees(1024);
     private long retainedBytes;
     private long allocations, frees;
+    /** Set by {@link #close} (guarded by this). */
+    private boolean closed;
+    /** The life of the allocator's accesses to Huge blocks: closed by {@link #close}. */
+    private final Arena life = Arena.ofShared();
+    private final MemorySegment memory = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, life, null);
 
     public HugeTier(MemoryBudget budget, long retainedLimit) {
         this.budget = budget;
@@ -42,7 +56,7 @@ public final class HugeTier {
         if (mapped < size) throw Errors.tooLarge(op, size);
         long address = takeRetained(mapped, alignment);
         if (address != 0) {
-            if (zero) RawMemory.zero(address, mapped);
+            if (zero) RawMemory.zero(RawMemory.ANYWHERE, address, mapped); // ours alone until entered below
         } else {
             budget.charge(size, mapped);
             OsMemory.Result r = OsMemory.map(mapped, Math.max(alignment, OsMemory.PAGE_SIZE));
@@ -55,12 +69,25 @@ public final class HugeTier {
             }
             address = r.value();
         }
-        live.put(address, mapped);
         synchronized (this) {
-            allocations++;
-            recentlyFreed.remove(address);
+            if (!closed) {
+                live.put(address, mapped);
+                allocations++;
+                recentlyFreed.remove(address);
+                return address;
+            }
         }
-        return address;
+        OsMemory.unmap(address, mapped); // made while the allocator was being closed: nobody will have it
+        budget.release(mapped);
+        throw closedError(op, size);
+    }
+
+    /**
+     * The allocator's view of Huge blocks, for copying out of them: a segment that starts at address 0
+     * and throws IllegalStateException once {@link #close} has begun.
+     */
+    public MemorySegment memory() {
+        return memory;
     }
 
     /** Unmaps (or retains) the block at {@code address}; throws if no Huge block starts there. */
@@ -141,8 +168,14 @@ public final class HugeTier {
         }
     }
 
-    /** Unmaps everything (allocator close). */
-    public synchronized void unmapAll() {
+    /**
+     * Allocator close: ends the allocator's accesses to Huge blocks ({@link #memory()}), unmaps every
+     * live and retained mapping, and refuses mappings made afterwards (see the class comment).
+     */
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        life.close();
         for (Map.Entry<Long, Long> e : live.entrySet()) {
             OsMemory.unmap(e.getKey(), e.getValue());
             budget.release(e.getValue());
@@ -164,9 +197,14 @@ public final class HugeTier {
         return 0;
     }
 
+    private static IllegalStateException closedError(String op, long size) {
+        return new IllegalStateException(op + "(" + size + "): the allocator was closed while this call was running");
+    }
+
     private RuntimeException unknown(String op, long address) {
         boolean freed;
         synchronized (this) { // after a racing free's step from live to recently freed, never between
+            if (closed) return new IllegalStateException(op + "(" + Errors.hex(address) + "): the allocator was closed while this call was running");
             freed = recentlyFreed.contains(address);
         }
         if (freed) return Errors.doubleFree(op, address, Tier.HUGE + " block");

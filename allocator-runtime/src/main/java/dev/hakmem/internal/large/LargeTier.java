@@ -5,6 +5,7 @@ import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
+import java.lang.foreign.MemorySegment;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.function.ToLongFunction;
@@ -38,6 +39,8 @@ public final class LargeTier {
     /** Arenas at most, whatever the processor count. */
     static final int MAX_ARENAS = 16;
 
+    /** The reservation's memory, for zeroing dirty runs ({@link dev.hakmem.internal.os.Reservation#memory()}). */
+    private final MemorySegment memory;
     private final ChunkTable table;
     private final FreedAddresses freed;
     private final LargeArena[] arenas;
@@ -52,6 +55,7 @@ public final class LargeTier {
     /** A tier of {@code arenaCount} arenas (a power of two). */
     LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit, int arenaCount) {
         if (arenaCount < 1 || Integer.bitCount(arenaCount) != 1) throw new IllegalArgumentException("arenaCount: a power of two, got " + arenaCount);
+        this.memory = reservation.memory();
         this.table = new ChunkTable(reservation.base(), (int) (reservation.size() >>> CHUNK_SHIFT));
         this.freed = new FreedAddresses(arenaCount);
         this.arenas = new LargeArena[arenaCount];
@@ -90,7 +94,7 @@ public final class LargeTier {
     }
 
     /** Allocates in {@code a}, whose lock the caller holds; lets the lock go. */
-    private static long allocateLocked(LargeArena a, long size, long alignment, boolean zero) {
+    private long allocateLocked(LargeArena a, long size, long alignment, boolean zero) {
         int pages = (int) Math.max(1, (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT);
         int alignPages = (int) Math.max(1, alignment >>> PAGE_SHIFT);
         long address;
@@ -101,7 +105,7 @@ public final class LargeTier {
         } finally {
             a.unlock();
         }
-        if (mustZero) RawMemory.zero(address, (long) pages << PAGE_SHIFT);
+        if (mustZero) RawMemory.zero(memory, address, (long) pages << PAGE_SHIFT); // throws if a racing close unmapped it
         return address;
     }
 

@@ -4,27 +4,33 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Bulk access to native memory by absolute address (zeroing for calloc, copying for realloc),
- * through one segment that spans the whole address space.
+ * Bulk access to native memory by absolute address (zeroing for calloc, copying for realloc) through a
+ * segment that starts at address 0, so that an address is its own offset.
  *
- * <p>That segment has the global scope, so these methods check nothing about liveness: callers pass
- * only ranges of blocks they own. (User-facing segments are bound to the allocator's own arena
- * instead; see the allocator front.)
+ * <p>Which segment says what protects the access. Blocks of a live allocator are reached through the
+ * segment of the box that maps them ({@link Reservation#memory()}, the Huge tier's): those belong to a
+ * shared arena that the box closes before it unmaps, so an access racing the allocator's close throws
+ * IllegalStateException instead of touching unmapped memory. {@link #ANYWHERE} has the global scope and
+ * checks nothing: only for memory the caller alone can unmap (a mapping it holds and nobody else knows).
  */
 public final class RawMemory {
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Every address, global scope: no liveness check at all. */
+    public static final MemorySegment ANYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private RawMemory() {}
 
-    public static void zero(long address, long bytes) {
-        ALL.asSlice(address, bytes).fill((byte) 0);
+    /** Zeroes {@code bytes} bytes at {@code address}, reached through {@code memory}. */
+    public static void zero(MemorySegment memory, long address, long bytes) {
+        memory.asSlice(address, bytes).fill((byte) 0);
     }
 
-    public static void copy(long from, long to, long bytes) {
-        MemorySegment.copy(ALL, from, ALL, to, bytes);
+    /** Copies {@code bytes} bytes from {@code from} (in {@code source}) to {@code to} (in {@code target}). */
+    public static void copy(MemorySegment source, long from, MemorySegment target, long to, long bytes) {
+        MemorySegment.copy(source, from, target, to, bytes);
     }
 
+    /** The byte at {@code address} (tests). */
     public static byte getByte(long address) {
-        return ALL.get(ValueLayout.JAVA_BYTE, address);
+        return ANYWHERE.get(ValueLayout.JAVA_BYTE, address);
     }
 }

@@ -1,7 +1,10 @@
 package dev.hakmem.internal.os;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +28,22 @@ import java.util.function.LongSupplier;
  * after it is popped, so the garbage collector rules out ABA). Both are lock-free, so a thread holding
  * any lock may call {@link #tryAcquireChunk} and {@link #releaseChunk}. {@link #acquireChunk} is
  * lock-free too except for the reclaimer it may run, hence its precondition.
+ *
+ * <p>Closing while other threads still call (issue 14, item 6: outside the allocator's contract, but
+ * it must never crash the JVM nor touch memory that is no longer ours). Two kinds of access reach the
+ * range after a caller's own check that the allocator is open, and {@link #unmap} excludes both before
+ * it unmaps:
+ * <ul>
+ *   <li>Reads and writes of blocks by the allocator (calloc's zeroing, realloc's copy) go through
+ *       {@link #memory()}, a segment of a shared arena that {@link #unmap} closes first. Closing a
+ *       shared arena is a handshake with every thread: one inside an access of the segment gets an
+ *       IllegalStateException, and every later access throws it, so none runs once the range is gone.</li>
+ *   <li>System calls on the range ({@link #commit}, {@link #decommit}) are counted in and out
+ *       ({@code inFlight}, a sequentially consistent counter read against the volatile {@code closed}
+ *       flag, Dekker style): {@link #unmap} sets {@code closed}, then waits until none is in flight;
+ *       a call that sees {@code closed} does nothing. Otherwise a late {@code madvise} could zero
+ *       memory that the JVM had mapped at the same address meanwhile.</li>
+ * </ul>
  */
 public final class Reservation {
     public static final int CHUNK_SHIFT = 22;
@@ -53,6 +72,14 @@ public final class Reservation {
     @SuppressWarnings("unused") private volatile FreeChunk freeHead;
     /** Run by {@link #acquireChunk} when the range is used up; volatile: set once after construction. */
     private volatile LongSupplier spaceReclaimer = () -> NO_CHUNK;
+    /** The life of the range's memory for the allocator's own accesses: closed by {@link #unmap}. */
+    private final Arena life = Arena.ofShared();
+    /** Every address from 0, usable only inside the range while {@link #life} is open. */
+    private final MemorySegment memory;
+    /** System calls on the range now running: see the class comment. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Set once by {@link #unmap}, before it waits for {@link #inFlight} to drain. */
+    private volatile boolean closed;
 
     private record FreeChunk(long address, FreeChunk next) {}
 
@@ -65,6 +92,16 @@ public final class Reservation {
                     + OsMemory.describe(r.errno()) + " (AllocatorConfig.addressSpace)");
         }
         this.base = r.value();
+        this.memory = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, life, null);
+    }
+
+    /**
+     * The allocator's view of the range's memory, for zeroing and copying blocks: a segment that
+     * starts at address 0 (so an address is its own offset) and that throws IllegalStateException
+     * once the range is unmapped. Never passed to a native call (that would let it hold off {@link #unmap}).
+     */
+    public MemorySegment memory() {
+        return memory;
     }
 
     public long base() { return base; }
@@ -140,7 +177,7 @@ public final class Reservation {
             offset = (long) NEXT_FRESH.getVolatile(this);
             if (offset + CHUNK_SIZE > size) return NO_CHUNK;
         } while (!NEXT_FRESH.compareAndSet(this, offset, offset + CHUNK_SIZE));
-        int err = OsMemory.commit(base + offset, CHUNK_SIZE);
+        int err = commit(base + offset, CHUNK_SIZE);
         if (err != 0) {
             // The chunk stays reserved but unusable; keep the bump (others may have moved past it).
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the OS refused to commit a "
@@ -157,7 +194,7 @@ public final class Reservation {
 
     /** Gives a chunk back: its pages return to the OS and {@code charged} bytes are uncharged. */
     public void releaseChunk(long chunk, long charged) {
-        OsMemory.decommit(chunk, CHUNK_SIZE);
+        decommit(chunk, CHUNK_SIZE);
         budget.release(charged);
         FreeChunk top;
         do {
@@ -171,13 +208,61 @@ public final class Reservation {
      * bytes are uncharged) but it does not go onto the free stack; returns it.
      */
     public long handOver(long chunk, long charged) {
-        OsMemory.decommit(chunk, CHUNK_SIZE);
+        decommit(chunk, CHUNK_SIZE);
         budget.release(charged);
         return chunk;
     }
 
-    /** Unmaps the whole range. The caller guarantees nothing uses it any more. */
+    /**
+     * Makes pages of the range read-write ({@link OsMemory#commit}); returns 0 or the errno. Throws
+     * IllegalStateException once the range is unmapped (a call racing the allocator's close).
+     */
+    public int commit(long address, long bytes) {
+        if (!enter()) throw new IllegalStateException("hakmem: the allocator was closed while this call was running");
+        try {
+            return OsMemory.commit(address, bytes);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Gives the pages of part of the range back to the OS ({@link OsMemory#decommit}); returns 0 or the
+     * errno. Once the range is unmapped, does nothing and returns 0: there is nothing left to give back.
+     */
+    public int decommit(long address, long bytes) {
+        if (!enter()) return 0;
+        try {
+            return OsMemory.decommit(address, bytes);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Whether {@link #unmap} has run. */
+    public boolean isUnmapped() {
+        return closed;
+    }
+
+    /** Counts a system call in; false (and not counted) once {@link #unmap} has begun. */
+    private boolean enter() {
+        inFlight.incrementAndGet();
+        if (!closed) return true;
+        inFlight.decrementAndGet();
+        return false;
+    }
+
+    /**
+     * Unmaps the whole range, once: ends the allocator's accesses through {@link #memory()} (closing
+     * its arena: a handshake with every thread), lets system calls on the range that are running now
+     * finish and refuses later ones, then unmaps. Calls racing it get IllegalStateException or do
+     * nothing (see the class comment); none touches the range afterwards.
+     */
     public void unmap() {
+        if (closed) return;
+        closed = true;
+        life.close();
+        while (inFlight.get() != 0) Thread.onSpinWait();
         OsMemory.unmap(base, size);
     }
 }

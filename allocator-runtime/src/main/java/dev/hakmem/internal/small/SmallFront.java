@@ -3,6 +3,7 @@ package dev.hakmem.internal.small;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.registry.StateMap;
 import dev.hakmem.spi.ThreadFront;
+import java.lang.ref.Reference;
 
 /**
  * The Tiny/Mid front: {@code malloc} and {@code free} of small classes through the calling thread's
@@ -196,9 +197,17 @@ public final class SmallFront {
 
     // ---------------------------------------------------------------- checks
 
-    /** Checks on: the block at {@code address} of class {@code cls}, just taken from a cache, is live. */
+    /**
+     * Checks on: the block at {@code address} of class {@code cls}, just taken from a cache, is live.
+     *
+     * <p>This and {@link #checkFree} write the state maps by address, unchecked. The maps stay mapped
+     * until the registry is unreachable (even after close: see {@link ChunkRegistry#close()}), and the
+     * reachability fence keeps this front, which holds the registry, reachable until the write is done,
+     * so that a call racing the allocator's close and collection cannot write into unmapped memory.
+     */
     public void markLive(long address, int cls) {
         BlockState.markLive(stateAddress(address, cls));
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -215,6 +224,7 @@ public final class SmallFront {
         if ((address & (tiny ? (1 << StateMap.TINY_SHIFT) - 1 : (1 << StateMap.MID_SHIFT) - 1)) == 0) { // a granule's start
             long a = stateAddress(address, cls);
             byte refused = how == OWNED ? BlockState.freeOwned(a) : how == SHARED ? BlockState.freeShared(a) : BlockState.freeRemote(a);
+            Reference.reachabilityFence(this); // see markLive
             if (refused == BlockState.LIVE) return;
         }
         throw small.freeError("free", address, cls);

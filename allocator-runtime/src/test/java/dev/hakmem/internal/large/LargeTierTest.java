@@ -72,7 +72,7 @@ class LargeTierTest {
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long p = tier.allocate(1L << 20, 4096, false);
-            RawMemory.zero(p, 1L << 20); // touch: make it resident
+            RawMemory.zero(RawMemory.ANYWHERE, p, 1L << 20); // touch: make it resident
             blocks.add(p);
         }
         long committedAtPeak = budget.committed();
@@ -98,7 +98,7 @@ class LargeTierTest {
                 for (long off = 0; off < usable; off += 4096) {
                     if (RawMemory.getByte(p + off) != 0) throw new AssertionError("calloc page not zero at " + off);
                 }
-                RawMemory.copy(p, p, 0);
+                RawMemory.copy(RawMemory.ANYWHERE, p, RawMemory.ANYWHERE, p, 0);
                 fillNonZero(p, usable);
                 var below = live.floorEntry(p);
                 var above = live.ceilingEntry(p);
