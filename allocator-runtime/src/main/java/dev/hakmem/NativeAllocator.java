@@ -69,6 +69,17 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
     /** Frees a segment returned by {@link #allocate(long, long)} (by its address). */
     void free(MemorySegment segment);
 
+    /**
+     * Empties the calling thread's cache: the free blocks it keeps for its next mallocs, and the blocks
+     * other threads freed back to it, move to where memory pressure can return them to the OS (this
+     * thread still reuses them first). For a thread about to go idle for long, like tcmalloc's
+     * {@code MarkThreadIdle} or jemalloc's {@code thread.tcache.flush}: a living thread's cache is
+     * otherwise released only by the thread itself. Cheap to call; a no-op on a virtual thread.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    void releaseThreadCache();
+
     /** A snapshot of the allocator's counters. Cheap enough to call from a metrics loop. */
     AllocatorStats stats();
 

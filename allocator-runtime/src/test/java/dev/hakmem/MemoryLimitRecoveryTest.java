@@ -104,6 +104,45 @@ class MemoryLimitRecoveryTest {
         }
     }
 
+    /**
+     * A thread that lives on keeps what it freed in its cache, and (checks on) the blocks others freed
+     * back to it in its inbox, until it calls {@link NativeAllocator#releaseThreadCache()}; then they
+     * give way too. (Without that call they may not: only a cache's owner may take from it.)
+     */
+    @ParameterizedTest(name = "checks={0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLivingThreadsCacheGivesWayOnceReleased(boolean checks) throws Exception {
+        long limit = 16 * MiB;
+        try (NativeAllocator al = create(limit, checks)) {
+            java.util.concurrent.SynchronousQueue<List<Long>> toMain = new java.util.concurrent.SynchronousQueue<>();
+            java.util.concurrent.SynchronousQueue<String> toOwner = new java.util.concurrent.SynchronousQueue<>();
+            Thread owner = new Thread(() -> {
+                try {
+                    List<Long> kept = new ArrayList<>(), given = new ArrayList<>();
+                    for (int i = 0; i < 400; i++) kept.add(al.malloc(MID_SIZES[i % MID_SIZES.length]));
+                    for (int i = 0; i < 400; i++) given.add(al.malloc(512));
+                    for (long p : kept) al.free(p); // into this thread's cache and spill
+                    toMain.put(given); // main frees these: remote frees, to this thread's inbox
+                    toOwner.take();
+                    al.releaseThreadCache();
+                    toMain.put(List.of());
+                    toOwner.take(); // alive until the end of the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            owner.start();
+            for (long p : toMain.take()) al.free(p);
+            toOwner.put("release");
+            toMain.take();
+            long had = fillWithLarge(al, limit);
+            toOwner.put("end");
+            owner.join();
+            assertTrue(had >= limit - 3 * MiB, "only " + had + " bytes of Large blocks after the living thread released its cache");
+        }
+    }
+
     /** Cached Large runs and a retained Huge mapping give way to small blocks, and back. */
     @ParameterizedTest(name = "checks={0}")
     @ValueSource(booleans = {true, false})

@@ -267,6 +267,13 @@ public final class HakmemAllocator implements NativeAllocator {
     }
 
     @Override
+    public void releaseThreadCache() {
+        if (closed) throw closedError("releaseThreadCache");
+        ThreadCache own = caches.own();
+        if (own != null) small.drain(own);
+    }
+
+    @Override
     public AllocatorStats stats() {
         if (closed) throw closedError("stats");
         return new StatsCollector(classes, small, large, huge, stats).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);

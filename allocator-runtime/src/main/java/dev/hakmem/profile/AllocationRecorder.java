@@ -232,6 +232,11 @@ public final class AllocationRecorder implements NativeAllocator {
     }
 
     @Override
+    public void releaseThreadCache() {
+        delegate.releaseThreadCache();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return delegate.stats();
     }

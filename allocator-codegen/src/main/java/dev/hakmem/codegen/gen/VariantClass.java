@@ -69,6 +69,8 @@ final class VariantClass {
                 .addMethod(MethodSpec.methodBuilder("allocate").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .returns(Names.MEMORY_SEGMENT).addParameter(long.class, "byteSize").addParameter(long.class, "byteAlignment")
                         .addStatement("return generic.allocate(byteSize, byteAlignment)").build())
+                .addMethod(MethodSpec.methodBuilder("releaseThreadCache").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .addStatement("generic.releaseThreadCache()").build())
                 .addMethod(MethodSpec.methodBuilder("stats").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .returns(Names.STATS).addStatement("return generic.stats()").build())
                 .addMethod(MethodSpec.methodBuilder("close").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)

@@ -255,6 +255,11 @@ public final class SmallCachesAllocator implements NativeAllocator {
     }
 
     @Override
+    public void releaseThreadCache() {
+        generic.releaseThreadCache();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return generic.stats();
     }
