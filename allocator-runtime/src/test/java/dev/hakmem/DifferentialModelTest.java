@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -105,6 +107,12 @@ class DifferentialModelTest {
         final long[] recentlyFreed = new long[64];
         int recentCount;
         long misuses;
+        /** Request sizes (other tests weigh the tiers differently; this test uses {@link #randomSize}). */
+        ToLongFunction<SplittableRandom> sizes = DifferentialModelTest::randomSize;
+        /** Live bytes beyond which every step frees. */
+        long maxLiveBytes = MAX_LIVE_BYTES;
+        /** Called with each block the allocator has just freed (by free, or by a realloc that moved it). */
+        Consumer<Block> afterFree = b -> {};
 
         Run(NativeAllocator alloc, long seed, boolean misuse) {
             this.alloc = alloc;
@@ -190,7 +198,7 @@ class DifferentialModelTest {
         Model m = run.model;
         SplittableRandom r = run.rnd;
         int n = m.live.size();
-        if (n >= MAX_LIVE || m.liveBytes > MAX_LIVE_BYTES) {
+        if (n >= MAX_LIVE || m.liveBytes > run.maxLiveBytes) {
             freeBlock(run, pick(run));
             return;
         }
@@ -268,7 +276,7 @@ class DifferentialModelTest {
     }
 
     static void doMalloc(Run run) {
-        long size = randomSize(run.rnd);
+        long size = run.sizes.applyAsLong(run.rnd);
         run.what = "malloc";
         run.arg1 = size;
         run.arg2 = run.arg3 = 0;
@@ -278,7 +286,7 @@ class DifferentialModelTest {
 
     static void doCalloc(Run run) {
         SplittableRandom r = run.rnd;
-        long total = randomSize(r);
+        long total = run.sizes.applyAsLong(r);
         long count, elem;
         if (total == 0) {
             count = r.nextBoolean() ? 0 : 1 + r.nextInt(100);
@@ -302,7 +310,7 @@ class DifferentialModelTest {
     static void doAligned(Run run) {
         SplittableRandom r = run.rnd;
         long alignment = 1L << (4 + r.nextInt(18)); // 16 .. 2 MiB
-        long size = randomSize(r);
+        long size = run.sizes.applyAsLong(r);
         run.what = "alignedAlloc";
         run.arg1 = alignment;
         run.arg2 = size;
@@ -313,7 +321,7 @@ class DifferentialModelTest {
     static void doRealloc(Run run) {
         SplittableRandom r = run.rnd;
         if (r.nextInt(10) == 0) {
-            long size = randomSize(r);
+            long size = run.sizes.applyAsLong(r);
             run.what = "realloc";
             run.arg1 = 0;
             run.arg2 = size;
@@ -327,7 +335,7 @@ class DifferentialModelTest {
         if (kind < 4) newSize = Math.max(0, b.size - 64 + r.nextInt(129));      // near the old size
         else if (kind < 5) newSize = b.usable - r.nextInt((int) Math.min(b.usable, 32) + 1); // within the usable size
         else if (kind < 6) newSize = 0;
-        else newSize = randomSize(r);
+        else newSize = run.sizes.applyAsLong(r);
         verify(run, b, "realloc (before)");
         run.what = "realloc";
         run.arg1 = b.address;
@@ -335,6 +343,7 @@ class DifferentialModelTest {
         run.arg3 = b.size;
         long q = run.alloc.realloc(b.address, newSize);
         run.model.remove(b);
+        if (q != b.address) run.afterFree.accept(b);
         assertTrue(q != 0, "realloc returned 0");
         long kept = Math.min(b.size, newSize);
         long mm = TestMemory.mismatch(q, kept, b.tag);
@@ -384,6 +393,7 @@ class DifferentialModelTest {
         run.arg3 = 0;
         run.alloc.free(b.address);
         run.model.remove(b);
+        run.afterFree.accept(b);
         if (b.small) run.recentlyFreed[run.recentCount++ % run.recentlyFreed.length] = b.address;
     }
 

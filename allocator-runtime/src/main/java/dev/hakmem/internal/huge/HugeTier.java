@@ -6,6 +6,7 @@ import dev.hakmem.internal.RecentFrees;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
+import dev.hakmem.internal.os.RefusedReleases;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ public final class HugeTier {
     private final long retainedLimit;
     private final ConcurrentSkipListMap<Long, Long> live = new ConcurrentSkipListMap<>();
     private final List<long[]> retained = new ArrayList<>(); // {address, size}
+    /**
+     * Mappings the OS refused to unmap ({address, size}, guarded by this): still mapped, so still
+     * charged and counted as mapped; unmapping is tried again by {@link #releaseRetained} and {@link #close}.
+     */
+    private final List<long[]> unreleased = new ArrayList<>();
+    private long unreleasedBytes;
     private final RecentFrees recentlyFreed = new RecentFrees(1024);
     private long retainedBytes;
     private long allocations, frees;
@@ -77,8 +84,7 @@ public final class HugeTier {
                 return address;
             }
         }
-        OsMemory.unmap(address, mapped); // made while the allocator was being closed: nobody will have it
-        budget.release(mapped);
+        unmap(address, mapped); // made while the allocator was being closed: nobody will have it
         throw closedError(op, size);
     }
 
@@ -109,8 +115,25 @@ public final class HugeTier {
             }
         }
         if (mapped == null) throw unknown("free", address);
-        OsMemory.unmap(address, mapped);
-        budget.release(mapped);
+        unmap(address, mapped);
+    }
+
+    /**
+     * Unmaps a mapping this tier no longer lists and uncharges it; if the OS refuses, keeps it (charged)
+     * among the {@code unreleased} ones and reports it. Never throws: it runs inside free.
+     */
+    private void unmap(long address, long mapped) {
+        int rc = OsMemory.unmap(address, mapped);
+        if (rc == 0) {
+            budget.release(mapped);
+            return;
+        }
+        RefusedReleases.report("a freed Huge mapping stays mapped and charged; unmapping is tried again under memory pressure and at close",
+                address, mapped, rc);
+        synchronized (this) {
+            unreleased.add(new long[] {address, mapped});
+            unreleasedBytes += mapped;
+        }
     }
 
     /** Whether a Huge block starts at {@code address}. */
@@ -145,27 +168,28 @@ public final class HugeTier {
         for (Map.Entry<Long, Long> e : live.entrySet()) sum += Math.max(0, OsMemory.residentBytes(e.getKey(), e.getValue()));
         synchronized (this) {
             for (long[] r : retained) sum += Math.max(0, OsMemory.residentBytes(r[0], r[1]));
+            for (long[] r : unreleased) sum += Math.max(0, OsMemory.residentBytes(r[0], r[1]));
         }
         return sum;
     }
 
-    /** Mapped bytes: live plus retained. */
+    /** Mapped bytes: live, retained, and those the OS refused to unmap. */
     public synchronized long mappedBytes() {
-        return liveBytes() + retainedBytes;
+        return liveBytes() + retainedBytes + unreleasedBytes;
     }
 
-    /** Unmaps the retained mappings (memory pressure). */
+    /** Unmaps the retained mappings, and tries again those the OS refused to unmap (memory pressure). */
     public void releaseRetained() {
         List<long[]> dropped;
         synchronized (this) {
             dropped = new ArrayList<>(retained);
+            dropped.addAll(unreleased);
             retained.clear();
+            unreleased.clear();
             retainedBytes = 0;
+            unreleasedBytes = 0;
         }
-        for (long[] r : dropped) {
-            OsMemory.unmap(r[0], r[1]);
-            budget.release(r[1]);
-        }
+        for (long[] r : dropped) unmap(r[0], r[1]);
     }
 
     /**
@@ -176,12 +200,10 @@ public final class HugeTier {
         if (closed) return;
         closed = true;
         life.close();
-        for (Map.Entry<Long, Long> e : live.entrySet()) {
-            OsMemory.unmap(e.getKey(), e.getValue());
-            budget.release(e.getValue());
-        }
+        List<Map.Entry<Long, Long>> all = new ArrayList<>(live.entrySet());
         live.clear();
-        releaseRetained();
+        for (Map.Entry<Long, Long> e : all) unmap(e.getKey(), e.getValue());
+        releaseRetained(); // and a last try for those the OS refused
     }
 
     private synchronized long takeRetained(long mapped, long alignment) {

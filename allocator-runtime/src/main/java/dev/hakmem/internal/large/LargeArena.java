@@ -6,7 +6,7 @@ import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.PaddedLock;
 import dev.hakmem.internal.os.MemoryBudget;
-import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 
@@ -33,6 +33,14 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  * allowance, and entirely free chunks among them go back to the reservation whole. A chunk that
  * becomes entirely free within the allowance stays as a resident free run, so the next allocations
  * reuse its pages without page faults.
+ *
+ * <p>When the OS refuses to decommit ({@code madvise} fails), the pages are still resident: they stay
+ * dirty free pages, charged, in the bins, and the next trim tries them again. An entirely free chunk
+ * is decommitted here before it goes back to the reservation, and stays (dirty, charged) if that is
+ * refused, so a chunk is never given back, to be handed out as reading zero, with its old contents.
+ * Either way nothing throws (a trim runs inside {@code free} and under memory pressure), and the
+ * cache can then hold more than the allowance by the refused pages (still within the memory limit,
+ * which counts them).
  */
 final class LargeArena extends PaddedLock {
     final int index;
@@ -207,7 +215,8 @@ final class LargeArena extends PaddedLock {
 
     /**
      * The address space is used up: gives every entirely free chunk back to the reservation (its dirty
-     * pages decommitted and uncharged), so another arena or tier can take it. With {@code handOverOne},
+     * pages decommitted and uncharged; one whose pages the OS keeps stays), so another arena or tier
+     * can take it. With {@code handOverOne},
      * the first of them is {@linkplain Reservation#handOver handed over} instead and its base returned,
      * for the thread that is waiting for a chunk; otherwise, or with no free chunk, returns
      * {@link Reservation#NO_CHUNK}. Partly used chunks and the allowance stay: the cache only shrinks,
@@ -218,11 +227,12 @@ final class LargeArena extends PaddedLock {
         for (long id = bins.head(LargeChunk.PAGES), next; id != RunBins.NONE; id = next) {
             next = bins.next(id);
             LargeChunk c = table.ofRun(id);
+            if (!cleanChunk(c)) continue; // the OS kept its pages: it stays a free run, dirty and charged
             removeFree(c, 0); // a run of a whole chunk's pages starts at its first page
             if (handOverOne && handed == Reservation.NO_CHUNK) {
                 handed = reservation.handOver(c.base, forgetChunk(c));
             } else {
-                releaseChunk(c);
+                reservation.releaseChunk(c.base, forgetChunk(c));
             }
         }
         return handed;
@@ -240,8 +250,10 @@ final class LargeArena extends PaddedLock {
                 LargeChunk c = table.ofRun(id);
                 int start = LargeChunk.pageOf(id);
                 if (bin == LargeChunk.PAGES) {
-                    removeFree(c, start);
-                    releaseChunk(c);
+                    if (cleanChunk(c)) { // else it stays a dirty free run, tried again at the next trim
+                        removeFree(c, start);
+                        reservation.releaseChunk(c.base, forgetChunk(c));
+                    }
                 } else {
                     decommit(c, start, bin);
                 }
@@ -249,15 +261,33 @@ final class LargeArena extends PaddedLock {
         }
     }
 
-    /** Returns the dirty pages of a free run to the OS and uncharges them. */
-    private void decommit(LargeChunk c, int start, int pages) {
+    /**
+     * Returns the dirty pages of a free run to the OS and uncharges them; if the OS refuses, they stay
+     * dirty and charged. Returns whether the run is clean now.
+     */
+    private boolean decommit(LargeChunk c, int start, int pages) {
         int dirtyPages = c.dirtyPages(start, pages);
-        if (dirtyPages == 0) return;
-        OsMemory.decommit(c.pageAddress(start), (long) pages << PAGE_SHIFT);
+        if (dirtyPages == 0) return true;
+        int rc = reservation.decommit(c.pageAddress(start), (long) pages << PAGE_SHIFT);
+        if (rc != 0) {
+            RefusedReleases.report("a free Large run stays resident and charged, tried again at the next trim",
+                    c.pageAddress(start), (long) pages << PAGE_SHIFT, rc);
+            return false;
+        }
         c.setDirty(start, pages, false);
         long bytes = (long) dirtyPages << PAGE_SHIFT;
         dirtyFreeBytes -= bytes;
         budget.release(bytes);
+        return true;
+    }
+
+    /**
+     * Decommits the dirty pages of an entirely free chunk (its one free run, still in the bins) before
+     * it goes back to the reservation, so that it is given back reading zero and uncharged whatever the
+     * reservation's own decommit does. False (nothing changed) if the OS refused.
+     */
+    private boolean cleanChunk(LargeChunk c) {
+        return decommit(c, 0, LargeChunk.PAGES);
     }
 
     /**
@@ -289,14 +319,10 @@ final class LargeArena extends PaddedLock {
         }
     }
 
-    /** Gives an entirely free chunk (no longer in the bins) back to the reservation. */
-    private void releaseChunk(LargeChunk c) {
-        reservation.releaseChunk(c.base, forgetChunk(c));
-    }
-
     /**
-     * Drops an entirely free chunk (no longer in the bins) from this arena, before it goes back to the
-     * reservation; returns its dirty bytes, which the reservation uncharges as it decommits them.
+     * Drops an entirely free chunk (no longer in the bins, {@linkplain #cleanChunk clean}) from this
+     * arena, before it goes back to the reservation; returns its dirty bytes (0 once clean), which the
+     * reservation uncharges.
      */
     private long forgetChunk(LargeChunk c) {
         long dirty = (long) c.dirtyPages(0, LargeChunk.PAGES) << PAGE_SHIFT;

@@ -21,6 +21,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Every method is thread-safe (the kernel serialises mapping changes). Failures are reported as
  * return values, never as exceptions, so that callers can phrase the error for their own context.
+ *
+ * <p>Fault injection: every {@code mmap}, {@code munmap}, {@code mprotect} and {@code madvise} first
+ * asks the {@link FaultInjector} installed by a test, if any (one volatile load), whether to refuse;
+ * a refused call is not made and returns exactly what the kernel's refusal returns.
  */
 public final class OsMemory {
     /** The page size this allocator assumes for decommit and residency; checked at class load. */
@@ -87,7 +91,7 @@ public final class OsMemory {
         if (!r.ok()) return r;
         int rc = commit(r.value(), size);
         if (rc != 0) {
-            unmap(r.value(), size);
+            unmapOrReport(r.value(), size, "an aligned mapping whose commit failed stays reserved (no access, no commit charge)");
             return new Result(0, rc);
         }
         return r;
@@ -95,6 +99,8 @@ public final class OsMemory {
 
     /** Makes reserved pages readable and writable; they read as zero until written. */
     public static int commit(long address, long size) {
+        int injected = FaultInjector.refusal(FaultInjector.Call.MPROTECT, address, size);
+        if (injected != 0) return injected;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int rc = (int) MPROTECT.invokeExact(state, address, size, PROT_READ | PROT_WRITE);
@@ -109,6 +115,8 @@ public final class OsMemory {
      * afterwards. Returns 0 or the errno.
      */
     public static int decommit(long address, long size) {
+        int injected = FaultInjector.refusal(FaultInjector.Call.MADVISE, address, size);
+        if (injected != 0) return injected;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int rc = (int) MADVISE.invokeExact(state, address, size, MADV_DONTNEED);
@@ -118,8 +126,10 @@ public final class OsMemory {
         }
     }
 
-    /** Unmaps a range. Returns 0 or the errno. */
+    /** Unmaps a range. Returns 0 or the errno; the range stays mapped as it was when the OS refuses. */
     public static int unmap(long address, long size) {
+        int injected = FaultInjector.refusal(FaultInjector.Call.MUNMAP, address, size);
+        if (injected != 0) return injected;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             int rc = (int) MUNMAP.invokeExact(state, address, size);
@@ -168,6 +178,8 @@ public final class OsMemory {
         if (alignment < PAGE_SIZE || Long.bitCount(alignment) != 1) throw new IllegalArgumentException("alignment " + alignment);
         long over = alignment > PAGE_SIZE ? size + alignment - PAGE_SIZE : size;
         if (over < size) return new Result(0, 12);
+        int injected = FaultInjector.refusal(FaultInjector.Call.MMAP, 0, over);
+        if (injected != 0) return new Result(0, injected);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
             long p = (long) MMAP.invokeExact(state, 0L, over, prot, flags, -1, 0L);
@@ -175,12 +187,20 @@ public final class OsMemory {
             if (over == size) return new Result(p, 0);
             long aligned = (p + alignment - 1) & -alignment;
             long head = aligned - p, tail = over - head - size;
-            if (head > 0) unmap(p, head);
-            if (tail > 0) unmap(aligned + size, tail);
+            // The aligned block is good either way: only reservations are over-sized, so an untrimmed
+            // head or tail is address space with no access and no commit charge, never handed out.
+            if (head > 0) unmapOrReport(p, head, "the head of an over-sized aligned mapping stays mapped");
+            if (tail > 0) unmapOrReport(aligned + size, tail, "the tail of an over-sized aligned mapping stays mapped");
             return new Result(aligned, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** {@link #unmap}, reporting a refusal to {@link RefusedReleases} ({@code what}: what becomes of the range). */
+    private static void unmapOrReport(long address, long size, String what) {
+        int rc = unmap(address, size);
+        if (rc != 0) RefusedReleases.report(what, address, size, rc);
     }
 
     private static int errno(MemorySegment state) {

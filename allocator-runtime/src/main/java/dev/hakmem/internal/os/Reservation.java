@@ -263,6 +263,7 @@ public final class Reservation {
         closed = true;
         life.close();
         while (inFlight.get() != 0) Thread.onSpinWait();
-        OsMemory.unmap(base, size);
+        int rc = OsMemory.unmap(base, size);
+        if (rc != 0) RefusedReleases.report("the closed allocator's reservation stays mapped (its pages were given back)", base, size, rc);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hakmem.internal.registry;
 
 import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
 import java.lang.foreign.MemorySegment;
 
@@ -50,7 +51,7 @@ public final class StateMap {
         if (tiny.value() == 0) throw refused(size >>> TINY_SHIFT, tiny.errno());
         OsMemory.Result mid = OsMemory.reserve(size >>> MID_SHIFT, OsMemory.PAGE_SIZE);
         if (mid.value() == 0) {
-            OsMemory.unmap(tiny.value(), size >>> TINY_SHIFT);
+            unmapOrReport(tiny.value(), size >>> TINY_SHIFT);
             throw refused(size >>> MID_SHIFT, mid.errno());
         }
         this.tinyMap = tiny.value();
@@ -93,8 +94,10 @@ public final class StateMap {
 
     /** Gives the maps' pages back to the OS; they stay mapped and read 0 (for the allocator's close). */
     void decommit() {
-        OsMemory.decommit(tinyMap, size >>> TINY_SHIFT);
-        OsMemory.decommit(midMap, size >>> MID_SHIFT);
+        int rc = OsMemory.decommit(tinyMap, size >>> TINY_SHIFT);
+        if (rc != 0) RefusedReleases.report("the closed allocator's Tiny block states stay resident until it is unreachable", tinyMap, size >>> TINY_SHIFT, rc);
+        rc = OsMemory.decommit(midMap, size >>> MID_SHIFT);
+        if (rc != 0) RefusedReleases.report("the closed allocator's Mid block states stay resident until it is unreachable", midMap, size >>> MID_SHIFT, rc);
     }
 
     /**
@@ -103,7 +106,13 @@ public final class StateMap {
      * allocator's close never touches an unmapped page.
      */
     void unmap() {
-        OsMemory.unmap(tinyMap, size >>> TINY_SHIFT);
-        OsMemory.unmap(midMap, size >>> MID_SHIFT);
+        unmapOrReport(tinyMap, size >>> TINY_SHIFT);
+        unmapOrReport(midMap, size >>> MID_SHIFT);
+    }
+
+    /** Unmaps a map, reporting a refusal (nothing else can be done: its allocator is gone). */
+    private static void unmapOrReport(long map, long bytes) {
+        int rc = OsMemory.unmap(map, bytes);
+        if (rc != 0) RefusedReleases.report("the block states of an allocator no longer reachable stay mapped", map, bytes, rc);
     }
 }

@@ -247,7 +247,12 @@ public final class CentralFreeList {
     private Slab newSlab(long requested, int owner) {
         long base = spans.acquire(requested);
         Slab slab = new Slab(base, sizeClass, blockSize, blocksPerSpan, magic);
-        registry.registerSlab(slab, spans.spanSize(), granuleShift, owner);
+        try {
+            registry.registerSlab(slab, spans.spanSize(), granuleShift, owner);
+        } catch (OutOfMemoryError e) { // the OS refused the chunk's block states: the span goes back, uncharged
+            spans.release(base);
+            throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: " + e.getMessage());
+        }
         return slab;
     }
 

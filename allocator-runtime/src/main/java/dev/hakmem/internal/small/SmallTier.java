@@ -46,6 +46,8 @@ public final class SmallTier {
     private final CentralFreeList[] centrals;
     /** Whether blocks have states ({@link BlockState}): then inbox entries are accepted one by one. */
     private final boolean checks;
+    /** Where the slabs of the Tiny and of the Mid classes come from. */
+    private final SpanSource tinySpans, midSpans;
     /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
     private final AtomicLongArray lateDoubleFrees;
 
@@ -56,8 +58,8 @@ public final class SmallTier {
         this.registry = registry;
         this.checks = config.checks();
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
-        SpanSource tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
-        SpanSource midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
+        this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
+        this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
             centrals[c] = new CentralFreeList(c, config.batchSize(c), classes, classes.isTiny(c) ? tinySpans : midSpans, registry,
@@ -384,7 +386,7 @@ public final class SmallTier {
      * calling thread has accepted its own inbox into its spills before ({@link #drain}).
      */
     public long releaseFreeSlabs(Iterable<ThreadCache> live) {
-        long released = 0;
+        long released = tinySpans.releaseResident() + midSpans.releaseResident(); // spans the OS kept before
         for (int c = 0; c < centrals.length; c++) {
             List<BatchStack> inboxes = new ArrayList<>();
             List<Spill> spills = new ArrayList<>();
