@@ -169,6 +169,27 @@ class MemoryLimitRecoveryTest {
         }
     }
 
+    /**
+     * A free of a block whose slab was given back to the OS under memory pressure is still named a
+     * double free (IllegalStateException), not a foreign address: the registry remembers the spans
+     * it gave back recently.
+     */
+    @ParameterizedTest(name = "checks={0}")
+    @ValueSource(booleans = {true, false})
+    void aDoubleFreeAfterItsSlabWasReleasedIsNamedSo(boolean checks) {
+        long limit = 8 * MiB;
+        try (NativeAllocator al = create(limit, checks)) {
+            long tiny = al.malloc(16), mid = al.malloc(3000);
+            al.free(tiny);
+            al.free(mid);
+            fillWithLarge(al, limit); // memory pressure: both slabs go back to the OS
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> al.free(tiny));
+            assertTrue(e.getMessage().contains("double free"), e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> al.free(mid));
+            assertTrue(e.getMessage().contains("double free"), e.getMessage());
+        }
+    }
+
     /** Allocates 1 MiB Large blocks until OutOfMemoryError, frees them; returns the bytes had. */
     private static long fillWithLarge(NativeAllocator al, long limit) {
         List<Long> held = new ArrayList<>();

@@ -192,6 +192,18 @@ public final class HakmemAllocator implements NativeAllocator {
         return q;
     }
 
+    /**
+     * The error for an address in the reservation where no block lives now: a double free (or use
+     * after free) if a Large block was freed there or a small span holding it was given back to the
+     * OS under memory pressure, else an address never handed out.
+     */
+    private RuntimeException forgottenBlockError(String op, long address) {
+        if (registry.wasReleasedSpan(address, 1L << SizeClasses.TINY_SLAB_SHIFT) || registry.wasReleasedSpan(address, 1L << SizeClasses.MID_SPAN_SHIFT)) {
+            return Errors.doubleFree(op, address, "small block (its span was given back to the OS once every block in it was free)");
+        }
+        return large.forgottenBlockError(op, address);
+    }
+
     /** The segment through which this allocator reaches its block at {@code address} ({@link RawMemory}). */
     private MemorySegment memoryOf(long address) {
         return reservation.contains(address) ? reservation.memory() : huge.memory();
@@ -224,7 +236,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (kind == ChunkRegistry.LARGE) {
             large.free(address);
         } else if (registry.contains(address)) {
-            throw large.forgottenBlockError("free", address);
+            throw forgottenBlockError("free", address);
         } else {
             huge.free(address);
         }
@@ -253,7 +265,7 @@ public final class HakmemAllocator implements NativeAllocator {
 
     private long usableSizeBig(String op, long address, int kind) {
         if (kind == ChunkRegistry.LARGE) return large.usableSize(op, address);
-        if (registry.contains(address)) throw large.forgottenBlockError(op, address);
+        if (registry.contains(address)) throw forgottenBlockError(op, address);
         return huge.usableSize(op, address);
     }
 

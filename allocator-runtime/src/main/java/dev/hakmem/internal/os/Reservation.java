@@ -51,13 +51,14 @@ public final class Reservation {
     /** No chunk: what {@link #tryAcquireChunk} returns when the range is used up (no mapping is ever at address 0). */
     public static final long NO_CHUNK = 0;
 
-    private static final VarHandle NEXT_FRESH, FREE_HEAD;
+    private static final VarHandle NEXT_FRESH, FREE_HEAD, UNCOMMITTED_HEAD;
 
     static {
         try {
             var l = MethodHandles.lookup();
             NEXT_FRESH = l.findVarHandle(Reservation.class, "nextFresh", long.class);
             FREE_HEAD = l.findVarHandle(Reservation.class, "freeHead", FreeChunk.class);
+            UNCOMMITTED_HEAD = l.findVarHandle(Reservation.class, "uncommittedHead", FreeChunk.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,6 +71,11 @@ public final class Reservation {
     @SuppressWarnings("unused") private volatile long nextFresh;
     /** Top of the stack of given-back chunks (decommitted, read-write). CAS only. */
     @SuppressWarnings("unused") private volatile FreeChunk freeHead;
+    /**
+     * Top of the stack of fresh chunks whose commit the OS refused (still {@code PROT_NONE}), tried
+     * again before the range is bumped, so refusals do not use the address space up. CAS only.
+     */
+    @SuppressWarnings("unused") private volatile FreeChunk uncommittedHead;
     /** Run by {@link #acquireChunk} when the range is used up; volatile: set once after construction. */
     private volatile LongSupplier spaceReclaimer = () -> NO_CHUNK;
     /** The life of the range's memory for the allocator's own accesses: closed by {@link #unmap}. */
@@ -168,22 +174,41 @@ public final class Reservation {
      * {@link OutOfMemoryError} naming {@code requested} when the OS refuses to commit a fresh chunk.
      */
     public long tryAcquireChunk(long requested) {
-        FreeChunk top;
-        while ((top = (FreeChunk) FREE_HEAD.getVolatile(this)) != null) {
-            if (FREE_HEAD.compareAndSet(this, top, top.next())) return top.address();
+        long chunk = pop(FREE_HEAD);
+        if (chunk != NO_CHUNK) return chunk;
+        chunk = pop(UNCOMMITTED_HEAD);
+        if (chunk == NO_CHUNK) {
+            long offset;
+            do {
+                offset = (long) NEXT_FRESH.getVolatile(this);
+                if (offset + CHUNK_SIZE > size) return NO_CHUNK;
+            } while (!NEXT_FRESH.compareAndSet(this, offset, offset + CHUNK_SIZE));
+            chunk = base + offset;
         }
-        long offset;
-        do {
-            offset = (long) NEXT_FRESH.getVolatile(this);
-            if (offset + CHUNK_SIZE > size) return NO_CHUNK;
-        } while (!NEXT_FRESH.compareAndSet(this, offset, offset + CHUNK_SIZE));
-        int err = commit(base + offset, CHUNK_SIZE);
+        int err = commit(chunk, CHUNK_SIZE);
         if (err != 0) {
-            // The chunk stays reserved but unusable; keep the bump (others may have moved past it).
+            push(UNCOMMITTED_HEAD, chunk); // tried again by the next acquisition
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the OS refused to commit a "
                     + CHUNK_SIZE + "-byte chunk: " + OsMemory.describe(err));
         }
-        return base + offset;
+        return chunk;
+    }
+
+    /** Pops a chunk from the stack whose top {@code stack} points to, or {@link #NO_CHUNK}. */
+    private long pop(VarHandle stack) {
+        FreeChunk top;
+        while ((top = (FreeChunk) stack.getVolatile(this)) != null) {
+            if (stack.compareAndSet(this, top, top.next())) return top.address();
+        }
+        return NO_CHUNK;
+    }
+
+    /** Pushes {@code chunk} onto the stack whose top {@code stack} points to. */
+    private void push(VarHandle stack, long chunk) {
+        FreeChunk top;
+        do {
+            top = (FreeChunk) stack.getVolatile(this);
+        } while (!stack.compareAndSet(this, top, new FreeChunk(chunk, top)));
     }
 
     /** The error for a request of {@code requested} bytes that found the range used up. */
@@ -196,10 +221,7 @@ public final class Reservation {
     public void releaseChunk(long chunk, long charged) {
         decommit(chunk, CHUNK_SIZE);
         budget.release(charged);
-        FreeChunk top;
-        do {
-            top = (FreeChunk) FREE_HEAD.getVolatile(this);
-        } while (!FREE_HEAD.compareAndSet(this, top, new FreeChunk(chunk, top)));
+        push(FREE_HEAD, chunk);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.hakmem.internal.registry;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.small.Slab;
 import java.lang.invoke.MethodHandles;
+import dev.hakmem.internal.RecentFrees;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 
@@ -52,6 +53,11 @@ public final class ChunkRegistry {
     private final byte[] stateShift;
     /** Unmaps the state maps: when this registry is unreachable, or at {@link #release}; null with checks off. */
     private final Cleaner.Cleanable unmapStates;
+    /**
+     * Bases of the small spans given back most recently (bounded), so that a later free of a block
+     * that was in one is named a double free rather than a foreign address ({@link #wasReleasedSpan}).
+     */
+    private final RecentFrees releasedSpans = new RecentFrees(1024);
 
     public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
@@ -139,6 +145,7 @@ public final class ChunkRegistry {
      * {@code 1 << granuleShift} is committed (a chunk serves one tier only).
      */
     public void registerSlab(Slab slab, long spanSize, int granuleShift, int owner) {
+        releasedSpans.remove(slab.base());
         long first = (slab.base() - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];
@@ -160,10 +167,19 @@ public final class ChunkRegistry {
     }
 
     /**
+     * Whether {@code address} lies in a small span of {@code spanSize} bytes (a power of two; spans
+     * are aligned to their size) that was given back recently and not taken again since.
+     */
+    public boolean wasReleasedSpan(long address, long spanSize) {
+        return releasedSpans.contains(address & -spanSize);
+    }
+
+    /**
      * Forgets the span at {@code spanBase}: its pages become {@link #NONE} and its block states are
      * cleared, so the span can later serve any class.
      */
     public void unregister(long spanBase, long spanSize) {
+        releasedSpans.add(spanBase);
         long first = (spanBase - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);
         Slab[] inChunk = slabs[chunk];

@@ -89,4 +89,29 @@ class ReservationTest {
         });
         assertEquals(Reservation.NO_CHUNK, reservation.tryAcquireChunk(MiB));
     }
+
+    /**
+     * A fresh chunk whose commit the OS refuses is tried again by the next acquisition instead of
+     * being lost: repeated refusals must not use the range up. (Before, each refusal cost a chunk of
+     * address space for good.)
+     */
+    @Test
+    void aChunkWhoseCommitWasRefusedIsTriedAgain() {
+        long first;
+        try (FaultInjector f = FaultInjector.builder(1).failNth(FaultInjector.Call.MPROTECT, 1).failNth(FaultInjector.Call.MPROTECT, 2).install()) {
+            assertThrows(OutOfMemoryError.class, () -> reservation.acquireChunk(MiB, false));
+            assertThrows(OutOfMemoryError.class, () -> reservation.acquireChunk(MiB, false));
+            first = reservation.acquireChunk(MiB, false);
+        }
+        assertEquals(reservation.base(), first, "the refused chunk is the one handed out once the OS agrees");
+        assertEquals(Reservation.CHUNK_SIZE, reservation.usedSpan(), "refusals took no more of the range");
+        MemorySegment.ofAddress(first).reinterpret(Reservation.CHUNK_SIZE).set(ValueLayout.JAVA_BYTE, Reservation.CHUNK_SIZE - 1, (byte) 1); // committed
+        useRest();
+    }
+
+    /** Every remaining chunk can still be had. */
+    private void useRest() {
+        for (int i = 1; i < CHUNKS; i++) reservation.acquireChunk(MiB, false);
+        assertEquals(reservation.size(), reservation.usedSpan());
+    }
 }
