@@ -38,8 +38,16 @@
  * remote one's entry, arriving at an owner that finds the block no longer REMOTE, is refused, counted
  * and logged ({@link dev.hakmem.internal.small.SmallTier}). Because an entry in a live owner's inbox
  * may be such a phantom, only that owner accepts it: the pressure path counts spills and shared lists
- * as free, not other live threads' inboxes. An ended owner's slabs are made shared before its inbox
- * is closed, so entries that arrive later are accepted by CAS, by whichever thread sends them.
+ * as free, not other live threads' inboxes (a living thread hands its inbox and cache over with
+ * {@code releaseThreadCache()}). An ended owner's slabs are made shared before its inbox is closed, so
+ * entries that arrive later are accepted by CAS, by whichever thread sends them.
+ *
+ * <p>Memory pressure ({@link dev.hakmem.internal.small.CentralFreeList#releaseFreeSlabs}): a slab goes
+ * back to the OS when every block carved from it is on a free list the pressure path holds, whether or
+ * not it was carved to its end. It is sealed first (its carve counter CASed to the end), so nobody
+ * carves from it meanwhile; its owner, which may still name it as the slab it carves, then finds it
+ * empty and takes a new one. Spans the OS refused to decommit stay charged and are reused first
+ * ({@link dev.hakmem.internal.small.SpanSource}).
  *
  * <p>The fast paths are in {@link dev.hakmem.internal.small.SmallFront}, with the entries generated
  * fronts call for their slow paths; the slow paths are in {@link dev.hakmem.internal.small.SmallTier}.
