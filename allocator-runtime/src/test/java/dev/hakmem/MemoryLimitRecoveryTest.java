@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,18 +69,11 @@ class MemoryLimitRecoveryTest {
     @ValueSource(booleans = {true, false})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anEndedThreadsFreedBlocksGiveWay(boolean checks) throws InterruptedException {
-        long limit = 24 * MiB;
-        try (NativeAllocator al = create(limit, checks)) {
-            Thread t = new Thread(() -> {
-                List<Long> held = new ArrayList<>();
-                for (long s = 16; s <= 32 * KiB; s += s < 1024 ? 16 : 256) held.add(al.malloc(s));
-                for (long p : held) al.free(p);
-            });
-            t.start();
-            t.join();
-            long had = fillWithLarge(al, limit);
-            assertTrue(had >= limit - 3 * MiB, "only " + had + " bytes of Large blocks after the thread ended");
-        }
+        assertLimitUsableAfter(24 * MiB, checks, "the thread ended", al -> {
+            List<Long> held = new ArrayList<>();
+            for (long s = 16; s <= 32 * KiB; s += s < 1024 ? 16 : 256) held.add(al.malloc(s));
+            for (long p : held) al.free(p);
+        }, al -> {});
     }
 
     /**
@@ -90,17 +84,25 @@ class MemoryLimitRecoveryTest {
     @ValueSource(booleans = {true, false})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void blocksFreedByAnotherThreadGiveWay(boolean checks) throws InterruptedException {
-        long limit = 16 * MiB;
+        List<Long> made = new ArrayList<>();
+        assertLimitUsableAfter(16 * MiB, checks, "remote frees", al -> {
+            for (int i = 0; i < 2000; i++) made.add(al.malloc(MID_SIZES[i % MID_SIZES.length]));
+        }, al -> made.forEach(al::free));
+    }
+
+    /**
+     * Runs {@code onAnotherThread} on a thread that then ends, then {@code thenHere} on this one, and
+     * checks that Large blocks worth all but 3 MiB of {@code limit} can be had afterwards.
+     */
+    private static void assertLimitUsableAfter(long limit, boolean checks, String after, Consumer<NativeAllocator> onAnotherThread,
+            Consumer<NativeAllocator> thenHere) throws InterruptedException {
         try (NativeAllocator al = create(limit, checks)) {
-            List<Long> made = new ArrayList<>();
-            Thread t = new Thread(() -> {
-                for (int i = 0; i < 2000; i++) made.add(al.malloc(MID_SIZES[i % MID_SIZES.length]));
-            });
+            Thread t = new Thread(() -> onAnotherThread.accept(al));
             t.start();
             t.join();
-            for (long p : made) al.free(p);
+            thenHere.accept(al);
             long had = fillWithLarge(al, limit);
-            assertTrue(had >= limit - 3 * MiB, "only " + had + " bytes of Large blocks after remote frees");
+            assertTrue(had >= limit - 3 * MiB, "only " + had + " bytes of Large blocks under a " + limit + "-byte limit after " + after);
         }
     }
 
