@@ -98,6 +98,7 @@ public final class HakmemAllocator implements NativeAllocator {
             this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
             this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
             this.front = new SmallFront(checks, stats, small, registry, caches, profile);
+            caches.startReaping(); // last: nothing after it can fail
         } catch (RuntimeException | Error e) {
             if (registry != null) registry.release();
             reservation.unmap();
@@ -305,6 +306,7 @@ public final class HakmemAllocator implements NativeAllocator {
                     + e.getMessage() + "); nothing was closed: close again once that call has returned", e);
         }
         closed = true;
+        caches.close(); // no reclaim of ended threads' caches (the reaper's included) runs after this
         huge.close();
         reservation.unmap();
         registry.close();
@@ -394,6 +396,11 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Bytes of Huge mappings live or retained (tests). */
     public long hugeMappedBytes() {
         return huge.mappedBytes();
+    }
+
+    /** Caches of platform threads not yet reclaimed (tests). */
+    public int liveThreadCaches() {
+        return caches.liveCaches();
     }
 
     /** Whether {@link #close()} has run (see {@code closed} for the ordering argument). */

@@ -41,10 +41,10 @@ import java.util.function.Consumer;
  *
  * <p>Thread exit: a cache whose owner has ended is abandoned by another thread (its blocks and inbox
  * go to the central lists, its slabs become shared, its counters go to a "retired" total), without
- * the dead thread's help. That happens
- * every {@value #RECLAIM_EVERY} new caches, before a class carves fresh memory while new threads have
- * come since the last look, and whenever the allocator is about to report
- * {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
+ * the dead thread's help. That happens within about {@value CacheReaper#INTERVAL_MS} ms of the end
+ * ({@link CacheReaper}, once {@link #startReaping} was called), and also every {@value #RECLAIM_EVERY}
+ * new caches, before a class carves fresh memory while new threads have come since the last look,
+ * and whenever the allocator is about to report {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
  * ended thread's last action before the drain (JLS 17.4.4), so the plain fields of its cache are
  * safely read.
  *
@@ -86,6 +86,8 @@ public final class ThreadCaches {
     private int nextId = 1;
     /** Counters of reclaimed caches (guarded by this). */
     private final ThreadCache retired;
+    /** Set by {@link #close} (guarded by this): then nothing is reclaimed any more. */
+    private boolean closed;
     /** Caches created since the last reclaim: written under this lock, read without it (volatile). */
     private volatile int createdSinceReclaim;
 
@@ -213,8 +215,41 @@ public final class ThreadCaches {
         return all;
     }
 
+    /**
+     * Has the JVM's {@link CacheReaper} reclaim this allocator's caches of ended threads soon after
+     * they end (within about {@value CacheReaper#INTERVAL_MS} ms), until {@link #close}.
+     */
+    public void startReaping() {
+        CacheReaper.register(this);
+    }
+
+    /** The allocator is closing: no reclaim runs once this returns (the reaper's included). */
+    public void close() {
+        CacheReaper.deregister(this);
+        synchronized (this) {
+            closed = true;
+        }
+    }
+
+    /**
+     * The reaper's scan: reclaims if some cache's owner has ended (a walk over the live caches without
+     * the lock otherwise). Returns how many were reclaimed.
+     */
+    int reclaimDeadIfAny() {
+        for (ThreadCache tc : live) {
+            if (!tc.owner().isAlive()) return reclaimDead();
+        }
+        return 0;
+    }
+
+    /** Caches of threads not yet reclaimed (tests). */
+    public int liveCaches() {
+        return live.size();
+    }
+
     /** Drains and forgets the caches of ended threads; returns how many. */
     public synchronized int reclaimDead() {
+        if (closed) return 0;
         int n = 0;
         for (Iterator<ThreadCache> it = live.iterator(); it.hasNext(); ) {
             ThreadCache tc = it.next();
