@@ -70,11 +70,20 @@ public final class BatchStack extends BatchStackFields {
      * size, or 0 when the stack is empty or closed.
      */
     public int pop(long[] dst) {
+        return pop(dst, null);
+    }
+
+    /**
+     * {@link #pop(long[])}, then gives the popped batch's array to {@code recycle} (if not null): the
+     * winner of the pop's CAS is the only thread that ever reads it again, and it has copied it out.
+     */
+    int pop(long[] dst, BatchArrays recycle) {
         Batch b;
         while ((b = (Batch) HEAD.getVolatile(this)) != null && b != CLOSED) {
             if (HEAD.compareAndSet(this, b, b.next())) {
                 BLOCKS.getAndAdd(this, (long) -b.count());
                 System.arraycopy(b.blocks(), 0, dst, 0, b.count());
+                if (recycle != null) recycle.give(b.blocks());
                 return b.count();
             }
         }

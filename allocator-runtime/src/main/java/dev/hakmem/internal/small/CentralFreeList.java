@@ -57,6 +57,8 @@ public final class CentralFreeList {
     private final int batch;
     private final BooleanSupplier beforeCarve;
     private final BatchStack pool = new BatchStack();
+    /** The arrays that carry this class's batches, recycled ({@link BatchArrays}). */
+    private final BatchArrays arrays;
     private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unused") private volatile Slab carving;
@@ -77,6 +79,7 @@ public final class CentralFreeList {
         this.registry = registry;
         this.granuleShift = classes.granuleShift(sizeClass);
         this.beforeCarve = beforeCarve;
+        this.arrays = new BatchArrays(batch);
     }
 
     /**
@@ -86,10 +89,10 @@ public final class CentralFreeList {
      * Throws OutOfMemoryError naming {@code requested}.
      */
     public int refill(long[] dst, int max, long requested) {
-        int n = pool.pop(dst);
+        int n = pool.pop(dst, arrays);
         if (n > 0) return n;
         // Before carving fresh memory, let ended threads' caches give their blocks back.
-        if (beforeCarve() && (n = pool.pop(dst)) > 0) return n;
+        if (beforeCarve() && (n = pool.pop(dst, arrays)) > 0) return n;
         return carveShared(dst, max, requested, true);
     }
 
@@ -98,7 +101,7 @@ public final class CentralFreeList {
      * slab instead); returns 0 when there is nothing shared to hand out.
      */
     public int refillFromShared(long[] dst, int max) {
-        int n = pool.pop(dst);
+        int n = pool.pop(dst, arrays);
         return n > 0 ? n : carveShared(dst, max, 0, false);
     }
 
@@ -122,6 +125,12 @@ public final class CentralFreeList {
 
     /** The class's batch size. */
     public int batch() { return batch; }
+
+    /** An array of the batch size to fill and push here or to an inbox (recycled when popped). */
+    long[] takeArray() { return arrays.take(); }
+
+    /** The recycler of this class's batch arrays, for pops from inboxes. */
+    BatchArrays arrays() { return arrays; }
 
     /** Free blocks pooled here (not counting thread caches). */
     public long cachedBlocks() { return pool.blocks(); }

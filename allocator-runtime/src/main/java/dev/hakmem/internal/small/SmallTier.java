@@ -124,7 +124,7 @@ public final class SmallTier {
     /** Free blocks an owning cache already has: its inbox, its spill, then the shared ones; how many went to {@code dst}. */
     private int reuse(ThreadCache tc, int cls, long[] dst, int batch) {
         int n;
-        while ((n = tc.inbox[cls].pop(dst)) > 0) {
+        while ((n = tc.inbox[cls].pop(dst, centrals[cls].arrays())) > 0) {
             if (checks) n = accept(tc.id, cls, dst, n);
             if (n > 0) return n;
         }
@@ -219,7 +219,9 @@ public final class SmallTier {
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
         if (tc.id == 0) {
-            centrals[cls].push(Arrays.copyOf(blocks, batch), batch);
+            long[] sent = centrals[cls].takeArray();
+            System.arraycopy(blocks, 0, sent, 0, batch);
+            centrals[cls].push(sent, batch);
         } else {
             tc.spill[cls].put(blocks, 0, batch);
         }
@@ -243,7 +245,7 @@ public final class SmallTier {
             return;
         }
         if (cc.outOwner != owner && cc.outCount > 0) flushOutbox(cc, cls);
-        if (cc.out.length == 0) cc.out = new long[cc.batch];
+        if (cc.out.length == 0) cc.out = centrals[cls].takeArray();
         cc.out[cc.outCount++] = address;
         cc.outOwner = owner;
         if (cc.outCount == cc.out.length) flushOutbox(cc, cls);
@@ -253,7 +255,7 @@ public final class SmallTier {
     private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
         long[] blocks = cc.out;
-        cc.out = new long[cc.batch];
+        cc.out = centrals[cls].takeArray(); // given back by whoever pops the batch
         sendRemote(cc.outOwner, cls, blocks, cc.outCount);
         cc.outCount = 0;
         cc.outOwner = null;
@@ -320,7 +322,7 @@ public final class SmallTier {
     /** The calling thread's own cache: moves its inbox of class {@code c}, accepted, into its spill. */
     private void acceptInbox(ThreadCache tc, int c) {
         long[] batch = new long[tc.byClass[c].batch];
-        for (int n; (n = tc.inbox[c].pop(batch)) > 0; ) {
+        for (int n; (n = tc.inbox[c].pop(batch, centrals[c].arrays())) > 0; ) {
             if (checks) n = accept(tc.id, c, batch, n);
             tc.spill[c].put(batch, 0, n);
         }

@@ -1,0 +1,72 @@
+package dev.hakmem.internal.small;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The batch-array recycler: reuse, what it refuses, and that no array is ever held by two takers. */
+class BatchArraysTest {
+
+    @Test
+    void aGivenArrayIsTakenAgainAndOthersAreMade() {
+        BatchArrays pool = new BatchArrays(32);
+        long[] a = pool.take();
+        assertEquals(32, a.length);
+        pool.give(a);
+        assertSame(a, pool.take(), "the array given back is reused");
+        assertNotSame(a, pool.take(), "an empty pool makes a new array");
+        pool.give(new long[8]); // not the batch length: dropped
+        assertEquals(32, pool.take().length);
+    }
+
+    @Test
+    void aFullPoolDropsWhatItCannotKeep() {
+        BatchArrays pool = new BatchArrays(4);
+        List<long[]> given = new ArrayList<>();
+        for (int i = 0; i < BatchArrays.SLOTS + 5; i++) {
+            long[] a = new long[4];
+            given.add(a);
+            pool.give(a);
+        }
+        java.util.Set<long[]> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < BatchArrays.SLOTS + 5; i++) taken.add(pool.take());
+        long reused = given.stream().filter(taken::contains).count();
+        assertEquals(BatchArrays.SLOTS, reused, "the pool keeps exactly its slots' worth");
+    }
+
+    /**
+     * Threads take arrays, stamp them with their own id in every element, check the stamp is intact
+     * after a pause, and give them back: an array handed to two takers at once would show another
+     * thread's stamp.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void noArrayIsEverHeldByTwoThreads() throws InterruptedException {
+        BatchArrays pool = new BatchArrays(16);
+        AtomicReference<String> wrong = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 1; t <= 4; t++) {
+            long id = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < 200_000 && wrong.get() == null; round++) {
+                    long[] a = pool.take();
+                    java.util.Arrays.fill(a, id);
+                    Thread.onSpinWait();
+                    for (long v : a) {
+                        if (v != id) wrong.compareAndSet(null, "thread " + id + " found " + v + " in an array it held");
+                    }
+                    pool.give(a);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(null, wrong.get());
+    }
+}
