@@ -19,9 +19,9 @@ import java.lang.invoke.VarHandle;
  *       read of the head (acquire), so the addresses in a popped batch, and everything the pushing
  *       thread did before pushing, are visible to the consumer.</li>
  *   <li>Any number of threads may push and pop. A pop CASes the head from a node to its successor;
- *       nodes are never reused after leaving the stack (a {@link #takeAll} hands the chain to its
- *       caller, who pushes new nodes if it gives blocks back), so the garbage collector rules out
- *       ABA.</li>
+ *       nodes pushed onto a stack that is popped are never reused after leaving it (a {@link #takeAll}
+ *       hands the chain to its caller, who pushes new nodes if it gives blocks back), so the garbage
+ *       collector rules out ABA. Recycled nodes go only onto stacks nobody pops ({@link Batch}).</li>
  *   <li>{@link #close} swaps in a sentinel: from then on every {@link #push} fails and the pusher
  *       keeps its blocks (it then gives them to another stack). So a block is never pushed onto a
  *       stack nobody will read again.</li>
@@ -46,8 +46,33 @@ public final class BatchStack extends BatchStackFields {
         }
     }
 
-    /** An immutable batch: {@code blocks[0..count)}, then the rest of the chain. */
-    public record Batch(long[] blocks, int count, Batch next) {}
+    /**
+     * A batch: {@code blocks[0..count)}, then the rest of the chain. Nodes pushed with
+     * {@link #push(long[], int)} are new and never change. Nodes pushed with {@link #push(Batch)} are
+     * recycled ({@link BatchNodes}): only onto stacks no thread pops one node at a time from (inboxes,
+     * whose consumers all take the whole chain), because reusing a node under a popping CAS is the
+     * ABA hazard; their fields are written before the pushing CAS and read after the taking one.
+     */
+    public static final class Batch {
+        private final long[] blocks;
+        private int count;
+        private Batch next;
+
+        public Batch(long[] blocks, int count, Batch next) {
+            this.blocks = blocks;
+            this.count = count;
+            this.next = next;
+        }
+
+        public long[] blocks() { return blocks; }
+
+        public int count() { return count; }
+
+        public Batch next() { return next; }
+
+        /** For the thread that holds this node alone (filling a recycled one). */
+        void setCount(int count) { this.count = count; }
+    }
 
     static final Batch CLOSED = new Batch(new long[0], 0, null);
 
@@ -66,28 +91,48 @@ public final class BatchStack extends BatchStackFields {
     }
 
     /**
+     * Pushes {@code node} (its blocks and count set by the caller, who gives it up), unless the stack
+     * is closed: then returns false and the caller keeps it. For stacks consumed only by
+     * {@link #takeAll}/{@link #close} (inboxes): see {@link Batch}. ABA-safe with recycled nodes,
+     * because a push links to the head it read and succeeds only if that is still the head.
+     */
+    public boolean push(Batch node) {
+        long count = node.count; // read before the CAS: after it, the node may be taken and reused at once
+        Batch top;
+        do {
+            top = (Batch) HEAD.getVolatile(this);
+            if (top == CLOSED) return false;
+            node.next = top;
+        } while (!HEAD.compareAndSet(this, top, node));
+        BLOCKS.getAndAdd(this, count);
+        return true;
+    }
+
+    /**
      * Pops one batch into {@code dst} (which must hold the largest batch ever pushed) and returns its
      * size, or 0 when the stack is empty or closed.
      */
     public int pop(long[] dst) {
-        return pop(dst, null);
+        Batch b = popBatch();
+        if (b == null) return 0;
+        System.arraycopy(b.blocks(), 0, dst, 0, b.count());
+        return b.count();
     }
 
     /**
-     * {@link #pop(long[])}, then gives the popped batch's array to {@code recycle} (if not null): the
-     * winner of the pop's CAS is the only thread that ever reads it again, and it has copied it out.
+     * Pops one batch and returns it, or null when the stack is empty or closed. The winner of the
+     * pop's CAS is the only thread that ever reads the node's array again, so it may recycle the
+     * array once it has copied it out (never the node: see {@link Batch}).
      */
-    int pop(long[] dst, BatchArrays recycle) {
+    Batch popBatch() {
         Batch b;
         while ((b = (Batch) HEAD.getVolatile(this)) != null && b != CLOSED) {
             if (HEAD.compareAndSet(this, b, b.next())) {
                 BLOCKS.getAndAdd(this, (long) -b.count());
-                System.arraycopy(b.blocks(), 0, dst, 0, b.count());
-                if (recycle != null) recycle.give(b.blocks());
-                return b.count();
+                return b;
             }
         }
-        return 0;
+        return null;
     }
 
     /** Empties the stack and returns its chain (null if empty or closed); the caller owns the blocks. */

@@ -57,8 +57,9 @@ public final class CentralFreeList {
     private final int batch;
     private final BooleanSupplier beforeCarve;
     private final BatchStack pool = new BatchStack();
-    /** The arrays that carry this class's batches, recycled ({@link BatchArrays}). */
-    private final BatchArrays arrays;
+    /** The arrays that carry this class's batches, and the inbox nodes that hold them, recycled ({@link SlotPool}). */
+    private final SlotPool<long[]> arrays = new SlotPool<>();
+    private final SlotPool<Batch> nodes = new SlotPool<>();
     private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unused") private volatile Slab carving;
@@ -79,7 +80,6 @@ public final class CentralFreeList {
         this.registry = registry;
         this.granuleShift = classes.granuleShift(sizeClass);
         this.beforeCarve = beforeCarve;
-        this.arrays = new BatchArrays(batch);
     }
 
     /**
@@ -89,10 +89,10 @@ public final class CentralFreeList {
      * Throws OutOfMemoryError naming {@code requested}.
      */
     public int refill(long[] dst, int max, long requested) {
-        int n = pool.pop(dst, arrays);
+        int n = popInto(dst);
         if (n > 0) return n;
         // Before carving fresh memory, let ended threads' caches give their blocks back.
-        if (beforeCarve() && (n = pool.pop(dst, arrays)) > 0) return n;
+        if (beforeCarve() && (n = popInto(dst)) > 0) return n;
         return carveShared(dst, max, requested, true);
     }
 
@@ -101,7 +101,7 @@ public final class CentralFreeList {
      * slab instead); returns 0 when there is nothing shared to hand out.
      */
     public int refillFromShared(long[] dst, int max) {
-        int n = pool.pop(dst, arrays);
+        int n = popInto(dst);
         return n > 0 ? n : carveShared(dst, max, 0, false);
     }
 
@@ -126,11 +126,40 @@ public final class CentralFreeList {
     /** The class's batch size. */
     public int batch() { return batch; }
 
-    /** An array of the batch size to fill and push here or to an inbox (recycled when popped). */
-    long[] takeArray() { return arrays.take(); }
+    /** Pops one pooled batch into {@code dst} and recycles its array; returns its size, 0 if none. */
+    private int popInto(long[] dst) {
+        Batch b = pool.popBatch();
+        if (b == null) return 0;
+        int n = b.count();
+        System.arraycopy(b.blocks(), 0, dst, 0, n);
+        recycleArray(b.blocks());
+        return n;
+    }
 
-    /** The recycler of this class's batch arrays, for pops from inboxes. */
-    BatchArrays arrays() { return arrays; }
+    /** An array of the batch size to fill and push here (recycled when popped). */
+    long[] takeArray() {
+        long[] a = arrays.take();
+        return a != null ? a : new long[batch];
+    }
+
+    /** Recycles an array nobody else holds (one of the batch size; others are dropped). */
+    void recycleArray(long[] a) {
+        if (a.length == batch) arrays.give(a);
+    }
+
+    /** A node with an array of the batch size, to fill and push onto an inbox ({@link BatchStack#push(Batch)}). */
+    Batch takeNode() {
+        Batch b = nodes.take();
+        return b != null ? b : new Batch(new long[batch], 0, null);
+    }
+
+    /**
+     * Recycles an inbox node whose blocks were copied out, which the caller took off its stack with
+     * the whole chain and holds alone, and whose array no other node or stack holds.
+     */
+    void recycleNode(Batch b) {
+        if (b.blocks().length == batch) nodes.give(b);
+    }
 
     /** Free blocks pooled here (not counting thread caches). */
     public long cachedBlocks() { return pool.blocks(); }

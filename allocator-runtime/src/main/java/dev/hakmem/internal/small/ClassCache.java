@@ -30,6 +30,8 @@ final class ClassCache {
      * a batch at a time ({@link SmallTier#freeRemote}). Plain fields, like the rest of the cache.
      */
     long[] out = EMPTY;
+    /** The recycled node whose array {@code out} is, pushed whole onto the owner's inbox ({@link BatchStack#push(BatchStack.Batch)}). */
+    BatchStack.Batch outNode;
     int outCount;
     ThreadCache outOwner;
 

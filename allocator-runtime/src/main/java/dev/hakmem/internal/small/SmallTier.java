@@ -124,12 +124,31 @@ public final class SmallTier {
     /** Free blocks an owning cache already has: its inbox, its spill, then the shared ones; how many went to {@code dst}. */
     private int reuse(ThreadCache tc, int cls, long[] dst, int batch) {
         int n;
-        while ((n = tc.inbox[cls].pop(dst, centrals[cls].arrays())) > 0) {
+        while ((n = takeInbox(tc, cls, dst)) > 0) {
             if (checks) n = accept(tc.id, cls, dst, n);
             if (n > 0) return n;
         }
         if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
         return centrals[cls].refillFromShared(dst, batch);
+    }
+
+    /**
+     * The owner takes one batch of its inbox of class {@code cls} into {@code dst}: from the chain it
+     * took before, else the whole inbox now (one getAndSet-style CAS); the emptied node is recycled.
+     * Returns the batch's size, 0 when the inbox is empty.
+     */
+    private int takeInbox(ThreadCache tc, int cls, long[] dst) {
+        BatchStack.Batch b = tc.pending[cls];
+        if (b == null) {
+            if ((b = tc.inbox[cls].takeAll()) == null) return 0;
+            tc.pendingBlocks[cls] = BatchStack.count(b);
+        }
+        tc.pending[cls] = b.next(); // before the node is recycled: its next is rewritten by its next push
+        int n = b.count();
+        System.arraycopy(b.blocks(), 0, dst, 0, n);
+        tc.pendingBlocks[cls] -= n;
+        centrals[cls].recycleNode(b);
+        return n;
     }
 
     /**
@@ -245,20 +264,33 @@ public final class SmallTier {
             return;
         }
         if (cc.outOwner != owner && cc.outCount > 0) flushOutbox(cc, cls);
-        if (cc.out.length == 0) cc.out = centrals[cls].takeArray();
+        if (cc.out.length == 0) newOutbox(cc, cls);
         cc.out[cc.outCount++] = address;
         cc.outOwner = owner;
         if (cc.outCount == cc.out.length) flushOutbox(cc, cls);
     }
 
-    /** Sends the outbox to its owner's inbox, or to the shared list if the owner has ended. */
+    /** Gives {@code cc} an empty outbox: a recycled inbox node and its array. */
+    private void newOutbox(ClassCache cc, int cls) {
+        cc.outNode = centrals[cls].takeNode();
+        cc.out = cc.outNode.blocks();
+    }
+
+    /**
+     * Sends the outbox to its owner's inbox as one node (recycled by the owner when it takes it), or,
+     * if the owner has ended, to the shared list (the array goes with the blocks; the node is dropped).
+     */
     private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
-        long[] blocks = cc.out;
-        cc.out = centrals[cls].takeArray(); // given back by whoever pops the batch
-        sendRemote(cc.outOwner, cls, blocks, cc.outCount);
+        BatchStack.Batch node = cc.outNode;
+        int n = cc.outCount;
+        ThreadCache owner = cc.outOwner;
+        node.setCount(n);
+        newOutbox(cc, cls);
         cc.outCount = 0;
         cc.outOwner = null;
+        if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
+        acceptToShared(cls, node.blocks(), n);
     }
 
     /**
@@ -322,7 +354,7 @@ public final class SmallTier {
     /** The calling thread's own cache: moves its inbox of class {@code c}, accepted, into its spill. */
     private void acceptInbox(ThreadCache tc, int c) {
         long[] batch = new long[tc.byClass[c].batch];
-        for (int n; (n = tc.inbox[c].pop(batch, centrals[c].arrays())) > 0; ) {
+        for (int n; (n = takeInbox(tc, c, batch)) > 0; ) {
             if (checks) n = accept(tc.id, c, batch, n);
             tc.spill[c].put(batch, 0, n);
         }
@@ -364,6 +396,9 @@ public final class SmallTier {
         for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
         tc.owned.clear();
         for (int c = 0; c < tc.inbox.length; c++) {
+            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) acceptToShared(c, b.blocks(), b.count());
+            tc.pending[c] = null;
+            tc.pendingBlocks[c] = 0;
             for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) acceptToShared(c, b.blocks(), b.count());
         }
         for (int c = 0; c < tc.spill.length; c++) tc.spill[c].drainTo(centrals[c]);
@@ -449,7 +484,7 @@ public final class SmallTier {
             long blocks = centrals[c].cachedBlocks();
             for (ThreadCache tc : caches) {
                 blocks += tc.byClass[c].count + tc.byClass[c].outCount + (tc.isFlat(c) ? tc.front.count(c) : 0);
-                if (tc.id != 0) blocks += tc.inbox[c].blocks() + tc.spill[c].blocks();
+                if (tc.id != 0) blocks += tc.inbox[c].blocks() + tc.pendingBlocks[c] + tc.spill[c].blocks();
             }
             bytes += blocks * classes.size(c);
         }

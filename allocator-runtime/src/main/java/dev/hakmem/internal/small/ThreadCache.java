@@ -32,6 +32,14 @@ public final class ThreadCache extends PaddedLock {
     /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
     final BatchStack[] inbox;
     /**
+     * Per class: the rest of the chain the owner last took from its inbox (it takes the whole inbox at
+     * once, so that inbox nodes can be recycled without ABA: see {@link BatchStack.Batch}), and the
+     * blocks in it (statistics). Owner-only, plain; read by another thread only once the owner has
+     * ended ({@link SmallTier#abandon}) or racily for statistics.
+     */
+    final BatchStack.Batch[] pending;
+    final long[] pendingBlocks;
+    /**
      * Per class: the blocks this thread freed beyond its cache, for its own refills (see {@link Spill}
      * for who else takes them); empty array when id is 0.
      */
@@ -62,6 +70,8 @@ public final class ThreadCache extends PaddedLock {
         this.id = id;
         this.inbox = new BatchStack[id == 0 ? 0 : capacities.length];
         for (int c = 0; c < inbox.length; c++) inbox[c] = new BatchStack();
+        this.pending = new BatchStack.Batch[inbox.length];
+        this.pendingBlocks = new long[inbox.length];
         this.spill = new Spill[inbox.length];
         for (int c = 0; c < spill.length; c++) spill[c] = new Spill();
         this.carving = new Slab[id == 0 ? 0 : capacities.length];

@@ -129,4 +129,56 @@ class BatchStackTest {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * An inbox with recycled nodes: producers push nodes taken from a shared {@link SlotPool}, one
+     * consumer takes the whole stack at a time and gives each node back after reading it, as the
+     * allocator's owners do. Every value pushed arrives exactly once (a node reused while still in the
+     * stack, or an ABA on the pushes' CAS, would lose or duplicate values).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void recycledNodesOnATakeAllStackLoseAndDuplicateNothing() throws Exception {
+        BatchStack inbox = new BatchStack();
+        SlotPool<Batch> nodes = new SlotPool<>();
+        int producers = 3, perProducer = 200_000, batch = 4;
+        BitSet seen = new BitSet(producers * perProducer);
+        AtomicBoolean done = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger duplicated = new java.util.concurrent.atomic.AtomicInteger(-1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < producers; t++) {
+            int base = t * perProducer;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int v = 0; v < perProducer; v += batch) {
+                    Batch node = nodes.take();
+                    if (node == null) node = new Batch(new long[batch], 0, null);
+                    int n = Math.min(batch, perProducer - v);
+                    for (int k = 0; k < n; k++) node.blocks()[k] = base + v + k;
+                    node.setCount(n);
+                    assertTrue(inbox.push(node));
+                }
+            }));
+        }
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            while (!done.get() || inbox.blocks() > 0) {
+                for (Batch b = inbox.takeAll(), next; b != null; b = next) {
+                    next = b.next();
+                    for (int k = 0; k < b.count(); k++) {
+                        int v = (int) b.blocks()[k];
+                        if (seen.get(v)) duplicated.compareAndSet(-1, v);
+                        seen.set(v);
+                    }
+                    nodes.give(b);
+                }
+            }
+        });
+        for (Thread t : threads) t.join();
+        done.set(true);
+        consumer.join();
+        for (Batch b = inbox.takeAll(); b != null; b = b.next()) {
+            for (int k = 0; k < b.count(); k++) seen.set((int) b.blocks()[k]);
+        }
+        assertEquals(-1, duplicated.get(), "a value arrived twice");
+        assertEquals(producers * perProducer, seen.cardinality(), "values lost");
+    }
 }

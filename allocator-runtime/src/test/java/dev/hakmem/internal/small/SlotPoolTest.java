@@ -1,7 +1,6 @@
 package dev.hakmem.internal.small;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
@@ -11,34 +10,35 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The batch-array recycler: reuse, what it refuses, and that no array is ever held by two takers. */
-class BatchArraysTest {
+/** The slot pool that recycles batch arrays and nodes: reuse, a full pool, and that no object is ever held by two takers. */
+class SlotPoolTest {
 
     @Test
-    void aGivenArrayIsTakenAgainAndOthersAreMade() {
-        BatchArrays pool = new BatchArrays(32);
-        long[] a = pool.take();
-        assertEquals(32, a.length);
+    void aGivenObjectIsTakenAgain() {
+        SlotPool<long[]> pool = new SlotPool<>();
+        assertEquals(null, pool.take(), "an empty pool has nothing");
+        long[] a = new long[32];
         pool.give(a);
         assertSame(a, pool.take(), "the array given back is reused");
-        assertNotSame(a, pool.take(), "an empty pool makes a new array");
-        pool.give(new long[8]); // not the batch length: dropped
-        assertEquals(32, pool.take().length);
+        assertEquals(null, pool.take());
     }
 
     @Test
     void aFullPoolDropsWhatItCannotKeep() {
-        BatchArrays pool = new BatchArrays(4);
+        SlotPool<long[]> pool = new SlotPool<>();
         List<long[]> given = new ArrayList<>();
-        for (int i = 0; i < BatchArrays.SLOTS + 5; i++) {
+        for (int i = 0; i < SlotPool.SLOTS + 5; i++) {
             long[] a = new long[4];
             given.add(a);
             pool.give(a);
         }
         java.util.Set<long[]> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (int i = 0; i < BatchArrays.SLOTS + 5; i++) taken.add(pool.take());
+        for (int i = 0; i < SlotPool.SLOTS + 5; i++) {
+            long[] t = pool.take();
+            if (t != null) taken.add(t);
+        }
         long reused = given.stream().filter(taken::contains).count();
-        assertEquals(BatchArrays.SLOTS, reused, "the pool keeps exactly its slots' worth");
+        assertEquals(SlotPool.SLOTS, reused, "the pool keeps exactly its slots' worth");
     }
 
     /**
@@ -49,7 +49,7 @@ class BatchArraysTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noArrayIsEverHeldByTwoThreads() throws InterruptedException {
-        BatchArrays pool = new BatchArrays(16);
+        SlotPool<long[]> pool = new SlotPool<>();
         AtomicReference<String> wrong = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 1; t <= 4; t++) {
@@ -57,6 +57,7 @@ class BatchArraysTest {
             threads.add(Thread.ofPlatform().start(() -> {
                 for (int round = 0; round < 200_000 && wrong.get() == null; round++) {
                     long[] a = pool.take();
+                    if (a == null) a = new long[16];
                     java.util.Arrays.fill(a, id);
                     Thread.onSpinWait();
                     for (long v : a) {
