@@ -49,7 +49,7 @@ public final class BatchStack extends BatchStackFields {
     /**
      * A batch: {@code blocks[0..count)}, then the rest of the chain. Nodes pushed with
      * {@link #push(long[], int)} are new and never change. Nodes pushed with {@link #push(Batch)} are
-     * recycled ({@link BatchNodes}): only onto stacks no thread pops one node at a time from (inboxes,
+     * recycled ({@link CentralFreeList#recycleNode}): only onto stacks no thread pops one node at a time from (inboxes,
      * whose consumers all take the whole chain), because reusing a node under a popping CAS is the
      * ABA hazard; their fields are written before the pushing CAS and read after the taking one.
      */

@@ -57,9 +57,14 @@ public final class CentralFreeList {
     private final int batch;
     private final BooleanSupplier beforeCarve;
     private final BatchStack pool = new BatchStack();
-    /** The arrays that carry this class's batches, and the inbox nodes that hold them, recycled ({@link SlotPool}). */
+    /** The arrays that carry this class's batches to and from the shared pool, recycled ({@link SlotPool}). */
     private final SlotPool<long[]> arrays = new SlotPool<>();
-    private final SlotPool<Batch> nodes = new SlotPool<>();
+    /**
+     * Inbox nodes given back by the owners that emptied them, for senders to fill again. Pushed node
+     * by node, but taken only whole ({@link #takeNodes}), so reusing them has no ABA hazard (see
+     * {@link BatchStack.Batch}); unbounded, so it holds as many as are ever in flight at once.
+     */
+    private final BatchStack returnedNodes = new BatchStack();
     private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unused") private volatile Slab carving;
@@ -147,10 +152,14 @@ public final class CentralFreeList {
         if (a.length == batch) arrays.give(a);
     }
 
-    /** A node with an array of the batch size, to fill and push onto an inbox ({@link BatchStack#push(Batch)}). */
-    Batch takeNode() {
-        Batch b = nodes.take();
-        return b != null ? b : new Batch(new long[batch], 0, null);
+    /** Every inbox node given back so far (the caller keeps the chain as its own spares), or null. */
+    Batch takeNodes() {
+        return returnedNodes.takeAll();
+    }
+
+    /** A new inbox node with an array of the batch size (when no given-back one is at hand). */
+    Batch newNode() {
+        return new Batch(new long[batch], 0, null);
     }
 
     /**
@@ -158,7 +167,7 @@ public final class CentralFreeList {
      * the whole chain and holds alone, and whose array no other node or stack holds.
      */
     void recycleNode(Batch b) {
-        if (b.blocks().length == batch) nodes.give(b);
+        if (b.blocks().length == batch) returnedNodes.push(b);
     }
 
     /** Free blocks pooled here (not counting thread caches). */

@@ -32,6 +32,8 @@ final class ClassCache {
     long[] out = EMPTY;
     /** The recycled node whose array {@code out} is, pushed whole onto the owner's inbox ({@link BatchStack#push(BatchStack.Batch)}). */
     BatchStack.Batch outNode;
+    /** Spare inbox nodes, a chain this cache took whole from its class's given-back nodes ({@link CentralFreeList#takeNodes}). */
+    BatchStack.Batch spareNodes;
     int outCount;
     ThreadCache outOwner;
 

@@ -3,11 +3,11 @@ package dev.hakmem.internal.small;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A small pool of free objects handed between threads: the {@code long[]} arrays and the
- * {@link BatchStack.Batch} nodes that carry batches of one class, so that the steady state of remote
- * frees and of virtual-thread stripes makes no Java garbage. An object is taken by the thread that
- * fills it (an outbox, a stripe's overflow) and given back by the thread that empties it (whoever
- * takes the batch and copies it out). When the pool is empty, {@link #take} returns null and the
+ * A small pool of free objects handed between threads: the {@code long[]} arrays that carry batches
+ * of one class to and from the shared pool (a virtual-thread stripe's overflow), so that those
+ * transfers make less Java garbage. (Inbox nodes, which carry remote frees, are recycled without a
+ * bound instead: {@link CentralFreeList#takeNodes}.) An object is taken by the thread that fills it
+ * and given back by the thread that empties it (whoever pops the batch and copies it out). When the pool is empty, {@link #take} returns null and the
  * caller makes a new object; when it is full, a given object is left to the garbage collector; so the
  * pool only ever saves work.
  *

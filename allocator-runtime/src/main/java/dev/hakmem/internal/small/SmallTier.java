@@ -270,10 +270,20 @@ public final class SmallTier {
         if (cc.outCount == cc.out.length) flushOutbox(cc, cls);
     }
 
-    /** Gives {@code cc} an empty outbox: a recycled inbox node and its array. */
+    /**
+     * Gives {@code cc} an empty outbox: a spare inbox node and its array, from the cache's own chain
+     * of spares, refilled whole from the class's given-back nodes, or a new one when there is none.
+     */
     private void newOutbox(ClassCache cc, int cls) {
-        cc.outNode = centrals[cls].takeNode();
-        cc.out = cc.outNode.blocks();
+        BatchStack.Batch node = cc.spareNodes;
+        if (node == null) node = centrals[cls].takeNodes();
+        if (node == null) {
+            node = centrals[cls].newNode();
+        } else {
+            cc.spareNodes = node.next();
+        }
+        cc.outNode = node;
+        cc.out = node.blocks();
     }
 
     /**
