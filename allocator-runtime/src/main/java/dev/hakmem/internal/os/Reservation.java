@@ -24,8 +24,7 @@ import java.util.function.LongSupplier;
  * with nothing; then the free stack is tried once more.
  *
  * <p>Concurrency: {@code nextFresh} is advanced by CAS and never passes the range's end (stats read
- * it as the used span); the free stack is a Treiber stack of immutable nodes (a node is never reused
- * after it is popped, so the garbage collector rules out ABA). Both are lock-free, so a thread holding
+ * it as the used span); the free stack is an {@link AddressStack}. Both are lock-free, so a thread holding
  * any lock may call {@link #tryAcquireChunk} and {@link #releaseChunk}. {@link #acquireChunk} is
  * lock-free too except for the reclaimer it may run, hence its precondition.
  *
@@ -51,14 +50,12 @@ public final class Reservation {
     /** No chunk: what {@link #tryAcquireChunk} returns when the range is used up (no mapping is ever at address 0). */
     public static final long NO_CHUNK = 0;
 
-    private static final VarHandle NEXT_FRESH, FREE_HEAD, UNCOMMITTED_HEAD;
+    private static final VarHandle NEXT_FRESH;
 
     static {
         try {
             var l = MethodHandles.lookup();
             NEXT_FRESH = l.findVarHandle(Reservation.class, "nextFresh", long.class);
-            FREE_HEAD = l.findVarHandle(Reservation.class, "freeHead", FreeChunk.class);
-            UNCOMMITTED_HEAD = l.findVarHandle(Reservation.class, "uncommittedHead", FreeChunk.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,13 +66,13 @@ public final class Reservation {
     private final MemoryBudget budget;
     /** Offset of the first chunk never handed out. CAS only. */
     @SuppressWarnings("unused") private volatile long nextFresh;
-    /** Top of the stack of given-back chunks (decommitted, read-write). CAS only. */
-    @SuppressWarnings("unused") private volatile FreeChunk freeHead;
+    /** Given-back chunks (decommitted, read-write). */
+    private final AddressStack freeChunks = new AddressStack();
     /**
-     * Top of the stack of fresh chunks whose commit the OS refused (still {@code PROT_NONE}), tried
-     * again before the range is bumped, so refusals do not use the address space up. CAS only.
+     * Fresh chunks whose commit the OS refused (still {@code PROT_NONE}), tried again before the range
+     * is bumped, so refusals do not use the address space up.
      */
-    @SuppressWarnings("unused") private volatile FreeChunk uncommittedHead;
+    private final AddressStack uncommitted = new AddressStack();
     /** Run by {@link #acquireChunk} when the range is used up; volatile: set once after construction. */
     private volatile LongSupplier spaceReclaimer = () -> NO_CHUNK;
     /** The life of the range's memory for the allocator's own accesses: closed by {@link #unmap}. */
@@ -86,8 +83,6 @@ public final class Reservation {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Set once by {@link #unmap}, before it waits for {@link #inFlight} to drain. */
     private volatile boolean closed;
-
-    private record FreeChunk(long address, FreeChunk next) {}
 
     public Reservation(long size, MemoryBudget budget) {
         this.size = size;
@@ -174,9 +169,9 @@ public final class Reservation {
      * {@link OutOfMemoryError} naming {@code requested} when the OS refuses to commit a fresh chunk.
      */
     public long tryAcquireChunk(long requested) {
-        long chunk = pop(FREE_HEAD);
+        long chunk = freeChunks.pop();
         if (chunk != NO_CHUNK) return chunk;
-        chunk = pop(UNCOMMITTED_HEAD);
+        chunk = uncommitted.pop();
         if (chunk == NO_CHUNK) {
             long offset;
             do {
@@ -187,28 +182,11 @@ public final class Reservation {
         }
         int err = commit(chunk, CHUNK_SIZE);
         if (err != 0) {
-            push(UNCOMMITTED_HEAD, chunk); // tried again by the next acquisition
+            uncommitted.push(chunk); // tried again by the next acquisition
             throw new OutOfMemoryError("hakmem: cannot allocate " + requested + " bytes: the OS refused to commit a "
                     + CHUNK_SIZE + "-byte chunk: " + OsMemory.describe(err));
         }
         return chunk;
-    }
-
-    /** Pops a chunk from the stack whose top {@code stack} points to, or {@link #NO_CHUNK}. */
-    private long pop(VarHandle stack) {
-        FreeChunk top;
-        while ((top = (FreeChunk) stack.getVolatile(this)) != null) {
-            if (stack.compareAndSet(this, top, top.next())) return top.address();
-        }
-        return NO_CHUNK;
-    }
-
-    /** Pushes {@code chunk} onto the stack whose top {@code stack} points to. */
-    private void push(VarHandle stack, long chunk) {
-        FreeChunk top;
-        do {
-            top = (FreeChunk) stack.getVolatile(this);
-        } while (!stack.compareAndSet(this, top, new FreeChunk(chunk, top)));
     }
 
     /** The error for a request of {@code requested} bytes that found the range used up. */
@@ -221,7 +199,7 @@ public final class Reservation {
     public void releaseChunk(long chunk, long charged) {
         decommit(chunk, CHUNK_SIZE);
         budget.release(charged);
-        push(FREE_HEAD, chunk);
+        freeChunks.push(chunk);
     }
 
     /**

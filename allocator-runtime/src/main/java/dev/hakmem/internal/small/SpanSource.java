@@ -1,19 +1,17 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.os.AddressStack;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * Hands out spans of one size (64 KiB Tiny slabs or 512 KiB Mid spans), aligned to their size, by
  * cutting 4 MiB chunks of the {@link Reservation}. The budget is charged per span in use, so a span
  * given back under memory pressure ({@link #releaseToOs}) stops counting at once.
  *
- * <p>Lock-free: free spans sit on a Treiber stack of immutable nodes (never reused after a pop, so
- * the garbage collector rules out ABA). When the stack is empty a new chunk is taken; its first span
+ * <p>Lock-free: free spans sit on an {@link AddressStack}. When the stack is empty a new chunk is taken; its first span
  * is returned and the rest are pushed.
  *
  * <p>A span whose pages the OS refuses to take back ({@code madvise} fails in {@link #releaseToOs})
@@ -24,26 +22,13 @@ import java.lang.invoke.VarHandle;
  * span, and for nothing on the free stack.
  */
 public final class SpanSource {
-    private static final VarHandle HEAD, RESIDENT;
-
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(SpanSource.class, "head", FreeSpan.class);
-            RESIDENT = MethodHandles.lookup().findVarHandle(SpanSource.class, "resident", FreeSpan.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private record FreeSpan(long address, FreeSpan next) {}
-
     private final Reservation reservation;
     private final MemoryBudget budget;
     private final long spanSize;
-    /** Top of the free-span stack. CAS only. Free spans are uncharged and hold no resident pages. */
-    @SuppressWarnings("unused") private volatile FreeSpan head;
-    /** Top of the stack of spans the OS refused to decommit. CAS only. They are charged, resident and zeroed. */
-    @SuppressWarnings("unused") private volatile FreeSpan resident;
+    /** Free spans: uncharged, holding no resident pages. */
+    private final AddressStack free = new AddressStack();
+    /** Spans the OS refused to decommit: charged, resident and zeroed. */
+    private final AddressStack resident = new AddressStack();
 
     public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift) {
         this.reservation = reservation;
@@ -58,15 +43,15 @@ public final class SpanSource {
      * naming {@code requested}.
      */
     public long acquire(long requested) {
-        long kept = pop(RESIDENT);
+        long kept = resident.pop();
         if (kept != 0) return kept; // charged since its decommit was refused
         budget.charge(requested, spanSize);
         try {
-            long free = pop(HEAD);
-            if (free != 0) return free;
+            long reused = free.pop();
+            if (reused != 0) return reused;
             long chunk = reservation.acquireChunk(requested, false);
             // Once per chunk: push the other spans one by one (at most 63 uncontended CASes).
-            for (long span = chunk + Reservation.CHUNK_SIZE - spanSize; span > chunk; span -= spanSize) push(span);
+            for (long span = chunk + Reservation.CHUNK_SIZE - spanSize; span > chunk; span -= spanSize) free.push(span);
             return chunk;
         } catch (RuntimeException | Error e) {
             budget.release(spanSize);
@@ -80,7 +65,7 @@ public final class SpanSource {
      * and this happens only after a refused decommit and a lost race for a fresh slab.)
      */
     public void release(long span) {
-        push(span);
+        free.push(span);
         budget.release(spanSize);
     }
 
@@ -98,7 +83,7 @@ public final class SpanSource {
         }
         RefusedReleases.report("a free span stays resident and charged, zeroed by hand, and is reused first", span, spanSize, rc);
         RawMemory.zero(reservation.memory(), span, spanSize);
-        push(RESIDENT, span);
+        resident.push(span);
     }
 
     /**
@@ -107,37 +92,16 @@ public final class SpanSource {
      * uncharged. Run by every {@link #releaseToOs}; the memory-pressure path may call it as well.
      */
     public long releaseResident() {
-        if (RESIDENT.getVolatile(this) == null) return 0; // the common case: one load, no write
+        if (resident.isEmpty()) return 0; // the common case: one load, no write
         long released = 0;
-        for (FreeSpan s = (FreeSpan) RESIDENT.getAndSet(this, null); s != null; s = s.next()) {
-            if (reservation.decommit(s.address(), spanSize) == 0) {
-                release(s.address());
+        for (long span : resident.takeAll()) {
+            if (reservation.decommit(span, spanSize) == 0) {
+                release(span);
                 released += spanSize;
             } else {
-                push(RESIDENT, s.address()); // already zero: nothing was written to it since
+                resident.push(span); // already zero: nothing was written to it since
             }
         }
         return released;
-    }
-
-    private void push(long span) {
-        push(HEAD, span);
-    }
-
-    /** Pushes {@code span} on the stack whose top {@code stack} points to. */
-    private void push(VarHandle stack, long span) {
-        FreeSpan top;
-        do {
-            top = (FreeSpan) stack.getVolatile(this);
-        } while (!stack.compareAndSet(this, top, new FreeSpan(span, top)));
-    }
-
-    /** Pops the top of the stack whose top {@code stack} points to; 0 if it is empty (no span is at address 0). */
-    private long pop(VarHandle stack) {
-        FreeSpan top;
-        while ((top = (FreeSpan) stack.getVolatile(this)) != null) {
-            if (stack.compareAndSet(this, top, top.next())) return top.address();
-        }
-        return 0;
     }
 }
