@@ -26,11 +26,10 @@ final class ClassCache {
     long run, burst, delta, peak;
     /**
      * The outbox: blocks of this class freed by this cache's thread but owned by another thread
-     * ({@code outOwner}), {@code out[0..outCount)}, collected so that they travel to the owner's inbox
-     * a batch at a time ({@link SmallTier#freeRemote}). Plain fields, like the rest of the cache.
+     * ({@code outOwner}), {@code outNode.blocks()[0..outCount)}, collected so that they travel to the
+     * owner's inbox a batch at a time, the node pushed whole ({@link SmallTier#freeRemote}); null
+     * between batches. Plain fields, like the rest of the cache.
      */
-    long[] out = EMPTY;
-    /** The recycled node whose array {@code out} is, pushed whole onto the owner's inbox ({@link BatchStack#push(BatchStack.Batch)}). */
     BatchStack.Batch outNode;
     /** Spare inbox nodes, a chain this cache took whole from its class's given-back nodes ({@link CentralFreeList#takeNodes}). */
     BatchStack.Batch spareNodes;

@@ -264,53 +264,46 @@ public final class SmallTier {
             return;
         }
         if (cc.outOwner != owner && cc.outCount > 0) flushOutbox(cc, cls);
-        if (cc.out.length == 0) newOutbox(cc, cls);
-        cc.out[cc.outCount++] = address;
+        if (cc.outNode == null) cc.outNode = spareNode(cc, cls);
+        long[] out = cc.outNode.blocks();
+        out[cc.outCount++] = address;
         cc.outOwner = owner;
-        if (cc.outCount == cc.out.length) flushOutbox(cc, cls);
+        if (cc.outCount == out.length) flushOutbox(cc, cls);
     }
 
     /**
-     * Gives {@code cc} an empty outbox: a spare inbox node and its array, from the cache's own chain
-     * of spares, refilled whole from the class's given-back nodes, or a new one when there is none.
+     * An empty inbox node for an outbox: from the cache's own chain of spares, refilled whole from the
+     * class's given-back nodes, or a new one when there is none.
      */
-    private void newOutbox(ClassCache cc, int cls) {
+    private BatchStack.Batch spareNode(ClassCache cc, int cls) {
         BatchStack.Batch node = cc.spareNodes;
         if (node == null) node = centrals[cls].takeNodes();
-        if (node == null) {
-            node = centrals[cls].newNode();
-        } else {
-            cc.spareNodes = node.next();
-        }
-        cc.outNode = node;
-        cc.out = node.blocks();
+        if (node == null) return centrals[cls].newNode();
+        cc.spareNodes = node.next();
+        return node;
     }
 
-    /**
-     * Sends the outbox to its owner's inbox as one node (recycled by the owner when it takes it), or,
-     * if the owner has ended, to the shared list (the array goes with the blocks; the node is dropped).
-     */
+    /** Sends the outbox, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
     private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
         BatchStack.Batch node = cc.outNode;
-        int n = cc.outCount;
+        node.setCount(cc.outCount);
         ThreadCache owner = cc.outOwner;
-        node.setCount(n);
-        newOutbox(cc, cls);
+        cc.outNode = null;
         cc.outCount = 0;
         cc.outOwner = null;
-        if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
-        acceptToShared(cls, node.blocks(), n);
+        sendRemote(owner, cls, node);
     }
 
     /**
-     * Gives {@code blocks[0..n)}, freed by other threads than their owner, to {@code owner}'s inbox; if
-     * the owner has ended (inbox closed, or no cache), accepts them here and gives them to the shared
-     * list.
+     * Gives {@code node}'s blocks, freed by other threads than their owner, to {@code owner}'s inbox
+     * (the node pushed whole, recycled by the owner when it takes it); if the owner has ended (inbox
+     * closed, or no cache), accepts them here and gives them to the shared list (the array goes with
+     * the blocks; the node is dropped).
      */
-    private void sendRemote(ThreadCache owner, int cls, long[] blocks, int n) {
-        if (owner != null && owner.id != 0 && owner.inbox[cls].push(blocks, n)) return;
-        acceptToShared(cls, blocks, n);
+    private void sendRemote(ThreadCache owner, int cls, BatchStack.Batch node) {
+        if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
+        acceptToShared(cls, node.blocks(), node.count());
     }
 
     /**
@@ -343,7 +336,7 @@ public final class SmallTier {
         if (owner == null) {
             centrals[cls].push(new long[] {address}, 1);
         } else {
-            sendRemote(owner, cls, new long[] {address}, 1);
+            sendRemote(owner, cls, new BatchStack.Batch(new long[] {address}, 1, null));
         }
     }
 
