@@ -18,6 +18,14 @@ public final class Errors {
         return tier + " block of class " + cls + " (" + size + " bytes)";
     }
 
+    /**
+     * A call that passed the allocator's open check while another thread closed it, and found its
+     * memory gone: {@code call} names it ("malloc(4096)").
+     */
+    public static IllegalStateException closedDuringCall(String call) {
+        return new IllegalStateException(call + ": the allocator was closed while this call was running");
+    }
+
     public static IllegalStateException doubleFree(String op, long address, String what) {
         String kind = op.equals("free") ? "double free" : "use after free";
         return new IllegalStateException(op + "(" + hex(address) + "): " + kind + ": the " + what + " at this address is already free");

@@ -85,7 +85,7 @@ public final class HugeTier {
             }
         }
         unmap(address, mapped); // made while the allocator was being closed: nobody will have it
-        throw closedError(op, size);
+        throw Errors.closedDuringCall(op + "(" + size + ")");
     }
 
     /**
@@ -219,14 +219,10 @@ public final class HugeTier {
         return 0;
     }
 
-    private static IllegalStateException closedError(String op, long size) {
-        return new IllegalStateException(op + "(" + size + "): the allocator was closed while this call was running");
-    }
-
     private RuntimeException unknown(String op, long address) {
         boolean freed;
         synchronized (this) { // after a racing free's step from live to recently freed, never between
-            if (closed) return new IllegalStateException(op + "(" + Errors.hex(address) + "): the allocator was closed while this call was running");
+            if (closed) return Errors.closedDuringCall(op + "(" + Errors.hex(address) + ")");
             freed = recentlyFreed.contains(address);
         }
         if (freed) return Errors.doubleFree(op, address, Tier.HUGE + " block");

@@ -5,9 +5,9 @@ import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
-import java.lang.foreign.MemorySegment;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import java.lang.foreign.MemorySegment;
 import java.util.function.ToLongFunction;
 
 /**

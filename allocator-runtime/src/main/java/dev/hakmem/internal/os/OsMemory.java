@@ -197,8 +197,11 @@ public final class OsMemory {
         }
     }
 
-    /** {@link #unmap}, reporting a refusal to {@link RefusedReleases} ({@code what}: what becomes of the range). */
-    private static void unmapOrReport(long address, long size, String what) {
+    /**
+     * {@link #unmap} where nothing more can be done if the OS refuses (the range is no one's any more):
+     * a refusal is reported to {@link RefusedReleases}, {@code what} saying what becomes of the range.
+     */
+    public static void unmapOrReport(long address, long size, String what) {
         int rc = unmap(address, size);
         if (rc != 0) RefusedReleases.report(what, address, size, rc);
     }

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.os;
 
+import dev.hakmem.internal.Errors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -218,7 +219,7 @@ public final class Reservation {
      * IllegalStateException once the range is unmapped (a call racing the allocator's close).
      */
     public int commit(long address, long bytes) {
-        if (!enter()) throw new IllegalStateException("hakmem: the allocator was closed while this call was running");
+        if (!enter()) throw Errors.closedDuringCall("hakmem");
         try {
             return OsMemory.commit(address, bytes);
         } finally {
@@ -263,7 +264,6 @@ public final class Reservation {
         closed = true;
         life.close();
         while (inFlight.get() != 0) Thread.onSpinWait();
-        int rc = OsMemory.unmap(base, size);
-        if (rc != 0) RefusedReleases.report("the closed allocator's reservation stays mapped (its pages were given back)", base, size, rc);
+        OsMemory.unmapOrReport(base, size, "the closed allocator's reservation stays mapped (its pages were given back)");
     }
 }

@@ -1,11 +1,11 @@
 package dev.hakmem.internal.registry;
 
+import dev.hakmem.internal.RecentFrees;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.small.Slab;
 import java.lang.invoke.MethodHandles;
-import dev.hakmem.internal.RecentFrees;
-import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
 
 /**
  * Routes any address to its owner in O(1) without a lock: the registry of the reserved range.

@@ -1,9 +1,9 @@
 package dev.hakmem.internal.registry;
 
 import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
-import java.lang.foreign.MemorySegment;
 
 /**
  * The misuse checks' state bytes of Tiny and Mid blocks, one per granule, in native memory of their
@@ -31,7 +31,8 @@ public final class StateMap {
     /** Granule shift of the Tiny map (16-byte granules) and of the Mid map (256-byte granules). */
     public static final int TINY_SHIFT = 4, MID_SHIFT = 8;
 
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** What becomes of a map whose unmap the OS refuses (for the log). */
+    private static final String UNREACHABLE = "the block states of an allocator no longer reachable stay mapped";
 
     private final long base;
     private final long size;
@@ -51,7 +52,7 @@ public final class StateMap {
         if (tiny.value() == 0) throw refused(size >>> TINY_SHIFT, tiny.errno());
         OsMemory.Result mid = OsMemory.reserve(size >>> MID_SHIFT, OsMemory.PAGE_SIZE);
         if (mid.value() == 0) {
-            unmapOrReport(tiny.value(), size >>> TINY_SHIFT);
+            OsMemory.unmapOrReport(tiny.value(), size >>> TINY_SHIFT, UNREACHABLE);
             throw refused(size >>> MID_SHIFT, mid.errno());
         }
         this.tinyMap = tiny.value();
@@ -89,7 +90,7 @@ public final class StateMap {
 
     /** Sets the states of the span {@code [spanBase, spanBase + spanSize)} of granule {@code 1 << shift} to 0. */
     void clear(long spanBase, long spanSize, int shift) {
-        ALL.asSlice(address(spanBase, shift), spanSize >>> shift).fill((byte) 0);
+        RawMemory.zero(RawMemory.ANYWHERE, address(spanBase, shift), spanSize >>> shift); // the maps outlive close
     }
 
     /** Gives the maps' pages back to the OS; they stay mapped and read 0 (for the allocator's close). */
@@ -106,13 +107,7 @@ public final class StateMap {
      * allocator's close never touches an unmapped page.
      */
     void unmap() {
-        unmapOrReport(tinyMap, size >>> TINY_SHIFT);
-        unmapOrReport(midMap, size >>> MID_SHIFT);
-    }
-
-    /** Unmaps a map, reporting a refusal (nothing else can be done: its allocator is gone). */
-    private static void unmapOrReport(long map, long bytes) {
-        int rc = OsMemory.unmap(map, bytes);
-        if (rc != 0) RefusedReleases.report("the block states of an allocator no longer reachable stay mapped", map, bytes, rc);
+        OsMemory.unmapOrReport(tinyMap, size >>> TINY_SHIFT, UNREACHABLE);
+        OsMemory.unmapOrReport(midMap, size >>> MID_SHIFT, UNREACHABLE);
     }
 }
