@@ -8,6 +8,7 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.huge.HugeTier;
+import dev.hakmem.internal.large.LargeCache;
 import dev.hakmem.internal.large.LargeTier;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
@@ -96,7 +97,7 @@ public final class HakmemAllocator implements NativeAllocator {
                 batches[c] = config.batchSize(c);
             }
             this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
-            this.caches = new ThreadCaches(capacities, batches, small::drain, small::abandon, fronts, profile);
+            this.caches = new ThreadCaches(capacities, batches, this::drainCache, this::abandonCache, fronts, profile);
             this.front = new SmallFront(checks, stats, small, registry, caches, profile);
             caches.startReaping(); // last: nothing after it can fail
         } catch (RuntimeException | Error e) {
@@ -118,11 +119,17 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Large or Huge: sizes above Mid, or alignments the classes cannot serve. */
     private long mallocBig(String op, long size, long alignment, boolean zero) {
         if (size < 0) throw Errors.negativeSize(op, size);
-        long p = LargeTier.fits(size, alignment)
-                ? large.allocate(size, alignment, zero)
-                : huge.allocate(op, size, alignment, zero);
+        long p;
+        ThreadCache own = null;
+        if (LargeTier.fits(size, alignment)) {
+            own = caches.own();
+            p = large.allocate(own == null ? null : own.largeCache(), size, alignment, zero);
+        } else {
+            p = huge.allocate(op, size, alignment, zero);
+        }
         if (stats) {
-            bigRequested.add(size);
+            if (own != null) own.addRequested(size); // no shared counter on the thread-cached path
+            else bigRequested.add(size);
             if (profile != null) profile.bigMalloc(size);
         }
         return p;
@@ -235,13 +242,19 @@ public final class HakmemAllocator implements NativeAllocator {
     private void freeOther(long address, int kind) {
         if (address == 0) return;
         if (kind == ChunkRegistry.LARGE) {
-            large.free(address);
+            large.free(ownLargeCache(), address);
         } else if (registry.contains(address)) {
             throw forgottenBlockError("free", address);
         } else {
             huge.free(address);
         }
         if (profile != null) profile.bigFree();
+    }
+
+    /** The calling platform thread's Large cache (made if it has none), or null on a virtual thread. */
+    private LargeCache ownLargeCache() {
+        ThreadCache own = caches.own();
+        return own == null ? null : own.largeCache();
     }
 
     @Override
@@ -283,7 +296,19 @@ public final class HakmemAllocator implements NativeAllocator {
     public void releaseThreadCache() {
         if (closed) throw closedError("releaseThreadCache");
         ThreadCache own = caches.own();
-        if (own != null) small.drain(own);
+        if (own != null) drainCache(own);
+    }
+
+    /** Empties a cache whose thread lives on (its own call, memory pressure, or a stripe). */
+    private void drainCache(ThreadCache tc) {
+        large.flush(tc.largeCacheIfAny());
+        small.drain(tc);
+    }
+
+    /** Empties the cache of an ended thread and makes its slabs shared. */
+    private void abandonCache(ThreadCache tc) {
+        large.flush(tc.largeCacheIfAny());
+        small.abandon(tc);
     }
 
     @Override
@@ -329,7 +354,7 @@ public final class HakmemAllocator implements NativeAllocator {
     private void releaseCachedMemory() {
         caches.reclaimDead();
         ThreadCache own = caches.own();
-        if (own != null) small.drain(own); // the calling thread's cache: its blocks may complete a slab
+        if (own != null) drainCache(own); // the calling thread's cache: its blocks may complete a slab or chunk
         caches.drainIdleStripes();
         small.releaseFreeSlabs(caches.live());
         large.releaseCache();

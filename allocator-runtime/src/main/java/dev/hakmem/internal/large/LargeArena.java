@@ -122,6 +122,7 @@ final class LargeArena extends PaddedLock {
         if (at > start) insertFree(c, start, at - start);
         if (start + runPages > at + pages) insertFree(c, at + pages, start + runPages - at - pages);
         c.setRun(at, pages, true);
+        c.setState(at, LargeChunk.live(pages));
         if (dirtyPages > 0) c.setDirty(at, pages, false);
         dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
         lastRunDirty = dirtyPages > 0;
@@ -134,15 +135,21 @@ final class LargeArena extends PaddedLock {
     boolean lastRunDirty() { return lastRunDirty; }
 
     /**
-     * Frees the run at {@code address} in {@code c} (one of this arena's chunks); throws on anything
-     * but a live run start. Returns whether this arena is held below its fair share of the retained
-     * limit because other arenas have borrowed it: the caller should then, with this lock let go, have
-     * them {@link #shrinkAllowance shrink} to the fair share.
+     * Takes back the run at {@code address} in {@code c} (one of this arena's chunks): freed by the
+     * program ({@code fromCache} false: its state must be live, and it counts as a free), or flushed
+     * by the {@link LargeCache} that held it ({@code fromCache} true: its state is cached, and the free
+     * was counted by that cache). Throws on anything but such a run start. Returns whether this arena
+     * is held below its fair share of the retained limit because other arenas have borrowed it: the
+     * caller should then, with this lock let go, have them {@link #shrinkAllowance shrink} to the fair
+     * share.
      */
-    boolean free(LargeChunk c, long address) {
+    boolean free(LargeChunk c, long address, boolean fromCache) {
         int start = liveRunOrThrow("free", address, c);
         int pages = c.runAt[start];
-        frees++;
+        int held = fromCache ? LargeChunk.cached(pages) : LargeChunk.live(pages);
+        // A CAS, not a store: a thread-cached free of the same block may race with this one.
+        if (!c.casState(start, held, 0)) throw Errors.doubleFree("free", address, Tier.LARGE + " block");
+        if (!fromCache) frees++;
         liveBlocks--;
         liveBytes -= (long) pages << PAGE_SHIFT;
         c.clearRun(start);
@@ -200,7 +207,9 @@ final class LargeArena extends PaddedLock {
 
     /** Usable bytes of the live run at {@code address} in {@code c}. */
     long usableSize(String op, LargeChunk c, long address) {
-        return (long) c.runAt[liveRunOrThrow(op, address, c)] << PAGE_SHIFT;
+        int start = liveRunOrThrow(op, address, c);
+        if (LargeChunk.isCached(c.state(start))) throw Errors.doubleFree(op, address, Tier.LARGE + " block");
+        return (long) c.runAt[start] << PAGE_SHIFT;
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.hakmem.internal.large;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Out-of-band page map of one 4 MiB Large chunk: 1024 pages of 4 KiB cut into runs.
  *
@@ -15,8 +18,16 @@ package dev.hakmem.internal.large;
  * still charged to the memory budget. {@code next}/{@code prev}, at the first page of a free run, link
  * the run into its {@link RunBins} list (run ids, see {@link #id}).
  *
- * <p>Not thread-safe: guarded by the lock of its {@link #arena}, which never changes: a chunk given
- * back to the reservation is forgotten, and one taken again gets a new {@code LargeChunk}.
+ * <p>{@code state}, at the first page of every run the arena counts as allocated, says who holds the
+ * block: {@link #live} (its program) or {@link #cached} (a thread's {@link LargeCache}, after a
+ * free); 0 everywhere else. It is the one field touched without the lock, by the thread-cached path:
+ * a free moves a run start from live to cached with a CAS, so of two racing frees of one block only
+ * one succeeds (the other is a double free), and an address that is not a live run start (interior,
+ * free, foreign) never passes it.
+ *
+ * <p>Not thread-safe apart from {@code state}: guarded by the lock of its {@link #arena}, which never
+ * changes: a chunk given back to the reservation is forgotten, and one taken again gets a new
+ * {@code LargeChunk}.
  */
 final class LargeChunk {
     static final int PAGES = 1024;
@@ -30,6 +41,16 @@ final class LargeChunk {
     final long[] dirty = new long[PAGES / 64];
     final long[] next = new long[PAGES];
     final long[] prev = new long[PAGES];
+    /**
+     * Per page: {@link #live} or {@link #cached} of its page count at an allocated run's first page,
+     * else 0. Written with release stores or CAS (volatile); read with acquire loads. Set to live
+     * under the arena's lock when the run is carved and cleared under it when the arena takes the run
+     * back; between those, only the thread-cached path changes it: any thread's free CASes live to
+     * cached, and only the thread whose cache holds the block stores live again when it hands it out.
+     */
+    private final int[] state = new int[PAGES];
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int LIVE = 1, CACHED = 2;
 
     LargeChunk(long base, int index, LargeArena arena) {
         this.base = base;
@@ -63,6 +84,41 @@ final class LargeChunk {
         startOf[start + pages - 1] = 0;
     }
 
+    /** The state word of a run of {@code pages} held by the program. */
+    static int live(int pages) {
+        return pages << 2 | LIVE;
+    }
+
+    /** The state word of a run of {@code pages} held, freed, by a thread's cache. */
+    static int cached(int pages) {
+        return pages << 2 | CACHED;
+    }
+
+    static boolean isLive(int state) {
+        return (state & 3) == LIVE;
+    }
+
+    static boolean isCached(int state) {
+        return (state & 3) == CACHED;
+    }
+
+    /** The page count a non-zero state word carries. */
+    static int pagesOf(int state) {
+        return state >>> 2;
+    }
+
+    int state(int page) {
+        return (int) STATE.getAcquire(state, page);
+    }
+
+    void setState(int page, int value) {
+        STATE.setRelease(state, page, value);
+    }
+
+    boolean casState(int page, int expected, int value) {
+        return STATE.compareAndSet(state, page, expected, value);
+    }
+
     /** Number of dirty pages in {@code [start, start+pages)}. */
     int dirtyPages(int start, int pages) {
         int n = 0;
@@ -87,6 +143,11 @@ final class LargeChunk {
     /** Bits {@code from & 63 .. (to - 1) & 63} of one word; {@code from < to <= } the word's end. */
     private static long mask(int from, int to) {
         return (-1L >>> (64 - (to - from))) << from;
+    }
+
+    /** The page of this chunk that {@code address} (in it) lies in. */
+    int pageIndex(long address) {
+        return (int) ((address - base) >>> LargeTier.PAGE_SHIFT);
     }
 
     long pageAddress(int page) {

@@ -86,6 +86,33 @@ public final class LargeTier {
         return allocateLocked(lockAnyArena(), size, alignment, zero);
     }
 
+    /**
+     * {@link #allocate}, first from the calling thread's {@code cache} (null: none, as for virtual
+     * threads) when the request is of at most {@value LargeCache#MAX_PAGES} pages at page alignment
+     * or less: a cached block of exactly the page count is handed out without any lock.
+     */
+    public long allocate(LargeCache cache, long size, long alignment, boolean zero) {
+        if (cache != null && alignment <= OsMemory.PAGE_SIZE) {
+            int pages = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT));
+            long address = pages <= LargeCache.MAX_PAGES ? cache.pop(pages) : 0;
+            if (address != 0) return handOutCached(address, pages, zero);
+        }
+        return allocate(size, alignment, zero);
+    }
+
+    /**
+     * Gives the program back a block that {@code cache} held: only the owner of the cache changes a
+     * cached state, so a release store suffices (a racing free of the address by another thread is a
+     * double free that either finds the state cached, and is named, or finds it live again, and is
+     * indistinguishable from a free of the new block, as in any allocator).
+     */
+    private long handOutCached(long address, int pages, boolean zero) {
+        LargeChunk c = table.at(address);
+        c.setState(c.pageIndex(address), LargeChunk.live(pages));
+        if (zero) RawMemory.zero(memory, address, (long) pages << PAGE_SHIFT); // cached blocks are dirty
+        return address;
+    }
+
     /** {@link #allocate} in arena {@code arena} (for tests of the routing). */
     long allocateIn(int arena, long size, long alignment, boolean zero) {
         LargeArena a = arenas[arena];
@@ -109,12 +136,47 @@ public final class LargeTier {
         return address;
     }
 
+    /**
+     * {@link #free}, into the calling thread's {@code cache} (null: none) when the address is a live
+     * run start of at most {@value LargeCache#MAX_PAGES} pages and the cache has room: one CAS of the
+     * run's state from live to cached, which only one of two racing frees of a block can win. Anything
+     * else (no room, not a live run start: a misuse named by the arena) takes the arena's path.
+     */
+    public void free(LargeCache cache, long address) {
+        if (cache != null && (address & (OsMemory.PAGE_SIZE - 1)) == 0) {
+            LargeChunk c = table.at(address);
+            if (c != null) {
+                int page = c.pageIndex(address);
+                int s = c.state(page);
+                int pages = LargeChunk.pagesOf(s);
+                if (LargeChunk.isLive(s) && cache.hasRoom(pages) && c.casState(page, s, LargeChunk.cached(pages))) {
+                    cache.push(pages, address);
+                    return;
+                }
+            }
+        }
+        free(address);
+    }
+
     /** Frees the run at {@code address} (in a Large chunk); throws on anything but a live run start. */
     public void free(long address) {
+        free(address, false);
+    }
+
+    /**
+     * Gives every block {@code cache} holds back to its arena (the owner's thread ended, memory is
+     * short, or the owner asked). Called by the owner, or by the reclaimer once the owner has ended.
+     */
+    public void flush(LargeCache cache) {
+        if (cache == null) return;
+        for (long address; (address = cache.takeAny()) != 0; ) free(address, true);
+    }
+
+    private void free(long address, boolean fromCache) {
         LargeChunk c = lockOwner("free", address);
         boolean belowFairShare;
         try {
-            belowFairShare = c.arena.free(c, address);
+            belowFairShare = c.arena.free(c, address, fromCache);
         } finally {
             c.arena.unlock();
         }

@@ -1,6 +1,7 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
+import dev.hakmem.internal.large.LargeCache;
 import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 
@@ -58,6 +59,11 @@ public final class ThreadCache extends PaddedLock {
      * outboxes. Set once, before the cache is published.
      */
     ThreadFront front;
+    /**
+     * This platform thread's cache of freed Large blocks, made on its first use ({@link #largeCache});
+     * null until then and always for stripes. Owner-only, like the rest (see {@link LargeCache}).
+     */
+    private LargeCache large;
 
     public ThreadCache(int[] capacities, int[] batches, Thread owner) {
         this(capacities, batches, owner, 0);
@@ -82,6 +88,23 @@ public final class ThreadCache extends PaddedLock {
     /** The generated front of this cache, or null. */
     public ThreadFront front() {
         return front;
+    }
+
+    /** This platform thread's Large cache, made now if it has none (owner only; never for a stripe). */
+    public LargeCache largeCache() {
+        LargeCache l = large;
+        if (l == null) large = l = new LargeCache();
+        return l;
+    }
+
+    /** The Large cache if one was made, else null (for the reclaimer once the owner ended, and statistics). */
+    public LargeCache largeCacheIfAny() {
+        return large;
+    }
+
+    /** Adds {@code bytes} to the bytes this thread asked for (statistics; owner only). */
+    public void addRequested(long bytes) {
+        requestedBytes += bytes;
     }
 
     /** Whether class {@code cls} is stored in the generated {@link #front}. */
@@ -114,6 +137,7 @@ public final class ThreadCache extends PaddedLock {
             mine.burst = Math.max(mine.burst, theirs.burst);
             mine.peak = Math.max(mine.peak, theirs.peak);
         }
+        if (other.large != null) largeCache().addCounters(other.large);
         if (other.requests != null) {
             if (requests == null) requests = ProfileCounters.newHistogram();
             for (int b = 0; b < requests.length; b++) requests[b] += other.requests[b];

@@ -5,6 +5,7 @@ import dev.hakmem.AllocatorStats.ClassStats;
 import dev.hakmem.AllocatorStats.TierStats;
 import dev.hakmem.Tier;
 import dev.hakmem.internal.huge.HugeTier;
+import dev.hakmem.internal.large.LargeCache;
 import dev.hakmem.internal.large.LargeTier;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
@@ -67,13 +68,24 @@ public final class StatsCollector {
             t[2] += live;
             t[3] += live * classes.size(c);
         }
+        // Large blocks held by thread caches: the arenas count them as live, the caches as freed.
+        long largeAllocs = large.allocations(), largeFrees = large.frees(), largeLive = large.liveBlocks();
+        long largeLiveBytes = large.liveBytes(), largeCached = large.cachedBytes();
+        for (ThreadCache tc : caches) {
+            LargeCache lc = tc.largeCacheIfAny();
+            if (lc == null) continue;
+            largeAllocs += lc.allocations();
+            largeFrees += lc.frees();
+            largeLive -= lc.cachedBlocks();
+            largeLiveBytes -= lc.cachedBytes();
+            largeCached += lc.cachedBytes();
+        }
         List<TierStats> tiers = List.of(
                 new TierStats(Tier.TINY, tierSums[0][0], tierSums[0][1], tierSums[0][2], tierSums[0][3],
                         small.cachedBytes(0, classes.tinyCount(), caches)),
                 new TierStats(Tier.MID, tierSums[1][0], tierSums[1][1], tierSums[1][2], tierSums[1][3],
                         small.cachedBytes(classes.tinyCount(), n, caches)),
-                new TierStats(Tier.LARGE, large.allocations(), large.frees(), large.liveBlocks(), large.liveBytes(),
-                        large.cachedBytes()),
+                new TierStats(Tier.LARGE, largeAllocs, largeFrees, largeLive, largeLiveBytes, largeCached),
                 new TierStats(Tier.HUGE, huge.allocations(), huge.frees(), huge.liveBlocks(), huge.liveBytes(),
                         huge.cachedBytes()));
         long allocations = 0, freed = 0, liveBlocks = 0, liveBytes = 0;

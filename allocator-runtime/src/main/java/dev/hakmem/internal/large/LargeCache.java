@@ -1,0 +1,102 @@
+package dev.hakmem.internal.large;
+
+/**
+ * One platform thread's cache of freed Large blocks of 1 to {@value #MAX_PAGES} pages (up to
+ * 256 KiB, tcmalloc's per-thread limit too): a LIFO stack per page count, so a malloc that follows a
+ * free of the same size reuses that block without the arena's lock, its bins or its dirty-page
+ * bookkeeping.
+ *
+ * <p>The arena still counts a cached block as allocated; the block's run-start
+ * {@linkplain LargeChunk#cached state} says that a cache holds it. A stack of page count {@code p}
+ * keeps at most {@link #capacity capacity(p)} blocks (about 512 KiB each, 2 to 16 blocks) and the
+ * whole cache at most {@value #MAX_BYTES} bytes, so a thread keeps a bounded amount of memory away
+ * from the others; a free that finds no room goes to the arena.
+ *
+ * <p>Not thread-safe: touched only by its owner thread, and once the owner has ended by the thread
+ * that reclaims its cache (the owner's end happens-before that, see {@code ThreadCaches}); the
+ * counters are read racily for statistics (a value may be one behind).
+ */
+public final class LargeCache {
+    /** Largest cached run: 64 pages (256 KiB). */
+    static final int MAX_PAGES = 64;
+    /** Bytes one cache holds at most. */
+    static final long MAX_BYTES = 2L << 20;
+    private static final int[] OFFSET = new int[MAX_PAGES + 2];
+
+    static {
+        for (int p = 1; p <= MAX_PAGES; p++) OFFSET[p + 1] = OFFSET[p] + capacity(p);
+    }
+
+    /** Blocks cached of page count {@code pages}: about 512 KiB of them, at least 2, at most 16. */
+    static int capacity(int pages) {
+        return Math.max(2, Math.min(16, 128 / pages));
+    }
+
+    /** The stacks, page count {@code p}'s at {@code [OFFSET[p], OFFSET[p + 1])}. */
+    private final long[] blocks = new long[OFFSET[MAX_PAGES + 1]];
+    private final int[] count = new int[MAX_PAGES + 1];
+    /** Blocks and bytes held now (the arena counts them as live). */
+    long cachedBlocks, cachedBytes;
+    /** Mallocs served and frees taken by this cache (the arena counts the others). */
+    long allocations, frees;
+
+    /** Whether a freed run of {@code pages} pages fits in this cache now. */
+    boolean hasRoom(int pages) {
+        return pages <= MAX_PAGES && count[pages] < capacity(pages) && cachedBytes + ((long) pages << LargeTier.PAGE_SHIFT) <= MAX_BYTES;
+    }
+
+    /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached. */
+    void push(int pages, long address) {
+        blocks[OFFSET[pages] + count[pages]++] = address;
+        cachedBlocks++;
+        cachedBytes += (long) pages << LargeTier.PAGE_SHIFT;
+        frees++;
+    }
+
+    /** The most recently cached block of {@code pages} pages, removed, or 0 if none. */
+    long pop(int pages) {
+        int n = count[pages];
+        if (n == 0) return 0;
+        count[pages] = --n;
+        cachedBlocks--;
+        cachedBytes -= (long) pages << LargeTier.PAGE_SHIFT;
+        allocations++;
+        return blocks[OFFSET[pages] + n];
+    }
+
+    /** Removes one cached block, any size, for a flush: its address, or 0 when the cache is empty. */
+    long takeAny() {
+        for (int p = 1; p <= MAX_PAGES; p++) {
+            int n = count[p];
+            if (n == 0) continue;
+            count[p] = --n;
+            cachedBlocks--;
+            cachedBytes -= (long) p << LargeTier.PAGE_SHIFT;
+            return blocks[OFFSET[p] + n];
+        }
+        return 0;
+    }
+
+    /** Adds {@code other}'s operation counters to this one's (for the counters of reclaimed caches). */
+    public void addCounters(LargeCache other) {
+        allocations += other.allocations;
+        frees += other.frees;
+    }
+
+    /** Blocks cached of page count {@code pages} (tests). */
+    int count(int pages) {
+        return count[pages];
+    }
+
+    /** Bytes cached now (statistics: racy). */
+    public long cachedBytes() { return cachedBytes; }
+
+    /** Blocks cached now (statistics: racy). */
+    public long cachedBlocks() { return cachedBlocks; }
+
+    /** Mallocs this cache served (statistics: racy). */
+    public long allocations() { return allocations; }
+
+    /** Frees this cache took (statistics: racy). */
+    public long frees() { return frees; }
+}

@@ -1,0 +1,186 @@
+package dev.hakmem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorStats.TierStats;
+import dev.hakmem.internal.HakmemAllocator;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 15: Large blocks of up to 256 KiB go through a per-thread cache (a free followed by a malloc
+ * of the same page count takes no lock). The cache must keep every guarantee of the arena path: double
+ * frees and use after free named, even when two threads race to free one block; statistics exact;
+ * calloc zeroed; an ended thread's blocks given back; a bounded amount kept per thread.
+ */
+class LargeThreadCacheTest {
+    private static final long SIZE = 33_000; // 9 pages: above Mid, in the cached range
+
+    @Test
+    void aFreedBlockIsReusedByTheNextMallocOfItsPageCountAndCountedOnce() {
+        try (NativeAllocator al = Hakmem.create()) {
+            long p = al.malloc(SIZE);
+            al.free(p);
+            TierStats cached = al.stats().tier(Tier.LARGE);
+            assertEquals(0, cached.liveBlocks(), "a cached block is not live");
+            assertEquals(0, cached.liveBytes());
+            assertEquals(1, cached.allocations());
+            assertEquals(1, cached.frees());
+            assertTrue(cached.cachedBytes() >= 36_864, "the cached block's pages are cached bytes: " + cached.cachedBytes());
+            assertEquals(p, al.malloc(SIZE + 2000), "same page count: the cached block");
+            TierStats reused = al.stats().tier(Tier.LARGE);
+            assertEquals(1, reused.liveBlocks());
+            assertEquals(36_864, reused.liveBytes());
+            assertEquals(2, reused.allocations());
+            assertEquals(36_864, al.usableSize(p));
+            al.free(p);
+            assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
+        }
+    }
+
+    @Test
+    void doubleFreeAndUseAfterFreeOfACachedBlockAreNamedAndChangeNothing() {
+        try (NativeAllocator al = Hakmem.create()) {
+            long p = al.malloc(SIZE);
+            long q = al.malloc(SIZE);
+            al.free(p);
+            var twice = assertThrows(IllegalStateException.class, () -> al.free(p));
+            assertTrue(twice.getMessage().contains("double free"), twice.getMessage());
+            var after = assertThrows(IllegalStateException.class, () -> al.usableSize(p));
+            assertTrue(after.getMessage().contains("use after free"), after.getMessage());
+            var realloc = assertThrows(IllegalStateException.class, () -> al.realloc(p, 100_000));
+            assertTrue(realloc.getMessage().contains("already free"), realloc.getMessage());
+            var interior = assertThrows(IllegalArgumentException.class, () -> al.free(q + 4096));
+            assertTrue(interior.getMessage().contains("interior"), interior.getMessage());
+            // Nothing changed: one block live, the cached one handed out once, then the other.
+            assertEquals(1, al.stats().tier(Tier.LARGE).liveBlocks());
+            long r = al.malloc(SIZE);
+            assertEquals(p, r);
+            long s = al.malloc(SIZE);
+            assertTrue(s != p && s != q, "a cached block was handed out twice");
+            al.free(q);
+            al.free(r);
+            al.free(s);
+            assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
+        }
+    }
+
+    @Test
+    void callocFromTheCacheIsZeroed() {
+        try (NativeAllocator al = Hakmem.create()) {
+            long p = al.malloc(SIZE);
+            MemorySegment m = MemorySegment.ofAddress(p).reinterpret(36_864);
+            m.fill((byte) 0x5A);
+            al.free(p);
+            long q = al.calloc(1, SIZE);
+            assertEquals(p, q, "calloc reused the cached block");
+            MemorySegment z = MemorySegment.ofAddress(q).reinterpret(36_864);
+            for (long i = 0; i < 36_864; i += 8) assertEquals(0, z.get(ValueLayout.JAVA_LONG_UNALIGNED, i), "byte " + i);
+            al.free(q);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void ofTwoThreadsRacingToFreeOneBlockExactlyOneSucceeds() throws InterruptedException {
+        try (NativeAllocator al = Hakmem.create()) {
+            int rounds = 2000;
+            AtomicInteger doubleFrees = new AtomicInteger(), otherErrors = new AtomicInteger();
+            long[] block = new long[1];
+            var start = new java.util.concurrent.CyclicBarrier(2, () -> block[0] = al.malloc(SIZE));
+            var done = new java.util.concurrent.CyclicBarrier(2);
+            Runnable racer = () -> {
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        start.await();
+                        try {
+                            al.free(block[0]);
+                        } catch (IllegalStateException e) {
+                            if (e.getMessage().contains("double free")) doubleFrees.incrementAndGet();
+                            else otherErrors.incrementAndGet();
+                        }
+                        done.await();
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            Thread a = Thread.ofPlatform().start(racer), b = Thread.ofPlatform().start(racer);
+            a.join();
+            b.join();
+            assertEquals(rounds, doubleFrees.get(), "every round: one free wins, the other is named a double free");
+            assertEquals(0, otherErrors.get());
+            assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
+            // No block sits in two caches: distinct mallocs get distinct addresses.
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < 64; i++) assertTrue(seen.add(al.malloc(SIZE)), "an address handed out twice");
+            for (long p : seen) al.free(p);
+        }
+    }
+
+    @Test
+    void releaseThreadCacheGivesTheCachedBlocksBackWithoutCountingThemTwice() {
+        try (NativeAllocator al = Hakmem.create()) {
+            List<Long> blocks = new ArrayList<>();
+            for (int pages = 9; pages <= 64; pages++) {
+                for (int i = 0; i < 4; i++) blocks.add(al.malloc((long) pages << 12));
+            }
+            for (long p : blocks) al.free(p);
+            al.releaseThreadCache();
+            TierStats flushed = al.stats().tier(Tier.LARGE);
+            assertEquals(0, flushed.liveBlocks());
+            assertEquals(0, flushed.liveBytes());
+            assertEquals(blocks.size(), flushed.frees(), "a flush is not a second free");
+            assertEquals(blocks.size(), flushed.allocations());
+            // The flushed blocks are the arena's again: a free of one is a double free, not a cache hit.
+            var twice = assertThrows(IllegalStateException.class, () -> al.free(blocks.get(0)));
+            assertTrue(twice.getMessage().contains("double free"), twice.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anEndedThreadsCachedBlocksAreUsableByOthersUnderTheMemoryLimit() throws InterruptedException {
+        long limit = 8L << 20;
+        try (NativeAllocator al = Hakmem.create(AllocatorConfig.builder().memoryLimit(limit).build())) {
+            HakmemAllocator h = (HakmemAllocator) al;
+            Thread t = Thread.ofPlatform().start(() -> {
+                List<Long> held = new ArrayList<>();
+                for (int pages = 56; pages <= 64; pages++) {
+                    held.add(al.malloc((long) pages << 12));
+                    held.add(al.malloc((long) pages << 12));
+                }
+                for (long p : held) al.free(p); // about 2 MiB of them stay in its cache
+            });
+            t.join();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (h.liveThreadCaches() > 0 && System.nanoTime() < until) Thread.sleep(1);
+            assertEquals(0, h.liveThreadCaches(), "the ended thread's cache was not reclaimed");
+            TierStats s = al.stats().tier(Tier.LARGE);
+            assertEquals(0, s.liveBlocks());
+            assertEquals(18, s.allocations());
+            assertEquals(18, s.frees(), "the reclaim is not a second free");
+            // Another thread can now have nearly the whole limit: the ended thread keeps nothing.
+            List<Long> got = new ArrayList<>();
+            try {
+                while (true) got.add(al.malloc(256L << 10));
+            } catch (OutOfMemoryError expected) {
+                // the limit
+            }
+            long bytes = got.size() * (256L << 10);
+            assertTrue(bytes >= limit - (1L << 20), "only " + bytes + " of the " + limit + " byte limit after the thread ended");
+            for (long p : got) al.free(p);
+        }
+    }
+}
