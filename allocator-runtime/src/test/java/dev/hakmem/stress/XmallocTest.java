@@ -9,37 +9,40 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * xmalloc-test (workloads.md "xmallocTest"), default configuration (checks on): {@value #PRODUCERS}
- * producers malloc batches of {@value #BATCH} blocks of {@value #SIZE} B, pattern every byte, and push each
- * batch through an {@link ArrayBlockingQueue} of {@value #QUEUE} batches to {@value #CONSUMERS} consumers,
+ * xmalloc-test (workloads.md "xmallocTest"), default configuration (checks on): 2, 4 or 8 producers
+ * (so 4 threads, and oversubscribed 8 and 16 on a 2-core machine, issue 15) malloc batches of {@value #BATCH} blocks of {@value #SIZE} B, pattern every byte, and push each
+ * batch through an {@link ArrayBlockingQueue} of {@value #QUEUE} batches to as many consumers,
  * which check every block and free it: every free is remote. The producer's caches are always empty and
  * the consumers' always full, so all traffic crosses the central free list.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class XmallocTest {
-    static final int PRODUCERS = 2, CONSUMERS = 2;
     static final int BATCH = 4096, SIZE = 64, QUEUE = 100;
-    static final int BATCHES_PER_PRODUCER = 150 * Stress.FACTOR;
+    /** Batches all producers make together (the same total at every thread count). */
+    static final int BATCHES = 300 * Stress.FACTOR;
     private static final long[] POISON = new long[0];
 
     final AtomicLong mallocs = new AtomicLong(), frees = new AtomicLong();
 
-    @Test
-    void xmalloc() {
-        Stress.run("XmallocTest", run -> {
+    @ParameterizedTest(name = "{0} producers and {0} consumers")
+    @ValueSource(ints = {2, 4, 8})
+    void xmalloc(int pairs) {
+        final int batchesPerProducer = BATCHES / pairs;
+        Stress.run("XmallocTest[" + 2 * pairs + " threads]", run -> {
             try (Stress.Session s = run.open()) {
                 AllocatorStats before = s.alloc.stats();
                 ArrayBlockingQueue<long[]> queue = new ArrayBlockingQueue<>(QUEUE);
                 List<Thread> producers = new ArrayList<>(), consumers = new ArrayList<>();
-                for (int i = 0; i < PRODUCERS; i++) {
+                for (int i = 0; i < pairs; i++) {
                     producers.add(s.thread("xmalloc-producer-" + i, () -> {
                         long n = 0;
                         try {
-                            for (int b = 0; b < BATCHES_PER_PRODUCER; b++) {
+                            for (int b = 0; b < batchesPerProducer; b++) {
                                 long[] batch = new long[BATCH];
                                 for (int k = 0; k < BATCH; k++) {
                                     long p = s.alloc.malloc(SIZE);
@@ -55,7 +58,7 @@ class XmallocTest {
                         }
                     }));
                 }
-                for (int i = 0; i < CONSUMERS; i++) {
+                for (int i = 0; i < pairs; i++) {
                     consumers.add(s.thread("xmalloc-consumer-" + i, () -> {
                         long n = 0;
                         try {
@@ -73,11 +76,11 @@ class XmallocTest {
                 producers.forEach(Thread::start);
                 consumers.forEach(Thread::start);
                 s.join(producers);
-                for (int i = 0; i < CONSUMERS; i++) queue.put(POISON);
+                for (int i = 0; i < pairs; i++) queue.put(POISON);
                 s.join(consumers);
 
                 run.errors.assertNone();
-                long expected = (long) PRODUCERS * BATCHES_PER_PRODUCER * BATCH;
+                long expected = (long) pairs * batchesPerProducer * BATCH;
                 assertEquals(expected, mallocs.get(), "mallocs (seed " + run.seed + ")");
                 assertEquals(expected, frees.get(), "frees (seed " + run.seed + ")");
                 AllocatorStats st = s.alloc.stats();
@@ -85,7 +88,7 @@ class XmallocTest {
                 assertEquals(expected, st.frees() - before.frees(), "allocator's free count (seed " + run.seed + ")");
                 s.assertAllFreed();
                 // at most QUEUE batches in the queue + one being filled per producer + one being freed per consumer
-                long inFlight = (long) (QUEUE + PRODUCERS + CONSUMERS) * BATCH * SIZE;
+                long inFlight = (long) (QUEUE + 2L * pairs) * BATCH * SIZE;
                 // Remote frees must come back to the producers: committed memory is bounded by what can be
                 // in flight (plus slack for blocks parked in caches and central lists), not by the total
                 // allocated (75 MiB short, 750 MiB long). Measured: ~9 MiB.
