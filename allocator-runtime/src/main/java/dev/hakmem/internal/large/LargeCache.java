@@ -22,9 +22,14 @@ public final class LargeCache {
     /** Bytes one cache holds at most. */
     static final long MAX_BYTES = 2L << 20;
     private static final int[] OFFSET = new int[MAX_PAGES + 2];
+    /** {@link #capacity} by page count, so that the free path divides nothing. */
+    private static final int[] CAPACITY = new int[MAX_PAGES + 1];
 
     static {
-        for (int p = 1; p <= MAX_PAGES; p++) OFFSET[p + 1] = OFFSET[p] + capacity(p);
+        for (int p = 1; p <= MAX_PAGES; p++) {
+            CAPACITY[p] = capacity(p);
+            OFFSET[p + 1] = OFFSET[p] + CAPACITY[p];
+        }
     }
 
     /** Blocks cached of page count {@code pages}: about 512 KiB of them, at least 2, at most 16. */
@@ -42,7 +47,7 @@ public final class LargeCache {
 
     /** Whether a freed run of {@code pages} pages fits in this cache now. */
     boolean hasRoom(int pages) {
-        return pages <= MAX_PAGES && count[pages] < capacity(pages) && cachedBytes + ((long) pages << LargeTier.PAGE_SHIFT) <= MAX_BYTES;
+        return pages <= MAX_PAGES && count[pages] < CAPACITY[pages] && cachedBytes + ((long) pages << LargeTier.PAGE_SHIFT) <= MAX_BYTES;
     }
 
     /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached. */

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A lock-free stack of batches of free block addresses, each batch an immutable node holding a
+ * A lock-free stack of batches of free block addresses, each batch a node holding a
  * {@code long[]}: the transfer structure between threads. Used as a class's shared pool
  * ({@link CentralFreeList}) and as a thread's inbox of blocks freed by other threads
  * ({@link ThreadCache#inbox}).
@@ -14,14 +14,16 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Memory-ordering contract:
  * <ul>
- *   <li>{@code head} is changed only by CAS or getAndSet (volatile). A node's fields are final and
- *       written before the CAS that publishes it (release); a consumer reads them after its volatile
+ *   <li>{@code head} is changed only by CAS or getAndSet (volatile). A node's fields are written
+ *       before the CAS that publishes it (release), by the one thread that holds the node; a consumer reads them after its volatile
  *       read of the head (acquire), so the addresses in a popped batch, and everything the pushing
  *       thread did before pushing, are visible to the consumer.</li>
- *   <li>Any number of threads may push and pop. A pop CASes the head from a node to its successor;
- *       nodes pushed onto a stack that is popped are never reused after leaving it (a {@link #takeAll}
- *       hands the chain to its caller, who pushes new nodes if it gives blocks back), so the garbage
- *       collector rules out ABA. Recycled nodes go only onto stacks nobody pops ({@link Batch}).</li>
+ *   <li>Any number of threads may push. A pop CASes the head from a node to its successor, which is
+ *       ABA-safe only if the node it read cannot leave the stack and come back before the CAS: either
+ *       nodes are never reused (new ones from {@link #push(long[], int)}: the garbage collector rules
+ *       out ABA), or removals are serialised by the caller (the shared pool: {@link CentralFreeList}
+ *       pops and takes its whole chain under one lock, so it may recycle nodes). Stacks consumed only
+ *       by {@link #takeAll} (inboxes) recycle nodes with no lock ({@link Batch}).</li>
  *   <li>{@link #close} swaps in a sentinel: from then on every {@link #push} fails and the pusher
  *       keeps its blocks (it then gives them to another stack). So a block is never pushed onto a
  *       stack nobody will read again.</li>
@@ -49,9 +51,10 @@ public final class BatchStack extends BatchStackFields {
     /**
      * A batch: {@code blocks[0..count)}, then the rest of the chain. Nodes pushed with
      * {@link #push(long[], int)} are new and never change. Nodes pushed with {@link #push(Batch)} are
-     * recycled ({@link CentralFreeList#recycleNode}): only onto stacks no thread pops one node at a time from (inboxes,
-     * whose consumers all take the whole chain), because reusing a node under a popping CAS is the
-     * ABA hazard; their fields are written before the pushing CAS and read after the taking one.
+     * recycled ({@link CentralFreeList#recycleNode}): only onto stacks whose consumers take the whole
+     * chain (inboxes) or pop one node at a time, one thread at a time (the shared pool, under its pop
+     * lock), because reusing a node under concurrent popping CASes is the ABA hazard; their fields
+     * are written before the pushing CAS and read after the taking one.
      */
     public static final class Batch {
         private final long[] blocks;

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.PaddedLock;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.small.BatchStack.Batch;
 import java.lang.invoke.MethodHandles;
@@ -19,12 +20,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Shared slabs are those no live thread owns: slabs carved for virtual threads' stripes, and the
  * slabs of threads that have ended. Their free blocks sit in the {@link BatchStack} {@code pool}; a
- * cache that overflows or runs dry exchanges a whole batch with it (one CAS). Slabs owned by a
+ * cache that overflows or runs dry exchanges a whole batch with it (one CAS to push; a pop is one CAS
+ * under a lock that only poppers take). Slabs owned by a
  * platform thread never put blocks here while their owner lives (see {@link SmallTier}).
  *
  * <p>Memory-ordering contract:
  * <ul>
- *   <li>{@code pool}: see {@link BatchStack}.</li>
+ *   <li>{@code pool}: see {@link BatchStack}. Pushes are lock-free; pops and the pressure path's
+ *       take of the whole chain hold {@code popLock}, so nodes popped here can be recycled.</li>
  *   <li>{@code carving}: the shared slab new blocks are claimed from, replaced by CAS when
  *       exhausted; a thread that loses the race gives its slab back and retries. Claims within a slab
  *       are a CAS on the slab's carve counter ({@link Slab#claim}).</li>
@@ -57,8 +60,15 @@ public final class CentralFreeList {
     private final int batch;
     private final BooleanSupplier beforeCarve;
     private final BatchStack pool = new BatchStack();
-    /** The arrays that carry this class's batches to and from the shared pool, recycled ({@link SlotPool}). */
-    private final SlotPool<long[]> arrays = new SlotPool<>();
+    /**
+     * Taken by every thread that removes nodes from {@code pool} ({@link #popInto}, and the pressure
+     * path's {@code takeAll}), never by pushers. With removals serialised, the node a popper read as
+     * the head cannot leave the stack before its CAS, so the CAS from that node to its successor is
+     * never fooled by the node coming back (the ABA hazard of a lock-free pop with recycled nodes).
+     * So the pool's nodes can be recycled like inbox nodes, and a batch moved through the pool makes
+     * no Java garbage. The lock covers one CAS and is taken once per batch refill.
+     */
+    final PaddedLock popLock = new PaddedLock() {};
     /**
      * Inbox nodes given back by the owners that emptied them, for senders to fill again. Pushed node
      * by node, but taken only whole ({@link #takeNodes}), so reusing them has no ABA hazard (see
@@ -123,6 +133,14 @@ public final class CentralFreeList {
         pool.push(blocks, count);
     }
 
+    /**
+     * Takes {@code node} (its blocks set, of at most the batch size, and its array no other node's):
+     * pushes it whole, to be recycled by the thread that pops it.
+     */
+    void pushNode(Batch node) {
+        pool.push(node); // never closed
+    }
+
     /** Pushes every batch of a chain (taken from another stack). */
     public void pushAll(Batch chain) {
         for (Batch b = chain; b != null; b = b.next()) pool.push(b.blocks(), b.count());
@@ -131,25 +149,20 @@ public final class CentralFreeList {
     /** The class's batch size. */
     public int batch() { return batch; }
 
-    /** Pops one pooled batch into {@code dst} and recycles its array; returns its size, 0 if none. */
+    /** Pops one pooled batch into {@code dst} and recycles its node; returns its size, 0 if none. */
     private int popInto(long[] dst) {
-        Batch b = pool.popBatch();
+        Batch b;
+        popLock.lock();
+        try {
+            b = pool.popBatch();
+        } finally {
+            popLock.unlock();
+        }
         if (b == null) return 0;
         int n = b.count();
         System.arraycopy(b.blocks(), 0, dst, 0, n);
-        recycleArray(b.blocks());
+        recycleNode(b); // popped under the lock: this thread holds it alone
         return n;
-    }
-
-    /** An array of the batch size to fill and push here (recycled when popped). */
-    long[] takeArray() {
-        long[] a = arrays.take();
-        return a != null ? a : new long[batch];
-    }
-
-    /** Recycles an array nobody else holds (one of the batch size; others are dropped). */
-    void recycleArray(long[] a) {
-        if (a.length == batch) arrays.give(a);
     }
 
     /** Every inbox node given back so far (the caller keeps the chain as its own spares), or null. */
@@ -163,8 +176,9 @@ public final class CentralFreeList {
     }
 
     /**
-     * Recycles an inbox node whose blocks were copied out, which the caller took off its stack with
-     * the whole chain and holds alone, and whose array no other node or stack holds.
+     * Recycles a node whose blocks were copied out, which the caller took off its stack (an inbox's
+     * whole chain, or one node of the pool under its pop lock) and holds alone, and whose array no
+     * other node or stack holds; nodes whose array is not of the batch size are dropped.
      */
     void recycleNode(Batch b) {
         if (b.blocks().length == batch) returnedNodes.push(b);
@@ -234,7 +248,7 @@ public final class CentralFreeList {
         List<Batch> taken = new ArrayList<>(origins.size());
         Map<Slab, int[]> freeBlocks = new HashMap<>();
         for (BatchStack origin : origins) {
-            Batch chain = origin.takeAll();
+            Batch chain = takeAll(origin);
             taken.add(chain);
             for (Batch b = chain; b != null; b = b.next()) countBySlab(b.blocks(), b.count(), freeBlocks, registry);
         }
@@ -265,6 +279,17 @@ public final class CentralFreeList {
             SLABS.getAndAdd(this, -1L);
         }
         return released.size() * spans.spanSize();
+    }
+
+    /** {@code origin}'s whole chain; for the pool, under the pop lock (see {@link #popLock}). */
+    private Batch takeAll(BatchStack origin) {
+        if (origin != pool) return origin.takeAll();
+        popLock.lock();
+        try {
+            return pool.takeAll();
+        } finally {
+            popLock.unlock();
+        }
     }
 
     /** Adds one to {@code freeBlocks} of the slab of each of {@code blocks[0..n)}. */

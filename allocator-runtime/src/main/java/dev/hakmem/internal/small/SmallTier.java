@@ -238,9 +238,10 @@ public final class SmallTier {
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
         if (tc.id == 0) {
-            long[] sent = centrals[cls].takeArray();
-            System.arraycopy(blocks, 0, sent, 0, batch);
-            centrals[cls].push(sent, batch);
+            BatchStack.Batch node = spareNode(tc.byClass[cls], cls); // a stripe's class cache: under its lock
+            System.arraycopy(blocks, 0, node.blocks(), 0, batch);
+            node.setCount(batch);
+            centrals[cls].pushNode(node);
         } else {
             tc.spill[cls].put(blocks, 0, batch);
         }
@@ -298,12 +299,14 @@ public final class SmallTier {
     /**
      * Gives {@code node}'s blocks, freed by other threads than their owner, to {@code owner}'s inbox
      * (the node pushed whole, recycled by the owner when it takes it); if the owner has ended (inbox
-     * closed, or no cache), accepts them here and gives them to the shared list (the array goes with
-     * the blocks; the node is dropped).
+     * closed, or no cache), accepts them here and gives them, node and all, to the shared list.
      */
     private void sendRemote(ThreadCache owner, int cls, BatchStack.Batch node) {
         if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
-        acceptToShared(cls, node.blocks(), node.count());
+        int kept = checks ? accept(NOT_AN_OWNER, cls, node.blocks(), node.count()) : node.count();
+        if (kept == 0) return;
+        node.setCount(kept);
+        centrals[cls].pushNode(node); // the node goes with its blocks, recycled where it is popped
     }
 
     /**

@@ -131,7 +131,7 @@ class BatchStackTest {
     }
 
     /**
-     * An inbox with recycled nodes: producers push nodes taken from a shared {@link SlotPool}, one
+     * An inbox with recycled nodes: producers push nodes taken from a shared queue of spares, one
      * consumer takes the whole stack at a time and gives each node back after reading it, as the
      * allocator's owners do. Every value pushed arrives exactly once (a node reused while still in the
      * stack, or an ABA on the pushes' CAS, would lose or duplicate values).
@@ -140,7 +140,7 @@ class BatchStackTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void recycledNodesOnATakeAllStackLoseAndDuplicateNothing() throws Exception {
         BatchStack inbox = new BatchStack();
-        SlotPool<Batch> nodes = new SlotPool<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Batch> nodes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         int producers = 3, perProducer = 200_000, batch = 4;
         BitSet seen = new BitSet(producers * perProducer);
         AtomicBoolean done = new AtomicBoolean();
@@ -150,7 +150,7 @@ class BatchStackTest {
             int base = t * perProducer;
             threads.add(Thread.ofPlatform().start(() -> {
                 for (int v = 0; v < perProducer; v += batch) {
-                    Batch node = nodes.take();
+                    Batch node = nodes.poll();
                     if (node == null) node = new Batch(new long[batch], 0, null);
                     int n = Math.min(batch, perProducer - v);
                     for (int k = 0; k < n; k++) node.blocks()[k] = base + v + k;
@@ -168,7 +168,7 @@ class BatchStackTest {
                         if (seen.get(v)) duplicated.compareAndSet(-1, v);
                         seen.set(v);
                     }
-                    nodes.give(b);
+                    nodes.add(b);
                 }
             }
         });

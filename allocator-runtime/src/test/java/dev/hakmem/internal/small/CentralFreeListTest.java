@@ -94,6 +94,93 @@ class CentralFreeListTest {
         assertEquals(0, list.cachedBlocks());
     }
 
+    /**
+     * The pool's nodes are recycled (issue 15: no Java garbage per batch): pushers fill nodes from
+     * their own spare chains ({@code takeNodes}, else {@code newNode}) and push them whole; refills
+     * pop under the pool's pop lock and give each node back. A node reused while still on the stack,
+     * or an ABA on a pop's CAS, would hand a block out twice or lose it.
+     */
+    @RepeatedTest(3)
+    void recycledPoolNodesLoseAndDuplicateNothing() throws Exception {
+        int cls = classes.classOf(64);
+        int threads = 4, rounds = 30_000, batch = 16;
+        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        Set<Long> held = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicLong nodesMade = new java.util.concurrent.atomic.AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] ts = new Thread[threads];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            ts[t] = new Thread(() -> {
+                BatchStack.Batch spares = null;
+                long[] got = new long[batch];
+                try {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        int n = list.refill(got, batch, 64);
+                        for (int k = 0; k < n; k++) {
+                            if (!held.add(got[k])) throw new AssertionError("block handed out twice: " + got[k]);
+                        }
+                        for (int k = 0; k < n; k++) held.remove(got[k]);
+                        if (spares == null) spares = list.takeNodes();
+                        BatchStack.Batch node = spares;
+                        if (node == null) {
+                            node = list.newNode();
+                            nodesMade.incrementAndGet();
+                        } else {
+                            spares = node.next();
+                        }
+                        System.arraycopy(got, 0, node.blocks(), 0, n);
+                        node.setCount(n);
+                        list.pushNode(node);
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            ts[t].start();
+        }
+        start.countDown();
+        for (Thread t : ts) t.join();
+        if (failure[0] != null) throw new AssertionError(failure[0]);
+        Set<Long> all = new HashSet<>();
+        long pooled = list.cachedBlocks();
+        long[] got = new long[batch];
+        for (long i = 0; i < pooled; ) {
+            int n = list.refill(got, batch, 64);
+            for (int k = 0; k < n; k++) assertTrue(all.add(got[k]), "duplicate in pool");
+            i += n;
+        }
+        assertEquals(pooled, all.size());
+        // New nodes only while the batches in flight grow (the pool found empty sends a refill to carving).
+        assertTrue(nodesMade.get() * 100 < (long) threads * rounds, "nodes are recycled: " + nodesMade.get() + " made for " + threads * rounds + " pushes");
+    }
+
+    /**
+     * What makes recycling pool nodes safe: no two threads remove nodes at once. A pop started while
+     * another popper holds the pop lock (as if preempted between reading the head and its CAS) waits
+     * for it; without the lock it would run, and a recycled node could fool the preempted CAS.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aPopWaitsWhileAnotherPopperIsBetweenItsReadAndItsCas() throws Exception {
+        int cls = classes.classOf(64);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        long[] first = new long[16];
+        int n = list.refill(first, 16, 64);
+        list.push(java.util.Arrays.copyOf(first, n), n);
+        long[] got = new long[16];
+        int[] popped = new int[1];
+        list.popLock.lock();
+        Thread popper = Thread.ofPlatform().start(() -> popped[0] = list.refillFromShared(got, 16));
+        popper.join(300);
+        assertTrue(popper.isAlive(), "a pop ran while another popper held the pool");
+        list.popLock.unlock();
+        popper.join();
+        assertEquals(n, popped[0], "then it pops the pooled batch");
+        assertEquals(first[0], got[0]);
+    }
+
     @Test
     void releasingFreeSlabsKeepsTheRestInBatchesACacheCanTake() {
         int cls = classes.classOf(1024); // 64 blocks per 64 KiB slab
