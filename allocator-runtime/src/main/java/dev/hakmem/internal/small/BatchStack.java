@@ -61,10 +61,24 @@ public final class BatchStack extends BatchStackFields {
         private int count;
         private Batch next;
 
+        /**
+         * Whether the node may be recycled ({@link CentralFreeList#recycleNode}): only nodes made for
+         * that ({@link CentralFreeList#newNode}), so the recycled population is bounded by what was
+         * ever in flight at once. The one-off nodes of {@link #push(long[], int)} (an ended thread's
+         * cache, a pressure release) are dropped when emptied: recycling them too would grow the
+         * given-back stack with every such batch, when nobody takes nodes from it.
+         */
+        final boolean recyclable;
+
         public Batch(long[] blocks, int count, Batch next) {
+            this(blocks, count, next, false);
+        }
+
+        Batch(long[] blocks, int count, Batch next, boolean recyclable) {
             this.blocks = blocks;
             this.count = count;
             this.next = next;
+            this.recyclable = recyclable;
         }
 
         public long[] blocks() { return blocks; }

@@ -172,16 +172,16 @@ public final class CentralFreeList {
 
     /** A new inbox node with an array of the batch size (when no given-back one is at hand). */
     Batch newNode() {
-        return new Batch(new long[batch], 0, null);
+        return new Batch(new long[batch], 0, null, true);
     }
 
     /**
      * Recycles a node whose blocks were copied out, which the caller took off its stack (an inbox's
      * whole chain, or one node of the pool under its pop lock) and holds alone, and whose array no
-     * other node or stack holds; nodes whose array is not of the batch size are dropped.
+     * other node or stack holds; one-off nodes ({@link Batch#recyclable}) are dropped.
      */
     void recycleNode(Batch b) {
-        if (b.blocks().length == batch) returnedNodes.push(b);
+        if (b.recyclable && b.blocks().length == batch) returnedNodes.push(b);
     }
 
     /** Free blocks pooled here (not counting thread caches). */
