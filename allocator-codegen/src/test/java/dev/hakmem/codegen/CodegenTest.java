@@ -2,6 +2,7 @@ package dev.hakmem.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,38 @@ class CodegenTest {
         assertFalse(Codegen.generate(files, out).upToDate());
         assertTrue(Files.exists(out.resolve("x/B.java")));
         assertFalse(Files.exists(variant), "output of the previous spec version is removed");
+    }
+
+    /**
+     * Issue 16: the fingerprint covers every input of generation, not only the specs and the
+     * generator: the spec parser and model, the runtime's AllocatorConfig (its defaults go into
+     * CONFIG) and the runtime's version (the variant checks it). A change to any of them regenerates
+     * without a clean.
+     */
+    @Test
+    void theFingerprintCoversTheParserTheRuntimesDefaultsAndItsVersion(@TempDir Path dir) throws Exception {
+        for (Class<?> input : List.of(dev.hakmem.codegen.gen.VariantGenerator.class, dev.hakmem.codegen.spec.SpecParser.class,
+                AllocatorSpec.class, dev.hakmem.AllocatorConfig.class, dev.hakmem.AllocatorConfig.Builder.class)) {
+            assertTrue(Codegen.INPUT_CLASSES.contains(input), input + " is an input of generation");
+        }
+        assertTrue(Codegen.INPUT_CLASSES.containsAll(dev.hakmem.codegen.spec.SpecParser.classes()), "every parser class");
+        for (Class<?> c : Codegen.INPUT_CLASSES) assertTrue(Codegen.classBytes(c).length > 0, c.getName());
+        Path spec = Files.writeString(dir.resolve("a.yaml"), "variant: x.A\n");
+        List<Path> files = List.of(spec);
+        String now = Codegen.fingerprint(files);
+        assertEquals(now, Codegen.fingerprint(files, Codegen.INPUT_CLASSES, dev.hakmem.Hakmem.version()), "deterministic");
+        assertNotEquals(now, Codegen.fingerprint(files, Codegen.INPUT_CLASSES, "9.9.9"), "another runtime version");
+        List<Class<?>> withoutDefaults = new java.util.ArrayList<>(Codegen.INPUT_CLASSES);
+        withoutDefaults.remove(dev.hakmem.AllocatorConfig.Builder.class);
+        assertNotEquals(now, Codegen.fingerprint(files, withoutDefaults, dev.hakmem.Hakmem.version()), "the class bytes count");
+        Files.writeString(spec, "variant: x.A\nchecks: false\n");
+        assertNotEquals(now, Codegen.fingerprint(files), "the spec's bytes count");
+        // What the build sees: a stamp of another runtime version is out of date.
+        Path out = dir.resolve("out");
+        Codegen.generate(files, out);
+        assertTrue(Codegen.generate(files, out).upToDate());
+        Files.writeString(out.resolve(Codegen.FINGERPRINT_FILE), Codegen.fingerprint(files, Codegen.INPUT_CLASSES, "9.9.9"));
+        assertFalse(Codegen.generate(files, out).upToDate(), "generated for another runtime: regenerated");
     }
 
     @Test

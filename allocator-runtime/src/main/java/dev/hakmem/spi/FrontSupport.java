@@ -1,6 +1,7 @@
 package dev.hakmem.spi;
 
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
@@ -27,6 +28,24 @@ public final class FrontSupport {
     private FrontSupport(HakmemAllocator allocator) {
         this.allocator = allocator;
         this.small = allocator.smallFront();
+    }
+
+    /**
+     * Called first when a generated variant class is initialised, with the runtime version it was
+     * generated for ({@link Hakmem#version()} of the runtime the generator ran with): returns it if
+     * the runtime on the class path has the same version, else throws, naming both and what to do.
+     * A variant runs the runtime's tiers through this package, whose contract may change between
+     * versions, so a stale variant must not run.
+     */
+    public static String requireRuntime(String generatedFor, String variant) {
+        String here = Hakmem.version();
+        if (!here.equals(generatedFor)) {
+            throw new IllegalStateException("hakmem: " + variant + " was generated for hakmem-runtime " + generatedFor
+                    + ", but the runtime on the class path is " + here
+                    + ": regenerate it (hakmem-maven-plugin's generate goal) with hakmem-runtime " + here
+                    + ", or put hakmem-runtime " + generatedFor + " on the class path");
+        }
+        return generatedFor;
     }
 
     /**

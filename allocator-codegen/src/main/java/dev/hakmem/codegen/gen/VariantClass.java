@@ -25,12 +25,18 @@ import javax.lang.model.element.Modifier;
 final class VariantClass {
     private VariantClass() {}
 
-    static JavaFile generate(Names names) {
+    static JavaFile generate(Names names, String runtimeVersion) {
         AllocatorSpec spec = names.spec();
         TypeSpec type = TypeSpec.classBuilder(names.variant())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(Names.NATIVE_ALLOCATOR)
                 .addJavadoc(classJavadoc(names))
+                // First, so that a mismatch is named before anything else of the runtime is touched.
+                .addField(FieldSpec.builder(String.class, "RUNTIME_VERSION", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("The hakmem-runtime version this variant was generated for: initialising this class fails,\n"
+                                + "naming both versions, when the runtime on the class path has another.\n")
+                        .initializer("$T.requireRuntime($S, $S)", Names.FRONT_SUPPORT, runtimeVersion, names.variant().simpleName())
+                        .build())
                 .addField(FieldSpec.builder(Names.CONFIG, "CONFIG", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("The settings of {@code $L}, exactly as its spec declares them.\n", spec.source())
                         .initializer(configInitializer(names.config()))

@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.gen;
 
+import dev.hakmem.Hakmem;
 import com.palantir.javapoet.JavaFile;
 import dev.hakmem.codegen.AllocatorSpec;
 import java.io.IOException;
@@ -27,11 +28,22 @@ import java.util.List;
 public final class VariantGenerator {
     private VariantGenerator() {}
 
-    /** The source files of {@code spec}'s variant: the variant class first, then its cache, then the Tiny fronts. */
+    /**
+     * The source files of {@code spec}'s variant for the hakmem-runtime the generator runs with
+     * ({@link Hakmem#version()}): the variant class first, then its cache, then the Tiny fronts.
+     */
     public static List<JavaFile> generate(AllocatorSpec spec) {
+        return generate(spec, Hakmem.version());
+    }
+
+    /**
+     * The same for hakmem-runtime {@code runtimeVersion}: the variant records it and, when its class is
+     * initialised, refuses to run on another runtime version ({@code FrontSupport.requireRuntime}).
+     */
+    public static List<JavaFile> generate(AllocatorSpec spec, String runtimeVersion) {
         Names names = new Names(spec);
         List<JavaFile> files = new ArrayList<>();
-        files.add(VariantClass.generate(names));
+        files.add(VariantClass.generate(names, runtimeVersion));
         files.add(CacheClass.generate(names));
         for (int cls = 0; cls < names.frontCount(); cls++) files.add(TinyFrontClass.generate(names, cls));
         return files;

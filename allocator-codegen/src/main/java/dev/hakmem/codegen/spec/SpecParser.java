@@ -33,6 +33,11 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * reports its first error; {@link #parseAll} reports the first error of every file at once.
  */
 public final class SpecParser {
+    /** The classes that turn a spec file into settings (their bytes decide the output; build tools fingerprint them). */
+    public static List<Class<?>> classes() {
+        return List.of(SpecParser.class, Layout.class, Nodes.class, Sizes.class, Tier.class, TierReader.class);
+    }
+
     private static final String CLASS_NAME = "a fully qualified class name, e.g. com.example.FastAllocator";
     private static final String MEMORY_LIMIT_VALUE = "'" + Layout.UNLIMITED + "' or a byte count of at least "
             + Sizes.format(Layout.MEMORY_LIMIT_MIN);

@@ -23,9 +23,14 @@ final class GeneratedCode {
 
     /** Generates and compiles {@code spec} under {@code dir}; returns a loader for the compiled classes. */
     static URLClassLoader compile(AllocatorSpec spec, Path dir) throws IOException {
+        return compile(spec, dir, dev.hakmem.Hakmem.version());
+    }
+
+    /** The same, generated for hakmem-runtime {@code runtimeVersion}. */
+    static URLClassLoader compile(AllocatorSpec spec, Path dir, String runtimeVersion) throws IOException {
         Path src = dir.resolve("src"), classes = dir.resolve("classes");
         Files.createDirectories(classes);
-        VariantGenerator.writeTo(spec, src);
+        for (var f : VariantGenerator.generate(spec, runtimeVersion)) f.writeTo(src);
         List<Path> sources;
         try (Stream<Path> s = Files.walk(src)) {
             sources = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();

@@ -94,6 +94,29 @@ class VariantGeneratorTest {
         }
     }
 
+    /**
+     * Issue 16: a variant says which hakmem-runtime it was generated for, and one generated for another
+     * runtime than the one on the class path refuses to initialise, naming both versions, before it
+     * touches anything else of the runtime.
+     */
+    @Test
+    void aVariantGeneratedForAnotherRuntimeRefusesToInitialise(@TempDir Path dir) throws Exception {
+        AllocatorSpec spec = smallSpec();
+        try (URLClassLoader loader = GeneratedCode.compile(spec, dir.resolve("same"))) {
+            assertEquals(dev.hakmem.Hakmem.version(), loader.loadClass(spec.className()).getField("RUNTIME_VERSION").get(null));
+        }
+        try (URLClassLoader loader = GeneratedCode.compile(spec, dir.resolve("other"), "0.0.1-elsewhere")) {
+            Class<?> variant = Class.forName(spec.className(), false, loader);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(ExceptionInInitializerError.class,
+                    () -> Class.forName(spec.className(), true, loader));
+            String msg = e.getCause().getMessage();
+            assertTrue(msg.contains("generated for hakmem-runtime 0.0.1-elsewhere")
+                    && msg.contains("the runtime on the class path is " + dev.hakmem.Hakmem.version())
+                    && msg.contains("regenerate"), msg);
+            assertEquals(variant.getName(), spec.className());
+        }
+    }
+
     static String source(AllocatorSpec spec) throws IOException {
         StringWriter out = new StringWriter();
         for (JavaFile f : VariantGenerator.generate(spec)) f.writeTo(out);

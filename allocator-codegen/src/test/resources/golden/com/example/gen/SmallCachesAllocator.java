@@ -59,6 +59,12 @@ import java.util.Objects;
  */
 public final class SmallCachesAllocator implements NativeAllocator {
     /**
+     * The hakmem-runtime version this variant was generated for: initialising this class fails,
+     * naming both versions, when the runtime on the class path has another.
+     */
+    public static final String RUNTIME_VERSION = FrontSupport.requireRuntime("0.1.0-SNAPSHOT", "SmallCachesAllocator");
+
+    /**
      * The settings of {@code src/main/hakmem/small-caches.yaml}, exactly as its spec declares them.
      */
     public static final AllocatorConfig CONFIG = AllocatorConfig.builder()
