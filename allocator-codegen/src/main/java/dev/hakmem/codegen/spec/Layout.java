@@ -27,6 +27,15 @@ final class Layout {
     static final String RETAINED_BYTES = "retainedBytes";
     /** The value of {@link #MEMORY_LIMIT} that means no limit ({@code Long.MAX_VALUE} in the config). */
     static final String UNLIMITED = "unlimited";
+    /**
+     * A setting of {@code AllocatorConfig} that is deliberately not a spec key: the allocation profile is
+     * switched on at run time, for recording ({@code AllocationRecorder}), and a generated variant never
+     * records. A spec naming it gets {@link #PROFILE_REFUSED} rather than "unknown key".
+     */
+    static final String PROFILE = "profile";
+    static final String PROFILE_REFUSED = "'profile' is not a spec key: the allocation profile is switched on at run time "
+            + "(AllocatorConfig.builder().profile(true), for AllocationRecorder) on the runtime's allocator, and a generated "
+            + "variant never records one; remove it from the spec";
 
     /** Keys of the top-level mapping, in the order the writer writes them. */
     static final List<String> TOP_KEYS = List.of(VARIANT, CHECKS, STATS, MEMORY_LIMIT, ADDRESS_SPACE, FRONTS_UP_TO, TINY, MID, LARGE, HUGE);

@@ -105,6 +105,9 @@ final class Nodes {
                 throw error(keyNode, prefix + "got " + describe(keyNode) + " as a key; expected one of " + String.join(", ", keys));
             }
             String key = k.getValue();
+            if (!keys.contains(key) && key.equals(Layout.PROFILE) && keys.contains(Layout.VARIANT)) {
+                throw error(keyNode, prefix + Layout.PROFILE_REFUSED);
+            }
             if (!keys.contains(key)) {
                 String hint = Suggestions.closest(key, keys).map(s -> " (did you mean '" + s + "'?)").orElse("");
                 throw error(keyNode, prefix + "unknown key '" + key + "'" + hint + "; expected one of " + String.join(", ", keys));

@@ -30,6 +30,10 @@ public final class SpecWriter {
     public static String write(AllocatorSpec spec, List<String> headerComments) {
         Objects.requireNonNull(spec, "spec");
         AllocatorConfig c = spec.config();
+        if (c.profile()) { // it used to be dropped silently
+            throw new IllegalArgumentException(spec.className() + ": the config records an allocation profile, which a spec "
+                    + "cannot express: " + Layout.PROFILE_REFUSED.substring(Layout.PROFILE_REFUSED.indexOf(':') + 2));
+        }
         StringBuilder out = new StringBuilder();
         for (String comment : headerComments) {
             for (String line : comment.split("\\R", -1)) out.append(line.isEmpty() ? "#" : "# " + line).append('\n');

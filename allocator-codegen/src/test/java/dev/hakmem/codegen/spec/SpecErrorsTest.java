@@ -37,6 +37,10 @@ class SpecErrorsTest {
                 bad("unknown key, prefix suggestion", V + "large:\n  retained: 0\n",
                         "3:3: large: unknown key 'retained' (did you mean 'retainedBytes'?); expected one of retainedBytes"),
                 bad("unknown key, nothing close", V + "colour: blue\n", "2:1: unknown key 'colour'; expected one of " + TOP),
+                bad("profile is refused as such, not as unknown", V + "profile: true\n",
+                        "2:1: 'profile' is not a spec key: the allocation profile is switched on at run time"
+                                + " (AllocatorConfig.builder().profile(true), for AllocationRecorder) on the runtime's allocator,"
+                                + " and a generated variant never records one; remove it from the spec"),
                 bad("duplicate key", V + "checks: true\nstats: false\nchecks: false\n",
                         "4:1: duplicate key 'checks' (first at line 2); expected each key at most once"),
                 bad("duplicate nested key", V + "tiny:\n  cache: {capacity: 64, capacity: 32}\n",

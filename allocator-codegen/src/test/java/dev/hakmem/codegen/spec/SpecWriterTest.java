@@ -30,6 +30,14 @@ class SpecWriterTest {
     }
 
     @Test
+    void aConfigRecordingAProfileIsRefusedNotWrittenWithoutIt() {
+        AllocatorConfig c = AllocatorConfig.builder().profile(true).build();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpecWriter.write(new dev.hakmem.codegen.AllocatorSpec("a.B", c, "b.yaml"), java.util.List.of()));
+        assertTrue(e.getMessage().contains("a.B: the config records an allocation profile, which a spec cannot express"), e.getMessage());
+    }
+
+    @Test
     void aHandMadeConfigRoundTrips() {
         AllocatorConfig c = AllocatorConfig.builder().checks(false).stats(false).memoryLimit((3L << 30) + 1)
                 .addressSpace(20L << 30).tinyClasses(16, 32, 48, 64, 128, 256, 512, 1024).tinyCache(256, 64)
