@@ -3,8 +3,8 @@ package dev.hakmem.codegen;
 import com.palantir.javapoet.JavaFile;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Hakmem;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.gen.VariantGenerator;
-import dev.hakmem.codegen.spec.SpecException;
 import dev.hakmem.codegen.spec.SpecParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,12 +69,12 @@ public final class Codegen {
     }
 
     /** Parses and validates every spec (together: two specs may not name the same class). */
-    public static List<AllocatorSpec> validate(List<Path> specFiles) throws SpecException {
+    public static List<AllocatorSpec> validate(List<Path> specFiles) throws InputException {
         return SpecParser.parseAll(specFiles);
     }
 
     /** Generates every spec's variant into {@code outputDir}, replacing what was there; see the class javadoc. */
-    public static Result generate(List<Path> specFiles, Path outputDir) throws IOException, SpecException {
+    public static Result generate(List<Path> specFiles, Path outputDir) throws IOException, InputException {
         String fingerprint = fingerprint(specFiles);
         Path stamp = outputDir.resolve(FINGERPRINT_FILE);
         if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(fingerprint)) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hakmem.codegen.spec.SpecException;
+import dev.hakmem.codegen.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,7 +78,7 @@ class CodegenTest {
         Files.writeString(specs.resolve("a.yaml"), "variant: x.A\n");
         Codegen.generate(Codegen.specFiles(specs), out);
         Files.writeString(specs.resolve("b.yaml"), "variant: x.B\nchecks: maybe\n");
-        SpecException e = assertThrows(SpecException.class, () -> Codegen.generate(Codegen.specFiles(specs), out));
+        InputException e = assertThrows(InputException.class, () -> Codegen.generate(Codegen.specFiles(specs), out));
         assertTrue(e.getMessage().contains("b.yaml:2:9: checks: got the string 'maybe'"), e.getMessage());
         assertTrue(Files.exists(out.resolve("x/A.java")), "previous output untouched");
         assertFalse(Files.exists(out.resolve("x/B.java")));

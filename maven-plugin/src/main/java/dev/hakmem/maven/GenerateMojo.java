@@ -1,7 +1,7 @@
 package dev.hakmem.maven;
 
 import dev.hakmem.codegen.Codegen;
-import dev.hakmem.codegen.spec.SpecException;
+import dev.hakmem.codegen.InputException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ public class GenerateMojo extends AbstractMojo {
             project.addCompileSourceRoot(outputDirectory.getPath());
             Codegen.Result result = Codegen.generate(specs, outputDirectory.toPath());
             getLog().info("hakmem: " + result.describe());
-        } catch (SpecException e) {
+        } catch (InputException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("hakmem: cannot generate into " + outputDirectory + ": " + e.getMessage(), e);

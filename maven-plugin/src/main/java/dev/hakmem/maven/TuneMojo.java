@@ -1,7 +1,6 @@
 package dev.hakmem.maven;
 
-import dev.hakmem.codegen.profile.ProfileException;
-import dev.hakmem.codegen.spec.SpecException;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.tune.Fragmentation;
 import dev.hakmem.codegen.tune.TuneException;
 import dev.hakmem.codegen.tune.TuneFiles;
@@ -76,7 +75,7 @@ public class TuneMojo extends AbstractMojo {
             getLog().info("hakmem: internal fragmentation of the recorded requests: " + describe("runtime default classes", t.defaultLayout())
                     + (t.baseLayout() == null ? "" : ", " + describe("base spec", t.baseLayout())) + " -> " + describe("tuned", t.tuned()));
             for (String note : t.notes()) getLog().warn("hakmem: " + note);
-        } catch (ProfileException | SpecException | TuneException e) {
+        } catch (InputException | TuneException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("hakmem: cannot tune: " + e.getMessage(), e);

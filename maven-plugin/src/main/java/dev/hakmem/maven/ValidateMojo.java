@@ -1,7 +1,7 @@
 package dev.hakmem.maven;
 
 import dev.hakmem.codegen.Codegen;
-import dev.hakmem.codegen.spec.SpecException;
+import dev.hakmem.codegen.InputException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ public class ValidateMojo extends AbstractMojo {
             List<Path> specs = Codegen.specFiles(specDirectory.toPath());
             int n = Codegen.validate(specs).size();
             getLog().info("hakmem: " + n + " spec file(s) valid in " + specDirectory);
-        } catch (SpecException e) {
+        } catch (InputException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("hakmem: cannot read " + specDirectory + ": " + e.getMessage(), e);

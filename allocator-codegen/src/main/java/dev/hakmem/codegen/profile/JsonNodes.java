@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.profile;
 
+import dev.hakmem.codegen.InputException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import org.snakeyaml.engine.v2.schema.JsonSchema;
 /**
  * The JSON side of the profile reader. JSON is YAML 1.2, so SnakeYAML Engine (already the spec
  * parser's) composes a profile into a node tree that keeps every value's line and column; this class
- * reads typed values from it and throws a {@link ProfileException} at the offending node. Scalars are
+ * reads typed values from it and throws a {@link InputException} at the offending node. Scalars are
  * typed by YAML's JSON schema ({@code 12} an integer, {@code "12"} a string, {@code 1.0} a float), and the
  * messages speak JSON (object, array) rather than YAML.
  *
@@ -65,20 +66,20 @@ final class JsonNodes {
         return new Field("", node);
     }
 
-    ProfileException error(Node at, String problem) {
+    InputException error(Node at, String problem) {
         return error(at.getStartMark(), problem);
     }
 
-    private ProfileException error(Optional<Mark> mark, String problem) {
-        return new ProfileException(source, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), problem);
+    private InputException error(Optional<Mark> mark, String problem) {
+        return InputException.profile(source, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), problem);
     }
 
     /** An error about the value of {@code f}: {@code path: problem}. */
-    ProfileException error(Field f, String problem) {
+    InputException error(Field f, String problem) {
         return error(f.value(), (f.path().isEmpty() ? "" : f.path() + ": ") + problem);
     }
 
-    ProfileException wrongType(Field f, String expected) {
+    InputException wrongType(Field f, String expected) {
         return error(f, "got " + describe(f.value()) + "; expected " + expected);
     }
 

@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.profile;
 
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.profile.JsonNodes.Field;
 import dev.hakmem.codegen.profile.JsonNodes.Members;
 import dev.hakmem.codegen.profile.Profile.BigRequests;
@@ -18,7 +19,7 @@ import java.util.function.Function;
 /**
  * Reads profile files (JSON, see this package's javadoc for the layout) into {@link Profile}s.
  *
- * <p>Every value is checked where it is written, so a bad profile fails with a {@link ProfileException}
+ * <p>Every value is checked where it is written, so a bad profile fails with a {@link InputException}
  * naming {@code file:line:column} of the offending value, what is wrong and what was expected.
  * {@code format} and {@code version} are checked first, so a file of another kind or version says so
  * rather than complaining about a member it lacks. Members this version does not know are ignored: a
@@ -37,7 +38,7 @@ public final class ProfileReader {
      * Reads the profile in {@code file} (UTF-8), named in messages and in {@link Profile#source()} by
      * its path as given.
      *
-     * @throws ProfileException if the file is not a valid profile or cannot be read (then at 1:1)
+     * @throws InputException if the file is not a valid profile or cannot be read (then at 1:1)
      */
     public static Profile read(Path file) {
         return read(file, file.toString());
@@ -49,9 +50,9 @@ public final class ProfileReader {
         try {
             json = Files.readString(file);
         } catch (CharacterCodingException e) {
-            throw new ProfileException(name, 1, 1, "the file is not UTF-8 text; expected a JSON profile written by the hakmem profile recorder");
+            throw InputException.profile(name, 1, 1, "the file is not UTF-8 text; expected a JSON profile written by the hakmem profile recorder");
         } catch (IOException e) {
-            throw new ProfileException(name, 1, 1, "cannot read the file (" + e + "); expected a readable JSON profile");
+            throw InputException.profile(name, 1, 1, "cannot read the file (" + e + "); expected a readable JSON profile");
         }
         return read(json, name);
     }
@@ -59,27 +60,27 @@ public final class ProfileReader {
     /**
      * Reads every file, in order, each named by {@code name}.
      *
-     * @throws ProfileException if any file fails: one exception whose {@link ProfileException#errors()}
+     * @throws InputException if any file fails: one exception whose {@link InputException#errors()}
      *     holds the first error of each failing file
      */
     public static List<Profile> readAll(List<Path> files, Function<Path, String> name) {
         List<Profile> profiles = new ArrayList<>();
-        List<ProfileException> errors = new ArrayList<>();
+        List<InputException> errors = new ArrayList<>();
         for (Path file : files) {
             try {
                 profiles.add(read(file, name.apply(file)));
-            } catch (ProfileException e) {
+            } catch (InputException e) {
                 errors.add(e);
             }
         }
-        if (!errors.isEmpty()) throw ProfileException.all(errors);
+        if (!errors.isEmpty()) throw InputException.all(errors);
         return List.copyOf(profiles);
     }
 
     /**
      * Reads the profile text {@code json}; {@code source} names it in messages and in {@link Profile#source()}.
      *
-     * @throws ProfileException if the text is not a valid profile
+     * @throws InputException if the text is not a valid profile
      */
     public static Profile read(String json, String source) {
         JsonNodes nodes = new JsonNodes(source);

@@ -39,7 +39,7 @@
  *
  * <p>JSON is YAML 1.2, so {@link dev.hakmem.codegen.profile.ProfileReader} reads it with the YAML library
  * the spec parser already uses, whose node tree keeps every value's line and column: a bad profile
- * fails with a {@link dev.hakmem.codegen.profile.ProfileException} saying
+ * fails with a {@link dev.hakmem.codegen.InputException} saying
  * {@code file:line:column: what is wrong; what was expected}.
  */
 package dev.hakmem.codegen.profile;

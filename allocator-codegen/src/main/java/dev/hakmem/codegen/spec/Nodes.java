@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.InputException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * The YAML side of the spec parser. It composes a spec into SnakeYAML Engine's node tree (the compose
  * API keeps the line and column of every node, which a constructed {@code Map} would lose) and reads
- * typed values from it, throwing a {@link SpecException} at the offending node for anything of the
+ * typed values from it, throwing a {@link InputException} at the offending node for anything of the
  * wrong shape: wrong type, unknown or repeated key. What a value must mean (ranges, class rules) is the
  * parser's business.
  *
@@ -70,21 +71,21 @@ final class Nodes {
     }
 
     /** An error at {@code at}: {@code problem} names what is wrong and what was expected. */
-    SpecException error(Node at, String problem) {
+    InputException error(Node at, String problem) {
         return error(at.getStartMark(), problem);
     }
 
-    private SpecException error(Optional<Mark> mark, String problem) {
-        return new SpecException(source, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), problem);
+    private InputException error(Optional<Mark> mark, String problem) {
+        return InputException.spec(source, mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1), problem);
     }
 
     /** An error about the value of {@code f}: {@code path: problem}. */
-    SpecException error(Field f, String problem) {
+    InputException error(Field f, String problem) {
         return error(f.at(), (f.path().isEmpty() ? "" : f.path() + ": ") + problem);
     }
 
     /** The value of {@code f} has the wrong type. */
-    SpecException wrongType(Field f, String expected) {
+    InputException wrongType(Field f, String expected) {
         return error(f, (f.path().isEmpty() ? "the spec is " : "got ") + describe(f.value()) + "; expected " + expected);
     }
 

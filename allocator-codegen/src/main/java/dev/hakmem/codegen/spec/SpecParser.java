@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.InputException;
 import static dev.hakmem.codegen.spec.Layout.ADDRESS_SPACE;
 import static dev.hakmem.codegen.spec.Layout.CHECKS;
 import static dev.hakmem.codegen.spec.Layout.FRONTS_UP_TO;
@@ -28,7 +29,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * Reads spec files (YAML, one variant each) into {@link AllocatorSpec}s. The layout, every key with its
  * default and range, is in the README's "Spec files" section; an omitted key means the runtime's default.
  *
- * <p>Every value is checked where it is written, so a bad spec fails with a {@link SpecException}
+ * <p>Every value is checked where it is written, so a bad spec fails with a {@link InputException}
  * naming {@code file:line:column} of the offending node, what is wrong and what was expected. A file
  * reports its first error; {@link #parseAll} reports the first error of every file at once.
  */
@@ -55,7 +56,7 @@ public final class SpecParser {
      * Parses the spec in {@code file} (UTF-8); its path as given names it in messages and in
      * {@link AllocatorSpec#source()}.
      *
-     * @throws SpecException if the file is not a valid spec, or cannot be read (then at line 1, column 1)
+     * @throws InputException if the file is not a valid spec, or cannot be read (then at line 1, column 1)
      */
     public static AllocatorSpec parse(Path file) {
         return read(file).spec();
@@ -65,7 +66,7 @@ public final class SpecParser {
      * Parses the spec text {@code yaml}; {@code sourceName} names it in messages and in
      * {@link AllocatorSpec#source()}.
      *
-     * @throws SpecException if the text is not a valid spec
+     * @throws InputException if the text is not a valid spec
      */
     public static AllocatorSpec parse(String yaml, String sourceName) {
         return read(yaml, sourceName).spec();
@@ -75,13 +76,13 @@ public final class SpecParser {
      * Parses every file, in order, and checks that no two name the same class.
      *
      * @return the specs, in the order of {@code files}
-     * @throws SpecException if any file fails: one exception whose {@link SpecException#errors()} holds
+     * @throws InputException if any file fails: one exception whose {@link InputException#errors()} holds
      *     the first error of each failing file, and for a class named twice an error at the later file's
      *     {@code variant}, naming the earlier file
      */
     public static List<AllocatorSpec> parseAll(List<Path> files) {
         List<AllocatorSpec> specs = new ArrayList<>();
-        List<SpecException> errors = new ArrayList<>();
+        List<InputException> errors = new ArrayList<>();
         Map<String, String> declaredBy = new HashMap<>();
         for (Path file : files) {
             try {
@@ -92,11 +93,11 @@ public final class SpecParser {
                             + "; expected each class in one spec only");
                 }
                 specs.add(p.spec());
-            } catch (SpecException e) {
+            } catch (InputException e) {
                 errors.add(e);
             }
         }
-        if (!errors.isEmpty()) throw SpecException.all(errors);
+        if (!errors.isEmpty()) throw InputException.all(errors);
         return List.copyOf(specs);
     }
 
@@ -105,7 +106,7 @@ public final class SpecParser {
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
-            throw new SpecException(file.toString(), 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
+            throw InputException.spec(file.toString(), 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
         }
         return read(yaml, file.toString());
     }

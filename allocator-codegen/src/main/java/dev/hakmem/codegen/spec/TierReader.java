@@ -1,6 +1,7 @@
 package dev.hakmem.codegen.spec;
 
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.spec.Nodes.Field;
 import dev.hakmem.codegen.spec.Tier.ClassCache;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ final class TierReader {
         return new Setting((int) nodes.integer(f, 1, Layout.CACHE_MAX, CACHE_VALUE), f, level);
     }
 
-    private SpecException batchAboveCapacity(int size, Setting capacity, Setting batch) {
+    private InputException batchAboveCapacity(int size, Setting capacity, Setting batch) {
         boolean blameBatch = batch.level() >= capacity.level();
         Setting blamed = blameBatch ? batch : capacity;
         Setting other = blameBatch ? capacity : batch;

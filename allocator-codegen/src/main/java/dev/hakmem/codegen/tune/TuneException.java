@@ -5,8 +5,7 @@ import java.io.Serial;
 /**
  * A tuning run that cannot produce a spec for reasons no single profile value is to blame for: no
  * profile given or found, no request the classes could serve, settings out of range. A bad profile
- * file is a {@code ProfileException} instead (with its line and column), a bad base spec a
- * {@code SpecException}. Unchecked, like those: the user's error, reported where the build meets the user.
+ * file or base spec is an {@code InputException} instead (with its line and column). Unchecked, like that: the user's error, reported where the build meets the user.
  */
 public final class TuneException extends RuntimeException {
     @Serial

@@ -1,10 +1,9 @@
 package dev.hakmem.codegen.tune;
 
 import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.profile.Profile;
-import dev.hakmem.codegen.profile.ProfileException;
 import dev.hakmem.codegen.profile.ProfileReader;
-import dev.hakmem.codegen.spec.SpecException;
 import dev.hakmem.codegen.spec.SpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,8 +79,8 @@ public final class TuneFiles {
      *
      * @param projectDir files are named relative to it (when inside it)
      * @param baseSpec a spec file whose other settings the tuned spec keeps, or null
-     * @throws ProfileException naming {@code file:line:column} of every bad profile
-     * @throws SpecException if the base spec is bad
+     * @throws InputException naming {@code file:line:column} of every bad profile
+     * @throws InputException if the base spec is bad
      * @throws TuneException if there is nothing to tune or a setting is out of range
      */
     public static Result tune(Path projectDir, List<Path> profileLocations, TuneSettings settings, Path baseSpec, Path output)

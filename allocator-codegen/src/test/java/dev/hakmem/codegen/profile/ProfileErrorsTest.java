@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.profile;
 
+import dev.hakmem.codegen.InputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -110,8 +111,9 @@ class ProfileErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badProfiles")
     void failsWithWhereAndWhat(String name, String json, String expected) {
-        ProfileException e = assertThrows(ProfileException.class, () -> ProfileReader.read(json, "p.json"));
+        InputException e = assertThrows(InputException.class, () -> ProfileReader.read(json, "p.json"));
         assertEquals("p.json:" + expected, e.getMessage(), json);
+        assertEquals(InputException.Input.PROFILE, e.input(), "a build tool can tell which input to fix");
     }
 
     @Test
@@ -124,7 +126,7 @@ class ProfileErrorsTest {
         Path good = write(dir, "a.json", profile(MEMBERS));
         Path empty = write(dir, "b.json", "");
         Path zero = write(dir, "c.json", with(5, "\"mallocs\": 0"));
-        ProfileException e = assertThrows(ProfileException.class,
+        InputException e = assertThrows(InputException.class,
                 () -> ProfileReader.readAll(List.of(good, empty, zero), f -> f.getFileName().toString()));
         assertEquals(2, e.errors().size());
         assertEquals("b.json", e.file());
@@ -134,12 +136,12 @@ class ProfileErrorsTest {
 
     @Test
     void unreadableAndNonUtf8Files(@TempDir Path dir) throws IOException {
-        ProfileException missing = assertThrows(ProfileException.class, () -> ProfileReader.read(dir.resolve("none.json")));
+        InputException missing = assertThrows(InputException.class, () -> ProfileReader.read(dir.resolve("none.json")));
         assertEquals(1, missing.line());
         Path latin1 = dir.resolve("latin1.json");
         Files.write(latin1, new byte[] {'{', (byte) 0xe9, '}'});
         assertEquals(latin1 + ":1:1: the file is not UTF-8 text; expected a JSON profile written by the hakmem profile recorder",
-                assertThrows(ProfileException.class, () -> ProfileReader.read(latin1)).getMessage());
+                assertThrows(InputException.class, () -> ProfileReader.read(latin1)).getMessage());
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {

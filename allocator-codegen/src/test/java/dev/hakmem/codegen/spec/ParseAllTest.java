@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.InputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,7 +30,7 @@ class ParseAllTest {
     void aClassNamedTwiceFailsAtTheSecondVariant() throws IOException {
         Path first = write("first.yaml", "variant: com.example.Fast\n");
         Path second = write("second.yaml", "# the same class again\nvariant:   com.example.Fast\n");
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parseAll(List.of(first, second)));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parseAll(List.of(first, second)));
         assertEquals(second + ":2:12: variant: com.example.Fast is already declared by " + first
                 + "; expected each class in one spec only", e.getMessage());
         assertEquals(List.of(e), e.errors());
@@ -41,13 +42,13 @@ class ParseAllTest {
         Path empty = write("empty.yaml", "");
         Path typo = write("typo.yaml", "variant: com.example.Typo\nstat: false\n");
         Path again = write("again.yaml", "variant: com.example.Good\n");
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parseAll(List.of(good, empty, typo, again)));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parseAll(List.of(good, empty, typo, again)));
         List<String> expected = List.of(
                 empty + ":1:1: the spec is empty; expected a mapping with at least 'variant: <fully qualified class name>'",
                 typo + ":2:1: unknown key 'stat' (did you mean 'stats'?); expected one of variant, checks, stats, memoryLimit,"
                         + " addressSpace, frontsUpTo, tiny, mid, large, huge",
                 again + ":1:10: variant: com.example.Good is already declared by " + good + "; expected each class in one spec only");
-        assertEquals(expected, e.errors().stream().map(SpecException::getMessage).toList());
+        assertEquals(expected, e.errors().stream().map(InputException::getMessage).toList());
         assertEquals(String.join("\n", expected), e.getMessage());
         assertEquals(empty.toString(), e.file());
         assertEquals(1, e.line());

@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.InputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -144,7 +145,8 @@ class SpecErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
     void failsAtTheOffendingNode(String name, String yaml, String expected) {
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "bad.yaml"));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parse(yaml, "bad.yaml"));
+        assertEquals(InputException.Input.SPEC, e.input(), "a build tool can tell which input to fix");
         assertEquals("bad.yaml:" + expected, e.getMessage());
         String[] at = expected.split(":", 3);
         assertEquals("bad.yaml", e.file());
@@ -156,7 +158,7 @@ class SpecErrorsTest {
 
     @Test
     void nullValueErrorsPointAtTheKey() {
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(V + "tiny:\n  cache:\n", "s.yaml"));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parse(V + "tiny:\n  cache:\n", "s.yaml"));
         assertEquals("s.yaml:3:3: tiny.cache: got no value; expected a mapping with the keys capacity, batch", e.getMessage());
     }
 

@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.InputException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -122,14 +123,14 @@ class SpecParserTest {
         assertEquals(AllocatorConfig.builder().checks(false).build(), spec.config());
 
         Files.writeString(file, V + "checks: maybe\n");
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(file));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parse(file));
         assertEquals(file + ":2:9: checks: got the string 'maybe'; expected true or false", e.getMessage());
     }
 
     @Test
     void aMissingFileIsAnErrorAtItsStart(@TempDir Path dir) {
         Path missing = dir.resolve("missing.yaml");
-        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(missing));
+        InputException e = assertThrows(InputException.class, () -> SpecParser.parse(missing));
         assertEquals(missing.toString(), e.file());
         assertEquals(1, e.line());
         assertEquals(1, e.column());

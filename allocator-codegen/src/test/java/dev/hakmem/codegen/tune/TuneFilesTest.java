@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.codegen.AllocatorSpec;
-import dev.hakmem.codegen.profile.ProfileException;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.profile.ProfileWriter;
 import dev.hakmem.codegen.profile.Profiles;
-import dev.hakmem.codegen.spec.SpecException;
 import dev.hakmem.codegen.spec.SpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,14 +68,14 @@ class TuneFilesTest {
         Path good = write(project.resolve("good.json"), ProfileWriter.write(Profiles.clustered("ignored")));
         Path bad = write(project.resolve("profiles/bad.json"), "{\"format\": \"hakmem-profile\", \"version\": 7}");
         Path output = project.resolve("Out.yaml");
-        ProfileException e = assertThrows(ProfileException.class, () -> TuneFiles.tune(project, List.of(good, bad.getParent()), SETTINGS, null, output));
+        InputException e = assertThrows(InputException.class, () -> TuneFiles.tune(project, List.of(good, bad.getParent()), SETTINGS, null, output));
         assertEquals("profiles/bad.json:1:41: version: 7 is not supported; expected 1 (use the hakmem-codegen of the same release as the recorder)",
                 e.getMessage());
         assertFalse(Files.exists(output), "nothing written");
 
         Path badSpec = write(project.resolve("base.yaml"), "variant: com.example.B\nchecks: maybe\n");
         assertEquals("base.yaml:2:9: checks: got the string 'maybe'; expected true or false",
-                assertThrows(SpecException.class, () -> TuneFiles.tune(project, List.of(good), SETTINGS, badSpec, output)).getMessage());
+                assertThrows(InputException.class, () -> TuneFiles.tune(project, List.of(good), SETTINGS, badSpec, output)).getMessage());
 
         Path empty = Files.createDirectories(project.resolve("empty"));
         assertTrue(assertThrows(TuneException.class, () -> TuneFiles.tune(project, List.of(empty), SETTINGS, null, output))

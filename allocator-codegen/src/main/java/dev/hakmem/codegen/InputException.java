@@ -1,0 +1,93 @@
+package dev.hakmem.codegen;
+
+import java.io.Serial;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An input file of the generator (a spec or a recorded profile) that cannot be used, with where and
+ * why: {@link #getMessage()} is {@code file:line:column: what is wrong; what was expected}, line and
+ * column 1-based, of the YAML node or JSON value at fault. {@link #input()} says which kind of file it
+ * is, so a build tool can tell the user which input to fix.
+ *
+ * <p>Unchecked: a bad input is the user's error, reported once where the build meets the user (the
+ * Maven plugin turns it into a build failure); nothing in between can recover from it.
+ *
+ * <p>Readers of several files ({@code SpecParser.parseAll}, {@code ProfileReader.readAll}) report every
+ * failing file at once: the exception's {@link #errors()} lists one error per failing file (its message
+ * is their messages, one per line) and its {@link #file()}, {@link #line()}, {@link #column()} and
+ * {@link #problem()} are those of the first. An exception about a single file is its own only error.
+ */
+public final class InputException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of input a file is. */
+    public enum Input {
+        /** An allocator spec (YAML). */
+        SPEC,
+        /** A recorded allocation profile (JSON). */
+        PROFILE
+    }
+
+    private final Input input;
+    private final String file;
+    private final int line;
+    private final int column;
+    private final String problem;
+    private final transient List<InputException> errors;
+
+    private InputException(Input input, String file, int line, int column, String problem) {
+        super(file + ":" + line + ":" + column + ": " + problem);
+        this.input = input;
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.problem = problem;
+        this.errors = List.of(this);
+    }
+
+    private InputException(List<InputException> errors) {
+        super(errors.stream().map(InputException::getMessage).collect(Collectors.joining("\n")));
+        InputException first = errors.getFirst();
+        this.input = first.input;
+        this.file = first.file;
+        this.line = first.line;
+        this.column = first.column;
+        this.problem = first.problem;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** An error in the spec file {@code file} at {@code line}:{@code column} (1-based). */
+    public static InputException spec(String file, int line, int column, String problem) {
+        return new InputException(Input.SPEC, file, line, column, problem);
+    }
+
+    /** An error in the profile file {@code file} at {@code line}:{@code column} (1-based). */
+    public static InputException profile(String file, int line, int column, String problem) {
+        return new InputException(Input.PROFILE, file, line, column, problem);
+    }
+
+    /** One exception reporting all of {@code errors} (at least one), in their order. */
+    public static InputException all(List<InputException> errors) {
+        return errors.size() == 1 ? errors.getFirst() : new InputException(errors);
+    }
+
+    /** Which kind of input the (first) failing file is. */
+    public Input input() { return input; }
+
+    /** The file as its caller named it. */
+    public String file() { return file; }
+
+    /** 1-based line of the value at fault. */
+    public int line() { return line; }
+
+    /** 1-based column of the value at fault. */
+    public int column() { return column; }
+
+    /** The message without its {@code file:line:column: } prefix. */
+    public String problem() { return problem; }
+
+    /** Every error reported: this one alone, or one per failing file. */
+    public List<InputException> errors() { return errors != null ? errors : List.of(this); } // null after deserialisation
+}
