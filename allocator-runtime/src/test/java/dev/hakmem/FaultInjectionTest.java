@@ -253,7 +253,7 @@ class FaultInjectionTest {
     static void exactBudget(FaultRun fr) {
         long limit = fr.config.memoryLimit();
         if (limit == Long.MAX_VALUE) return; // no pressure can be made: nothing to reclaim against
-        ExactBudget.assertExact(fr.run.alloc, limit, fr.injector, fr.freedHuge);
+        ExactBudget.assertExact(fr.run.alloc, limit, fr.config.addressSpace(), fr.injector, fr.freedHuge);
     }
 
     /** Runs {@code body} on a new platform thread and waits for it (60 s at most); rethrows its failure. */

@@ -114,7 +114,7 @@ class FaultSoakTest {
                         CHAINS, threads.get(), injector.refused(), injector, ooms.get(), remoteFrees.get(),
                         Stress.mib(peakCommitted.get()), Stress.mib(LIMIT), Stress.vmHwmKiB()));
                 s.assertAllFreed();
-                ExactBudget.assertExact(s.alloc, LIMIT, injector, freedHuge);
+                ExactBudget.assertExact(s.alloc, LIMIT, CONFIG.addressSpace(), injector, freedHuge);
                 assertTrue(done >= ops, "operations done " + done + " of " + ops);
                 for (Call c : Call.values()) {
                     assertTrue(injector.refused(c) > 0 || injector.calls(c) < 500, // 0.98^500: 4e-5
