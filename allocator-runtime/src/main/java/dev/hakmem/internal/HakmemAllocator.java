@@ -85,7 +85,7 @@ public final class HakmemAllocator implements NativeAllocator {
         try { // a failure from here on (the Java heap's, say) gives back what was mapped (issue 14, item 3)
             this.registry = registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
             this.classes = new SizeClasses(config);
-            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged);
+            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner);
             this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
             this.huge = new HugeTier(budget, config.hugeRetainedBytes());
             budget.setReclaimer(this::releaseCachedMemory);
@@ -337,6 +337,11 @@ public final class HakmemAllocator implements NativeAllocator {
         registry.close();
     }
 
+    /** The thread cache with owner id {@code id}, or null (SmallTier is built before the caches, hence the indirection). */
+    private ThreadCache cacheOfOwner(int id) {
+        return caches.owner(id);
+    }
+
     /**
      * Before a small class takes new memory: reclaims ended threads' caches if threads came and went
      * (SmallTier is built before the caches, hence the indirection).
@@ -421,6 +426,11 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Bytes of Huge mappings live or retained (tests). */
     public long hugeMappedBytes() {
         return huge.mappedBytes();
+    }
+
+    /** The owner id the registry records for the small block at {@code address}; 0 for a shared slab (tests). */
+    public int slabOwnerOf(long address) {
+        return ChunkRegistry.ownerOfInfo(registry.infoOf(address));
     }
 
     /** Caches of platform threads not yet reclaimed (tests). */

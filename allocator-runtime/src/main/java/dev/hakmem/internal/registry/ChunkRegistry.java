@@ -208,6 +208,20 @@ public final class ChunkRegistry {
      * CAS from exactly "this class, owned by {@code owner}", so a page that has meanwhile been given
      * back and registered again is left alone.
      */
+    /**
+     * Makes the shared {@code slab} owned by thread cache {@code owner}: a CAS of its first page from
+     * shared to owned decides between racing claimers; the winner then sets the other pages. Returns
+     * whether this call won. Meanwhile a free reading a page not yet set sees the slab shared, which is
+     * what it was.
+     */
+    public boolean claim(Slab slab, long spanSize, int owner) {
+        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
+        int owned = smallInfo(slab.sizeClass(), owner), shared = smallInfo(slab.sizeClass(), 0);
+        if (!INFO.compareAndSet(pageInfo, first, shared, owned)) return false;
+        for (int i = 1; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, shared, owned);
+        return true;
+    }
+
     public void disown(Slab slab, long spanSize, int owner) {
         int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
         int owned = smallInfo(slab.sizeClass(), owner), shared = smallInfo(slab.sizeClass(), 0);

@@ -31,7 +31,10 @@ import java.nio.ByteOrder;
  *       holds the block, and a second entry for it (a "phantom") travels to the owner's inbox. The
  *       owner's store has overwritten {@code REMOTE}, so {@link #acceptOwned} refuses the phantom
  *       when it arrives: the double free is caught late, counted and reported, and the block is
- *       never handed out twice.</li>
+ *       never handed out twice. (A slab a thread claimed may have free blocks in other threads'
+ *       caches, which {@link #markLive} with a plain store when they hand them out; the owner's plain
+ *       free of such a block can only meet that store if the block was freed twice and is already in
+ *       use again, which no allocator can tell from a free of the new block.)</li>
  *   <li>{@link #freeShared}: an atomic CAS {@code LIVE -> FREED} for blocks of shared slabs (virtual
  *       threads' stripes, ended threads' slabs), which any thread may free: of two racing frees
  *       exactly one wins; the other throws at the call.</li>

@@ -153,6 +153,7 @@ public final class SmallFront {
             } else {
                 small.flushAndPush(tc, cc, cls, address);
             }
+            if (owner == 0 && tc.id != 0) small.claimShared(tc, address, cls);
         } else {
             freeRemote(tc, cc, cls, address, owner);
         }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * The Tiny and Mid tiers: the slow paths behind the thread caches, and the misuse checks.
@@ -48,13 +49,19 @@ public final class SmallTier {
     private final boolean checks;
     /** Where the slabs of the Tiny and of the Mid classes come from. */
     private final SpanSource tinySpans, midSpans;
+    /** The thread cache of an owner id, or null: where an entry whose slab changed hands is forwarded. */
+    private final IntFunction<ThreadCache> owners;
     /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
     private final AtomicLongArray lateDoubleFrees;
 
-    /** @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did */
+    /**
+     * @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did
+     * @param owners the thread cache of an owner id, or null ({@link ThreadCaches#owner})
+     */
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
-            ChunkRegistry registry, BooleanSupplier beforeCarve) {
+            ChunkRegistry registry, BooleanSupplier beforeCarve, IntFunction<ThreadCache> owners) {
         this.classes = classes;
+        this.owners = owners;
         this.registry = registry;
         this.checks = config.checks();
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
@@ -163,25 +170,48 @@ public final class SmallTier {
         int kept = 0;
         for (int i = 0; i < n; i++) {
             long p = blocks[i];
-            if (accepts(acceptor, cls, p)) {
+            int verdict = accepts(acceptor, cls, p);
+            if (verdict == ACCEPTED) {
                 blocks[kept++] = p;
-            } else {
+            } else if (verdict == REFUSED) {
                 lateDoubleFree(cls, p);
-            }
+            } // FORWARDED: now in its owner's inbox
         }
         return kept;
     }
 
-    private boolean accepts(int acceptor, int cls, long p) {
-        long a = stateAddress(p, cls);
-        if (!BlockState.isRemote(a)) return false; // acquire: the page read below is the freer's
-        int info = registry.infoOf(p);
-        if (ChunkRegistry.kindOfInfo(info) != cls + 1) return false;
-        int owner = ChunkRegistry.ownerOfInfo(info);
-        if (owner == 0) return BlockState.acceptShared(a);
-        if (owner != acceptor) return false;
-        BlockState.acceptOwned(a);
-        return true;
+    private static final int ACCEPTED = 0, REFUSED = 1, FORWARDED = 2;
+
+    /**
+     * Whether entry {@code p} is accepted here, refused as a phantom, or forwarded. Only the slab's
+     * owner at the time of acceptance may accept an entry of an owned slab, because its acceptance is a
+     * plain store that a CAS elsewhere could race with. An entry can reach another thread than that
+     * owner: its slab changed hands after it was sent (the owner it was sent to ended and a live thread
+     * {@linkplain #claimShared claimed} the slab), or the sender read an old owner id now reused by a
+     * new thread. Such an entry goes on to the slab's owner's inbox; if that owner has ended, nobody
+     * accepts with a plain store any more, so it is accepted here by CAS. Forwarding never makes a
+     * block accepted twice: each {@code LIVE -> REMOTE} transition is consumed by one acceptance,
+     * whichever of its entries (the real one or a phantom of a racing double free) gets there first.
+     */
+    private int accepts(int acceptor, int cls, long p) {
+        while (true) {
+            long a = stateAddress(p, cls);
+            if (!BlockState.isRemote(a)) return REFUSED; // acquire: the page read below is the freer's
+            int info = registry.infoOf(p);
+            if (ChunkRegistry.kindOfInfo(info) != cls + 1) return REFUSED;
+            int owner = ChunkRegistry.ownerOfInfo(info);
+            if (owner == 0) return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
+            if (owner == acceptor) {
+                BlockState.acceptOwned(a);
+                return ACCEPTED;
+            }
+            ThreadCache o = owners.apply(owner);
+            if (o == null || o.id != owner || !o.owner().isAlive()) { // that owner has ended
+                return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
+            }
+            if (o.inbox[cls].push(new long[] {p}, 1)) return FORWARDED;
+            Thread.onSpinWait(); // its inbox closed: it is being reclaimed, its slabs becoming shared; look again
+        }
     }
 
     /** Counts and reports an inbox entry refused as a phantom (the 1st, 2nd, 4th, 8th, ... of a class are logged). */
@@ -247,6 +277,16 @@ public final class SmallTier {
         }
         System.arraycopy(blocks, batch, blocks, 0, count - batch);
         return count - batch;
+    }
+
+    /**
+     * After this platform thread's free of a shared slab's block: makes the slab this thread's own if it
+     * is carved to its end (a slab still being carved for the shared side stays shared).
+     */
+    public void claimShared(ThreadCache tc, long address, int cls) {
+        Slab s = registry.slab(address);
+        if (s == null || s.carved() < s.capacity()) return;
+        if (registry.claim(s, centrals[cls].spanSize(), tc.id)) tc.owned.add(s);
     }
 
     /**

@@ -12,8 +12,9 @@
  * lock-free {@link dev.hakmem.internal.small.BatchStack}). The owner refills a dry cache from its
  * inbox, then its spill, then the shared side, and carves only when all are empty. The registry
  * records each slab's owner next to its class, so the free path tells local from remote with the
- * same single load. Only the owner hands out blocks of its slabs, so blocks of two platform threads
- * never share a cache line (no false sharing).
+ * same single load. Only the owner hands out blocks of the slabs it carved, so blocks of two platform
+ * threads never share a cache line (no false sharing; a claimed slab, below, may still have some of
+ * its blocks in other caches).
  *
  * <p>Shared slabs: virtual threads use a few shared stripes (see
  * {@link dev.hakmem.internal.small.ThreadCaches}) that carve shared slabs, and a thread that ends
@@ -21,6 +22,20 @@
  * ({@link dev.hakmem.internal.small.SmallTier#abandon}). Free blocks of shared slabs travel in batches
  * through the class's {@link dev.hakmem.internal.small.CentralFreeList}, which every cache draws from
  * before taking new memory, so memory of ended threads is reused.
+ *
+ * <p>Claimed slabs: a platform thread that frees a block of a shared slab carved to its end makes the
+ * slab its own ({@link dev.hakmem.internal.small.SmallTier#claimShared}: a CAS on the registry entry
+ * of the slab's first page decides between racing claimers). Without it, an ended thread's slabs stayed
+ * shared as long as any of their blocks lived, and shared blocks circulate through every thread's
+ * cache: in larson (threads that hand their blocks to a successor and end) nearly every free became a
+ * CAS on a state byte whose cache line the other threads write, half of the two-thread run's time.
+ * After the claim, the claimer's frees of the slab's blocks are an owner's, others' are remote frees
+ * to it. Blocks of the slab already in other caches or in the shared pool stay there and are handed out
+ * as before: the one way blocks of an owned slab reach another thread's cache. An inbox entry sent to
+ * the old owner and still in flight then reaches a thread that does not own the slab: it is forwarded
+ * to the slab's owner, or accepted by CAS if that owner has ended
+ * ({@link dev.hakmem.internal.small.SmallTier}'s {@code accepts}); a slab still being carved for
+ * virtual threads' stripes is never claimed.
  *
  * <p>Invariant: every carved block of a class is at each moment in exactly one place: live (with the
  * user), in one thread cache, in one thread's spill, in one outbox, in one inbox batch, or in one batch
