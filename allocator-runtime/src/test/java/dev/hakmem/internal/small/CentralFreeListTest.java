@@ -54,43 +54,8 @@ class CentralFreeListTest {
     void racingPushAndRefillLoseAndDuplicateNothing() throws Exception {
         int cls = classes.classOf(64);
         CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
-        int threads = 4, rounds = 20_000, batch = 16;
-        Set<Long> held = ConcurrentHashMap.newKeySet();
-        CountDownLatch start = new CountDownLatch(1);
-        Thread[] ts = new Thread[threads];
-        Throwable[] failure = new Throwable[1];
-        for (int t = 0; t < threads; t++) {
-            ts[t] = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int r = 0; r < rounds; r++) {
-                        long[] got = new long[batch];
-                        int n = list.refill(got, batch, 64);
-                        for (int k = 0; k < n; k++) {
-                            if (!held.add(got[k])) throw new AssertionError("block handed out twice: " + got[k]);
-                        }
-                        for (int k = 0; k < n; k++) held.remove(got[k]);
-                        list.push(got, n);
-                    }
-                } catch (Throwable e) {
-                    failure[0] = e;
-                }
-            });
-            ts[t].start();
-        }
-        start.countDown();
-        for (Thread t : ts) t.join();
-        if (failure[0] != null) throw new AssertionError(failure[0]);
-        // Everything handed out came back: drain the list and count distinct blocks.
-        Set<Long> all = new HashSet<>();
-        long pooled = list.cachedBlocks();
-        long[] got = new long[batch];
-        for (long i = 0; i < pooled; ) {
-            int n = list.refill(got, batch, 64);
-            for (int k = 0; k < n; k++) assertTrue(all.add(got[k]), "duplicate in pool");
-            i += n;
-        }
-        assertEquals(pooled, all.size());
+        int batch = 16;
+        raceRefillAndGiveBack(list, 4, 20_000, batch, (got, n) -> list.push(java.util.Arrays.copyOf(got, n), n));
         assertEquals(0, list.cachedBlocks());
     }
 
@@ -105,14 +70,43 @@ class CentralFreeListTest {
         int cls = classes.classOf(64);
         int threads = 4, rounds = 30_000, batch = 16;
         CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
-        Set<Long> held = ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicLong nodesMade = new java.util.concurrent.atomic.AtomicLong();
+        ThreadLocal<BatchStack.Batch[]> spares = ThreadLocal.withInitial(() -> new BatchStack.Batch[1]);
+        raceRefillAndGiveBack(list, threads, rounds, batch, (got, n) -> {
+            BatchStack.Batch[] mine = spares.get();
+            if (mine[0] == null) mine[0] = list.takeNodes();
+            BatchStack.Batch node = mine[0];
+            if (node == null) {
+                node = list.newNode();
+                nodesMade.incrementAndGet();
+            } else {
+                mine[0] = node.next();
+            }
+            System.arraycopy(got, 0, node.blocks(), 0, n);
+            node.setCount(n);
+            list.pushNode(node);
+        });
+        // New nodes only while the batches in flight grow (the pool found empty sends a refill to carving).
+        assertTrue(nodesMade.get() * 100 < (long) threads * rounds, "nodes are recycled: " + nodesMade.get() + " made for " + threads * rounds + " pushes");
+    }
+
+    /** How a racing thread gives back the {@code n} blocks of {@code got} it took. */
+    interface GiveBack {
+        void accept(long[] got, int n);
+    }
+
+    /**
+     * {@code threads} threads each take a batch ({@code refill}) and give it back, {@code rounds} times;
+     * no block may be held by two at once. Then everything pooled is drained: each block exactly once.
+     */
+    private static void raceRefillAndGiveBack(CentralFreeList list, int threads, int rounds, int batch, GiveBack giveBack)
+            throws Exception {
+        Set<Long> held = ConcurrentHashMap.newKeySet();
         CountDownLatch start = new CountDownLatch(1);
         Thread[] ts = new Thread[threads];
         Throwable[] failure = new Throwable[1];
         for (int t = 0; t < threads; t++) {
             ts[t] = new Thread(() -> {
-                BatchStack.Batch spares = null;
                 long[] got = new long[batch];
                 try {
                     start.await();
@@ -122,17 +116,7 @@ class CentralFreeListTest {
                             if (!held.add(got[k])) throw new AssertionError("block handed out twice: " + got[k]);
                         }
                         for (int k = 0; k < n; k++) held.remove(got[k]);
-                        if (spares == null) spares = list.takeNodes();
-                        BatchStack.Batch node = spares;
-                        if (node == null) {
-                            node = list.newNode();
-                            nodesMade.incrementAndGet();
-                        } else {
-                            spares = node.next();
-                        }
-                        System.arraycopy(got, 0, node.blocks(), 0, n);
-                        node.setCount(n);
-                        list.pushNode(node);
+                        giveBack.accept(got, n);
                     }
                 } catch (Throwable e) {
                     failure[0] = e;
@@ -152,8 +136,6 @@ class CentralFreeListTest {
             i += n;
         }
         assertEquals(pooled, all.size());
-        // New nodes only while the batches in flight grow (the pool found empty sends a refill to carving).
-        assertTrue(nodesMade.get() * 100 < (long) threads * rounds, "nodes are recycled: " + nodesMade.get() + " made for " + threads * rounds + " pushes");
     }
 
     /**
