@@ -27,10 +27,13 @@ class ClaimedSlabTest {
         try (NativeAllocator al = Hakmem.create()) {
             HakmemAllocator h = (HakmemAllocator) al;
             List<Long> blocks = new ArrayList<>();
+            CountDownLatch allocated = new CountDownLatch(1), mayEnd = new CountDownLatch(1);
             Thread ended = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < PER_SLAB; i++) blocks.add(al.malloc(SIZE)); // its first slab, carved to its end
+                allocated.countDown();
+                await(mayEnd); // alive until the remote free below is made: a free to a live owner
             });
-            ended.join();
+            allocated.await();
             List<Long> sorted = new ArrayList<>(blocks);
             sorted.sort(null);
             long inFlight = sorted.get(0), claiming = sorted.get(1); // both in the first slab
@@ -45,6 +48,8 @@ class ClaimedSlabTest {
                 done.countDown();
             });
             sent.await();
+            mayEnd.countDown();
+            ended.join();
             // ...while the owner has ended and its slabs became shared...
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (h.liveThreadCaches() > 1 && System.nanoTime() < until) Thread.sleep(1);
