@@ -208,6 +208,10 @@ public final class ChunkRegistry {
      * CAS from exactly "this class, owned by {@code owner}", so a page that has meanwhile been given
      * back and registered again is left alone.
      */
+    public void disown(Slab slab, long spanSize, int owner) {
+        changeOwner(slab, spanSize, owner, 0, 0);
+    }
+
     /**
      * Makes the shared {@code slab} owned by thread cache {@code owner}: a CAS of its first page from
      * shared to owned decides between racing claimers; the winner then sets the other pages. Returns
@@ -216,16 +220,16 @@ public final class ChunkRegistry {
      */
     public boolean claim(Slab slab, long spanSize, int owner) {
         int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
-        int owned = smallInfo(slab.sizeClass(), owner), shared = smallInfo(slab.sizeClass(), 0);
-        if (!INFO.compareAndSet(pageInfo, first, shared, owned)) return false;
-        for (int i = 1; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, shared, owned);
+        if (!INFO.compareAndSet(pageInfo, first, smallInfo(slab.sizeClass(), 0), smallInfo(slab.sizeClass(), owner))) return false;
+        changeOwner(slab, spanSize, 0, owner, 1);
         return true;
     }
 
-    public void disown(Slab slab, long spanSize, int owner) {
+    /** CASes the pages of {@code slab}'s span from page {@code fromPage} on, each from owner {@code from} to {@code to}. */
+    private void changeOwner(Slab slab, long spanSize, int from, int to, int fromPage) {
         int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
-        int owned = smallInfo(slab.sizeClass(), owner), shared = smallInfo(slab.sizeClass(), 0);
-        for (int i = 0; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, owned, shared);
+        int expected = smallInfo(slab.sizeClass(), from), next = smallInfo(slab.sizeClass(), to);
+        for (int i = fromPage; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, expected, next);
     }
 
     private static int smallInfo(int sizeClass, int owner) {
