@@ -58,28 +58,27 @@ public final class LargeCache {
         frees++;
     }
 
-    /** The most recently cached block of {@code pages} pages, removed, or 0 if none. */
+    /** The most recently cached block of {@code pages} pages, removed, or 0 if none (a malloc). */
     long pop(int pages) {
-        int n = count[pages];
-        if (n == 0) return 0;
-        count[pages] = --n;
-        cachedBlocks--;
-        cachedBytes -= (long) pages << LargeTier.PAGE_SHIFT;
+        if (count[pages] == 0) return 0;
         allocations++;
-        return blocks[OFFSET[pages] + n];
+        return take(pages);
     }
 
     /** Removes one cached block, any size, for a flush: its address, or 0 when the cache is empty. */
     long takeAny() {
         for (int p = 1; p <= MAX_PAGES; p++) {
-            int n = count[p];
-            if (n == 0) continue;
-            count[p] = --n;
-            cachedBlocks--;
-            cachedBytes -= (long) p << LargeTier.PAGE_SHIFT;
-            return blocks[OFFSET[p] + n];
+            if (count[p] > 0) return take(p);
         }
         return 0;
+    }
+
+    /** Removes the most recently cached block of {@code pages} pages, of which there is one. */
+    private long take(int pages) {
+        int n = --count[pages];
+        cachedBlocks--;
+        cachedBytes -= (long) pages << LargeTier.PAGE_SHIFT;
+        return blocks[OFFSET[pages] + n];
     }
 
     /** Adds {@code other}'s operation counters to this one's (for the counters of reclaimed caches). */

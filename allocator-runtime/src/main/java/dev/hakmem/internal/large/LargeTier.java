@@ -71,6 +71,11 @@ public final class LargeTier {
         return Math.min(MAX_ARENAS, Math.max(1, n));
     }
 
+    /** Pages of a run for {@code size} bytes (a request that {@link #fits}): at least one. */
+    private static int pagesFor(long size) {
+        return (int) Math.max(1, (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT);
+    }
+
     /** Whether a request of {@code size} bytes at {@code alignment} fits in one chunk's run. */
     public static boolean fits(long size, long alignment) {
         long pages = (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT;
@@ -93,7 +98,7 @@ public final class LargeTier {
      */
     public long allocate(LargeCache cache, long size, long alignment, boolean zero) {
         if (cache != null && alignment <= OsMemory.PAGE_SIZE) {
-            int pages = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT));
+            int pages = pagesFor(size);
             long address = pages <= LargeCache.MAX_PAGES ? cache.pop(pages) : 0;
             if (address != 0) return handOutCached(address, pages, zero);
         }
@@ -122,7 +127,7 @@ public final class LargeTier {
 
     /** Allocates in {@code a}, whose lock the caller holds; lets the lock go. */
     private long allocateLocked(LargeArena a, long size, long alignment, boolean zero) {
-        int pages = (int) Math.max(1, (size + OsMemory.PAGE_SIZE - 1) >>> PAGE_SHIFT);
+        int pages = pagesFor(size);
         int alignPages = (int) Math.max(1, alignment >>> PAGE_SHIFT);
         long address;
         boolean mustZero;
