@@ -343,7 +343,7 @@ public final class SmallTier {
      */
     private void sendRemote(ThreadCache owner, int cls, BatchStack.Batch node) {
         if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
-        int kept = checks ? accept(NOT_AN_OWNER, cls, node.blocks(), node.count()) : node.count();
+        int kept = acceptHere(cls, node.blocks(), node.count());
         if (kept == 0) return;
         node.setCount(kept);
         centrals[cls].pushNode(node); // the node goes with its blocks, recycled where it is popped
@@ -351,12 +351,20 @@ public final class SmallTier {
 
     /**
      * Entries {@code blocks[0..n)} of class {@code cls} that no live owner will drain (its inbox is
-     * closed, or it has no cache): accepted here by CAS ({@link BlockState#acceptShared}), phantoms
-     * refused, and given to the shared list.
+     * closed, or it has no cache): accepted here ({@link #acceptHere}) and given to the shared list.
      */
     private void acceptToShared(int cls, long[] blocks, int n) {
-        int kept = checks ? accept(NOT_AN_OWNER, cls, blocks, n) : n;
+        int kept = acceptHere(cls, blocks, n);
         if (kept > 0) centrals[cls].push(blocks, kept);
+    }
+
+    /**
+     * With checks on, accepts entries {@code blocks[0..n)} that no live owner will drain, by CAS
+     * ({@link BlockState#acceptShared}): phantoms refused, entries of a slab that changed hands
+     * forwarded ({@link #accepts}); the accepted ones compacted to the front. Returns how many.
+     */
+    private int acceptHere(int cls, long[] blocks, int n) {
+        return checks ? accept(NOT_AN_OWNER, cls, blocks, n) : n;
     }
 
     /**
