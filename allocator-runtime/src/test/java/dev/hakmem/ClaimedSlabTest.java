@@ -51,8 +51,7 @@ class ClaimedSlabTest {
             mayEnd.countDown();
             ended.join();
             // ...while the owner has ended and its slabs became shared...
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (h.liveThreadCaches() > 1 && System.nanoTime() < until) Thread.sleep(1);
+            EndedThreads.awaitReclaimed(h, 1, 10_000);
             assertEquals(1, h.liveThreadCaches(), "the ended thread's cache was not reclaimed");
             assertEquals(0, h.slabOwnerOf(claiming), "an ended thread's slab is shared");
             // ...and another thread claimed the slab by freeing one of its blocks, and stays alive.

@@ -164,8 +164,7 @@ class LargeThreadCacheTest {
                 for (long p : held) al.free(p); // about 2 MiB of them stay in its cache
             });
             t.join();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (h.liveThreadCaches() > 0 && System.nanoTime() < until) Thread.sleep(1);
+            EndedThreads.awaitReclaimed(h, 0, 10_000);
             assertEquals(0, h.liveThreadCaches(), "the ended thread's cache was not reclaimed");
             TierStats s = al.stats().tier(Tier.LARGE);
             assertEquals(0, s.liveBlocks());

@@ -38,11 +38,7 @@ class ThreadExitReclaimTest {
                 for (long p : mine) al.free(p); // remote frees, waiting in its outbox (fewer than a batch)
             });
             t.join();
-            long ended = System.nanoTime();
-            while (h.liveThreadCaches() > 1 && System.nanoTime() - ended < TimeUnit.MILLISECONDS.toNanos(ALLOWED_MS)) {
-                Thread.sleep(1);
-            }
-            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ended);
+            long tookMs = EndedThreads.awaitReclaimed(h, 1, ALLOWED_MS);
             System.out.println("ThreadExitReclaimTest: the ended thread's cache was reclaimed " + tookMs + " ms after join()");
             assertEquals(1, h.liveThreadCaches(), "the ended thread's cache is still there " + tookMs + " ms after it ended");
 
