@@ -120,11 +120,14 @@ class RetainedLimitTest {
     void theRetainedTotalNeverExceedsTheLimitUnderConcurrency() throws Exception {
         int threads = 3, ops = 15_000;
         long[] shared = new long[64]; // blocks handed to another thread to free; guarded by itself
-        int[] checks = {0};
+        // Workers go on past their ops until the checker has checked often enough while they ran: on a
+        // loaded machine the checker could be scheduled too rarely (28 checks once in a clean clone).
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean checkerStopped = new java.util.concurrent.atomic.AtomicBoolean();
         Together.run(threads, me -> {
             SplittableRandom rnd = new SplittableRandom(500 + me);
             long[] mine = new long[16];
-            for (int i = 0; i < ops; i++) {
+            for (int i = 0; i < ops || (checks.get() <= 100 && !checkerStopped.get()); i++) {
                 int s = rnd.nextInt(mine.length);
                 if (mine[s] == 0) {
                     long size = rnd.nextInt(4) == 0 ? 32_769 + rnd.nextLong(2 * MiB - 32_769) : 32_769 + rnd.nextInt(400_000);
@@ -142,12 +145,16 @@ class RetainedLimitTest {
             }
             for (long p : mine) if (p != 0) tier.free(p);
         }, workersDone -> {
-            for (; !workersDone.getAsBoolean(); checks[0]++) {
-                assertWithinLimit("check " + checks[0]);
-                Thread.onSpinWait();
+            try {
+                for (; !workersDone.getAsBoolean(); checks.incrementAndGet()) {
+                    assertWithinLimit("check " + checks.get());
+                    Thread.onSpinWait();
+                }
+            } finally {
+                checkerStopped.set(true); // a failed check ends the run with its own error, not a timeout
             }
         });
-        assertTrue(checks[0] > 100, "test set-up: the checker ran while the workers did (" + checks[0] + " checks)");
+        assertTrue(checks.get() > 100, "test set-up: the checker ran while the workers did (" + checks.get() + " checks)");
         for (long p : shared) if (p != 0) tier.free(p);
         assertWithinLimit("all freed");
         assertEquals(0, tier.liveBlocks());
