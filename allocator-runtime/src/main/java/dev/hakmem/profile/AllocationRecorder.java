@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,6 +40,10 @@ import java.util.Objects;
  * thread and within {@code 31 x (T - 1)} blocks per class with {@code T}. Measured cost, throughput
  * over plain hakmem: counted by hakmem 0.5x in the tightest single-thread malloc/free loop and 0.7-0.8x
  * in mixed-size workloads; the wrapper's tallies 0.3x and 0.55-0.65x.
+ *
+ * <p>A recorder given a file to write at close checks when it is made that it can write there: it
+ * creates the file's missing parent directories and writes a temporary file beside it, and fails at
+ * once, naming the path, if it cannot, rather than losing the whole recording at {@link #close()}.
  */
 public final class AllocationRecorder implements NativeAllocator {
     private final NativeAllocator delegate;
@@ -52,6 +59,7 @@ public final class AllocationRecorder implements NativeAllocator {
      */
     private final boolean counted;
     private final String label;
+    /** Absolute, its directory checked writable at construction ({@link #checkWritable}); or null. */
     private final Path writeAtClose;
     private final Recording recording = new Recording();
     private final long started = System.nanoTime();
@@ -67,17 +75,45 @@ public final class AllocationRecorder implements NativeAllocator {
     /**
      * hakmem's allocator, built from the defaults with its profile counted in its thread caches
      * ({@link AllocatorConfig.Builder#profile}), recorded: the cheapest way to record a profile.
+     *
+     * @param label what the recording is of (the profile's {@code label}, shown by {@code hakmem:tune})
+     * @return a new recorder owning a new allocator; closing it closes the allocator
+     * @throws NullPointerException if {@code label} is null
+     * @throws OutOfMemoryError if the OS refuses to reserve the allocator's address space
      */
     public static AllocationRecorder create(String label) {
         return create(AllocatorConfig.defaults(), label);
     }
 
-    /** Like {@link #create(String)}, and writes the profile to {@code writeAtClose} when closed. */
+    /**
+     * Like {@link #create(String)}, and writes the profile to {@code writeAtClose} when closed. The
+     * file's missing parent directories are created now, and whether a file can be written there is
+     * checked now, before any memory is mapped.
+     *
+     * @param label what the recording is of
+     * @param writeAtClose the profile file to write (replace) at {@link #close()}, for example
+     *     {@code src/main/hakmem/profiles/<name>.json}, where {@code hakmem:tune} looks
+     * @return a new recorder owning a new allocator; closing it writes the profile, then closes the allocator
+     * @throws NullPointerException if {@code label} or {@code writeAtClose} is null
+     * @throws UncheckedIOException if the directories cannot be created or no file can be written in
+     *     that directory (or {@code writeAtClose} is a directory); the message names the path and why
+     * @throws OutOfMemoryError if the OS refuses to reserve the allocator's address space
+     */
     public static AllocationRecorder create(String label, Path writeAtClose) {
-        return wrap(Hakmem.create(counting(AllocatorConfig.defaults())), label, writeAtClose);
+        Objects.requireNonNull(label, "label");
+        Path target = checkWritable(writeAtClose); // before an allocator exists that would need closing
+        return new AllocationRecorder(Hakmem.create(counting(AllocatorConfig.defaults())), label, target);
     }
 
-    /** Like {@link #create(String)}, from {@code config} with stats and profile turned on. */
+    /**
+     * Like {@link #create(String)}, from {@code config} with stats and profile turned on.
+     *
+     * @param config the allocator's settings; its {@code stats} and {@code profile} are turned on
+     * @param label what the recording is of
+     * @return a new recorder owning a new allocator; closing it closes the allocator
+     * @throws NullPointerException if {@code config} or {@code label} is null
+     * @throws OutOfMemoryError if the OS refuses to reserve the allocator's address space
+     */
     public static AllocationRecorder create(AllocatorConfig config, String label) {
         return wrap(Hakmem.create(counting(config)), label);
     }
@@ -86,17 +122,45 @@ public final class AllocationRecorder implements NativeAllocator {
         return config.toBuilder().stats(true).profile(true).build();
     }
 
-    /** Records the calls made to {@code delegate}; take the profile with {@link #profile()}. */
+    /**
+     * Records the calls made to {@code delegate}; take the profile with {@link #profile()}.
+     *
+     * @param delegate the allocator to record, any implementation (hakmem's own, counting its profile
+     *     or not, a generated variant, a native allocator behind the interface)
+     * @param label what the recording is of
+     * @return a recorder that forwards to {@code delegate}; closing it closes {@code delegate}
+     * @throws NullPointerException if {@code delegate} or {@code label} is null
+     */
     public static AllocationRecorder wrap(NativeAllocator delegate, String label) {
         return new AllocationRecorder(delegate, label, null);
     }
 
-    /** Records the calls made to {@code delegate} and writes the profile to {@code writeAtClose} when closed. */
+    /**
+     * Records the calls made to {@code delegate} and writes the profile to {@code writeAtClose} when
+     * closed. The file's missing parent directories are created now, and whether a file can be
+     * written there is checked now.
+     *
+     * @param delegate the allocator to record
+     * @param label what the recording is of
+     * @param writeAtClose the profile file to write (replace) at {@link #close()}
+     * @return a recorder that forwards to {@code delegate}; closing it writes the profile, then closes
+     *     {@code delegate}
+     * @throws NullPointerException if an argument is null
+     * @throws UncheckedIOException if the directories cannot be created or no file can be written in
+     *     that directory (or {@code writeAtClose} is a directory); the message names the path and why.
+     *     {@code delegate} is then left open, for the caller to close
+     */
     public static AllocationRecorder wrap(NativeAllocator delegate, String label, Path writeAtClose) {
-        return new AllocationRecorder(delegate, label, Objects.requireNonNull(writeAtClose, "writeAtClose"));
+        Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(label, "label");
+        return new AllocationRecorder(delegate, label, checkWritable(writeAtClose));
     }
 
-    /** The wrapped allocator. */
+    /**
+     * The wrapped allocator.
+     *
+     * @return the allocator every call is forwarded to
+     */
     public NativeAllocator delegate() {
         return delegate;
     }
@@ -106,7 +170,12 @@ public final class AllocationRecorder implements NativeAllocator {
         return recording.tallyCount();
     }
 
-    /** A snapshot of what has been recorded so far (the recording goes on). */
+    /**
+     * A snapshot of what has been recorded so far (the recording goes on). Also valid after
+     * {@link #close()}: then it is the final profile.
+     *
+     * @return the profile (the class description says when its counts are exact)
+     */
     public Profile profile() {
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (counted) return recording.snapshot(label, millis, hakmem.profileTotals(), hakmem::classSize);
@@ -115,12 +184,17 @@ public final class AllocationRecorder implements NativeAllocator {
 
     /**
      * Writes the profile so far to {@code file} as JSON, atomically where the file system allows (a
-     * temporary file in the same directory, then moved over {@code file}).
+     * temporary file in the same directory, then moved over {@code file}), creating the file's
+     * missing parent directories.
+     *
+     * @param file the profile file to write (an existing file is replaced)
+     * @throws UncheckedIOException if it cannot be written; the message names the path and why, and an
+     *     existing file is left as it was
      */
     public void writeProfile(Path file) {
         Path target = file.toAbsolutePath();
         try {
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            Path tmp = createTempBeside(target);
             try {
                 Files.writeString(tmp, profile().toJson(), StandardCharsets.UTF_8);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -128,8 +202,44 @@ public final class AllocationRecorder implements NativeAllocator {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the allocation profile to " + file, e);
+            throw cannotWrite(target, e);
         }
+    }
+
+    /**
+     * What the constructors do with a file to write at close: create its missing parent directories
+     * and make (and delete) the temporary file {@link #writeProfile} will make, so that a path the
+     * profile cannot be written to fails now and not after the whole recording.
+     *
+     * @param file the file to write at close
+     * @return {@code file} as an absolute path
+     */
+    private static Path checkWritable(Path file) {
+        Path target = Objects.requireNonNull(file, "writeAtClose").toAbsolutePath();
+        if (Files.isDirectory(target)) throw cannotWrite(target, new IOException(target + " is a directory"));
+        try {
+            Files.delete(createTempBeside(target));
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
+        }
+        return target;
+    }
+
+    /** A new empty file in {@code target}'s directory, created with any missing parent. */
+    private static Path createTempBeside(Path target) throws IOException {
+        Path dir = Files.createDirectories(target.getParent());
+        return Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+    }
+
+    /** The error naming the profile's path and, in words, why it cannot be written. */
+    private static UncheckedIOException cannotWrite(Path target, IOException e) {
+        String why = switch (e) {
+            case FileAlreadyExistsException f -> f.getFile() + " exists and is not a directory";
+            case AccessDeniedException a -> "permission denied: " + a.getFile();
+            case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
+            default -> e.getClass() == IOException.class ? e.getMessage() : e.toString();
+        };
+        return new UncheckedIOException("AllocationRecorder: cannot write the allocation profile to " + target + ": " + why, e);
     }
 
     @Override
@@ -241,7 +351,13 @@ public final class AllocationRecorder implements NativeAllocator {
         return delegate.stats();
     }
 
-    /** Writes the profile (when a file was given), then closes the wrapped allocator. */
+    /**
+     * Writes the profile (when a file was given), then closes the wrapped allocator, also when the
+     * write failed.
+     *
+     * @throws UncheckedIOException if the profile cannot be written (the allocator is closed all the same)
+     * @throws IllegalStateException as {@link NativeAllocator#close()}
+     */
     @Override
     public void close() {
         try {

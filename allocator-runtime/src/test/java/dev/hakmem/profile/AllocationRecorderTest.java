@@ -1,13 +1,17 @@
 package dev.hakmem.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,70 @@ class AllocationRecorderTest {
         assertTrue(last.contains("\"classes\": [\n    {\"size\": 112, \"mallocs\": 2, \"peakLive\": 1, \"burst\": 1}\n  ],"), last);
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary file left behind");
+        }
+    }
+
+    /** The README's example writes to src/main/hakmem/profiles/, which a fresh project does not have. */
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void createsTheMissingDirectoriesOfTheProfileFile(RecorderMode mode, @TempDir Path dir) throws Exception {
+        Path atClose = dir.resolve("src/main/hakmem/profiles/orders.json");
+        Path onDemand = dir.resolve("elsewhere/later/demand.json");
+        AllocationRecorder r = mode.open("fresh project", atClose);
+        assertTrue(Files.isDirectory(atClose.getParent()), "created when the recorder is made");
+        r.free(r.malloc(100));
+        r.writeProfile(onDemand);
+        r.close();
+        assertTrue(Files.readString(atClose).contains("\"mallocs\": 1,"));
+        assertTrue(Files.readString(onDemand).contains("\"mallocs\": 1,"));
+        try (var files = Files.list(atClose.getParent())) {
+            assertEquals(List.of(atClose), files.toList(), "no temporary file left behind");
+        }
+
+        Path created = dir.resolve("by/create/profile.json");
+        try (AllocationRecorder c = AllocationRecorder.create("create", created)) {
+            c.free(c.malloc(16));
+        }
+        assertTrue(Files.readString(created).contains("\"mallocs\": 1,"));
+    }
+
+    /** A path the profile cannot be written to fails when the recorder is made, naming the path, not at close. */
+    @Test
+    void refusesAnUnwritableProfilePathAtConstruction(@TempDir Path dir) throws Exception {
+        Path aFile = Files.writeString(dir.resolve("notes.txt"), "a file, not a directory");
+        Path underAFile = aFile.resolve("profiles/orders.json");
+        try (NativeAllocator delegate = Hakmem.create()) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> AllocationRecorder.wrap(delegate, "bad", underAFile));
+            assertTrue(e.getMessage().contains(underAFile.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains(aFile + "/profiles: Not a directory"), e.getMessage());
+            delegate.free(delegate.malloc(64)); // the caller's allocator is left open and usable
+
+            UncheckedIOException d = assertThrows(UncheckedIOException.class, () -> AllocationRecorder.wrap(delegate, "bad", dir));
+            assertTrue(d.getMessage().contains(dir + " is a directory"), d.getMessage());
+        }
+        UncheckedIOException c = assertThrows(UncheckedIOException.class, () -> AllocationRecorder.create("bad", underAFile));
+        assertTrue(c.getMessage().contains(underAFile.toString()), c.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(aFile), files.toList(), "nothing created, no temporary file left behind");
+        }
+    }
+
+    /** Without write permission (only testable as a user the file system's permissions bind, not as root). */
+    @Test
+    void refusesADirectoryWithoutWritePermissionAtConstruction(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(readOnly), "permissions do not bind this user (root)");
+            Path target = readOnly.resolve("orders.json");
+            try (NativeAllocator delegate = Hakmem.create()) {
+                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AllocationRecorder.wrap(delegate, "ro", target));
+                assertTrue(e.getMessage().contains(target.toString()) && e.getMessage().contains("permission denied"), e.getMessage());
+            }
+            assertFalse(Files.exists(target));
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 
