@@ -80,13 +80,27 @@ public final class AllocatorConfig {
         this.hugeRetainedBytes = b.hugeRetainedBytes;
     }
 
-    /** The configuration of {@link Hakmem#create()}. */
+    /**
+     * The configuration of {@link Hakmem#create()}: every setting at the default of the table above.
+     *
+     * @return the shared default configuration (immutable)
+     */
     public static AllocatorConfig defaults() { return DEFAULTS; }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder; change only what differs from the defaults, then {@link Builder#build()}
+     */
     public static Builder builder() { return new Builder(); }
 
-    /** A builder starting from this configuration. */
+    /**
+     * A builder starting from this configuration, to derive a variant of it. Every class gets its
+     * current capacity and batch as a per-class setting, so a later {@link Builder#tinyCache} or
+     * {@link Builder#midCache} does not change them.
+     *
+     * @return a new builder holding every setting of this configuration
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tinyClasses = tinyClasses.clone();
@@ -102,33 +116,95 @@ public final class AllocatorConfig {
         return b;
     }
 
-    /** Tiny class sizes, ascending. */
+    /**
+     * Tiny class sizes.
+     *
+     * @return a copy of the Tiny class sizes in bytes, ascending, the last one {@value #TINY_MAX}
+     */
     public int[] tinyClasses() { return tinyClasses.clone(); }
-    /** Mid class sizes, ascending. */
+    /**
+     * Mid class sizes.
+     *
+     * @return a copy of the Mid class sizes in bytes, ascending, the last one {@value #MID_MAX}
+     */
     public int[] midClasses() { return midClasses.clone(); }
-    /** Number of Tiny plus Mid classes; class indexes run over Tiny first, then Mid. */
+    /**
+     * Number of size classes; class indexes run over the Tiny classes first, then the Mid ones.
+     *
+     * @return the number of Tiny plus Mid classes
+     */
     public int classCount() { return tinyClasses.length + midClasses.length; }
-    /** Block size of class {@code index} (Tiny classes first, then Mid). */
+    /**
+     * Block size of one class.
+     *
+     * @param index class index, {@code 0 <= index < classCount()} (Tiny classes first, then Mid)
+     * @return the block size of that class, in bytes
+     * @throws ArrayIndexOutOfBoundsException if {@code index} is outside {@code [0, classCount())}
+     */
     public int classSize(int index) {
         return index < tinyClasses.length ? tinyClasses[index] : midClasses[index - tinyClasses.length];
     }
-    /** Thread-cache capacity (blocks) of class {@code index}. */
+    /**
+     * Thread-cache capacity of one class: how many free blocks of the class a thread keeps before it
+     * hands a batch back to the shared lists.
+     *
+     * @param index class index, {@code 0 <= index < classCount()}
+     * @return the capacity in blocks
+     * @throws ArrayIndexOutOfBoundsException if {@code index} is outside {@code [0, classCount())}
+     */
     public int cacheCapacity(int index) { return cacheCapacity[index]; }
-    /** Blocks moved at once between a thread cache and the shared lists, for class {@code index}. */
+    /**
+     * Batch size of one class: how many blocks move at once between a thread cache and the shared
+     * lists (or, for a free by another thread, back to the block's owner).
+     *
+     * @param index class index, {@code 0 <= index < classCount()}
+     * @return the batch in blocks, at most {@link #cacheCapacity(int)}
+     * @throws ArrayIndexOutOfBoundsException if {@code index} is outside {@code [0, classCount())}
+     */
     public int batchSize(int index) { return batchSize[index]; }
-    /** Whether misuse checks are on. */
+    /**
+     * Whether misuse checks are on (see {@link Builder#checks(boolean)}).
+     *
+     * @return true when double frees and frees of never-allocated block starts are detected
+     */
     public boolean checks() { return checks; }
-    /** Whether per-operation counters are kept. */
+    /**
+     * Whether per-operation counters are kept (see {@link Builder#stats(boolean)}).
+     *
+     * @return true when {@link NativeAllocator#stats()} reports operation counts as well as memory
+     */
     public boolean stats() { return stats; }
-    /** Whether the thread caches count an allocation profile ({@link Builder#profile}). */
+    /**
+     * Whether the thread caches count an allocation profile (see {@link Builder#profile}).
+     *
+     * @return true when the allocator counts what {@link dev.hakmem.profile.AllocationRecorder} reads
+     */
     public boolean profile() { return profile; }
-    /** Bytes the allocator may hold from the OS at once. */
+    /**
+     * Bytes the allocator may hold from the OS at once; beyond them an allocation first makes the
+     * cached memory give way, then throws {@link OutOfMemoryError}.
+     *
+     * @return the limit in bytes, {@link Long#MAX_VALUE} for none
+     */
     public long memoryLimit() { return memoryLimit; }
-    /** Bytes of virtual address space reserved for Tiny, Mid and Large memory. */
+    /**
+     * Virtual address space reserved (not committed) for Tiny, Mid and Large memory when the allocator
+     * is created. Huge blocks are mapped outside it.
+     *
+     * @return the reservation's size in bytes, a multiple of 4 MiB
+     */
     public long addressSpace() { return addressSpace; }
-    /** Freed Large bytes kept resident for reuse. */
+    /**
+     * Freed Large bytes kept resident for reuse; freed Large memory beyond it goes back to the OS.
+     *
+     * @return the limit in bytes, at least 0
+     */
     public long largeRetainedBytes() { return largeRetainedBytes; }
-    /** Freed Huge bytes kept mapped for reuse. */
+    /**
+     * Freed Huge bytes kept mapped for reuse; a freed Huge block beyond it is unmapped.
+     *
+     * @return the limit in bytes, at least 0 (0: every Huge free unmaps)
+     */
     public long hugeRetainedBytes() { return hugeRetainedBytes; }
 
     @Override
@@ -189,7 +265,15 @@ public final class AllocatorConfig {
 
         private Builder() {}
 
-        /** Tiny class sizes: ascending multiples of 16, the last exactly 1024, at most 64. */
+        /**
+         * Replaces the Tiny classes. More classes waste fewer bytes per block, fewer keep fewer thread
+         * caches warm.
+         *
+         * @param sizes the class sizes in bytes: 1 to 64 strictly ascending multiples of 16, the last
+         *     exactly {@value AllocatorConfig#TINY_MAX}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code sizes} breaks one of those rules (the message says which)
+         */
         public Builder tinyClasses(int... sizes) {
             if (sizes == null || sizes.length == 0) throw new IllegalArgumentException("tinyClasses: at least one class is needed");
             if (sizes.length > 64) throw new IllegalArgumentException("tinyClasses: at most 64 classes, got " + sizes.length);
@@ -201,7 +285,17 @@ public final class AllocatorConfig {
             return this;
         }
 
-        /** Mid class sizes: ascending multiples of 256 above 1024, the last exactly 32768, no class wasting more than 25%. */
+        /**
+         * Replaces the Mid classes.
+         *
+         * @param sizes the class sizes in bytes: 1 to 60 strictly ascending multiples of 256 above
+         *     {@value AllocatorConfig#TINY_MAX}, the last exactly {@value AllocatorConfig#MID_MAX}, and no
+         *     class wasting more than 25% of a block on the smallest request it serves
+         *     ({@code size - (previous + 1) <= size / 4}; the first's previous is 1024)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code sizes} breaks one of those rules (the message says
+         *     which, and for the 25% rule between which classes to add one)
+         */
         public Builder midClasses(int... sizes) {
             if (sizes == null || sizes.length == 0) throw new IllegalArgumentException("midClasses: at least one class is needed");
             if (sizes.length > 60) throw new IllegalArgumentException("midClasses: at most 60 classes, got " + sizes.length);
@@ -222,13 +316,28 @@ public final class AllocatorConfig {
             return this;
         }
 
-        /** Cache capacity and batch for every Tiny class not set per class. */
+        /**
+         * Cache capacity and batch of every Tiny class that {@link #classCache} does not set.
+         *
+         * @param capacity free blocks a thread keeps per class
+         * @param batch blocks moved at once between a thread cache and the shared lists
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
+         */
         public Builder tinyCache(int capacity, int batch) {
             this.tinyCache = checkCache("tinyCache", capacity, batch);
             return this;
         }
 
-        /** Cache capacity and batch for every Mid class not set per class. */
+        /**
+         * Cache capacity and batch of every Mid class that {@link #classCache} does not set (replacing
+         * both defaults, for classes up to 4 KiB and above).
+         *
+         * @param capacity free blocks a thread keeps per class
+         * @param batch blocks moved at once between a thread cache and the shared lists
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
+         */
         public Builder midCache(int capacity, int batch) {
             int[] cb = checkCache("midCache", capacity, batch);
             this.smallMidCache = cb;
@@ -236,33 +345,70 @@ public final class AllocatorConfig {
             return this;
         }
 
-        /** Cache capacity and batch of the class of size {@code classSize} (checked against the classes at build). */
+        /**
+         * Cache capacity and batch of one class, whatever {@link #tinyCache} or {@link #midCache} says.
+         *
+         * @param classSize the class's block size; {@link #build()} checks that such a class exists
+         * @param capacity free blocks a thread keeps of this class
+         * @param batch blocks moved at once between a thread cache and the shared lists
+         * @return this builder
+         * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
+         */
         public Builder classCache(int classSize, int capacity, int batch) {
             classCaches.put(classSize, checkCache("classCache(" + classSize + ")", capacity, batch));
             return this;
         }
 
-        /** Misuse checks on (default) or off. */
+        /**
+         * Misuse checks on (default) or off. Off, the fast paths store no block state: a double free,
+         * or a free of a block start never handed out, goes undetected (addresses that start no block
+         * are still refused).
+         *
+         * @param on whether to check
+         * @return this builder
+         */
         public Builder checks(boolean on) { this.checks = on; return this; }
 
-        /** Per-operation counters on (default) or off. */
+        /**
+         * Per-operation counters on (default) or off. Off, {@link NativeAllocator#stats()} reports the
+         * memory figures and the Large and Huge counts only.
+         *
+         * @param on whether to count
+         * @return this builder
+         */
         public Builder stats(boolean on) { this.stats = on; return this; }
 
         /**
          * Allocation profile counted in the thread caches on, or off (default): what
          * {@link dev.hakmem.profile.AllocationRecorder#create} records, at the cost of a few plain
          * increments per call on objects the fast path already holds. Needs stats on.
+         *
+         * @param on whether to count the profile
+         * @return this builder
          */
         public Builder profile(boolean on) { this.profile = on; return this; }
 
-        /** Bytes the allocator may hold from the OS at once (at least 4 MiB). */
+        /**
+         * Bytes the allocator may hold from the OS at once.
+         *
+         * @param bytes the limit, at least 4 MiB ({@code 4194304})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 4 MiB
+         */
         public Builder memoryLimit(long bytes) {
             if (bytes < (4L << 20)) throw new IllegalArgumentException("memoryLimit: at least 4194304 bytes (4 MiB), got " + bytes);
             this.memoryLimit = bytes;
             return this;
         }
 
-        /** Virtual address space reserved for Tiny, Mid and Large memory: a multiple of 4 MiB, 64 MiB .. 64 TiB. */
+        /**
+         * Virtual address space reserved for Tiny, Mid and Large memory. Reserving costs no memory, only
+         * address space; Tiny, Mid and Large blocks cannot take more than this.
+         *
+         * @param bytes the size of the reservation: a multiple of 4 MiB from 64 MiB to 64 TiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is out of that range or not a multiple of 4 MiB
+         */
         public Builder addressSpace(long bytes) {
             if (bytes < (64L << 20) || bytes > (64L << 40) || (bytes & ((4L << 20) - 1)) != 0) {
                 throw new IllegalArgumentException("addressSpace: a multiple of 4 MiB between 64 MiB and 64 TiB, got " + bytes);
@@ -271,21 +417,40 @@ public final class AllocatorConfig {
             return this;
         }
 
-        /** Freed Large bytes kept resident for reuse (>= 0). */
+        /**
+         * Freed Large bytes kept resident for reuse; the rest goes back to the OS.
+         *
+         * @param bytes the limit, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder largeRetainedBytes(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("largeRetainedBytes: must be >= 0, got " + bytes);
             this.largeRetainedBytes = bytes;
             return this;
         }
 
-        /** Freed Huge bytes kept mapped for reuse (>= 0). */
+        /**
+         * Freed Huge bytes kept mapped for reuse; the rest is unmapped on free.
+         *
+         * @param bytes the limit, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder hugeRetainedBytes(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("hugeRetainedBytes: must be >= 0, got " + bytes);
             this.hugeRetainedBytes = bytes;
             return this;
         }
 
-        /** Validates the combination and builds. */
+        /**
+         * Checks what no single setter can (profile needs stats; every {@link #classCache} names an
+         * existing class) and builds.
+         *
+         * @return the configuration, immutable
+         * @throws IllegalArgumentException if {@code profile(true)} is set with {@code stats(false)}, or a
+         *     {@link #classCache} names a size that is no Tiny or Mid class
+         */
         public AllocatorConfig build() {
             if (profile && !stats) throw new IllegalArgumentException("profile(true) needs stats(true): the profile's counts are the stats counters");
             for (int size : classCaches.keySet()) {

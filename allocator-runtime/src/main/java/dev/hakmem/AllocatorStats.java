@@ -39,12 +39,22 @@ public record AllocatorStats(
         List<TierStats> tiers,
         List<ClassStats> classes) {
 
+    /**
+     * Takes immutable copies of the two lists, so a snapshot never changes once made.
+     *
+     * @throws NullPointerException if {@code tiers} or {@code classes} is null or holds null
+     */
     public AllocatorStats {
         tiers = List.copyOf(tiers);
         classes = List.copyOf(classes);
     }
 
-    /** The counters of one tier. */
+    /**
+     * The counters of one tier.
+     *
+     * @param tier which tier
+     * @return its counters (the element of {@link #tiers()} at {@code tier.ordinal()})
+     */
     public TierStats tier(Tier tier) { return tiers.get(tier.ordinal()); }
 
     /**

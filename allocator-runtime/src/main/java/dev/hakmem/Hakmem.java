@@ -9,7 +9,13 @@ import java.util.Properties;
 public final class Hakmem {
     private Hakmem() {}
 
-    /** The default allocator, configured as {@link AllocatorConfig#defaults()}. */
+    /**
+     * The default allocator, configured as {@link AllocatorConfig#defaults()}: checks and stats on,
+     * 64 GiB of address space reserved (not committed), no memory limit.
+     *
+     * @return a new, open allocator; close it to give its memory back to the OS
+     * @throws OutOfMemoryError if the OS refuses to reserve the address space
+     */
     public static NativeAllocator create() {
         return new HakmemAllocator(AllocatorConfig.defaults());
     }
@@ -17,7 +23,10 @@ public final class Hakmem {
     /**
      * The version of this hakmem-runtime (the artifact's version, such as {@code 0.1.0}). Generated
      * variants record the version they were generated for and refuse to initialise against another
-     * one. "unknown" only when the runtime's classes were built without its resources (not by its build).
+     * one.
+     *
+     * @return the version, or "unknown" only when the runtime's classes were built without its
+     *     resources (not by its own build)
      */
     public static String version() {
         return RuntimeVersion.VERSION;
@@ -40,7 +49,15 @@ public final class Hakmem {
         }
     }
 
-    /** The same allocator configured at run time. */
+    /**
+     * An allocator with the given settings, the run-time counterpart of a generated variant of the
+     * same spec.
+     *
+     * @param config every setting (see {@link AllocatorConfig}; it was validated when it was built)
+     * @return a new, open allocator; close it to give its memory back to the OS
+     * @throws NullPointerException if {@code config} is null
+     * @throws OutOfMemoryError if the OS refuses to reserve {@link AllocatorConfig#addressSpace()}
+     */
     public static NativeAllocator create(AllocatorConfig config) {
         if (config == null) throw new NullPointerException("config");
         return new HakmemAllocator(config);

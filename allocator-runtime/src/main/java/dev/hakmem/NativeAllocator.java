@@ -35,26 +35,81 @@ import java.lang.foreign.SegmentAllocator;
  */
 public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
 
-    /** Allocates {@code size} bytes (uninitialised) and returns the block's address. */
+    /**
+     * Allocates {@code size} bytes, uninitialised, like C's {@code malloc}.
+     *
+     * @param size bytes wanted, at least 0 ({@code malloc(0)} returns a unique minimal block)
+     * @return the block's address, 16-byte aligned, never 0
+     * @throws IllegalArgumentException if {@code size} is negative
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError if the OS refuses the memory or the memory limit is reached, once the
+     *     memory kept for reuse has given way; the message names the sizes and the allocator stays usable
+     */
     long malloc(long size);
 
-    /** Allocates {@code count * size} zeroed bytes; overflow of the product throws. */
+    /**
+     * Allocates {@code count * size} bytes, zeroed, like C's {@code calloc}.
+     *
+     * @param count number of elements, at least 0
+     * @param size bytes per element, at least 0
+     * @return the block's address, 16-byte aligned, never 0
+     * @throws IllegalArgumentException if {@code count} or {@code size} is negative or their product
+     *     overflows a {@code long}
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError as {@link #malloc(long)}
+     */
     long calloc(long count, long size);
 
     /**
      * Resizes the block at {@code address} (0 means: allocate) to {@code newSize} bytes, keeping
      * {@code min(old, new)} bytes of content, and returns the (possibly moved) address. A moved block
      * is freed. {@code realloc(p, 0)} returns a minimal block, like {@code malloc(0)}.
+     *
+     * @param address a live block of this allocator, or 0
+     * @param newSize bytes wanted, at least 0
+     * @return the block's address: {@code address} when it stays in place, else a new block's
+     * @throws IllegalArgumentException if {@code newSize} is negative or {@code address} is not a block
+     *     this allocator returned (the block is then unchanged)
+     * @throws IllegalStateException if the block was already freed (with checks on), or after {@link #close()}
+     * @throws OutOfMemoryError as {@link #malloc(long)}; the old block then stays live and unchanged
      */
     long realloc(long address, long newSize);
 
-    /** Allocates {@code size} bytes aligned to {@code alignment}, a power of two. */
+    /**
+     * Allocates {@code size} bytes aligned to {@code alignment}, uninitialised, like C's
+     * {@code aligned_alloc}; free it with {@link #free(long)}.
+     *
+     * @param alignment a power of two (up to at least 2 MiB); 16 or less is {@code malloc(size)}
+     * @param size bytes wanted, at least 0
+     * @return the block's address, a multiple of {@code alignment}
+     * @throws IllegalArgumentException if {@code alignment} is not a positive power of two or
+     *     {@code size} is negative
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError as {@link #malloc(long)}
+     */
     long alignedAlloc(long alignment, long size);
 
-    /** Frees a block returned by this allocator; {@code free(0)} does nothing. */
+    /**
+     * Frees a block returned by this allocator, like C's {@code free}. Any thread may free any block.
+     *
+     * @param address a live block's address, or 0 (then nothing happens)
+     * @throws IllegalArgumentException if {@code address} is not the start of a block this allocator
+     *     returned (a foreign, interior or never-allocated address); nothing changes
+     * @throws IllegalStateException on a double free (with checks on; Large and Huge blocks always), or
+     *     after {@link #close()}
+     */
     void free(long address);
 
-    /** The number of bytes usable at {@code address}: at least the size asked for. */
+    /**
+     * The number of bytes usable at {@code address}: at least the size asked for, the whole size class,
+     * run or mapping the block occupies (like C's {@code malloc_usable_size}).
+     *
+     * @param address a live block's address
+     * @return the usable bytes, at least the size the block was allocated with
+     * @throws IllegalArgumentException if {@code address} is not the start of a live block of this
+     *     allocator (with checks off a freed Tiny or Mid block is not detected)
+     * @throws IllegalStateException after {@link #close()}
+     */
     long usableSize(long address);
 
     /**
@@ -62,11 +117,27 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
      * segment is bound to this allocator: after {@link #close()} accessing it throws
      * {@link IllegalStateException}. Its content is not initialised; free it with
      * {@link #free(MemorySegment)}.
+     *
+     * @param byteSize bytes wanted, at least 0
+     * @param byteAlignment a power of two
+     * @return a segment of {@code byteSize} bytes whose address is a multiple of {@code byteAlignment}
+     * @throws IllegalArgumentException if {@code byteSize} is negative or {@code byteAlignment} is not a
+     *     positive power of two
+     * @throws IllegalStateException after {@link #close()}
+     * @throws OutOfMemoryError as {@link #malloc(long)}
      */
     @Override
     MemorySegment allocate(long byteSize, long byteAlignment);
 
-    /** Frees a segment returned by {@link #allocate(long, long)} (by its address). */
+    /**
+     * Frees a segment returned by {@link #allocate(long, long)}, by its address: {@code free(segment.address())}.
+     * The segment itself stays accessible until {@link #close()}, so do not use it after this call.
+     *
+     * @param segment a live segment of this allocator
+     * @throws NullPointerException if {@code segment} is null
+     * @throws IllegalArgumentException if its address is not the start of a block of this allocator
+     * @throws IllegalStateException on a double free (as {@link #free(long)}), or after {@link #close()}
+     */
     void free(MemorySegment segment);
 
     /**
@@ -80,7 +151,13 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
      */
     void releaseThreadCache();
 
-    /** A snapshot of the allocator's counters. Cheap enough to call from a metrics loop. */
+    /**
+     * A snapshot of the allocator's counters. Cheap enough to call from a metrics loop: the threads'
+     * counters are plain per-thread increments, summed when the snapshot is taken.
+     *
+     * @return the counters now (approximate while other threads allocate, see {@link AllocatorStats})
+     * @throws IllegalStateException after {@link #close()}
+     */
     AllocatorStats stats();
 
     /**

@@ -29,12 +29,33 @@ public record Profile(String label, long durationMillis, long mallocs, long free
     /** Requests above this many bytes are only counted (the small tiers end here). */
     public static final int MAX_SMALL = 32768;
 
-    /** {@code count} requests of {@code size} bytes (above 1024: of sizes rounded up to this multiple of 16). */
+    /**
+     * One bar of the request-size histogram: {@code count} requests of {@code size} bytes.
+     *
+     * @param size the requested size in bytes, exact up to 1024; above 1024 the requests are rounded up
+     *     to a multiple of 16, so {@code size} is the top of a 16-byte bucket
+     * @param count how many successful allocations asked for that size (never 0 in a profile)
+     */
     public record Request(int size, long count) {}
 
-    /** Use of the blocks of one usable size: allocations, most live at once, longest one-thread burst. */
+    /**
+     * Use of the blocks of one usable size (a size class of the recorded allocator), what the tuner
+     * sizes a class's cache from.
+     *
+     * @param size the usable block size in bytes
+     * @param mallocs allocations served by blocks of this size
+     * @param peakLive the most blocks of this size live at once
+     * @param burst the longest run of allocations of this size that one thread made without freeing one
+     */
     public record ClassUse(int size, long mallocs, long peakLive, long burst) {}
 
+    /**
+     * Takes immutable copies of the lists and a copy of the lifetime histogram, so a profile never
+     * changes once made.
+     *
+     * @throws NullPointerException if {@code label}, {@code requests}, {@code classes} or
+     *     {@code lifetimeLog2Nanos} is null
+     */
     public Profile {
         Objects.requireNonNull(label, "label");
         requests = List.copyOf(requests);
@@ -42,6 +63,12 @@ public record Profile(String label, long durationMillis, long mallocs, long free
         lifetimeLog2Nanos = lifetimeLog2Nanos.clone();
     }
 
+    /**
+     * The sampled lifetimes, as a histogram over powers of two.
+     *
+     * @return a copy of the histogram: element {@code i} counts sampled lifetimes in
+     *     {@code [2^i, 2^(i+1))} nanoseconds
+     */
     @Override
     public long[] lifetimeLog2Nanos() {
         return lifetimeLog2Nanos.clone();
@@ -67,7 +94,12 @@ public record Profile(String label, long durationMillis, long mallocs, long free
         return "Profile[" + label + ", " + mallocs + " mallocs, " + requests.size() + " request sizes, " + classes.size() + " classes]";
     }
 
-    /** The profile file's text: JSON, one top-level key per line, ending in a newline. */
+    /**
+     * The profile file's text, which {@code hakmem:tune} reads.
+     *
+     * @return JSON in the format {@value #FORMAT} version {@value #VERSION}, one top-level key per line,
+     *     ending in a newline
+     */
     public String toJson() {
         StringBuilder j = new StringBuilder(256 + 24 * requests.size() + 80 * classes.size()).append("{\n");
         j.append("  \"format\": \"").append(FORMAT).append("\",\n");

@@ -36,6 +36,12 @@ public final class FrontSupport {
      * the runtime on the class path has the same version, else throws, naming both and what to do.
      * A variant runs the runtime's tiers through this package, whose contract may change between
      * versions, so a stale variant must not run.
+     *
+     * @param generatedFor the runtime version the variant was generated for
+     * @param variant the variant's class name, for the message
+     * @return {@code generatedFor}, when it is this runtime's version
+     * @throws IllegalStateException if this runtime has another version; the message names both and
+     *     how to fix it
      */
     public static String requireRuntime(String generatedFor, String variant) {
         String here = Hakmem.version();
@@ -51,17 +57,34 @@ public final class FrontSupport {
     /**
      * A new allocator with {@code config}'s settings whose platform threads get a front from
      * {@code fronts} for the classes the front declares flat.
+     *
+     * @param config the variant's settings
+     * @param fronts creates each platform thread's front
+     * @return the support object of the new allocator, which the variant keeps for its lifetime
+     * @throws IllegalArgumentException if {@code config} has the profile on (a generated front counts
+     *     no profile; wrap the variant in an {@code AllocationRecorder} instead)
+     * @throws OutOfMemoryError if the OS refuses to reserve the address space
      */
     public static FrontSupport create(AllocatorConfig config, FrontFactory fronts) {
         return new FrontSupport(new HakmemAllocator(config, fronts));
     }
 
-    /** The generic allocator (same memory, same blocks): the variant's delegate for everything else. */
+    /**
+     * The generic allocator of the same settings.
+     *
+     * @return the allocator that owns the memory and the blocks: the variant's delegate for every
+     *     operation its fronts do not specialise
+     */
     public NativeAllocator allocator() {
         return allocator;
     }
 
-    /** The calling platform thread's front, or null (virtual threads use the generic path). */
+    /**
+     * The calling thread's front.
+     *
+     * @return the calling platform thread's front, created on its first call; null on a virtual
+     *     thread, which takes the generic path
+     */
     public ThreadFront ownFront() {
         return small.ownFront();
     }
@@ -69,17 +92,31 @@ public final class FrontSupport {
     /**
      * Kind and owner of the page holding {@code address} (0 for an address outside the small and Large
      * range); take it apart with {@link #kindOf} and {@link #ownerOf}.
+     *
+     * @param address any address
+     * @return the page's info word (one load from the registry)
      */
     public int pageInfo(long address) {
         return allocator.pageInfo(address);
     }
 
-    /** The kind part of a page info: {@code cls + 1} for a block of small class {@code cls}, else 0 or negative. */
+    /**
+     * The kind part of a page info.
+     *
+     * @param info a page info from {@link #pageInfo}
+     * @return {@code cls + 1} for a page of small class {@code cls}, else 0 or negative (not a small block)
+     */
     public static int kindOf(int info) {
         return ChunkRegistry.kindOfInfo(info);
     }
 
-    /** The owner part of a page info: compare with {@link ThreadFront#id()}; 0 means shared (any thread may keep it). */
+    /**
+     * The owner part of a page info.
+     *
+     * @param info a page info from {@link #pageInfo}
+     * @return the owner id, to compare with {@link ThreadFront#id()}; 0 means shared (any thread may
+     *     keep the block)
+     */
     public static int ownerOf(int info) {
         return ChunkRegistry.ownerOfInfo(info);
     }
@@ -87,17 +124,39 @@ public final class FrontSupport {
     /**
      * The generic allocator's free of {@code address}, whose page info {@code info} ({@link #pageInfo})
      * the caller has already read: for blocks the generated code does not handle itself.
+     *
+     * @param address the address to free
+     * @param info its page info
+     * @throws IllegalArgumentException if {@code address} starts no block of this allocator (as
+     *     {@link NativeAllocator#free(long)})
+     * @throws IllegalStateException on a double free, or after close
      */
     public void free(long address, int info) {
         allocator.freeWithInfo(address, info);
     }
 
-    /** Slow path of malloc: {@code front}'s class {@code cls} is empty; refills it and returns one block. */
+    /**
+     * Slow path of malloc: {@code front}'s class {@code cls} is empty; refills it (from its inbox, the
+     * shared lists or new memory) and returns one block. Checks and statistics are the caller's.
+     *
+     * @param front the calling thread's front
+     * @param cls the empty class
+     * @param size the request, for the out-of-memory message
+     * @return a free block of class {@code cls}
+     * @throws OutOfMemoryError as {@link NativeAllocator#malloc(long)}
+     */
     public long refill(ThreadFront front, int cls, long size) {
         return small.frontRefill(front, cls, size);
     }
 
-    /** Slow path of free: {@code front}'s class {@code cls} is full or unused; makes room and pushes. */
+    /**
+     * Slow path of free: {@code front}'s class {@code cls} is full (or has no array yet); moves a batch
+     * to the shared lists, or allocates the array, and pushes the block.
+     *
+     * @param front the calling thread's front
+     * @param cls the block's class
+     * @param address the block being freed, already checked by the caller
+     */
     public void flush(ThreadFront front, int cls, long address) {
         small.frontFlush(front, cls, address);
     }
@@ -105,12 +164,24 @@ public final class FrontSupport {
     /**
      * A free of a block whose page owner ({@code owner}) is neither {@code front}'s thread nor 0: with
      * checks on, validates it (throws on misuse, changing nothing), then sends it back to its owner.
+     *
+     * @param front the calling thread's front
+     * @param cls the block's class
+     * @param address the block being freed
+     * @param owner the block's page owner, from {@link #ownerOf}
+     * @throws IllegalArgumentException if {@code address} starts no block handed out (with checks on)
+     * @throws IllegalStateException on a double free (with checks on)
      */
     public void freeRemote(ThreadFront front, int cls, long address, int owner) {
         small.frontFreeRemote(front, cls, address, owner);
     }
 
-    /** Checks on: records that the block just handed out is live. */
+    /**
+     * Checks on: records that the block just handed out is live (a plain store in the state map).
+     *
+     * @param address the block just popped from the front's cache
+     * @param cls its class
+     */
     public void markLive(long address, int cls) {
         small.markLive(address, cls);
     }
@@ -120,6 +191,12 @@ public final class FrontSupport {
      * front's own {@link ThreadFront#id()} (a plain state change, no atomic instruction) or 0 (a shared
      * slab: a CAS), and marks it freed; throws on a double, interior or foreign free, changing nothing.
      * Blocks of other owners go to {@link #freeRemote}, which checks them itself.
+     *
+     * @param address the block being freed
+     * @param cls its class, from {@link #kindOf}
+     * @param owner its page owner: the front's id or 0
+     * @throws IllegalArgumentException if {@code address} starts no block handed out
+     * @throws IllegalStateException on a double free
      */
     public void markFreed(long address, int cls, int owner) {
         small.frontMarkFreed(address, cls, owner);
@@ -129,12 +206,20 @@ public final class FrontSupport {
      * Checks off: refuses (IllegalArgumentException, changing nothing) an address on a page of class
      * {@code cls} that starts no block of the class: interior, or in a span's unused tail. With checks
      * off only double frees go undetected.
+     *
+     * @param address the address being freed
+     * @param cls the class of its page, from {@link #kindOf}
+     * @throws IllegalArgumentException if {@code address} starts no block of class {@code cls}
      */
     public void checkBlockStart(long address, int cls) {
         small.checkBlockStart(address, cls);
     }
 
-    /** Whether the allocator has been closed (every call must then throw IllegalStateException). */
+    /**
+     * Whether the allocator has been closed.
+     *
+     * @return true after {@link NativeAllocator#close()}: every call must then throw {@link IllegalStateException}
+     */
     public boolean isClosed() {
         return allocator.isClosed();
     }

@@ -27,6 +27,9 @@ public abstract class ThreadFront {
     public long requestedBytes;
 
     /**
+     * Binds the front to its thread's runtime state; only {@link FrontFactory#create} calls it, through
+     * a generated subclass's constructor.
+     *
      * @param core the runtime's per-thread state this front belongs to (opaque)
      * @param id the owner id of that thread's slabs, compared with the owner a free reads from the registry
      */
@@ -35,28 +38,78 @@ public abstract class ThreadFront {
         this.id = id;
     }
 
-    /** The owner id of this thread's slabs: a free whose block has this owner (or owner 0) is local. */
+    /**
+     * The owner id of this thread's slabs.
+     *
+     * @return the id that the registry records as owner of the slabs this thread carves: a free whose
+     *     block has this owner (or owner 0, shared) is handled locally
+     */
     public final int id() {
         return id;
     }
 
-    /** The runtime's per-thread state (opaque; for {@link FrontSupport}). */
+    /**
+     * The runtime's per-thread state.
+     *
+     * @return the opaque state given at construction, for {@link FrontSupport}
+     */
     public final Object core() {
         return core;
     }
 
-    /** How many classes, from class 0, this front stores. */
+    /**
+     * How many classes this front stores as fields.
+     *
+     * @return the number of classes, from class 0, whose cache lives in this front; the runtime keeps
+     *     the caches of the classes above in its own per-class objects
+     */
     public abstract int flatClasses();
 
+    /**
+     * The cache array of one class: its first {@link #count(int)} elements are free blocks.
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @return the array itself, not a copy (the runtime's slow paths fill and empty it)
+     */
     public abstract long[] blocks(int cls);
 
+    /**
+     * Replaces the cache array of one class (the runtime sizes it to the class's capacity on first use).
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @param blocks the new array; the count is set separately with {@link #setCount(int, int)}
+     */
     public abstract void setBlocks(int cls, long[] blocks);
 
+    /**
+     * How many free blocks the cache of one class holds.
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @return the count: {@code blocks(cls)[0..count)} are free blocks, the top one last
+     */
     public abstract int count(int cls);
 
+    /**
+     * Sets how many free blocks the cache of one class holds, after the runtime has changed the array.
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @param count the new count, at most {@code blocks(cls).length}
+     */
     public abstract void setCount(int cls, int count);
 
+    /**
+     * Blocks of one class this front has handed out (statistics).
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @return the count so far, 0 when the variant has statistics off
+     */
     public abstract long allocations(int cls);
 
+    /**
+     * Blocks of one class freed through this front (statistics).
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @return the count so far, 0 when the variant has statistics off
+     */
     public abstract long frees(int cls);
 }
