@@ -29,6 +29,13 @@ public record AllocatorSpec(String className, AllocatorConfig config, String sou
     private static final Pattern QUALIFIED_NAME =
             Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
+    /**
+     * Validates what {@link AllocatorConfig} does not: the class name and {@code frontsUpTo}.
+     *
+     * @throws NullPointerException if {@code className}, {@code config} or {@code source} is null
+     * @throws IllegalArgumentException if {@code className} is not a fully qualified class name in a
+     *     package, or {@code frontsUpTo} is outside [first Tiny class, {@value AllocatorConfig#TINY_MAX}]
+     */
     public AllocatorSpec {
         Objects.requireNonNull(className, "className");
         Objects.requireNonNull(config, "config");
@@ -43,34 +50,65 @@ public record AllocatorSpec(String className, AllocatorConfig config, String sou
         }
     }
 
-    /** A spec with the default {@link #frontsUpTo} ({@link #defaultFrontsUpTo}). */
+    /**
+     * A spec with the default {@link #frontsUpTo} ({@link #defaultFrontsUpTo}).
+     *
+     * @param className fully qualified Java class name of the variant
+     * @param config every setting of the variant
+     * @param source where the spec came from, cited in generated javadoc
+     * @throws IllegalArgumentException if {@code className} is not a fully qualified class name in a package
+     */
     public AllocatorSpec(String className, AllocatorConfig config, String source) {
         this(className, config, source, defaultFrontsUpTo(config));
     }
 
-    /** {@link #DEFAULT_FRONTS_UP_TO}, or the first Tiny class's size when that is larger (one front at least). */
+    /**
+     * The default of {@link #frontsUpTo} for a configuration.
+     *
+     * @param config the variant's settings
+     * @return {@link #DEFAULT_FRONTS_UP_TO}, or the first Tiny class's size when that is larger (so at
+     *     least one class gets a front)
+     */
     public static int defaultFrontsUpTo(AllocatorConfig config) {
         return Math.max(DEFAULT_FRONTS_UP_TO, config.tinyClasses()[0]);
     }
 
-    /** How many Tiny classes, from class 0, get a generated front: those of at most {@link #frontsUpTo} bytes. */
+    /**
+     * How many Tiny classes get a generated front.
+     *
+     * @return the number of Tiny classes, from class 0, of at most {@link #frontsUpTo} bytes (at least 1)
+     */
     public int frontClasses() {
         int n = 0;
         for (int size : config.tinyClasses()) if (size <= frontsUpTo) n++;
         return n;
     }
 
-    /** Whether {@code name} is a fully qualified class name in a named package (no keywords checked here). */
+    /**
+     * Whether a name can be a variant's class name.
+     *
+     * @param name a candidate class name
+     * @return true when {@code name} is a fully qualified class name in a named package: dot-separated
+     *     Java identifiers, at least two, none of them a keyword
+     */
     public static boolean isQualifiedClassName(String name) {
         return QUALIFIED_NAME.matcher(name).matches() && javax.lang.model.SourceVersion.isName(name);
     }
 
-    /** The package part of {@link #className}. */
+    /**
+     * The package part of {@link #className}.
+     *
+     * @return everything before the last dot, e.g. {@code com.example}
+     */
     public String packageName() {
         return className.substring(0, className.lastIndexOf('.'));
     }
 
-    /** The simple name part of {@link #className}. */
+    /**
+     * The simple name part of {@link #className}.
+     *
+     * @return everything after the last dot, e.g. {@code FastAllocator}
+     */
     public String simpleName() {
         return className.substring(className.lastIndexOf('.') + 1);
     }

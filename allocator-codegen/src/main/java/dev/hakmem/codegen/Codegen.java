@@ -50,15 +50,33 @@ public final class Codegen {
 
     private Codegen() {}
 
-    /** What {@link #generate} did. */
+    /**
+     * What {@link #generate} did.
+     *
+     * @param specs how many spec files were given
+     * @param files how many source files were written (0 when up to date)
+     * @param upToDate true when the fingerprint matched and nothing was written
+     */
     public record Result(int specs, int files, boolean upToDate) {
+        /**
+         * One line for a build log.
+         *
+         * @return what was generated from how many specs, or that nothing needed generating
+         */
         public String describe() {
             return upToDate ? specs + " spec file(s) unchanged, nothing to generate"
                     : "generated " + files + " source file(s) from " + specs + " spec file(s)";
         }
     }
 
-    /** The spec files of a directory ({@code *.yaml}, {@code *.yml}), sorted by name; empty if there is no directory. */
+    /**
+     * The spec files of a directory.
+     *
+     * @param directory where the specs are; need not exist
+     * @return its regular files named {@code *.yaml} or {@code *.yml}, sorted by name; empty if there is
+     *     no such directory
+     * @throws IOException if the directory cannot be listed
+     */
     public static List<Path> specFiles(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) return List.of();
         try (Stream<Path> s = Files.list(directory)) {
@@ -68,12 +86,29 @@ public final class Codegen {
         }
     }
 
-    /** Parses and validates every spec (together: two specs may not name the same class). */
+    /**
+     * Parses and validates every spec, together (two specs may not name the same class).
+     *
+     * @param specFiles the spec files
+     * @return one spec per file, in the files' order
+     * @throws InputException listing every file that is not a valid spec, each with
+     *     {@code file:line:column}, what is wrong and what was expected
+     */
     public static List<AllocatorSpec> validate(List<Path> specFiles) throws InputException {
         return SpecParser.parseAll(specFiles);
     }
 
-    /** Generates every spec's variant into {@code outputDir}, replacing what was there; see the class javadoc. */
+    /**
+     * Generates every spec's variant into {@code outputDir}, replacing what was there, unless the
+     * fingerprint of the inputs is unchanged (see the class description).
+     *
+     * @param specFiles the spec files
+     * @param outputDir the source root to (re)generate; created if missing
+     * @return how many specs and files, or that everything was up to date
+     * @throws InputException if a spec is invalid; {@code outputDir} is then left as it was
+     * @throws IOException if reading the specs or writing the sources fails; {@code outputDir} is then
+     *     left as it was
+     */
     public static Result generate(List<Path> specFiles, Path outputDir) throws IOException, InputException {
         String fingerprint = fingerprint(specFiles);
         Path stamp = outputDir.resolve(FINGERPRINT_FILE);

@@ -30,10 +30,15 @@ public final class InputException extends RuntimeException {
         PROFILE
     }
 
+    /** Which kind of file failed. */
     private final Input input;
+    /** The (first) failing file, as its caller named it. */
     private final String file;
+    /** 1-based line of the value at fault. */
     private final int line;
+    /** 1-based column of the value at fault. */
     private final int column;
+    /** What is wrong and what was expected, without the position. */
     private final String problem;
     private final transient List<InputException> errors;
 
@@ -58,36 +63,81 @@ public final class InputException extends RuntimeException {
         this.errors = List.copyOf(errors);
     }
 
-    /** An error in the spec file {@code file} at {@code line}:{@code column} (1-based). */
+    /**
+     * An error in a spec file.
+     *
+     * @param file the file as the user named it
+     * @param line 1-based line of the node at fault
+     * @param column 1-based column of the node at fault
+     * @param problem what is wrong; what was expected
+     * @return the exception (to throw or to collect for {@link #all})
+     */
     public static InputException spec(String file, int line, int column, String problem) {
         return new InputException(Input.SPEC, file, line, column, problem);
     }
 
-    /** An error in the profile file {@code file} at {@code line}:{@code column} (1-based). */
+    /**
+     * An error in a profile file.
+     *
+     * @param file the file as the user named it
+     * @param line 1-based line of the value at fault
+     * @param column 1-based column of the value at fault
+     * @param problem what is wrong; what was expected
+     * @return the exception (to throw or to collect for {@link #all})
+     */
     public static InputException profile(String file, int line, int column, String problem) {
         return new InputException(Input.PROFILE, file, line, column, problem);
     }
 
-    /** One exception reporting all of {@code errors} (at least one), in their order. */
+    /**
+     * One exception reporting several errors, in their order.
+     *
+     * @param errors at least one error
+     * @return the only error itself, or one exception whose {@link #errors()} are {@code errors}
+     */
     public static InputException all(List<InputException> errors) {
         return errors.size() == 1 ? errors.getFirst() : new InputException(errors);
     }
 
-    /** Which kind of input the (first) failing file is. */
+    /**
+     * Which kind of input failed.
+     *
+     * @return the kind of the (first) failing file
+     */
     public Input input() { return input; }
 
-    /** The file as its caller named it. */
+    /**
+     * The failing file.
+     *
+     * @return the (first) failing file as its caller named it
+     */
     public String file() { return file; }
 
-    /** 1-based line of the value at fault. */
+    /**
+     * Where in the file.
+     *
+     * @return the 1-based line of the value at fault
+     */
     public int line() { return line; }
 
-    /** 1-based column of the value at fault. */
+    /**
+     * Where in the line.
+     *
+     * @return the 1-based column of the value at fault
+     */
     public int column() { return column; }
 
-    /** The message without its {@code file:line:column: } prefix. */
+    /**
+     * What is wrong.
+     *
+     * @return the message without its {@code file:line:column: } prefix
+     */
     public String problem() { return problem; }
 
-    /** Every error reported: this one alone, or one per failing file. */
+    /**
+     * Every error reported.
+     *
+     * @return this exception alone, or one error per failing file
+     */
     public List<InputException> errors() { return errors != null ? errors : List.of(this); } // null after deserialisation
 }

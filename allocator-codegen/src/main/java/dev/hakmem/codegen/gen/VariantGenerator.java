@@ -31,6 +31,9 @@ public final class VariantGenerator {
     /**
      * The source files of {@code spec}'s variant for the hakmem-runtime the generator runs with
      * ({@link Hakmem#version()}): the variant class first, then its cache, then the Tiny fronts.
+     *
+     * @param spec the variant
+     * @return its source files, in that order
      */
     public static List<JavaFile> generate(AllocatorSpec spec) {
         return generate(spec, Hakmem.version());
@@ -39,6 +42,10 @@ public final class VariantGenerator {
     /**
      * The same for hakmem-runtime {@code runtimeVersion}: the variant records it and, when its class is
      * initialised, refuses to run on another runtime version ({@code FrontSupport.requireRuntime}).
+     *
+     * @param spec the variant
+     * @param runtimeVersion the hakmem-runtime version the variant is for
+     * @return its source files: the variant class, its cache, then the Tiny fronts
      */
     public static List<JavaFile> generate(AllocatorSpec spec, String runtimeVersion) {
         Names names = new Names(spec);
@@ -49,12 +56,22 @@ public final class VariantGenerator {
         return files;
     }
 
-    /** The classes of the generator (their bytes decide the output; build tools fingerprint them). */
+    /**
+     * The classes of the generator.
+     *
+     * @return those classes: their bytes decide the output, so build tools fingerprint them
+     */
     public static List<Class<?>> classes() {
         return List.of(VariantGenerator.class, VariantClass.class, CacheClass.class, TinyFrontClass.class, Names.class, Sources.class);
     }
 
-    /** Writes the sources of {@code spec}'s variant under {@code sourceRoot} (package directories created). */
+    /**
+     * Writes the sources of {@code spec}'s variant under {@code sourceRoot} (package directories created).
+     *
+     * @param spec the variant
+     * @param sourceRoot a source root, e.g. {@code target/generated-sources/hakmem}
+     * @throws IOException if a file cannot be written
+     */
     public static void writeTo(AllocatorSpec spec, Path sourceRoot) throws IOException {
         for (JavaFile f : generate(spec)) f.writeTo(sourceRoot);
     }

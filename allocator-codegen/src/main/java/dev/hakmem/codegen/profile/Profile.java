@@ -41,30 +41,66 @@ public record Profile(String source, String label, String recordedBy, long durat
     /** Requests up to this size are in {@link #requests}; larger ones only in {@link #bigRequests}. */
     public static final int REQUEST_MAX = 32768;
 
-    /** {@code count} requests of {@code size} bytes. */
+    /**
+     * One bar of the request histogram.
+     *
+     * @param size the requested size in bytes ({@link #isRequestSize})
+     * @param count how many requests asked for it, at least 1
+     */
     public record Request(int size, long count) {}
 
-    /** {@code count} requests above {@value #REQUEST_MAX} bytes, {@code bytes} in all. */
+    /**
+     * The requests too large for the histogram, counted only.
+     *
+     * @param count how many requests above {@value #REQUEST_MAX} bytes
+     * @param bytes their sizes summed
+     */
     public record BigRequests(long count, long bytes) {}
 
     /**
      * One block size of the recording allocator.
      *
+     * @param size the block size in bytes ({@link #isClassSize})
+     * @param mallocs allocations served by blocks of this size
      * @param peakLive the most blocks of this size live at once, over all threads
      * @param burst the longest run of mallocs of this size one thread made without freeing a block of it
      */
     public record ClassRecord(int size, long mallocs, long peakLive, long burst) {}
 
-    /** {@code log2NanosHistogram[i]}: sampled blocks that lived about {@code 2^i} nanoseconds. */
+    /**
+     * Sampled block lifetimes.
+     *
+     * @param sampled how many freed blocks were sampled
+     * @param log2NanosHistogram element {@code i}: sampled blocks that lived {@code [2^i, 2^(i+1))}
+     *     nanoseconds
+     */
     public record Lifetimes(long sampled, List<Long> log2NanosHistogram) {
+        /**
+         * Keeps an immutable copy of the histogram.
+         *
+         * @throws NullPointerException if {@code log2NanosHistogram} is null or holds null
+         */
         public Lifetimes {
             log2NanosHistogram = List.copyOf(log2NanosHistogram);
         }
     }
 
-    /** Of {@code sampled} frees, {@code remote} were by a thread other than the allocating one. */
+    /**
+     * Sampled frees by thread.
+     *
+     * @param sampled how many frees were sampled
+     * @param remote how many of them a thread other than the allocating one made
+     */
     public record RemoteFrees(long sampled, long remote) {}
 
+    /**
+     * Checks what the tuner relies on (see the class description) and keeps immutable copies of the lists.
+     *
+     * @throws NullPointerException if {@code source}, {@code label}, {@code recordedBy},
+     *     {@code bigRequests}, {@code requests} or {@code classes} is null
+     * @throws IllegalArgumentException if there is no malloc, a count is negative, or the requests or
+     *     classes are out of range or not strictly ascending by size
+     */
     public Profile {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(label, "label");
@@ -94,12 +130,22 @@ public record Profile(String source, String label, String recordedBy, long durat
         }
     }
 
-    /** Whether a request of {@code size} bytes can be in {@link #requests}: 0 to 1024, then multiples of 16 to 32768. */
+    /**
+     * Whether a size can be in {@link #requests}.
+     *
+     * @param size a request size in bytes
+     * @return true for 0 to {@value #EXACT_MAX}, then multiples of {@value #ROUNDING} up to {@value #REQUEST_MAX}
+     */
     public static boolean isRequestSize(long size) {
         return size >= 0 && size <= REQUEST_MAX && (size <= EXACT_MAX || size % ROUNDING == 0);
     }
 
-    /** Whether {@code size} can be a block size in {@link #classes}: a multiple of 16 from 16 to 32768. */
+    /**
+     * Whether a size can be a block size in {@link #classes}.
+     *
+     * @param size a block size in bytes
+     * @return true for a multiple of {@value #ROUNDING} from {@value #ROUNDING} to {@value #REQUEST_MAX}
+     */
     public static boolean isClassSize(long size) {
         return size >= ROUNDING && size <= REQUEST_MAX && size % ROUNDING == 0;
     }

@@ -38,13 +38,23 @@ public final class ProfileReader {
      * Reads the profile in {@code file} (UTF-8), named in messages and in {@link Profile#source()} by
      * its path as given.
      *
+     * @param file the profile file
+     * @return the profile
      * @throws InputException if the file is not a valid profile or cannot be read (then at 1:1)
      */
     public static Profile read(Path file) {
         return read(file, file.toString());
     }
 
-    /** Reads the profile in {@code file}, naming it {@code name} in messages and in {@link Profile#source()}. */
+    /**
+     * Reads the profile in {@code file} (UTF-8), naming it {@code name} in messages and in
+     * {@link Profile#source()}.
+     *
+     * @param file the profile file
+     * @param name how to name it, e.g. its path relative to the project
+     * @return the profile
+     * @throws InputException if the file is not a valid profile or cannot be read (then at 1:1)
+     */
     public static Profile read(Path file, String name) {
         String json;
         try {
@@ -60,6 +70,9 @@ public final class ProfileReader {
     /**
      * Reads every file, in order, each named by {@code name}.
      *
+     * @param files the profile files
+     * @param name how to name each file in messages and in {@link Profile#source()}
+     * @return one profile per file, in order
      * @throws InputException if any file fails: one exception whose {@link InputException#errors()}
      *     holds the first error of each failing file
      */
@@ -80,6 +93,9 @@ public final class ProfileReader {
     /**
      * Reads the profile text {@code json}; {@code source} names it in messages and in {@link Profile#source()}.
      *
+     * @param json the profile's text
+     * @param source where it came from
+     * @return the profile
      * @throws InputException if the text is not a valid profile
      */
     public static Profile read(String json, String source) {

@@ -17,7 +17,12 @@ public final class ProfileWriter {
 
     private ProfileWriter() {}
 
-    /** The JSON text of {@code p}. */
+    /**
+     * The profile file's text.
+     *
+     * @param p the profile
+     * @return its JSON, one top-level member per line, ending in a newline
+     */
     public static String write(Profile p) {
         StringBuilder out = new StringBuilder("{\n");
         member(out, "format", jsonString(Profile.FORMAT));
@@ -66,6 +71,9 @@ public final class ProfileWriter {
      * label cannot break the comment it is shown in). Quotes, backslashes, control characters and the characters YAML would not take raw
      * (DEL, C1 controls, line and paragraph separators, the byte-order mark) are escaped; the rest is
      * written as is, in UTF-8.
+     *
+     * @param s any string
+     * @return the JSON string literal
      */
     public static String jsonString(String s) {
         StringBuilder q = new StringBuilder("\"");

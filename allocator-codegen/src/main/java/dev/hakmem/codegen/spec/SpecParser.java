@@ -34,7 +34,11 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * reports its first error; {@link #parseAll} reports the first error of every file at once.
  */
 public final class SpecParser {
-    /** The classes that turn a spec file into settings (their bytes decide the output; build tools fingerprint them). */
+    /**
+     * The classes that turn a spec file into settings.
+     *
+     * @return those classes: their bytes decide the output, so build tools fingerprint them
+     */
     public static List<Class<?>> classes() {
         return List.of(SpecParser.class, Layout.class, Nodes.class, Sizes.class, Tier.class, TierReader.class);
     }
@@ -56,6 +60,8 @@ public final class SpecParser {
      * Parses the spec in {@code file} (UTF-8); its path as given names it in messages and in
      * {@link AllocatorSpec#source()}.
      *
+     * @param file the spec file
+     * @return the spec
      * @throws InputException if the file is not a valid spec, or cannot be read (then at line 1, column 1)
      */
     public static AllocatorSpec parse(Path file) {
@@ -66,6 +72,9 @@ public final class SpecParser {
      * Parses the spec text {@code yaml}; {@code sourceName} names it in messages and in
      * {@link AllocatorSpec#source()}.
      *
+     * @param yaml the spec's text
+     * @param sourceName where it came from
+     * @return the spec
      * @throws InputException if the text is not a valid spec
      */
     public static AllocatorSpec parse(String yaml, String sourceName) {
@@ -75,6 +84,7 @@ public final class SpecParser {
     /**
      * Parses every file, in order, and checks that no two name the same class.
      *
+     * @param files the spec files, each named by its path as given
      * @return the specs, in the order of {@code files}
      * @throws InputException if any file fails: one exception whose {@link InputException#errors()} holds
      *     the first error of each failing file, and for a class named twice an error at the later file's

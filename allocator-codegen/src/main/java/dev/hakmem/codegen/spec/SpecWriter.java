@@ -22,10 +22,14 @@ public final class SpecWriter {
     private SpecWriter() {}
 
     /**
-     * The spec file of {@code spec}.
+     * The spec file of {@code spec}: every key, with a comment on what it means, reading back
+     * ({@link SpecParser}) to an equal spec.
      *
+     * @param spec the variant to write
      * @param headerComments lines for the comment at the top of the file (e.g. how a tuned spec was
      *     measured), each written as {@code # line}; a string with line breaks gives several lines
+     * @return the YAML text, ending in a newline
+     * @throws IllegalArgumentException if the config records an allocation profile, which a spec cannot express
      */
     public static String write(AllocatorSpec spec, List<String> headerComments) {
         Objects.requireNonNull(spec, "spec");

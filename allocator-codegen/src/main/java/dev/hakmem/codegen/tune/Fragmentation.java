@@ -32,12 +32,20 @@ public record Fragmentation(long wastedBytes, long requestedBytes) {
         return cls < tiny.length ? tiny[cls] : mid[cls - tiny.length];
     }
 
-    /** Wasted bytes in % of requested bytes; 0 when nothing was requested (only size-0 requests). */
+    /**
+     * The internal fragmentation as a share.
+     *
+     * @return wasted bytes in % of requested bytes; 0 when nothing was requested (only size-0 requests)
+     */
     public double percent() {
         return requestedBytes == 0 ? 0 : 100.0 * wastedBytes / requestedBytes;
     }
 
-    /** {@link #percent()} with two decimals and a per-cent sign, e.g. {@code 12.34%}. */
+    /**
+     * The share for a spec's header.
+     *
+     * @return {@link #percent()} with two decimals and a per-cent sign, e.g. {@code 12.34%}
+     */
     public String describe() {
         return String.format(Locale.ROOT, "%.2f%%", percent());
     }

@@ -11,6 +11,11 @@ public final class TuneException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A tuning error.
+     *
+     * @param message what is wrong and what was expected, for the user
+     */
     public TuneException(String message) {
         super(message);
     }

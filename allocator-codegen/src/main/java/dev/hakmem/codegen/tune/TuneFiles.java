@@ -48,7 +48,10 @@ public final class TuneFiles {
      * The profile files at {@code locations}: a file as it is, a directory's {@code *.json} files sorted by
      * name; a file named twice (a directory and a file in it) counts once.
      *
+     * @param locations profile files and directories of profiles
+     * @return the profile files, in the order of {@code locations}
      * @throws TuneException if a location does not exist, or there are no profile files at all
+     * @throws IOException if a directory cannot be listed
      */
     public static List<Path> profileFiles(List<Path> locations) throws IOException {
         List<Path> files = new ArrayList<>();
@@ -78,10 +81,15 @@ public final class TuneFiles {
      * {@code output}.
      *
      * @param projectDir files are named relative to it (when inside it)
+     * @param profileLocations profile files and directories of profiles ({@link #profileFiles})
+     * @param settings the variant's name and how many classes at most
      * @param baseSpec a spec file whose other settings the tuned spec keeps, or null
+     * @param output the spec file to write; left untouched when it already holds the tuned text
+     * @return what was tuned and whether the file changed
      * @throws InputException naming {@code file:line:column} of every bad profile
      * @throws InputException if the base spec is bad
      * @throws TuneException if there is nothing to tune or a setting is out of range
+     * @throws IOException if a profile, the base spec or the output cannot be read or written
      */
     public static Result tune(Path projectDir, List<Path> profileLocations, TuneSettings settings, Path baseSpec, Path output)
             throws IOException {

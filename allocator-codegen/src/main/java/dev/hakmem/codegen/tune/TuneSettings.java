@@ -15,9 +15,17 @@ public record TuneSettings(String className, int tinyClasses, int midClasses) {
     public static final int DEFAULT_TINY_CLASSES = 20;
     /** As many Mid classes as the runtime's default layout has. */
     public static final int DEFAULT_MID_CLASSES = 20;
+    /** The most Tiny classes a spec may have (as {@code AllocatorConfig.Builder#tinyClasses} allows). */
     public static final int MAX_TINY_CLASSES = 64;
+    /** The most Mid classes a spec may have (as {@code AllocatorConfig.Builder#midClasses} allows). */
     public static final int MAX_MID_CLASSES = 60;
 
+    /**
+     * Checks the settings.
+     *
+     * @throws TuneException if {@code className} is not a fully qualified class name in a package, or a
+     *     number of classes is out of range; the message says what was expected
+     */
     public TuneSettings {
         if (className == null || !AllocatorSpec.isQualifiedClassName(className)) {
             throw new TuneException("variant: '" + className + "' is not a fully qualified class name; expected a package and a"
@@ -31,7 +39,13 @@ public record TuneSettings(String className, int tinyClasses, int midClasses) {
         }
     }
 
-    /** The default numbers of classes. */
+    /**
+     * Settings with the default numbers of classes ({@value #DEFAULT_TINY_CLASSES} Tiny,
+     * {@value #DEFAULT_MID_CLASSES} Mid).
+     *
+     * @param className fully qualified class name of the variant to tune
+     * @throws TuneException if {@code className} is not a fully qualified class name in a package
+     */
     public TuneSettings(String className) {
         this(className, DEFAULT_TINY_CLASSES, DEFAULT_MID_CLASSES);
     }

@@ -16,12 +16,21 @@ import java.util.List;
  */
 public record TunedSpec(AllocatorSpec spec, List<String> header, Fragmentation defaultLayout, Fragmentation baseLayout,
                         Fragmentation tuned, List<String> notes) {
+    /**
+     * Keeps immutable copies of the header and the notes.
+     *
+     * @throws NullPointerException if {@code header} or {@code notes} is null or holds null
+     */
     public TunedSpec {
         header = List.copyOf(header);
         notes = List.copyOf(notes);
     }
 
-    /** The spec file: {@link SpecWriter}'s text of {@link #spec()} under {@link #header()}. */
+    /**
+     * The spec file to write.
+     *
+     * @return {@link SpecWriter}'s text of {@link #spec()} under {@link #header()}
+     */
     public String text() {
         return SpecWriter.write(spec, header);
     }

@@ -22,7 +22,14 @@ import java.util.stream.Collectors;
 public final class Tuner {
     private Tuner() {}
 
-    /** {@link #tune(List, TuneSettings, AllocatorSpec)} without a base spec: the runtime's defaults for the rest. */
+    /**
+     * {@link #tune(List, TuneSettings, AllocatorSpec)} without a base spec: the runtime's defaults for the rest.
+     *
+     * @param profiles the recorded profiles, merged
+     * @param settings the variant's name and how many classes at most
+     * @return the tuned spec, its header and what it gains
+     * @throws TuneException if there are no profiles or none recorded a request of at most 32768 bytes
+     */
     public static TunedSpec tune(List<Profile> profiles, TuneSettings settings) {
         return tune(profiles, settings, null);
     }
@@ -30,9 +37,12 @@ public final class Tuner {
     /**
      * The tuned spec of the merged {@code profiles}.
      *
+     * @param profiles the recorded profiles, merged (counts summed, bursts and peaks the largest)
+     * @param settings the variant's name and how many classes at most
      * @param base where checks, stats, memory limit, address space and Large/Huge retention come from,
      *     and the cache of a class the profiles say nothing about when the base has a class of that size;
      *     null for the runtime's defaults
+     * @return the tuned spec, its header and what it gains
      * @throws TuneException if there are no profiles or none recorded a request of at most 32768 bytes
      */
     public static TunedSpec tune(List<Profile> profiles, TuneSettings settings, AllocatorSpec base) {

@@ -30,8 +30,8 @@
  *
  * <pre>
  *   F(1, j) = cost(0, j)                                     if allowed(c_0, c_j)
- *   F(k, j) = min { F(k−1, i) + cost(i, j) : k−1 <= i < j, allowed(c_i, c_j) }
- *   answer  = min { F(k, n) : 1 <= k <= K }
+ *   F(k, j) = min { F(k−1, i) + cost(i, j) : k−1 &lt;= i &lt; j, allowed(c_i, c_j) }
+ *   answer  = min { F(k, n) : 1 &lt;= k &lt;= K }
  * </pre>
  *
  * <p>where {@code allowed(p, c)} is the Mid waste limit (always true for Tiny). That is
