@@ -38,6 +38,9 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter(property = "hakmem.skip", defaultValue = "false")
     private boolean skip;
 
+    /** Made by Maven, which then sets the parameters above; not for use in code. */
+    public GenerateMojo() {}
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {

@@ -62,6 +62,9 @@ public class TuneMojo extends AbstractMojo {
     @Parameter(property = "hakmem.baseSpec")
     private File baseSpec;
 
+    /** Made by Maven, which then sets the parameters above; not for use in code. */
+    public TuneMojo() {}
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         try {

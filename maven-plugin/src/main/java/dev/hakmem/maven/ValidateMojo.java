@@ -20,6 +20,9 @@ public class ValidateMojo extends AbstractMojo {
     @Parameter(property = "hakmem.specDirectory", defaultValue = "${project.basedir}/src/main/hakmem")
     private File specDirectory;
 
+    /** Made by Maven, which then sets the parameters above; not for use in code. */
+    public ValidateMojo() {}
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         try {
