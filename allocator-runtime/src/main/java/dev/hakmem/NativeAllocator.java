@@ -12,6 +12,13 @@ import java.lang.foreign.SegmentAllocator;
  * {@link #allocate(long, long)} are bound to the allocator's lifetime instead: after {@link #close()}
  * any access to them throws {@link IllegalStateException}.
  *
+ * <p>Sizes come first, then alignments: {@code mallocAligned(size, alignment)} takes its arguments in
+ * the order of {@link #allocate(long, long) allocate(byteSize, byteAlignment)}, and its name is not C's
+ * {@code aligned_alloc(alignment, size)}, whose order is the other way round, so that C habits do not
+ * carry over. A swapped call is refused where it can be told apart (an alignment that is not a power
+ * of two, such as a size of 100, names the expected order); when both values are powers of two it
+ * cannot be, and it allocates a block of the wrong size and alignment.
+ *
  * <p>Contract, for every implementation:
  * <ul>
  *   <li>every block is at least 16-byte aligned and {@code usableSize(p) >= size};</li>
@@ -76,18 +83,19 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
     long realloc(long address, long newSize);
 
     /**
-     * Allocates {@code size} bytes aligned to {@code alignment}, uninitialised, like C's
-     * {@code aligned_alloc}; free it with {@link #free(long)}.
+     * Allocates {@code size} bytes aligned to {@code alignment}, uninitialised: C's
+     * {@code aligned_alloc} with the arguments in Java's order, size first, as in
+     * {@link #allocate(long, long)} (see the class description). Free it with {@link #free(long)}.
      *
-     * @param alignment a power of two (up to at least 2 MiB); 16 or less is {@code malloc(size)}
      * @param size bytes wanted, at least 0
+     * @param alignment a power of two (up to at least 2 MiB); 16 or less is {@code malloc(size)}
      * @return the block's address, a multiple of {@code alignment}
-     * @throws IllegalArgumentException if {@code alignment} is not a positive power of two or
-     *     {@code size} is negative
+     * @throws IllegalArgumentException if {@code size} is negative or {@code alignment} is not a
+     *     positive power of two; the message names the call with both arguments and their order
      * @throws IllegalStateException after {@link #close()}
      * @throws OutOfMemoryError as {@link #malloc(long)}
      */
-    long alignedAlloc(long alignment, long size);
+    long mallocAligned(long size, long alignment);
 
     /**
      * Frees a block returned by this allocator, like C's {@code free}. Any thread may free any block.
@@ -122,7 +130,7 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
      * @param byteAlignment a power of two
      * @return a segment of {@code byteSize} bytes whose address is a multiple of {@code byteAlignment}
      * @throws IllegalArgumentException if {@code byteSize} is negative or {@code byteAlignment} is not a
-     *     positive power of two
+     *     positive power of two; the message names the call with both arguments and their order
      * @throws IllegalStateException after {@link #close()}
      * @throws OutOfMemoryError as {@link #malloc(long)}
      */

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code Arena.ofShared().close()} is the bar: every racing call completes or throws
  * IllegalStateException, the JVM never crashes, and no mapping survives the completed close.
  *
- * <p>Each round, worker threads run malloc, calloc, realloc, alignedAlloc and free over every tier
+ * <p>Each round, worker threads run malloc, calloc, realloc, mallocAligned and free over every tier
  * (calloc and realloc are the calls that write blocks: before the fix they crashed the JVM in the
  * zeroing when the reservation was unmapped under them, and Huge blocks mapped after close leaked)
  * while the test thread closes the allocator after a random delay. A crash fails the run (the test
@@ -96,7 +96,7 @@ class CloseRaceTest {
                     held[slot] = record(handedOut, switch (r.nextInt(3)) {
                         case 0 -> al.malloc(size);
                         case 1 -> al.calloc(1, size);
-                        default -> al.alignedAlloc(4096, size);
+                        default -> al.mallocAligned(size, 4096);
                     }, size);
                 }
                 counts[2 * id]++;

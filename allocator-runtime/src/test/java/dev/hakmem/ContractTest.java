@@ -210,14 +210,14 @@ class ContractTest {
     }
 
     @Test
-    void alignedAllocAlignsEveryPowerOfTwo() {
+    void mallocAlignedAlignsEveryPowerOfTwo() {
         List<String> failures = new ArrayList<>();
         for (int shift = 0; shift <= 23; shift++) { // 1 .. 8 MiB (above 2 MiB: Huge)
             long alignment = 1L << shift;
             for (long size : new long[] {0, 1, 16, 100, 1024, 5000, 40_000, 2 * MiB, 3 * MiB}) {
-                String call = "alignedAlloc(" + alignment + ", " + size + ")";
+                String call = "mallocAligned(" + size + ", " + alignment + ")";
                 try {
-                    long p = alloc.alignedAlloc(alignment, size);
+                    long p = alloc.mallocAligned(size, alignment);
                     if (p == 0 || (p & (Math.max(16, alignment) - 1)) != 0) failures.add(call + " = " + hex(p) + ": misaligned");
                     else if (alloc.usableSize(p) < size) failures.add(call + ": usableSize " + alloc.usableSize(p) + " < size");
                     else {
@@ -366,8 +366,8 @@ class ContractTest {
         p = alloc.realloc(p, 5000); // moves to Mid
         assertEquals(5210, alloc.stats().bytesRequested(), "after a moving realloc(p, 5000)");
         long q = alloc.calloc(10, 10);
-        long r = alloc.alignedAlloc(4096, 100);
-        assertEquals(5410, alloc.stats().bytesRequested(), "after calloc(10, 10) and alignedAlloc(4096, 100)");
+        long r = alloc.mallocAligned(100, 4096);
+        assertEquals(5410, alloc.stats().bytesRequested(), "after calloc(10, 10) and mallocAligned(100, 4096)");
         long big = alloc.malloc(100_000);
         big = alloc.realloc(big, 90_000); // Large, in place
         assertEquals(195_410, alloc.stats().bytesRequested(), "after Large malloc(100000) and in-place realloc(90000)");

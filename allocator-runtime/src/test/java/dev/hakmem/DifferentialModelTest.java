@@ -311,10 +311,10 @@ class DifferentialModelTest {
         SplittableRandom r = run.rnd;
         long alignment = 1L << (4 + r.nextInt(18)); // 16 .. 2 MiB
         long size = run.sizes.applyAsLong(r);
-        run.what = "alignedAlloc";
-        run.arg1 = alignment;
-        run.arg2 = size;
-        long p = run.alloc.alignedAlloc(alignment, size);
+        run.what = "mallocAligned";
+        run.arg1 = size;
+        run.arg2 = alignment;
+        long p = run.alloc.mallocAligned(size, alignment);
         admit(run, p, size, alignment);
     }
 

@@ -237,7 +237,7 @@ class FaultInjectionTest {
         NativeAllocator alloc = fr.run.alloc;
         for (long[] sa : RECOVERY) {
             long size = sa[0], alignment = sa[1];
-            long p = alignment == 16 ? alloc.malloc(size) : alloc.alignedAlloc(alignment, size);
+            long p = alignment == 16 ? alloc.malloc(size) : alloc.mallocAligned(size, alignment);
             assertEquals(0, p & (alignment - 1), "alignment of " + hex(p));
             long tag = TestMemory.tag(fr.run.seed, p, size);
             TestMemory.fill(p, size, tag);

@@ -130,7 +130,7 @@ class MisuseTest {
         expect(IllegalArgumentException.class, () -> alloc.calloc(size, 8), v);
         expect(IllegalArgumentException.class, () -> alloc.calloc(8, size), v);
         expect(IllegalArgumentException.class, () -> alloc.realloc(0, size), v);
-        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(64, size), v);
+        expect(IllegalArgumentException.class, () -> alloc.mallocAligned(size, 64), v);
         expect(IllegalArgumentException.class, () -> alloc.allocate(size, 16), v);
         assertHealthy();
     }
@@ -150,10 +150,36 @@ class MisuseTest {
     @ValueSource(longs = {0, 3, 24, -16, 48, 4097, Long.MIN_VALUE})
     void badAlignments(long alignment) {
         String v = Long.toString(alignment);
-        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(alignment, 64), v);
-        expect(IllegalArgumentException.class, () -> alloc.alignedAlloc(alignment, 100_000), v);
+        expect(IllegalArgumentException.class, () -> alloc.mallocAligned(64, alignment), v);
+        expect(IllegalArgumentException.class, () -> alloc.mallocAligned(100_000, alignment), v);
         expect(IllegalArgumentException.class, () -> alloc.allocate(64, alignment), v);
         assertHealthy();
+    }
+
+    /**
+     * Size first, then alignment, in {@code mallocAligned} as in {@code allocate} (issue 19). C's order,
+     * {@code aligned_alloc(alignment, size)}, has no method: a C-ordered call under C's name does not
+     * compile. A swapped call whose size is not a power of two is refused, and the message shows the
+     * call and the order; a swap of two powers of two cannot be told from a real request.
+     */
+    @Test
+    void aSwappedAlignmentCallIsRefusedAndTheMessageNamesTheOrder() {
+        long p = alloc.mallocAligned(100, 4096); // 100 bytes aligned to 4096
+        assertEquals(0, p & 4095, hex(p));
+        assertTrue(alloc.usableSize(p) >= 100);
+        alloc.free(p);
+
+        IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class, () -> alloc.mallocAligned(4096, 100));
+        assertEquals("mallocAligned(4096, 100): the alignment, the second argument, must be a positive power of two, got 100"
+                + " (the size comes first: mallocAligned(size, alignment))", swapped.getMessage());
+        IllegalArgumentException segment = assertThrows(IllegalArgumentException.class, () -> alloc.allocate(4096, 100));
+        assertEquals("allocate(4096, 100): the alignment, the second argument, must be a positive power of two, got 100"
+                + " (the size comes first: allocate(size, alignment))", segment.getMessage());
+        assertHealthy();
+
+        for (java.lang.reflect.Method m : NativeAllocator.class.getMethods()) {
+            assertFalse(m.getName().toLowerCase(java.util.Locale.ROOT).contains("alignedalloc"), "a C-named method: " + m);
+        }
     }
 
     @Test
@@ -392,7 +418,7 @@ class MisuseTest {
                 () -> expect(IllegalStateException.class, () -> alloc.calloc(2, 8)),
                 () -> expect(IllegalStateException.class, () -> alloc.realloc(0, 16)),
                 () -> expect(IllegalStateException.class, () -> alloc.realloc(p, 128), hex(p)),
-                () -> expect(IllegalStateException.class, () -> alloc.alignedAlloc(64, 16)),
+                () -> expect(IllegalStateException.class, () -> alloc.mallocAligned(16, 64)),
                 () -> expect(IllegalStateException.class, () -> alloc.free(p), hex(p)),
                 () -> expect(IllegalStateException.class, () -> alloc.usableSize(p), hex(p)),
                 () -> expect(IllegalStateException.class, () -> alloc.stats()),

@@ -44,8 +44,9 @@ public final class Errors {
         return new IllegalArgumentException(op + ": size must be >= 0, got " + size);
     }
 
-    public static IllegalArgumentException badAlignment(String op, long alignment) {
-        return new IllegalArgumentException(op + ": alignment must be a positive power of two, got " + alignment);
+    public static IllegalArgumentException badAlignment(String op, long size, long alignment) {
+        return new IllegalArgumentException(op + "(" + size + ", " + alignment + "): the alignment, the second argument,"
+                + " must be a positive power of two, got " + alignment + " (the size comes first: " + op + "(size, alignment))");
     }
 
     public static OutOfMemoryError tooLarge(String op, long size) {

@@ -154,14 +154,14 @@ public final class HakmemAllocator implements NativeAllocator {
     }
 
     @Override
-    public long alignedAlloc(long alignment, long size) {
-        if (closed) throw closedError("alignedAlloc");
-        if (alignment <= 0 || Long.bitCount(alignment) != 1) throw Errors.badAlignment("alignedAlloc", alignment);
-        if (size < 0) throw Errors.negativeSize("alignedAlloc", size);
+    public long mallocAligned(long size, long alignment) {
+        if (closed) throw closedError("mallocAligned");
+        if (size < 0) throw Errors.negativeSize("mallocAligned", size);
+        if (alignment <= 0 || Long.bitCount(alignment) != 1) throw Errors.badAlignment("mallocAligned", size, alignment);
         if (alignment <= MIN_ALIGNMENT) return malloc(size);
         int cls = classes.classForAligned(size, alignment);
         if (cls >= 0) return front.malloc(cls, size);
-        return mallocBig("alignedAlloc", size, alignment, false);
+        return mallocBig("mallocAligned", size, alignment, false);
     }
 
     @Override
@@ -287,8 +287,8 @@ public final class HakmemAllocator implements NativeAllocator {
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         if (closed) throw closedError("allocate");
         if (byteSize < 0) throw Errors.negativeSize("allocate", byteSize);
-        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) throw Errors.badAlignment("allocate", byteAlignment);
-        long p = byteAlignment <= MIN_ALIGNMENT ? malloc(byteSize) : alignedAlloc(byteAlignment, byteSize);
+        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) throw Errors.badAlignment("allocate", byteSize, byteAlignment);
+        long p = byteAlignment <= MIN_ALIGNMENT ? malloc(byteSize) : mallocAligned(byteSize, byteAlignment);
         return MemorySegment.ofAddress(p).reinterpret(byteSize, segmentArena, null);
     }
 

@@ -280,9 +280,9 @@ public final class AllocationRecorder implements NativeAllocator {
     }
 
     @Override
-    public long alignedAlloc(long alignment, long size) {
-        if (counted) return sampled(delegate.alignedAlloc(alignment, size));
-        long p = delegate.alignedAlloc(alignment, size);
+    public long mallocAligned(long size, long alignment) {
+        if (counted) return sampled(delegate.mallocAligned(size, alignment));
+        long p = delegate.mallocAligned(size, alignment);
         recording.allocated(size, p, usable(p));
         return p;
     }

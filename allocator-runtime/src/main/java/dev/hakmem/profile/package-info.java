@@ -90,7 +90,7 @@
  *   "label": "what the user named the recording",
  *   "recordedBy": "hakmem-runtime",
  *   "durationMillis": 1234,             // from the recorder's creation to the snapshot
- *   "mallocs": 100000,                  // successful allocations (malloc, calloc, realloc, alignedAlloc, allocate)
+ *   "mallocs": 100000,                  // successful allocations (malloc, calloc, realloc, mallocAligned, allocate)
  *   "frees": 99000,                     // successful frees (realloc counts as a free and an allocation)
  *   "requests": [[24, 50000], ...],     // [size, count], ascending: exact up to 1024, above rounded up to
  *                                       // a multiple of 16, up to 32768; sizes never requested omitted

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A soak of everything at once: {@value #CHAINS} chains of short-lived threads doing malloc, calloc,
- * alignedAlloc, realloc and free over all tiers (Tiny, Mid, Large, Huge), a tenth of the frees remote
+ * mallocAligned, realloc and free over all tiers (Tiny, Mid, Large, Huge), a tenth of the frees remote
  * (blocks swapped through a shared exchange, so freed by another thread, often one that has ended),
  * under a memory limit the live set keeps running into, with every kind of OS call refused now and
  * then ({@link FaultInjector}, {@value #FAULT_PROBABILITY} each).
@@ -186,8 +186,8 @@ class FaultSoakTest {
                 if (nonZero != null) s.errors.add("calloc(1, " + size + ") = 0x" + Long.toHexString(p) + ": " + nonZero);
             } else {
                 long alignment = 1L << (5 + (rnd.nextInt(10) == 0 ? rnd.nextInt(17) : rnd.nextInt(4))); // 32 B .. 256 B, a tenth up to 2 MiB
-                p = s.alloc.alignedAlloc(alignment, size);
-                if ((p & (alignment - 1)) != 0) s.errors.add("alignedAlloc(" + alignment + ", " + size + ") = 0x" + Long.toHexString(p));
+                p = s.alloc.mallocAligned(size, alignment);
+                if ((p & (alignment - 1)) != 0) s.errors.add("mallocAligned(" + size + ", " + alignment + ") = 0x" + Long.toHexString(p));
             }
         } catch (OutOfMemoryError e) {
             oom(s, e);

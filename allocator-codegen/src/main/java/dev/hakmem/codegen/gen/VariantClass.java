@@ -70,7 +70,7 @@ final class VariantClass {
                         .addStatement("free($T.requireNonNull(segment, $S).address())", Objects.class, "segment").build())
                 .addMethod(delegate("calloc", TypeName.LONG, "count", "size"))
                 .addMethod(delegate("realloc", TypeName.LONG, "address", "newSize"))
-                .addMethod(delegate("alignedAlloc", TypeName.LONG, "alignment", "size"))
+                .addMethod(delegate("mallocAligned", TypeName.LONG, "size", "alignment"))
                 .addMethod(delegate("usableSize", TypeName.LONG, "address"))
                 .addMethod(MethodSpec.methodBuilder("allocate").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .returns(Names.MEMORY_SEGMENT).addParameter(long.class, "byteSize").addParameter(long.class, "byteAlignment")

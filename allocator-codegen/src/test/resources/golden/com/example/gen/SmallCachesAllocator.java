@@ -246,8 +246,8 @@ public final class SmallCachesAllocator implements NativeAllocator {
     }
 
     @Override
-    public long alignedAlloc(long alignment, long size) {
-        return generic.alignedAlloc(alignment, size);
+    public long mallocAligned(long size, long alignment) {
+        return generic.mallocAligned(size, alignment);
     }
 
     @Override

@@ -24,7 +24,7 @@ class HugeAlignmentTest {
             for (int shift : new int[] {36, 40}) {
                 long alignment = 1L << shift;
                 for (long size : new long[] {16, 3L << 20}) {
-                    long p = a.alignedAlloc(alignment, size);
+                    long p = a.mallocAligned(size, alignment);
                     assertEquals(0, p & (alignment - 1), "aligned to 2^" + shift);
                     assertTrue(a.usableSize(p) >= size);
                     ALL.set(ValueLayout.JAVA_BYTE, p, (byte) 7);
