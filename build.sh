@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the project's Maven wrapper on a JDK >= 25, whatever `java` on PATH is.
 #   ./build.sh test    the whole test suite (what CI runs)
-#   ./build.sh bench   the benchmark job (see README)
+#   ./build.sh bench --install-natives   the benchmark job (see README; without the flag it installs nothing)
 #   ./build.sh <maven arguments...>
 # JAVA_HOME is honoured when it points at a JDK >= 25; otherwise the JDKs under /usr/lib/jvm
 # (and `java` on PATH) are searched, newest first. Nothing has to be set by hand.

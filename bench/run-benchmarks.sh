@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The benchmark job (`./build.sh bench [options]`): builds bench/target/benchmarks.jar, makes sure
-# the native peers are installed, runs every workload on every peer that can run here, and writes a
-# report with tables and charts (the tables are also printed at the end).
+# The benchmark job (`./build.sh bench [options]`): builds bench/target/benchmarks.jar, checks that
+# the native peers are installed (and installs them only when asked: --install-natives), runs every
+# workload on every peer that can run here, and writes a report with tables and charts (the tables
+# are also printed at the end). The README's main command is `./build.sh bench --install-natives`.
 #
 #   --quick          default: the whole matrix in at most 10 minutes on 2 cores, build included
 #                    (one short fork per run; iteration times fitted to the budget, see below)
@@ -16,7 +17,11 @@
 #                    unavailable ones are skipped with one line saying how to install them)
 #   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.)': every
 #                    workload, new ones included, but not the bench.design.* design measurements)
-#   --no-install     do not try to apt-get install missing native peers
+#   --install-natives  install missing native peers (Debian packages libmimalloc2.0,
+#                    libtcmalloc-minimal4, libjemalloc2) with apt-get, as root or through
+#                    passwordless sudo, saying what it installs. Without it nothing is installed: the
+#                    job names the missing peers, that they will be skipped, and how to install them
+#   --no-install     install nothing (the default; overrides --install-natives)
 #   --no-build       use the existing bench/target/benchmarks.jar
 #   -- ARGS...       passed to every JMH invocation, e.g. `--bench RandomMixed -- -p ws=256`
 #                    (-f/-wi/-w/-i/-r given here replace the plan's; select benchmarks with --bench
@@ -54,7 +59,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=1 build=1 budget=570 jmh_extra=()
+mode=quick peers="" install=0 build=1 budget=570 jmh_extra=() no_install=0
 bench='^dev\.hakmem\.bench\.(?!design\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,7 +68,8 @@ while [ $# -gt 0 ]; do
     --budget) budget="${2:?--budget needs seconds}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
-    --no-install) install=0 ;;
+    --install-natives) install=1 ;;
+    --no-install) no_install=1 ;;
     --no-build) build=0 ;;
     --) shift; jmh_extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -97,28 +103,46 @@ FORK_FLAGS=(-XX:SharedArchiveFile=bench/target/jmh-forks.jsa -XX:+AutoCreateShar
 export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096
 JAR=bench/target/benchmarks.jar
 
-# Installs the Debian packages of missing native peers when we are root; otherwise says how.
-install_native_peers() {
-  local missing=() lib pkg ldconfig=ldconfig
+# The native peers' Debian packages that are missing here; installs them with --install-natives (as
+# root, or through sudo when it needs no password), and otherwise only says which peers will be
+# skipped and how to install them. Nothing is installed without the flag.
+check_native_peers() {
+  local missing=() peers=() lib_pkg lib pkg peer ldconfig=ldconfig sudo=()
   # ldconfig lives in /sbin, which a plain user's PATH may lack.
   command -v ldconfig >/dev/null || for d in /sbin /usr/sbin; do [ -x "$d/ldconfig" ] && ldconfig=$d/ldconfig; done
-  for lib_pkg in libmimalloc.so.2:libmimalloc2.0 libtcmalloc_minimal.so.4:libtcmalloc-minimal4 libjemalloc.so.2:libjemalloc2; do
-    lib=${lib_pkg%%:*} pkg=${lib_pkg#*:}
-    "$ldconfig" -p 2>/dev/null | grep -qF "$lib" || missing+=("$pkg")
+  for lib_pkg in mimalloc:libmimalloc.so.2:libmimalloc2.0 tcmalloc:libtcmalloc_minimal.so.4:libtcmalloc-minimal4 \
+                 jemalloc:libjemalloc.so.2:libjemalloc2; do
+    IFS=: read -r peer lib pkg <<< "$lib_pkg"
+    "$ldconfig" -p 2>/dev/null | grep -qF "$lib" || { missing+=("$pkg"); peers+=("$peer"); }
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    echo "run-benchmarks.sh: missing native peers; install them with: apt-get install ${missing[*]}" >&2
+  if [ "$install" = 0 ]; then
+    echo "run-benchmarks.sh: native peers not installed: ${peers[*]}; they will be skipped. To measure them," \
+      "rerun with --install-natives (installs ${missing[*]} with apt-get), or install them yourself:" \
+      "sudo apt-get install ${missing[*]}" >&2
     return 0
   fi
-  echo "run-benchmarks.sh: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q --no-install-recommends "${missing[@]}" \
-    || { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
-    || echo "run-benchmarks.sh: could not install ${missing[*]}; those peers will be skipped" >&2
+  if ! command -v apt-get >/dev/null; then
+    echo "run-benchmarks.sh: --install-natives needs apt-get (Debian, Ubuntu); install the packages of ${peers[*]}" \
+      "yourself (${missing[*]} on Debian); they will be skipped" >&2
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      echo "run-benchmarks.sh: --install-natives needs root or passwordless sudo; install them yourself:" \
+        "sudo apt-get install ${missing[*]}; ${peers[*]} will be skipped" >&2
+      return 0
+    fi
+  fi
+  echo "run-benchmarks.sh: --install-natives: installing ${missing[*]} (peers ${peers[*]}) with ${sudo[*]:+${sudo[*]} }apt-get"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || { "${sudo[@]}" apt-get update -q && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+           apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    || echo "run-benchmarks.sh: could not install ${missing[*]}; ${peers[*]} will be skipped" >&2
 }
 
-[ "$install" = 1 ] && install_native_peers
+[ "$no_install" = 1 ] && install=0
+check_native_peers
 if [ "$build" = 1 ]; then
   echo "run-benchmarks.sh: building $JAR"
   ./mvnw -B -ntp -q -pl bench -am package -DskipTests
