@@ -21,7 +21,7 @@
 #                    libtcmalloc-minimal4, libjemalloc2) with apt-get, as root or through
 #                    passwordless sudo, saying what it installs. Without it nothing is installed: the
 #                    job names the missing peers, that they will be skipped, and how to install them
-#   --no-install     install nothing (the default; overrides --install-natives)
+#   --no-install     install nothing (the default; of it and --install-natives, the later wins)
 #   --no-build       use the existing bench/target/benchmarks.jar
 #   -- ARGS...       passed to every JMH invocation, e.g. `--bench RandomMixed -- -p ws=256`
 #                    (-f/-wi/-w/-i/-r given here replace the plan's; select benchmarks with --bench
@@ -59,7 +59,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget=570 jmh_extra=() no_install=0
+mode=quick peers="" install=0 build=1 budget=570 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,7 +69,7 @@ while [ $# -gt 0 ]; do
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --install-natives) install=1 ;;
-    --no-install) no_install=1 ;;
+    --no-install) install=0 ;;
     --no-build) build=0 ;;
     --) shift; jmh_extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -135,13 +135,12 @@ check_native_peers() {
     fi
   fi
   echo "run-benchmarks.sh: --install-natives: installing ${missing[*]} (peers ${peers[*]}) with ${sudo[*]:+${sudo[*]} }apt-get"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
-    || { "${sudo[@]}" apt-get update -q && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-           apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q)
+  "${apt[@]}" install --no-install-recommends "${missing[@]}" \
+    || { "${apt[@]}" update && "${apt[@]}" install --no-install-recommends "${missing[@]}"; } \
     || echo "run-benchmarks.sh: could not install ${missing[*]}; ${peers[*]} will be skipped" >&2
 }
 
-[ "$no_install" = 1 ] && install=0
 check_native_peers
 if [ "$build" = 1 ]; then
   echo "run-benchmarks.sh: building $JAR"
