@@ -14,7 +14,8 @@ import static dev.hakmem.codegen.spec.Layout.VARIANT;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.AllocatorSpec;
-import dev.hakmem.codegen.spec.Nodes.Field;
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class SpecParser {
     /** The classes that turn a spec file into settings (their bytes decide the output; build tools fingerprint them). */
     public static List<Class<?>> classes() {
-        return List.of(SpecParser.class, Layout.class, Nodes.class, Sizes.class, Tier.class, TierReader.class);
+        return List.of(SpecParser.class, Layout.class, NodeReader.class, Sizes.class, Tier.class, TierReader.class);
     }
 
     private static final String CLASS_NAME = "a fully qualified class name, e.g. com.example.FastAllocator";
@@ -50,7 +51,7 @@ public final class SpecParser {
     private SpecParser() {}
 
     /** A parsed spec and its {@code variant} entry, where an error about the class name points. */
-    private record Parsed(AllocatorSpec spec, Nodes nodes, Field variant) {}
+    private record Parsed(AllocatorSpec spec, NodeReader nodes, Field variant) {}
 
     /**
      * Parses the spec in {@code file} (UTF-8); its path as given names it in messages and in
@@ -112,14 +113,14 @@ public final class SpecParser {
     }
 
     private static Parsed read(String yaml, String source) {
-        Nodes nodes = new Nodes(source);
-        Field root = Field.of("", nodes.compose(yaml));
+        NodeReader nodes = new NodeReader(NodeReader.Syntax.YAML, InputException.Input.SPEC, source);
+        Field root = nodes.root(yaml, "a mapping with at least '" + VARIANT + ": <fully qualified class name>'");
         AllocatorConfig.Builder b = AllocatorConfig.builder();
         Field variant = null;
         String className = null;
         Field frontsField = null;
         int fronts = 0;
-        for (Field f : nodes.entries(root, Layout.TOP_KEYS)) {
+        for (Field f : nodes.entries(root, Layout.TOP_KEYS, Map.of(Layout.PROFILE, Layout.PROFILE_REFUSED))) {
             try {
                 switch (f.key()) {
                     case VARIANT -> {
@@ -163,7 +164,7 @@ public final class SpecParser {
         return new Parsed(new AllocatorSpec(className, config, source, fronts), nodes, variant);
     }
 
-    private static String className(Nodes nodes, Field f) {
+    private static String className(NodeReader nodes, Field f) {
         String name = nodes.string(f, CLASS_NAME);
         if (!AllocatorSpec.isQualifiedClassName(name)) {
             throw nodes.error(f, "'" + name + "' is not a fully qualified class name; expected a package and a class name"
@@ -172,13 +173,13 @@ public final class SpecParser {
         return name;
     }
 
-    private static long memoryLimit(Nodes nodes, Field f) {
+    private static long memoryLimit(NodeReader nodes, Field f) {
         if (f.value() instanceof ScalarNode s && s.getValue().equals(Layout.UNLIMITED)) return Long.MAX_VALUE;
-        return nodes.bytes(f, Layout.MEMORY_LIMIT_MIN, Long.MAX_VALUE, MEMORY_LIMIT_VALUE);
+        return Sizes.read(nodes, f, Layout.MEMORY_LIMIT_MIN, Long.MAX_VALUE, MEMORY_LIMIT_VALUE);
     }
 
-    private static long addressSpace(Nodes nodes, Field f) {
-        long bytes = nodes.bytes(f, Layout.ADDRESS_SPACE_MIN, Layout.ADDRESS_SPACE_MAX, ADDRESS_SPACE_VALUE);
+    private static long addressSpace(NodeReader nodes, Field f) {
+        long bytes = Sizes.read(nodes, f, Layout.ADDRESS_SPACE_MIN, Layout.ADDRESS_SPACE_MAX, ADDRESS_SPACE_VALUE);
         if (bytes % Layout.ADDRESS_SPACE_MULTIPLE != 0) {
             throw nodes.error(f, ((ScalarNode) f.value()).getValue() + " is not a multiple of "
                     + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE) + "; expected " + ADDRESS_SPACE_VALUE);
@@ -187,9 +188,9 @@ public final class SpecParser {
     }
 
     /** Reads a {@code large} or {@code huge} section, passing its {@code retainedBytes}, if set, to {@code set}. */
-    private static void retainedBytes(Nodes nodes, Field section, LongConsumer set) {
+    private static void retainedBytes(NodeReader nodes, Field section, LongConsumer set) {
         for (Field f : nodes.entries(section, Layout.RETAINED_KEYS)) {
-            set.accept(nodes.bytes(f, 0, Long.MAX_VALUE, "a byte count of at least 0"));
+            set.accept(Sizes.read(nodes, f, 0, Long.MAX_VALUE, "a byte count of at least 0"));
         }
     }
 }

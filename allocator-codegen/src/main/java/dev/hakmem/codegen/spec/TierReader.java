@@ -2,8 +2,9 @@ package dev.hakmem.codegen.spec;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.InputException;
-import dev.hakmem.codegen.spec.Nodes.Field;
 import dev.hakmem.codegen.spec.Tier.ClassCache;
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -19,10 +20,10 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 final class TierReader {
     private static final String CACHE_VALUE = "an integer from 1 to " + Layout.CACHE_MAX;
 
-    private final Nodes nodes;
+    private final NodeReader nodes;
     private final Tier tier;
 
-    TierReader(Nodes nodes, Tier tier) {
+    TierReader(NodeReader nodes, Tier tier) {
         this.nodes = nodes;
         this.tier = tier;
     }

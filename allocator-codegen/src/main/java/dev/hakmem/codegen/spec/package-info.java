@@ -4,9 +4,9 @@
  * "Spec files".
  *
  * <p>Reading goes {@link dev.hakmem.codegen.spec.SpecParser} (the top-level keys) -&gt; {@code TierReader}
- * (the {@code tiny} and {@code mid} sections) -&gt; {@code Nodes} (YAML shape: SnakeYAML Engine's node
- * tree, whose nodes keep their line and column, typed values, unknown and duplicate keys), with
- * {@code Sizes} for byte units and {@code Suggestions} for "did you mean". Every value is checked
+ * (the {@code tiny} and {@code mid} sections) -&gt; {@link dev.hakmem.codegen.yaml.NodeReader} (YAML
+ * shape: SnakeYAML Engine's node tree, whose nodes keep their line and column, typed values, unknown and
+ * duplicate keys; shared with the profile reader), with {@code Sizes} for byte units. Every value is checked
  * where it is written, so each error names {@code file:line:column} of the node at fault; the
  * runtime's {@code AllocatorConfig.Builder} checks the result once more. {@code Layout} holds the keys
  * and ranges the parser, the writer and the tests share; {@code Tier} the class rules of Tiny and Mid

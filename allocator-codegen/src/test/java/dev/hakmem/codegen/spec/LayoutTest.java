@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -78,18 +77,5 @@ class LayoutTest {
                 assertThrows(IllegalArgumentException.class, () -> Sizes.parse("8388608TiB")).getMessage());
         assertEquals("'4 kib' has an unknown unit 'kib' (did you mean 'KiB'?)",
                 assertThrows(IllegalArgumentException.class, () -> Sizes.parse("4 kib")).getMessage());
-    }
-
-    @Test
-    void suggestionsAreCloseSlipsOnly() {
-        assertEquals(Optional.of("stats"), Suggestions.closest("stat", Layout.TOP_KEYS));
-        assertEquals(Optional.of("checks"), Suggestions.closest("chekcs", Layout.TOP_KEYS));
-        assertEquals(Optional.of("addressSpace"), Suggestions.closest("ADDRESSSPACE", Layout.TOP_KEYS));
-        assertEquals(Optional.of("tiny"), Suggestions.closest("tinyClasses", Layout.TOP_KEYS));
-        assertEquals(Optional.of("capacity"), Suggestions.closest("capcity", Layout.CLASS_KEYS));
-        assertEquals(Optional.empty(), Suggestions.closest("colour", Layout.TOP_KEYS));
-        assertEquals(Optional.empty(), Suggestions.closest("max", Layout.TOP_KEYS));
-        assertEquals(1, Suggestions.distance("ab", "ba"));
-        assertEquals(3, Suggestions.distance("kitten", "sitting"));
     }
 }
