@@ -1,19 +1,8 @@
 package dev.hakmem.codegen.spec;
 
-import dev.hakmem.codegen.InputException;
-import static dev.hakmem.codegen.spec.Layout.ADDRESS_SPACE;
-import static dev.hakmem.codegen.spec.Layout.CHECKS;
-import static dev.hakmem.codegen.spec.Layout.FRONTS_UP_TO;
-import static dev.hakmem.codegen.spec.Layout.HUGE;
-import static dev.hakmem.codegen.spec.Layout.LARGE;
-import static dev.hakmem.codegen.spec.Layout.MEMORY_LIMIT;
-import static dev.hakmem.codegen.spec.Layout.MID;
-import static dev.hakmem.codegen.spec.Layout.STATS;
-import static dev.hakmem.codegen.spec.Layout.TINY;
-import static dev.hakmem.codegen.spec.Layout.VARIANT;
-
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.codegen.InputException;
 import dev.hakmem.codegen.yaml.NodeReader;
 import dev.hakmem.codegen.yaml.NodeReader.Field;
 import java.io.IOException;
@@ -23,12 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Reads spec files (YAML, one variant each) into {@link AllocatorSpec}s. The layout, every key with its
  * default and range, is in the README's "Spec files" section; an omitted key means the runtime's default.
+ * Which keys there are, and how each setting is read, is {@link SpecKey}'s table.
  *
  * <p>Every value is checked where it is written, so a bad spec fails with a {@link InputException}
  * naming {@code file:line:column} of the offending node, what is wrong and what was expected. A file
@@ -37,15 +25,11 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class SpecParser {
     /** The classes that turn a spec file into settings (their bytes decide the output; build tools fingerprint them). */
     public static List<Class<?>> classes() {
-        return List.of(SpecParser.class, Layout.class, NodeReader.class, Sizes.class, Tier.class, TierReader.class);
+        return List.of(SpecParser.class, SpecKey.class, SpecKey.Setting.class, SpecKey.NotAKey.class, Value.class, Value.Bool.class,
+                Value.ByteCount.class, NodeReader.class, Sizes.class, Tier.class, TierReader.class);
     }
 
     private static final String CLASS_NAME = "a fully qualified class name, e.g. com.example.FastAllocator";
-    private static final String MEMORY_LIMIT_VALUE = "'" + Layout.UNLIMITED + "' or a byte count of at least "
-            + Sizes.format(Layout.MEMORY_LIMIT_MIN);
-    private static final String ADDRESS_SPACE_VALUE = "a multiple of " + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE)
-            + " from " + Sizes.format(Layout.ADDRESS_SPACE_MIN) + " to " + Sizes.format(Layout.ADDRESS_SPACE_MAX);
-
     private static final String FRONTS_VALUE = "a size in bytes from the first Tiny class's size to " + AllocatorConfig.TINY_MAX;
 
     private SpecParser() {}
@@ -114,40 +98,37 @@ public final class SpecParser {
 
     private static Parsed read(String yaml, String source) {
         NodeReader nodes = new NodeReader(NodeReader.Syntax.YAML, InputException.Input.SPEC, source);
-        Field root = nodes.root(yaml, "a mapping with at least '" + VARIANT + ": <fully qualified class name>'");
+        Field root = nodes.root(yaml, "a mapping with at least '" + SpecKey.VARIANT.path() + ": <fully qualified class name>'");
         AllocatorConfig.Builder b = AllocatorConfig.builder();
         Field variant = null;
         String className = null;
         Field frontsField = null;
         int fronts = 0;
-        for (Field f : nodes.entries(root, Layout.TOP_KEYS, Map.of(Layout.PROFILE, Layout.PROFILE_REFUSED))) {
+        for (Field f : nodes.entries(root, SpecKey.topLevel(), SpecKey.NotAKey.refusals())) {
             try {
-                switch (f.key()) {
+                SpecKey key = SpecKey.at(f.key());
+                switch (key) {
                     case VARIANT -> {
                         variant = f;
                         className = className(nodes, f);
                     }
-                    case CHECKS -> b.checks(nodes.bool(f));
-                    case STATS -> b.stats(nodes.bool(f));
-                    case MEMORY_LIMIT -> b.memoryLimit(memoryLimit(nodes, f));
-                    case ADDRESS_SPACE -> b.addressSpace(addressSpace(nodes, f));
                     case FRONTS_UP_TO -> {
                         frontsField = f;
                         fronts = (int) nodes.integer(f, 16, AllocatorConfig.TINY_MAX, FRONTS_VALUE);
                     }
-                    case TINY -> Tier.TINY.apply(b, new TierReader(nodes, Tier.TINY).read(f));
-                    case MID -> Tier.MID.apply(b, new TierReader(nodes, Tier.MID).read(f));
-                    case LARGE -> retainedBytes(nodes, f, b::largeRetainedBytes);
-                    case HUGE -> retainedBytes(nodes, f, b::hugeRetainedBytes);
-                    default -> throw new AssertionError(f.key());
+                    case null -> section(nodes, f, b);
+                    default -> {
+                        if (key.setting() == null) throw new AssertionError(key + ", a key of the spec itself, needs its case here");
+                        key.setting().read(nodes, f, b);
+                    }
                 }
             } catch (IllegalArgumentException e) { // the builder disagrees with a value the parser let through
                 throw nodes.error(f, "rejected by AllocatorConfig: " + e.getMessage());
             }
         }
         if (variant == null) {
-            throw nodes.error(root, "missing key '" + VARIANT + "'; expected the variant's class name, e.g. '"
-                    + VARIANT + ": com.example.FastAllocator'");
+            throw nodes.error(root, "missing key '" + SpecKey.VARIANT.path() + "'; expected the variant's class name, e.g. '"
+                    + SpecKey.VARIANT.path() + ": com.example.FastAllocator'");
         }
         AllocatorConfig config;
         try {
@@ -173,24 +154,16 @@ public final class SpecParser {
         return name;
     }
 
-    private static long memoryLimit(NodeReader nodes, Field f) {
-        if (f.value() instanceof ScalarNode s && s.getValue().equals(Layout.UNLIMITED)) return Long.MAX_VALUE;
-        return Sizes.read(nodes, f, Layout.MEMORY_LIMIT_MIN, Long.MAX_VALUE, MEMORY_LIMIT_VALUE);
-    }
-
-    private static long addressSpace(NodeReader nodes, Field f) {
-        long bytes = Sizes.read(nodes, f, Layout.ADDRESS_SPACE_MIN, Layout.ADDRESS_SPACE_MAX, ADDRESS_SPACE_VALUE);
-        if (bytes % Layout.ADDRESS_SPACE_MULTIPLE != 0) {
-            throw nodes.error(f, ((ScalarNode) f.value()).getValue() + " is not a multiple of "
-                    + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE) + "; expected " + ADDRESS_SPACE_VALUE);
+    /**
+     * A top-level section: a tier's, which its {@link TierReader} reads whole, or one whose keys are each a
+     * setting ({@code large}, {@code huge}).
+     */
+    private static void section(NodeReader nodes, Field section, AllocatorConfig.Builder b) {
+        Tier tier = SpecKey.tierOf(section.key());
+        if (tier != null) {
+            tier.apply(b, new TierReader(nodes, tier).read(section));
+            return;
         }
-        return bytes;
-    }
-
-    /** Reads a {@code large} or {@code huge} section, passing its {@code retainedBytes}, if set, to {@code set}. */
-    private static void retainedBytes(NodeReader nodes, Field section, LongConsumer set) {
-        for (Field f : nodes.entries(section, Layout.RETAINED_KEYS)) {
-            set.accept(Sizes.read(nodes, f, 0, Long.MAX_VALUE, "a byte count of at least 0"));
-        }
+        for (Field f : nodes.entries(section, SpecKey.keysIn(section.key()))) SpecKey.at(f.path()).setting().read(nodes, f, b);
     }
 }
