@@ -38,7 +38,12 @@ abstract class AbstractSpecMojo extends AbstractMojo {
     SpecFiles.Source source(File directory, String conventional, String parameter) {
         Path dir = directory.toPath().toAbsolutePath().normalize();
         boolean isConventional = dir.equals(project.getBasedir().toPath().toAbsolutePath().resolve(conventional).normalize());
-        return new SpecFiles.Source(dir, isConventional, parameter, includes, excludes);
+        return new SpecFiles.Source(dir, isConventional, parameter, configured(includes), configured(excludes));
+    }
+
+    /** The patterns configured, or null: Maven injects an empty list for a list parameter not configured. */
+    private static List<String> configured(List<String> patterns) {
+        return patterns == null || patterns.isEmpty() ? null : patterns;
     }
 
     /** Logs that {@code source} has no spec files: a note where none were asked for, a warning in a configured directory. */
