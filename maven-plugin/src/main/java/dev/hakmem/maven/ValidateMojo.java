@@ -36,9 +36,12 @@ public class ValidateMojo extends AbstractSpecMojo {
         SpecFiles.Source main = source(specDirectory, GenerateMojo.CONVENTIONAL, "<specDirectory> (hakmem.specDirectory)");
         SpecFiles.Source test = source(testSpecDirectory, GenerateTestMojo.CONVENTIONAL, "<testSpecDirectory> (hakmem.testSpecDirectory)");
         List<Path> mainSpecs = SpecFiles.find(main), testSpecs = SpecFiles.find(test);
-        if (mainSpecs.isEmpty()) logNoSpecs(main);
-        if (testSpecs.isEmpty()) logNoSpecs(test);
-        if (mainSpecs.isEmpty() && testSpecs.isEmpty()) return;
+        if (mainSpecs.isEmpty() && !main.conventional()) logNoSpecs(main);
+        if (testSpecs.isEmpty() && !test.conventional()) logNoSpecs(test);
+        if (mainSpecs.isEmpty() && testSpecs.isEmpty()) {
+            getLog().info("hakmem: no spec files in " + main.describe() + " or " + test.describe());
+            return;
+        }
         List<Path> all = new ArrayList<>(mainSpecs);
         all.addAll(testSpecs);
         try {
