@@ -77,6 +77,21 @@ class MemoryLimitRecoveryTest {
     }
 
     /**
+     * A thread fills whole Mid spans (carved to their end), frees every block and ends: its spans go
+     * with their free blocks to the orphaned slabs (issue 15), which give way like the shared lists.
+     */
+    @ParameterizedTest(name = "checks={0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anEndedThreadsFullSpansGiveWay(boolean checks) throws InterruptedException {
+        assertLimitUsableAfter(16 * MiB, checks, "the thread filled whole spans and ended", al -> {
+            List<Long> held = new ArrayList<>();
+            for (int i = 0; i < 3 * 256; i++) held.add(al.malloc(2048)); // three 512 KiB spans of 2048-byte blocks
+            for (long p : held) al.free(p);
+        }, al -> {});
+    }
+
+    /**
      * Blocks allocated by a thread and freed by this one (remote frees, to the allocating thread's
      * inbox) after that thread ended: they give way too.
      */

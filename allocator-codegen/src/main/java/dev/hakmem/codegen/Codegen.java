@@ -26,14 +26,17 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>Up to date: a fingerprint of every input of generation is kept in the output directory; when
- *       it matches, nothing is written. The inputs: the spec files (names and bytes), the bytes of the
- *       generator's classes, of the spec parser and model that turn a file into settings, and of the
- *       runtime's {@code AllocatorConfig} (its defaults are written into {@code CONFIG}), and the
- *       runtime's version (written into the variant, which checks it). Class bytes rather than versions,
- *       so a changed generator, parser or default regenerates even at the same version.</li>
+ *       it matches, nothing is written. The inputs: the spec files (paths as given, which the generated
+ *       files cite, and bytes), the bytes of the generator's classes, of the spec parser and model that
+ *       turn a file into settings, and of the runtime's {@code AllocatorConfig} (its defaults are written
+ *       into {@code CONFIG}), and the runtime's version (written into the variant, which checks it).
+ *       Class bytes rather than versions, so a changed generator, parser or default regenerates even
+ *       at the same version.</li>
  *   <li>All or nothing: every spec is parsed and validated first (errors of all files reported
  *       together, with {@code file:line:column}); sources are generated into a fresh sibling directory
- *       and only then swapped in, so a failure never leaves half-generated output behind.</li>
+ *       and only then swapped in, so a failure never leaves half-generated output behind. The output
+ *       directory is the generator's own: one that holds files of something else is refused, not
+ *       replaced.</li>
  * </ul>
  */
 public final class Codegen {
@@ -115,6 +118,7 @@ public final class Codegen {
         if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(fingerprint)) {
             return new Result(specFiles.size(), 0, true);
         }
+        requireOwnDirectory(outputDir, stamp);
         List<AllocatorSpec> specs = validate(specFiles);
         Path parent = outputDir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -135,6 +139,26 @@ public final class Codegen {
         return new Result(specs.size(), files, false);
     }
 
+    /**
+     * Generation replaces all of {@code outputDir}: refuse one that is a file, or a non-empty directory
+     * without a stamp of an earlier generation (a misconfigured output directory such as
+     * {@code src/main/java}, whose files would be deleted).
+     */
+    private static void requireOwnDirectory(Path outputDir, Path stamp) throws IOException {
+        if (!Files.exists(outputDir) || Files.isRegularFile(stamp)) return;
+        if (!Files.isDirectory(outputDir)) {
+            throw new IOException(outputDir + " is not a directory; expected a directory of generated sources, which each"
+                    + " generation replaces");
+        }
+        try (Stream<Path> s = Files.list(outputDir)) {
+            if (s.findAny().isPresent()) {
+                throw new IOException(outputDir + " holds files the generator did not write (it has no " + FINGERPRINT_FILE
+                        + "); expected a directory of generated sources only, which each generation replaces, e.g."
+                        + " target/generated-sources/hakmem");
+            }
+        }
+    }
+
     static String fingerprint(List<Path> specFiles) throws IOException {
         return fingerprint(specFiles, INPUT_CLASSES, Hakmem.version());
     }
@@ -146,7 +170,7 @@ public final class Codegen {
             sha.update((CodegenInfo.GENERATOR + "\nhakmem-runtime " + runtimeVersion + "\n").getBytes(StandardCharsets.UTF_8));
             for (Class<?> c : classes) sha.update(classBytes(c));
             for (Path f : specFiles) {
-                sha.update((f.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+                sha.update((f + "\n").getBytes(StandardCharsets.UTF_8)); // as named: the generated files cite it
                 sha.update(Files.readAllBytes(f));
             }
             return HexFormat.of().formatHex(sha.digest());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.codegen.InputException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +86,43 @@ class CodegenTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of("hakmem", "out"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary directory left");
         }
+    }
+
+    /** The generated files cite the spec by its path, so the same file moved to another directory regenerates. */
+    @Test
+    void theFingerprintCoversWhereASpecIs(@TempDir Path dir) throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a")).resolve("x.yaml"), b = Files.createDirectories(dir.resolve("b")).resolve("x.yaml");
+        Files.writeString(a, "variant: x.A\n");
+        Files.writeString(b, "variant: x.A\n");
+        assertNotEquals(Codegen.fingerprint(List.of(a)), Codegen.fingerprint(List.of(b)));
+        Path out = dir.resolve("out");
+        Codegen.generate(List.of(a), out);
+        assertFalse(Codegen.generate(List.of(b), out).upToDate(), "moved: regenerated");
+        assertTrue(Files.readString(out.resolve("x/A.java")).contains(b.toString()), "the output cites where the spec is now");
+    }
+
+    /** Generation replaces its output directory, so a misconfigured one (src/main/java, a file) is refused, untouched. */
+    @Test
+    void refusesAnOutputDirectoryItDidNotWrite(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("a.yaml"), "variant: x.A\n");
+        Path sources = Files.createDirectories(dir.resolve("src/main/java/x"));
+        Files.writeString(sources.resolve("Main.java"), "package x; class Main {}");
+        Path javaDir = dir.resolve("src/main/java");
+        IOException e = assertThrows(IOException.class, () -> Codegen.generate(List.of(spec), javaDir));
+        assertTrue(e.getMessage().startsWith(javaDir + " holds files the generator did not write (it has no .hakmem-fingerprint)"),
+                e.getMessage());
+        assertTrue(Files.exists(sources.resolve("Main.java")), "left as it was");
+        assertFalse(Files.exists(javaDir.resolve("x/A.java")));
+
+        Path file = Files.writeString(dir.resolve("pom.xml"), "<project/>");
+        e = assertThrows(IOException.class, () -> Codegen.generate(List.of(spec), file));
+        assertTrue(e.getMessage().startsWith(file + " is not a directory"), e.getMessage());
+        assertEquals("<project/>", Files.readString(file));
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertFalse(Codegen.generate(List.of(spec), empty).upToDate(), "an empty directory is fine");
+        assertFalse(Codegen.generate(List.of(spec, Files.writeString(dir.resolve("b.yaml"), "variant: x.B\n")), empty).upToDate(),
+                "and so is its own output, replaced");
     }
 
     @Test

@@ -433,6 +433,11 @@ public final class HakmemAllocator implements NativeAllocator {
         return ChunkRegistry.ownerOfInfo(registry.infoOf(address));
     }
 
+    /** The base address of the Tiny/Mid slab holding {@code address} (tests). */
+    public long slabBaseOf(long address) {
+        return registry.slab(address).base();
+    }
+
     /** Caches of platform threads not yet reclaimed (tests). */
     public int liveThreadCaches() {
         return caches.liveCaches();

@@ -8,14 +8,17 @@ import dev.hakmem.codegen.tune.TuneSettings;
 import dev.hakmem.codegen.tune.TunedSpec;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.sonatype.plexus.build.incremental.BuildContext;
 
 /**
  * Tunes an allocator variant to recorded allocation profiles: reads the profiles, chooses the Tiny and
@@ -32,46 +35,64 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "tune", threadSafe = true)
 public class TuneMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
-    private File basedir;
+    File basedir;
 
     /** Profile files, or directories whose {@code *.json} files are profiles; comma-separated on the command line. */
     @Parameter(property = "hakmem.profiles", defaultValue = "${project.basedir}/src/main/hakmem/profiles")
-    private File[] profiles;
+    File[] profiles;
 
-    /** Fully qualified class name of the variant to tune, e.g. {@code com.example.TunedAllocator}. */
-    @Parameter(property = "hakmem.variant", required = true)
-    private String variant;
+    /** Fully qualified class name of the variant to tune, e.g. {@code com.example.TunedAllocator}. Required. */
+    @Parameter(property = "hakmem.variant")
+    String variant;
 
     /** Where the spec files are; the default output goes here. */
     @Parameter(property = "hakmem.specDirectory", defaultValue = "${project.basedir}/src/main/hakmem")
-    private File specDirectory;
+    File specDirectory;
 
     /** The spec file to write; default {@code <specDirectory>/<simple class name>.yaml}. */
     @Parameter(property = "hakmem.output")
-    private File output;
+    File output;
 
     /** How many Tiny classes at most (1 to 64). */
     @Parameter(property = "hakmem.tinyClasses", defaultValue = "" + TuneSettings.DEFAULT_TINY_CLASSES)
-    private int tinyClasses;
+    int tinyClasses;
 
     /** How many Mid classes at most (1 to 60; more if fewer cannot keep Mid waste within 25%). */
     @Parameter(property = "hakmem.midClasses", defaultValue = "" + TuneSettings.DEFAULT_MID_CLASSES)
-    private int midClasses;
+    int midClasses;
 
     /** A spec whose other settings (checks, stats, limits, retention) the tuned spec keeps; may be the output itself. */
     @Parameter(property = "hakmem.baseSpec")
-    private File baseSpec;
+    File baseSpec;
+
+    /** Skips the goal. */
+    @Parameter(property = "hakmem.skip", defaultValue = "false")
+    boolean skip;
+
+    /** Tells an IDE (Eclipse m2e) that the spec file changed; does nothing on the command line. */
+    @Component
+    BuildContext buildContext;
 
     /** Made by Maven, which then sets the parameters above; not for use in code. */
     public TuneMojo() {}
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("hakmem: tune skipped (hakmem.skip)");
+            return;
+        }
+        if (variant == null || variant.isBlank()) {
+            throw new MojoFailureException("hakmem: no variant to tune; expected its fully qualified class name in -Dhakmem.variant=..."
+                    + " or <variant> in the plugin's configuration, e.g. com.example.TunedAllocator");
+        }
         try {
             TuneSettings settings = new TuneSettings(variant, tinyClasses, midClasses);
-            File target = output != null ? output : new File(specDirectory, variant.substring(variant.lastIndexOf('.') + 1) + ".yaml");
+            Path target = (output != null ? output : new File(specDirectory, variant.substring(variant.lastIndexOf('.') + 1) + ".yaml")).toPath();
             List<Path> locations = Arrays.stream(profiles).map(File::toPath).toList();
-            TuneFiles.Result r = TuneFiles.tune(basedir.toPath(), locations, settings, baseSpec == null ? null : baseSpec.toPath(), target.toPath());
+            checkLocations(locations, target);
+            TuneFiles.Result r = TuneFiles.tune(basedir.toPath(), locations, settings, baseSpec == null ? null : baseSpec.toPath(), target);
+            if (r.changed()) buildContext.refresh(target.toFile());
             TunedSpec t = r.tuned();
             getLog().info("hakmem: tuned " + variant + " from " + r.profiles() + " profile(s) into " + t.spec().source()
                     + (r.changed() ? "" : " (unchanged)"));
@@ -81,8 +102,23 @@ public class TuneMojo extends AbstractMojo {
         } catch (InputException | TuneException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new MojoExecutionException("hakmem: cannot tune: " + e.getMessage(), e);
+            throw new MojoExecutionException("hakmem: cannot tune: " + Locations.describe(e), e);
         }
+    }
+
+    /** The profiles and the base spec can be read, the spec file written (missing profiles: {@link TuneFiles} says so). */
+    private void checkLocations(List<Path> locations, Path target) throws MojoFailureException {
+        Locations.requireReadable(locations, "profile location", "<profiles> (hakmem.profiles)");
+        if (baseSpec != null) {
+            Path base = baseSpec.toPath();
+            if (!Files.isRegularFile(base)) {
+                throw new MojoFailureException("hakmem: the base spec " + base + (Files.exists(base) ? " is not a file" : " does not exist")
+                        + "; expected a spec file whose settings the tuned spec keeps (<baseSpec> (hakmem.baseSpec))");
+            }
+            Locations.requireReadable(List.of(base), "base spec", "<baseSpec> (hakmem.baseSpec)");
+        }
+        Locations.requireWritableFile(target, "spec file", output != null ? "<output> (hakmem.output)"
+                : "<specDirectory> (hakmem.specDirectory), where it goes unless <output> (hakmem.output) is set");
     }
 
     private static String describe(String layout, Fragmentation f) {

@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.AllocatorSpec;
 import dev.hakmem.codegen.CodegenInfo;
+import dev.hakmem.codegen.spec.SpecKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -205,30 +206,15 @@ final class VariantClass {
         return doc.add("</table>\n").build();
     }
 
-    /** {@code AllocatorConfig.builder()...build()} with every setting, one per line. */
+    /**
+     * {@code AllocatorConfig.builder()...build()} with every setting, one per line: the builder calls of
+     * the spec key table ({@link SpecKey#builderCalls}), so a new setting reaches {@code CONFIG} with its key.
+     */
     private static CodeBlock configInitializer(AllocatorConfig c) {
-        CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", Names.CONFIG).indent().indent()
-                .add(".tinyClasses($L)\n", ints(c.tinyClasses()))
-                .add(".midClasses($L)\n", ints(c.midClasses()));
-        for (int i = 0; i < c.classCount(); i++) {
-            b.add(".classCache($L, $L, $L)\n", c.classSize(i), c.cacheCapacity(i), c.batchSize(i));
-        }
-        return b.add(".checks($L)\n", c.checks())
-                .add(".stats($L)\n", c.stats())
-                .add(".memoryLimit($L)\n", longLiteral(c.memoryLimit()))
-                .add(".addressSpace($L)\n", longLiteral(c.addressSpace()))
-                .add(".largeRetainedBytes($L)\n", longLiteral(c.largeRetainedBytes()))
-                .add(".hugeRetainedBytes($L)\n", longLiteral(c.hugeRetainedBytes()))
-                .add(".build()")
+        CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", Names.CONFIG).indent().indent();
+        for (String call : SpecKey.builderCalls(c)) b.add(".$L\n", call);
+        return b.add(".build()")
                 .unindent().unindent()
                 .build();
-    }
-
-    private static String ints(int[] values) {
-        return IntStream.of(values).mapToObj(Integer::toString).collect(Collectors.joining(", "));
-    }
-
-    private static String longLiteral(long v) {
-        return v == Long.MAX_VALUE ? "Long.MAX_VALUE" : v + "L";
     }
 }

@@ -3,7 +3,8 @@
  *
  * <p>What is generated today: the variant class ({@link dev.hakmem.codegen.gen.VariantGenerator}),
  * whose {@code CONFIG} constant carries every setting of the spec and whose {@code create()} returns a
- * {@code NativeAllocator} built from it.
+ * {@code NativeAllocator} built from it. {@code CONFIG}'s builder calls come from the table of spec keys
+ * ({@link dev.hakmem.codegen.spec.SpecKey#builderCalls}), so a setting added there reaches it unasked.
  *
  * <p>Next (issue 4, designed, not yet generated): one Tiny front per size class with its class index,
  * block size, cache capacity, batch, checks and stats as compile-time constants, a size-to-class table

@@ -1,13 +1,14 @@
 package dev.hakmem.codegen.profile;
 
 import dev.hakmem.codegen.InputException;
-import dev.hakmem.codegen.profile.JsonNodes.Field;
-import dev.hakmem.codegen.profile.JsonNodes.Members;
 import dev.hakmem.codegen.profile.Profile.BigRequests;
 import dev.hakmem.codegen.profile.Profile.ClassRecord;
 import dev.hakmem.codegen.profile.Profile.Lifetimes;
 import dev.hakmem.codegen.profile.Profile.RemoteFrees;
 import dev.hakmem.codegen.profile.Profile.Request;
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
+import dev.hakmem.codegen.yaml.NodeReader.Members;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -99,8 +100,9 @@ public final class ProfileReader {
      * @throws InputException if the text is not a valid profile
      */
     public static Profile read(String json, String source) {
-        JsonNodes nodes = new JsonNodes(source);
-        Members root = nodes.object(nodes.root(json), "a JSON object");
+        NodeReader nodes = new NodeReader(NodeReader.Syntax.JSON, InputException.Input.PROFILE, source);
+        Members root = nodes.members(nodes.root(json, "a JSON object written by the hakmem profile recorder"),
+                "a JSON object ({...}) written by the hakmem profile recorder");
         checkFormat(nodes, root);
         String label = nodes.string(root.required("label", "the recording's label, a string"), "a string");
         String recordedBy = nodes.string(root.required("recordedBy", "the recorder's name and version, a string"), "a string");
@@ -117,7 +119,7 @@ public final class ProfileReader {
                 remoteField == null ? null : remoteFrees(nodes, remoteField));
     }
 
-    private static void checkFormat(JsonNodes nodes, Members root) {
+    private static void checkFormat(NodeReader nodes, Members root) {
         Field format = root.required("format", "\"format\": \"" + Profile.FORMAT + "\" (a profile written by the hakmem profile recorder)");
         String value = nodes.string(format, "'" + Profile.FORMAT + "'");
         if (!value.equals(Profile.FORMAT)) {
@@ -131,7 +133,7 @@ public final class ProfileReader {
         }
     }
 
-    private static long mallocs(JsonNodes nodes, Field f) {
+    private static long mallocs(NodeReader nodes, Field f) {
         long mallocs = nodes.integer(f, 0, Long.MAX_VALUE, COUNT);
         if (mallocs == 0) {
             throw nodes.error(f, "0 mallocs: the recording saw no allocation; expected a profile of a run that allocates"
@@ -140,11 +142,11 @@ public final class ProfileReader {
         return mallocs;
     }
 
-    private static List<Request> requests(JsonNodes nodes, Field f) {
+    private static List<Request> requests(NodeReader nodes, Field f) {
         List<Request> requests = new ArrayList<>();
         int previous = -1;
-        for (Field pair : nodes.array(f, "an array of [size, count] pairs")) {
-            List<Field> parts = nodes.array(pair, "a [size, count] pair");
+        for (Field pair : nodes.items(f, "an array of [size, count] pairs")) {
+            List<Field> parts = nodes.items(pair, "a [size, count] pair");
             if (parts.size() != 2) {
                 throw nodes.error(pair, "got an array of " + parts.size() + " elements; expected a [size, count] pair");
             }
@@ -164,16 +166,16 @@ public final class ProfileReader {
         return requests;
     }
 
-    private static BigRequests bigRequests(JsonNodes nodes, Field f) {
-        Members m = nodes.object(f, "an object {\"count\": ..., \"bytes\": ...}");
+    private static BigRequests bigRequests(NodeReader nodes, Field f) {
+        Members m = nodes.members(f, "an object {\"count\": ..., \"bytes\": ...}");
         return new BigRequests(count(nodes, m, "count"), count(nodes, m, "bytes"));
     }
 
-    private static List<ClassRecord> classes(JsonNodes nodes, Field f) {
+    private static List<ClassRecord> classes(NodeReader nodes, Field f) {
         List<ClassRecord> classes = new ArrayList<>();
         int previous = 0;
-        for (Field item : nodes.array(f, "an array of class records")) {
-            Members m = nodes.object(item, "an object {\"size\", \"mallocs\", \"peakLive\", \"burst\"}");
+        for (Field item : nodes.items(f, "an array of class records")) {
+            Members m = nodes.members(item, "an object {\"size\", \"mallocs\", \"peakLive\", \"burst\"}");
             Field sizeField = m.required("size", CLASS_SIZE);
             int size = (int) nodes.integer(sizeField, Profile.ROUNDING, Profile.REQUEST_MAX, CLASS_SIZE);
             if (!Profile.isClassSize(size)) throw nodes.error(sizeField, size + " is not a multiple of " + Profile.ROUNDING + "; expected " + CLASS_SIZE);
@@ -186,22 +188,22 @@ public final class ProfileReader {
         return classes;
     }
 
-    private static Lifetimes lifetimes(JsonNodes nodes, Field f) {
-        Members m = nodes.object(f, "an object {\"sampled\": ..., \"log2NanosHistogram\": [...]}");
+    private static Lifetimes lifetimes(NodeReader nodes, Field f) {
+        Members m = nodes.members(f, "an object {\"sampled\": ..., \"log2NanosHistogram\": [...]}");
         long sampled = count(nodes, m, "sampled");
         List<Long> histogram = new ArrayList<>();
-        for (Field bucket : nodes.array(m.required("log2NanosHistogram", "an array of counts"), "an array of counts")) {
+        for (Field bucket : nodes.items(m.required("log2NanosHistogram", "an array of counts"), "an array of counts")) {
             histogram.add(nodes.integer(bucket, 0, Long.MAX_VALUE, COUNT));
         }
         return new Lifetimes(sampled, histogram);
     }
 
-    private static RemoteFrees remoteFrees(JsonNodes nodes, Field f) {
-        Members m = nodes.object(f, "an object {\"sampled\": ..., \"remote\": ...}");
+    private static RemoteFrees remoteFrees(NodeReader nodes, Field f) {
+        Members m = nodes.members(f, "an object {\"sampled\": ..., \"remote\": ...}");
         return new RemoteFrees(count(nodes, m, "sampled"), count(nodes, m, "remote"));
     }
 
-    private static long count(JsonNodes nodes, Members m, String name) {
+    private static long count(NodeReader nodes, Members m, String name) {
         return nodes.integer(m.required(name, COUNT), 0, Long.MAX_VALUE, COUNT);
     }
 }

@@ -37,9 +37,9 @@
  *       or {@code version} is an error.</li>
  * </ul>
  *
- * <p>JSON is YAML 1.2, so {@link dev.hakmem.codegen.profile.ProfileReader} reads it with the YAML library
- * the spec parser already uses, whose node tree keeps every value's line and column: a bad profile
- * fails with a {@link dev.hakmem.codegen.InputException} saying
- * {@code file:line:column: what is wrong; what was expected}.
+ * <p>JSON is YAML 1.2, so {@link dev.hakmem.codegen.profile.ProfileReader} reads it through the spec
+ * parser's node reader ({@link dev.hakmem.codegen.yaml.NodeReader}, JSON syntax), whose node tree keeps
+ * every value's line and column: a bad profile fails with a {@link dev.hakmem.codegen.InputException}
+ * saying {@code file:line:column: what is wrong; what was expected}.
  */
 package dev.hakmem.codegen.profile;

@@ -1,8 +1,13 @@
 package dev.hakmem.codegen.spec;
 
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
+import dev.hakmem.codegen.yaml.Suggestions;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Byte counts as a spec writes them: a plain integer, or a whole number with a binary unit
@@ -15,6 +20,24 @@ final class Sizes {
     private static final Pattern WITH_UNIT = Pattern.compile("([0-9]+) ?([A-Za-z]+)");
 
     private Sizes() {}
+
+    /**
+     * The byte count {@code f} holds, an integer or a number with a unit, from {@code min} to {@code max};
+     * {@code expected} describes what is allowed.
+     */
+    static long read(NodeReader nodes, Field f, long min, long max, String expected) {
+        if (NodeReader.isScalar(f, Tag.INT)) return nodes.integer(f, min, max, expected);
+        if (!NodeReader.isScalar(f, Tag.STR)) throw nodes.wrongType(f, expected);
+        String written = ((ScalarNode) f.value()).getValue();
+        long bytes;
+        try {
+            bytes = parse(written);
+        } catch (IllegalArgumentException e) {
+            throw nodes.error(f, e.getMessage() + "; expected " + expected);
+        }
+        if (bytes < min || bytes > max) throw nodes.outOfRange(f, written, expected);
+        return bytes;
+    }
 
     /**
      * The bytes a number with a unit stands for.

@@ -1,20 +1,10 @@
 package dev.hakmem.codegen.spec;
 
-import dev.hakmem.codegen.InputException;
-import static dev.hakmem.codegen.spec.Layout.ADDRESS_SPACE;
-import static dev.hakmem.codegen.spec.Layout.CHECKS;
-import static dev.hakmem.codegen.spec.Layout.FRONTS_UP_TO;
-import static dev.hakmem.codegen.spec.Layout.HUGE;
-import static dev.hakmem.codegen.spec.Layout.LARGE;
-import static dev.hakmem.codegen.spec.Layout.MEMORY_LIMIT;
-import static dev.hakmem.codegen.spec.Layout.MID;
-import static dev.hakmem.codegen.spec.Layout.STATS;
-import static dev.hakmem.codegen.spec.Layout.TINY;
-import static dev.hakmem.codegen.spec.Layout.VARIANT;
-
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.AllocatorSpec;
-import dev.hakmem.codegen.spec.Nodes.Field;
+import dev.hakmem.codegen.InputException;
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Reads spec files (YAML, one variant each) into {@link AllocatorSpec}s. The layout, every key with its
  * default and range, is in the README's "Spec files" section; an omitted key means the runtime's default.
+ * Which keys there are, and how each setting is read, is {@link SpecKey}'s table.
  *
  * <p>Every value is checked where it is written, so a bad spec fails with a {@link InputException}
  * naming {@code file:line:column} of the offending node, what is wrong and what was expected. A file
@@ -40,21 +29,17 @@ public final class SpecParser {
      * @return those classes: their bytes decide the output, so build tools fingerprint them
      */
     public static List<Class<?>> classes() {
-        return List.of(SpecParser.class, Layout.class, Nodes.class, Sizes.class, Tier.class, TierReader.class);
+        return List.of(SpecParser.class, SpecKey.class, SpecKey.Setting.class, SpecKey.NotAKey.class, Value.class, Value.Bool.class,
+                Value.ByteCount.class, NodeReader.class, Sizes.class, Tier.class, TierReader.class);
     }
 
     private static final String CLASS_NAME = "a fully qualified class name, e.g. com.example.FastAllocator";
-    private static final String MEMORY_LIMIT_VALUE = "'" + Layout.UNLIMITED + "' or a byte count of at least "
-            + Sizes.format(Layout.MEMORY_LIMIT_MIN);
-    private static final String ADDRESS_SPACE_VALUE = "a multiple of " + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE)
-            + " from " + Sizes.format(Layout.ADDRESS_SPACE_MIN) + " to " + Sizes.format(Layout.ADDRESS_SPACE_MAX);
-
     private static final String FRONTS_VALUE = "a size in bytes from the first Tiny class's size to " + AllocatorConfig.TINY_MAX;
 
     private SpecParser() {}
 
     /** A parsed spec and its {@code variant} entry, where an error about the class name points. */
-    private record Parsed(AllocatorSpec spec, Nodes nodes, Field variant) {}
+    private record Parsed(AllocatorSpec spec, NodeReader nodes, Field variant) {}
 
     /**
      * Parses the spec in {@code file} (UTF-8); its path as given names it in messages and in
@@ -122,41 +107,38 @@ public final class SpecParser {
     }
 
     private static Parsed read(String yaml, String source) {
-        Nodes nodes = new Nodes(source);
-        Field root = Field.of("", nodes.compose(yaml));
+        NodeReader nodes = new NodeReader(NodeReader.Syntax.YAML, InputException.Input.SPEC, source);
+        Field root = nodes.root(yaml, "a mapping with at least '" + SpecKey.VARIANT.path() + ": <fully qualified class name>'");
         AllocatorConfig.Builder b = AllocatorConfig.builder();
         Field variant = null;
         String className = null;
         Field frontsField = null;
         int fronts = 0;
-        for (Field f : nodes.entries(root, Layout.TOP_KEYS)) {
+        for (Field f : nodes.entries(root, SpecKey.topLevel(), SpecKey.NotAKey.refusals())) {
             try {
-                switch (f.key()) {
+                SpecKey key = SpecKey.at(f.key());
+                switch (key) {
                     case VARIANT -> {
                         variant = f;
                         className = className(nodes, f);
                     }
-                    case CHECKS -> b.checks(nodes.bool(f));
-                    case STATS -> b.stats(nodes.bool(f));
-                    case MEMORY_LIMIT -> b.memoryLimit(memoryLimit(nodes, f));
-                    case ADDRESS_SPACE -> b.addressSpace(addressSpace(nodes, f));
                     case FRONTS_UP_TO -> {
                         frontsField = f;
                         fronts = (int) nodes.integer(f, 16, AllocatorConfig.TINY_MAX, FRONTS_VALUE);
                     }
-                    case TINY -> Tier.TINY.apply(b, new TierReader(nodes, Tier.TINY).read(f));
-                    case MID -> Tier.MID.apply(b, new TierReader(nodes, Tier.MID).read(f));
-                    case LARGE -> retainedBytes(nodes, f, b::largeRetainedBytes);
-                    case HUGE -> retainedBytes(nodes, f, b::hugeRetainedBytes);
-                    default -> throw new AssertionError(f.key());
+                    case null -> section(nodes, f, b);
+                    default -> {
+                        if (key.setting() == null) throw new AssertionError(key + ", a key of the spec itself, needs its case here");
+                        key.setting().read(nodes, f, b);
+                    }
                 }
             } catch (IllegalArgumentException e) { // the builder disagrees with a value the parser let through
                 throw nodes.error(f, "rejected by AllocatorConfig: " + e.getMessage());
             }
         }
         if (variant == null) {
-            throw nodes.error(root, "missing key '" + VARIANT + "'; expected the variant's class name, e.g. '"
-                    + VARIANT + ": com.example.FastAllocator'");
+            throw nodes.error(root, "missing key '" + SpecKey.VARIANT.path() + "'; expected the variant's class name, e.g. '"
+                    + SpecKey.VARIANT.path() + ": com.example.FastAllocator'");
         }
         AllocatorConfig config;
         try {
@@ -173,7 +155,7 @@ public final class SpecParser {
         return new Parsed(new AllocatorSpec(className, config, source, fronts), nodes, variant);
     }
 
-    private static String className(Nodes nodes, Field f) {
+    private static String className(NodeReader nodes, Field f) {
         String name = nodes.string(f, CLASS_NAME);
         if (!AllocatorSpec.isQualifiedClassName(name)) {
             throw nodes.error(f, "'" + name + "' is not a fully qualified class name; expected a package and a class name"
@@ -182,24 +164,16 @@ public final class SpecParser {
         return name;
     }
 
-    private static long memoryLimit(Nodes nodes, Field f) {
-        if (f.value() instanceof ScalarNode s && s.getValue().equals(Layout.UNLIMITED)) return Long.MAX_VALUE;
-        return nodes.bytes(f, Layout.MEMORY_LIMIT_MIN, Long.MAX_VALUE, MEMORY_LIMIT_VALUE);
-    }
-
-    private static long addressSpace(Nodes nodes, Field f) {
-        long bytes = nodes.bytes(f, Layout.ADDRESS_SPACE_MIN, Layout.ADDRESS_SPACE_MAX, ADDRESS_SPACE_VALUE);
-        if (bytes % Layout.ADDRESS_SPACE_MULTIPLE != 0) {
-            throw nodes.error(f, ((ScalarNode) f.value()).getValue() + " is not a multiple of "
-                    + Sizes.format(Layout.ADDRESS_SPACE_MULTIPLE) + "; expected " + ADDRESS_SPACE_VALUE);
+    /**
+     * A top-level section: a tier's, which its {@link TierReader} reads whole, or one whose keys are each a
+     * setting ({@code large}, {@code huge}).
+     */
+    private static void section(NodeReader nodes, Field section, AllocatorConfig.Builder b) {
+        Tier tier = SpecKey.tierOf(section.key());
+        if (tier != null) {
+            tier.apply(b, new TierReader(nodes, tier).read(section));
+            return;
         }
-        return bytes;
-    }
-
-    /** Reads a {@code large} or {@code huge} section, passing its {@code retainedBytes}, if set, to {@code set}. */
-    private static void retainedBytes(Nodes nodes, Field section, LongConsumer set) {
-        for (Field f : nodes.entries(section, Layout.RETAINED_KEYS)) {
-            set.accept(nodes.bytes(f, 0, Long.MAX_VALUE, "a byte count of at least 0"));
-        }
+        for (Field f : nodes.entries(section, SpecKey.keysIn(section.key()))) SpecKey.at(f.path()).setting().read(nodes, f, b);
     }
 }

@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * Writes an {@link AllocatorSpec} as a spec file that {@link SpecParser} reads back to an equal spec
- * (given the same source name). Every setting is written, defaults included, so the file shows the whole
- * variant; the output depends only on the spec and the header, never on time or order of calls.
+ * (given the same source name). Every key of {@link SpecKey}'s table is written, in its order, defaults
+ * included, so the file shows the whole variant; the output depends only on the spec and the header,
+ * never on time or order of calls. A config with a property that is not a key ({@link SpecKey.NotAKey})
+ * set is refused rather than written without it.
  *
  * <p>A section's {@code cache} is the capacity and batch most of its classes share, so that only the
  * exceptions carry their own; when the runtime's per-size default fits better (Mid: different above
@@ -34,28 +36,29 @@ public final class SpecWriter {
     public static String write(AllocatorSpec spec, List<String> headerComments) {
         Objects.requireNonNull(spec, "spec");
         AllocatorConfig c = spec.config();
-        if (c.profile()) { // it used to be dropped silently
-            throw new IllegalArgumentException(spec.className() + ": the config records an allocation profile, which a spec "
-                    + "cannot express: " + Layout.PROFILE_REFUSED.substring(Layout.PROFILE_REFUSED.indexOf(':') + 2));
+        for (SpecKey.NotAKey n : SpecKey.NotAKey.values()) {
+            if (n.isSet.test(c)) { // it used to be dropped silently
+                throw new IllegalArgumentException(spec.className() + ": the config " + n.whatItDoes + ", which a spec cannot express: "
+                        + n.reason + "; remove it from the spec");
+            }
         }
         StringBuilder out = new StringBuilder();
         for (String comment : headerComments) {
             for (String line : comment.split("\\R", -1)) out.append(line.isEmpty() ? "#" : "# " + line).append('\n');
         }
         out.append("# hakmem allocator spec; every key, its default and range: README.md, \"Spec files\".\n");
-        line(out, 0, Layout.VARIANT + ": " + spec.className(), null);
-        line(out, 0, Layout.CHECKS + ": " + c.checks(), "double-free and foreign-free detection");
-        line(out, 0, Layout.STATS + ": " + c.stats(), "per-operation counters");
-        String limit = c.memoryLimit() == Long.MAX_VALUE ? Layout.UNLIMITED : Sizes.format(c.memoryLimit());
-        line(out, 0, Layout.MEMORY_LIMIT + ": " + limit, "bytes held from the OS at once");
-        line(out, 0, Layout.ADDRESS_SPACE + ": " + Sizes.format(c.addressSpace()), "reserved, not committed");
-        line(out, 0, Layout.FRONTS_UP_TO + ": " + spec.frontsUpTo(), "Tiny classes up to this size get generated fronts");
-        tier(out, Tier.TINY, c);
-        tier(out, Tier.MID, c);
-        line(out, 0, Layout.LARGE + ":", null);
-        line(out, 2, Layout.RETAINED_BYTES + ": " + Sizes.format(c.largeRetainedBytes()), "freed Large memory kept resident");
-        line(out, 0, Layout.HUGE + ":", null);
-        line(out, 2, Layout.RETAINED_BYTES + ": " + Sizes.format(c.hugeRetainedBytes()), "freed Huge mappings kept for reuse");
+        for (String name : SpecKey.topLevel()) {
+            SpecKey key = SpecKey.at(name);
+            Tier tier = SpecKey.tierOf(name);
+            if (key != null) {
+                line(out, 0, name + ": " + key.written(spec), key.comment());
+            } else if (tier != null) {
+                tier(out, tier, c);
+            } else {
+                line(out, 0, name + ":", null);
+                for (SpecKey k : SpecKey.in(name)) line(out, 2, k.key() + ": " + k.written(spec), k.comment());
+            }
+        }
         return out.toString();
     }
 
@@ -65,15 +68,15 @@ public final class SpecWriter {
         ClassCache cache = sectionCache(classes, runtime);
         line(out, 0, tier.key + ":", null);
         if (cache != null) {
-            line(out, 2, Layout.CACHE + ": " + cacheText(cache), "each class without its own");
+            line(out, 2, Tier.CACHE + ": " + cacheText(cache), SpecKey.at(tier.key + "." + Tier.CACHE).comment());
         } else {
-            line(out, 2, "# no " + Layout.CACHE + ": a class without its own has the runtime's default for its size", null);
+            line(out, 2, "# no " + Tier.CACHE + ": a class without its own has the runtime's default for its size", null);
         }
-        line(out, 2, Layout.CLASSES + ":", "ascending; {size, capacity, batch}: a class's own cache");
+        line(out, 2, Tier.CLASSES + ":", SpecKey.at(tier.key + "." + Tier.CLASSES).comment());
         for (int i = 0; i < classes.size(); i++) {
             ClassCache k = classes.get(i);
             boolean own = !sameCache(k, cache != null ? cache : runtime.get(i));
-            line(out, 4, "- " + (own ? "{" + Layout.SIZE + ": " + k.size() + ", " + cacheText(k).substring(1) : k.size()), null);
+            line(out, 4, "- " + (own ? "{" + Tier.SIZE + ": " + k.size() + ", " + cacheText(k).substring(1) : k.size()), null);
         }
     }
 
@@ -107,7 +110,7 @@ public final class SpecWriter {
     }
 
     private static String cacheText(ClassCache c) {
-        return "{" + Layout.CAPACITY + ": " + c.capacity() + ", " + Layout.BATCH + ": " + c.batch() + "}";
+        return "{" + Tier.CAPACITY + ": " + c.capacity() + ", " + Tier.BATCH + ": " + c.batch() + "}";
     }
 
     private static void line(StringBuilder out, int indent, String text, String comment) {

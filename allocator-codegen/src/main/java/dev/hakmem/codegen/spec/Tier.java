@@ -11,13 +11,25 @@ import java.util.List;
  * runtime means.
  */
 enum Tier {
-    TINY(Layout.TINY, "Tiny", 16, 16, AllocatorConfig.TINY_MAX, 64),
-    MID(Layout.MID, "Mid", 256, AllocatorConfig.TINY_MAX + 256, AllocatorConfig.MID_MAX, 60);
+    TINY("tiny", "Tiny", 16, 16, AllocatorConfig.TINY_MAX, 64),
+    MID("mid", "Mid", 256, AllocatorConfig.TINY_MAX + 256, AllocatorConfig.MID_MAX, 60);
+
+    /** The keys of a tier's section ({@link SpecKey#TINY_CACHE}, ...): its cache, and its classes. */
+    static final String CACHE = "cache";
+    static final String CLASSES = "classes";
+    /** The keys of a cache, {@code {capacity, batch}}, and of a class item, {@code {size, capacity, batch}}. */
+    static final String SIZE = "size";
+    static final String CAPACITY = "capacity";
+    static final String BATCH = "batch";
+    static final List<String> CACHE_KEYS = List.of(CAPACITY, BATCH);
+    static final List<String> CLASS_KEYS = List.of(SIZE, CAPACITY, BATCH);
+    /** Largest cache capacity and batch; the smallest is 1, and batch may not exceed capacity. */
+    static final int CACHE_MAX = 65536;
 
     /** One class: its block size, thread-cache capacity and transfer batch. */
     record ClassCache(int size, int capacity, int batch) {}
 
-    /** The spec key of the tier's section. */
+    /** The spec key of the tier's section ({@code tiny}). */
     final String key;
     /** The tier's name in messages. */
     final String title;
@@ -57,10 +69,14 @@ enum Tier {
         return classesOf((this == TINY ? b.tinyClasses(sizes) : b.midClasses(sizes)).build());
     }
 
+    /** The class sizes of this tier in {@code config}. */
+    int[] sizesOf(AllocatorConfig config) {
+        return this == TINY ? config.tinyClasses() : config.midClasses();
+    }
+
     /** The runtime's default class sizes of this tier. */
     int[] defaultSizes() {
-        AllocatorConfig d = AllocatorConfig.defaults();
-        return this == TINY ? d.tinyClasses() : d.midClasses();
+        return sizesOf(AllocatorConfig.defaults());
     }
 
     /** Sets this tier's classes and the cache of each on {@code b}. */

@@ -2,8 +2,9 @@ package dev.hakmem.codegen.spec;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.InputException;
-import dev.hakmem.codegen.spec.Nodes.Field;
 import dev.hakmem.codegen.spec.Tier.ClassCache;
+import dev.hakmem.codegen.yaml.NodeReader;
+import dev.hakmem.codegen.yaml.NodeReader.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -17,12 +18,12 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
  * two settings that made it, naming where the other came from.
  */
 final class TierReader {
-    private static final String CACHE_VALUE = "an integer from 1 to " + Layout.CACHE_MAX;
+    private static final String CACHE_VALUE = "an integer from 1 to " + Tier.CACHE_MAX;
 
-    private final Nodes nodes;
+    private final NodeReader nodes;
     private final Tier tier;
 
-    TierReader(Nodes nodes, Tier tier) {
+    TierReader(NodeReader nodes, Tier tier) {
         this.nodes = nodes;
         this.tier = tier;
     }
@@ -38,14 +39,14 @@ final class TierReader {
         Setting capacity = null;
         Setting batch = null;
         List<Entry> entries = null;
-        for (Field f : nodes.entries(section, Layout.TIER_KEYS)) {
-            if (f.key().equals(Layout.CLASSES)) {
+        for (Field f : nodes.entries(section, SpecKey.keysIn(tier.key))) {
+            if (f.key().equals(Tier.CLASSES)) {
                 entries = classes(f);
                 continue;
             }
-            for (Field c : nodes.entries(f, Layout.CACHE_KEYS)) {
+            for (Field c : nodes.entries(f, Tier.CACHE_KEYS)) {
                 Setting s = cacheSetting(c, 1);
-                if (c.key().equals(Layout.CAPACITY)) capacity = s; else batch = s;
+                if (c.key().equals(Tier.CAPACITY)) capacity = s; else batch = s;
             }
         }
         if (entries == null) {
@@ -102,10 +103,10 @@ final class TierReader {
         Setting batch = null;
         if (item.value() instanceof MappingNode) {
             sizeField = null;
-            for (Field f : nodes.entries(item, Layout.CLASS_KEYS)) {
+            for (Field f : nodes.entries(item, Tier.CLASS_KEYS)) {
                 switch (f.key()) {
-                    case Layout.SIZE -> sizeField = f;
-                    case Layout.CAPACITY -> capacity = cacheSetting(f, 2);
+                    case Tier.SIZE -> sizeField = f;
+                    case Tier.CAPACITY -> capacity = cacheSetting(f, 2);
                     default -> batch = cacheSetting(f, 2);
                 }
             }
@@ -122,7 +123,7 @@ final class TierReader {
     }
 
     private Setting cacheSetting(Field f, int level) {
-        return new Setting((int) nodes.integer(f, 1, Layout.CACHE_MAX, CACHE_VALUE), f, level);
+        return new Setting((int) nodes.integer(f, 1, Tier.CACHE_MAX, CACHE_VALUE), f, level);
     }
 
     private InputException batchAboveCapacity(int size, Setting capacity, Setting batch) {
@@ -130,12 +131,12 @@ final class TierReader {
         Setting blamed = blameBatch ? batch : capacity;
         Setting other = blameBatch ? capacity : batch;
         String origin = other.level() == blamed.level() ? ""
-                : other.level() == 1 ? " (from " + tier.key + "." + Layout.CACHE + ")"
+                : other.level() == 1 ? " (from " + tier.key + "." + Tier.CACHE + ")"
                 : " (the default for class " + size + ")";
         String what = blameBatch
                 ? batch.value() + " is above the capacity " + capacity.value() + origin
                 : capacity.value() + " is below the batch " + batch.value() + origin;
-        return nodes.error(blamed.field(), what + "; expected 1 <= batch <= capacity <= " + Layout.CACHE_MAX);
+        return nodes.error(blamed.field(), what + "; expected 1 <= batch <= capacity <= " + Tier.CACHE_MAX);
     }
 
     private static Setting first(Setting a, Setting b, Setting c) {

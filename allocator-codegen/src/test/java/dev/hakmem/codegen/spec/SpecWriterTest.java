@@ -92,9 +92,11 @@ class SpecWriterTest {
     /** A valid config with every setting drawn at random, often near its limits. */
     static AllocatorConfig randomConfig(Random r) {
         AllocatorConfig.Builder b = AllocatorConfig.builder().checks(r.nextBoolean()).stats(r.nextBoolean());
-        if (r.nextBoolean()) b.memoryLimit(r.nextBoolean() ? (4L + r.nextInt(4096)) << 20 : Layout.MEMORY_LIMIT_MIN + r.nextLong(1L << 50));
-        long steps = (Layout.ADDRESS_SPACE_MAX - Layout.ADDRESS_SPACE_MIN) / Layout.ADDRESS_SPACE_MULTIPLE;
-        if (r.nextBoolean()) b.addressSpace(Layout.ADDRESS_SPACE_MIN + r.nextLong(steps + 1) * Layout.ADDRESS_SPACE_MULTIPLE);
+        Value.ByteCount limit = SpecKeyTest.byteCount(SpecKey.MEMORY_LIMIT);
+        Value.ByteCount space = SpecKeyTest.byteCount(SpecKey.ADDRESS_SPACE);
+        if (r.nextBoolean()) b.memoryLimit(r.nextBoolean() ? (4L + r.nextInt(4096)) << 20 : limit.min() + r.nextLong(1L << 50));
+        long steps = (space.max() - space.min()) / space.multiple();
+        if (r.nextBoolean()) b.addressSpace(space.min() + r.nextLong(steps + 1) * space.multiple());
         if (r.nextBoolean()) b.largeRetainedBytes(randomBytes(r));
         if (r.nextBoolean()) b.hugeRetainedBytes(randomBytes(r));
         int[] tiny = r.nextBoolean() ? AllocatorConfig.defaults().tinyClasses() : randomTinyClasses(r);
@@ -126,7 +128,7 @@ class SpecWriterTest {
 
     /** {capacity, batch} with 1 <= batch <= capacity <= 65536, often small. */
     private static int[] randomCache(Random r) {
-        int capacity = r.nextBoolean() ? 1 + r.nextInt(Layout.CACHE_MAX) : 1 + r.nextInt(256);
+        int capacity = r.nextBoolean() ? 1 + r.nextInt(Tier.CACHE_MAX) : 1 + r.nextInt(256);
         return new int[] {capacity, 1 + r.nextInt(capacity)};
     }
 

@@ -225,6 +225,15 @@ public final class ChunkRegistry {
         return true;
     }
 
+    /**
+     * Whether {@code slab} is shared now: a volatile read of its first page, the page a
+     * {@linkplain #claim claim} CASes first (so a claim that has happened before this read is seen).
+     */
+    public boolean isShared(Slab slab) {
+        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
+        return (int) INFO.getVolatile(pageInfo, first) == smallInfo(slab.sizeClass(), 0);
+    }
+
     /** CASes the pages of {@code slab}'s span from page {@code fromPage} on, each from owner {@code from} to {@code to}. */
     private void changeOwner(Slab slab, long spanSize, int from, int to, int fromPage) {
         int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);

@@ -6,6 +6,7 @@ import dev.hakmem.internal.small.BatchStack.Batch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,6 +77,8 @@ public final class CentralFreeList {
      */
     private final BatchStack returnedNodes = new BatchStack();
     private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
+    /** Fully carved slabs of ended threads with the free blocks their owner held ({@link OrphanedSlabs}). */
+    private final OrphanedSlabs orphans = new OrphanedSlabs();
 
     @SuppressWarnings("unused") private volatile Slab carving;
     @SuppressWarnings("unused") private volatile long slabs;
@@ -108,6 +111,9 @@ public final class CentralFreeList {
         if (n > 0) return n;
         // Before carving fresh memory, let ended threads' caches give their blocks back.
         if (beforeCarve() && (n = popInto(dst)) > 0) return n;
+        while (poolOrphans()) {
+            if ((n = popInto(dst)) > 0) return n;
+        }
         return carveShared(dst, max, requested, true);
     }
 
@@ -149,6 +155,72 @@ public final class CentralFreeList {
     /** The class's batch size. */
     public int batch() { return batch; }
 
+    /**
+     * For a shared cache, which owns no slab: pools the orphans of one orphaned slab (the slab stays
+     * shared). Returns false when no slab is orphaned.
+     */
+    private boolean poolOrphans() {
+        Slab s = orphans.poll();
+        if (s == null) return false;
+        long[] o = orphans.take(s);
+        if (o != null) pushInBatches(o, o.length);
+        return true;
+    }
+
+    /** Pushes {@code blocks[0..n)} in batches of the class's size (copies: the array stays the caller's). */
+    private void pushInBatches(long[] blocks, int n) {
+        for (int i = 0; i < n; i += batch) pool.push(Arrays.copyOfRange(blocks, i, Math.min(n, i + batch)), Math.min(batch, n - i));
+    }
+
+    /**
+     * For an owning cache {@code owner} about to take a new slab: claims the oldest orphaned slab
+     * ({@link OrphanedSlabs}) and returns it, its orphans still attached for the caller to take
+     * ({@link #takeOrphans}); null if none could be claimed.
+     */
+    Slab adoptOrphaned(int owner) {
+        Slab s;
+        while ((s = orphans.poll()) != null) {
+            if (registry.claim(s, spans.spanSize(), owner)) return s;
+        }
+        return null;
+    }
+
+    /** Detaches the orphans of {@code slab} (just claimed by the caller), or null if it has none. */
+    long[] takeOrphans(Slab slab) {
+        return slab.hasOrphans() ? orphans.take(slab) : null;
+    }
+
+    /**
+     * The free blocks {@code blocks[0..n)} of this class that an ended thread's cache held, its slabs
+     * {@code owned} now shared: those of a fully carved owned slab stay with that slab, as its orphans
+     * ({@link OrphanedSlabs}); the others are pooled. Sorts {@code blocks[0..n)}.
+     */
+    void giveBackEnded(long[] blocks, int n, Set<Slab> owned) {
+        Arrays.sort(blocks, 0, n);
+        long[] shared = new long[batch];
+        int pooled = 0;
+        for (int i = 0; i < n; ) {
+            Slab s = registry.slab(blocks[i]);
+            int end = i + 1;
+            while (end < n && registry.slab(blocks[end]) == s) end++;
+            if (owned.contains(s) && s.carved() == s.capacity() && !s.released()) {
+                long[] back = orphans.offer(s, Arrays.copyOfRange(blocks, i, end), registry::isShared);
+                if (back != null) pushInBatches(back, back.length);
+            } else {
+                for (int j = i; j < end; j++) {
+                    shared[pooled++] = blocks[j];
+                    if (pooled == batch) {
+                        pool.push(shared, pooled);
+                        shared = new long[batch];
+                        pooled = 0;
+                    }
+                }
+            }
+            i = end;
+        }
+        if (pooled > 0) pool.push(shared, pooled);
+    }
+
     /** Pops one pooled batch into {@code dst} and recycles its node; returns its size, 0 if none. */
     private int popInto(long[] dst) {
         Batch b;
@@ -184,8 +256,8 @@ public final class CentralFreeList {
         if (b.recyclable && b.blocks().length == batch) returnedNodes.push(b);
     }
 
-    /** Free blocks pooled here (not counting thread caches). */
-    public long cachedBlocks() { return pool.blocks(); }
+    /** Free blocks pooled here and held by orphaned slabs (not counting thread caches). */
+    public long cachedBlocks() { return pool.blocks() + orphans.blocks(); }
 
     /** Slabs (spans) of this class in use, shared or owned. */
     public long slabs() { return (long) SLABS.getVolatile(this); }
@@ -234,8 +306,8 @@ public final class CentralFreeList {
 
     /**
      * Memory pressure: gives back to the OS every slab all of whose carved blocks are on this class's
-     * free stacks: the shared pool and the given owners' inboxes and spills (none live, none in a thread
-     * cache), whether or not the slab was carved to its end ({@link Slab#seal}). Other threads may push and pop meanwhile: this takes each stack's whole content at once,
+     * free stacks: the shared pool, the orphaned slabs' orphans and the given owners' inboxes and
+     * spills (none live, none in a thread cache), whether or not the slab was carved to its end ({@link Slab#seal}). Other threads may push and pop meanwhile: this takes each stack's whole content at once,
      * and holds the lock of each spill it counts (a spill whose owner holds it right now is skipped),
      * so every block it counts is in its hands; it gives the rest back to the stack it came from (or to
      * the pool, if that stack was closed meanwhile) and leaves the rest in the spills. Returns the
@@ -251,6 +323,13 @@ public final class CentralFreeList {
             Batch chain = takeAll(origin);
             taken.add(chain);
             for (Batch b = chain; b != null; b = b.next()) countBySlab(b.blocks(), b.count(), freeBlocks, registry);
+        }
+        Map<Slab, long[]> orphaned = new HashMap<>();
+        for (Slab s : orphans.takeAll()) {
+            long[] o = orphans.take(s);
+            if (o == null) continue;
+            orphaned.put(s, o);
+            freeBlocks.computeIfAbsent(s, k -> new int[1])[0] += o.length;
         }
         List<Spill> locked = new ArrayList<>(spills.size());
         Set<Slab> released = new HashSet<>();
@@ -272,6 +351,11 @@ public final class CentralFreeList {
             for (Spill s : locked) s.unlock();
         }
         for (int o = 0; o < origins.size(); o++) giveBack(taken.get(o), origins.get(o), released);
+        orphaned.forEach((s, o) -> {
+            if (released.contains(s)) return;
+            long[] back = orphans.offer(s, o, registry::isShared);
+            if (back != null) pushInBatches(back, back.length);
+        });
         for (Slab s : released) {
             s.markReleased();
             registry.unregister(s.base(), spans.spanSize());

@@ -15,11 +15,12 @@ import java.lang.invoke.VarHandle;
  * {@link BlockState}.
  */
 public final class Slab {
-    private static final VarHandle CARVED;
+    private static final VarHandle CARVED, ORPHANS;
 
     static {
         try {
             CARVED = MethodHandles.lookup().findVarHandle(Slab.class, "carved", int.class);
+            ORPHANS = MethodHandles.lookup().findVarHandle(Slab.class, "orphans", long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -32,6 +33,12 @@ public final class Slab {
     private final long magic;
     /** Blocks carved so far; only grows, by CAS in {@link #claim}. */
     @SuppressWarnings("unused") private volatile int carved;
+    /**
+     * The free blocks of this slab that its owner held when it ended, waiting for the thread that
+     * takes the slab ({@link OrphanedSlabs}); null otherwise. Set (volatile) before the slab is made
+     * shared, taken with getAndSet, so exactly one thread gets them.
+     */
+    @SuppressWarnings("unused") private volatile long[] orphans;
     /** Set (once, volatile) when the slab's memory went back to the OS; its owner then forgets it. */
     private volatile boolean released;
 
@@ -58,6 +65,15 @@ public final class Slab {
 
     /** Records that this slab's span was given back to the OS (it is then no one's). */
     public void markReleased() { released = true; }
+
+    /** Attaches {@code blocks} (free blocks of this slab, the array given up) as its orphans. */
+    void setOrphans(long[] blocks) { orphans = blocks; }
+
+    /** Whether orphans are attached (a racy look: {@link #takeOrphans} decides). */
+    boolean hasOrphans() { return orphans != null; }
+
+    /** Detaches and returns the orphans, or null if none are attached (another thread took them). */
+    long[] takeOrphans() { return (long[]) ORPHANS.getAndSet(this, (long[]) null); }
 
     /** The index of the block containing {@code address} (which must lie in this span). */
     public int indexOf(long address) {

@@ -35,7 +35,7 @@ public final class SmallFront {
      * Held so that the registry, whose cleaner unmaps the state maps this front addresses directly
      * ({@link #tinyStates}, {@link #midStates}), stays reachable as long as this front is.
      */
-    @SuppressWarnings("unused") private final ChunkRegistry registry;
+    private final ChunkRegistry registry;
     /** Checks on: the state maps ({@link StateMap}) and the reservation's base, held here: no load but this object's. */
     private final long tinyStates, midStates, base;
     private final ThreadCaches caches;
@@ -144,6 +144,15 @@ public final class SmallFront {
     private void freeInto(ThreadCache tc, long address, int cls, int owner) {
         ClassCache cc = tc.byClass[cls];
         if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+        freeTo(tc, cc, address, cls, owner);
+        if (stats) {
+            cc.frees++;
+            if (profile != null) profile.free(cc, cls);
+        }
+    }
+
+    /** {@link #freeInto} without the counting and the checks-off validation. */
+    private void freeTo(ThreadCache tc, ClassCache cc, long address, int cls, int owner) {
         if (owner == tc.id || owner == 0) { // this thread's slab (tc.id != 0), or a shared one
             if (checks) checkFree(address, cls, owner == 0 ? SHARED : OWNED);
             int n = cc.count;
@@ -157,15 +166,26 @@ public final class SmallFront {
         } else {
             freeRemote(tc, cc, cls, address, owner);
         }
-        if (stats) {
-            cc.frees++;
-            if (profile != null) profile.free(cc, cls);
-        }
     }
 
-    /** A block of another thread's slab: back to its owner, or kept here if the owner has been reclaimed. */
+    /**
+     * A block of another thread's slab: back to its owner, or kept here if the owner has been
+     * reclaimed. If the owner has ended but its cache is not reclaimed yet, reclaims it now (once per
+     * ended thread: its slabs are then shared) and frees the block as a shared one, so that this
+     * thread can claim the slab and the free blocks the ended owner left with it
+     * ({@link OrphanedSlabs}) instead of sending the block to a cache nobody drains.
+     */
     private void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, int ownerId) {
         ThreadCache owner = caches.owner(ownerId);
+        if (owner != null && !owner.owner().isAlive()) {
+            caches.reclaimDead();
+            if (cc.outOwner == owner) small.flushOutbox(cc, cls); // blocks sent it before it ended: pooled now, not left waiting
+            int now = ChunkRegistry.ownerOfInfo(registry.infoOf(address)); // after the reclaim's monitor: its disowning is seen
+            if (now != ownerId) {
+                freeTo(tc, cc, address, cls, now);
+                return;
+            }
+        }
         if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
         small.freeRemote(tc, cc, cls, address, owner);
     }

@@ -8,7 +8,10 @@ import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
@@ -28,7 +31,9 @@ import java.util.function.IntFunction;
  * blocks of one cache line at the same time, unless those blocks come from shared slabs: slabs carved
  * for virtual threads (which share caches anyway) and slabs of threads that have ended
  * ({@link #abandon}). Shared slabs' free blocks circulate through the {@link CentralFreeList}s, which
- * every cache may draw from, so memory of ended threads is reused before new spans are taken. Blocks a
+ * every cache may draw from, so memory of ended threads is reused before new spans are taken; an ended
+ * thread's fully carved slabs keep the free blocks it held, for the one thread that takes each slab
+ * whole ({@link OrphanedSlabs}). Blocks a
  * thread frees itself beyond its cache stay with it, in its {@link Spill}s: a thread that holds many
  * blocks and frees them together, again and again, reuses the same memory and makes no Java garbage.
  *
@@ -111,8 +116,9 @@ public final class SmallTier {
     /**
      * An owning cache's refill, cheapest memory first: blocks of its own slabs sent back by other
      * threads (its inbox), blocks it freed itself beyond its cache (its spill), then shared blocks (so
-     * ended threads' memory is reused), then its own slab being carved, and only then a new slab. So
-     * a new slab is taken only when every free block this thread may hand out has been handed out.
+     * ended threads' memory is reused), then its own slab being carved, then a slab an ended thread
+     * left with free blocks ({@link OrphanedSlabs}), and only then a new slab. So a new slab is taken
+     * only when every free block this thread may hand out has been handed out.
      */
     private int refillOwned(ThreadCache tc, int cls, long[] dst, int batch, long requested) {
         CentralFreeList central = centrals[cls];
@@ -121,6 +127,10 @@ public final class SmallTier {
         Slab own = tc.carving[cls];
         if (own != null && (n = own.claimInto(dst, batch)) > 0) return n;
         if (central.beforeCarve() && (n = reuse(tc, cls, dst, batch)) > 0) return n;
+        for (Slab orphaned; (orphaned = central.adoptOrphaned(tc.id)) != null; ) {
+            takeOver(tc, orphaned, cls);
+            if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
+        }
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
         if (tc.owned.size() >= 64 && Integer.bitCount(tc.owned.size()) == 1) tc.owned.removeIf(Slab::released); // amortised
@@ -281,12 +291,20 @@ public final class SmallTier {
 
     /**
      * After this platform thread's free of a shared slab's block: makes the slab this thread's own if it
-     * is carved to its end (a slab still being carved for the shared side stays shared).
+     * is carved to its end (a slab still being carved for the shared side stays shared), with the free
+     * blocks its ended owner left with it ({@link OrphanedSlabs}).
      */
     public void claimShared(ThreadCache tc, long address, int cls) {
         Slab s = registry.slab(address);
         if (s == null || s.carved() < s.capacity()) return;
-        if (registry.claim(s, centrals[cls].spanSize(), tc.id)) tc.owned.add(s);
+        if (registry.claim(s, centrals[cls].spanSize(), tc.id)) takeOver(tc, s, cls);
+    }
+
+    /** {@code tc} has just claimed {@code s}: lists it as its own and keeps its orphans, if any, in its spill. */
+    private void takeOver(ThreadCache tc, Slab s, int cls) {
+        tc.owned.add(s);
+        long[] o = centrals[cls].takeOrphans(s);
+        if (o != null) tc.spill[cls].put(o, 0, o.length);
     }
 
     /**
@@ -325,7 +343,7 @@ public final class SmallTier {
     }
 
     /** Sends the outbox, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
-    private void flushOutbox(ClassCache cc, int cls) {
+    void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
         BatchStack.Batch node = cc.outNode;
         node.setCount(cc.outCount);
@@ -347,15 +365,6 @@ public final class SmallTier {
         if (kept == 0) return;
         node.setCount(kept);
         centrals[cls].pushNode(node); // the node goes with its blocks, recycled where it is popped
-    }
-
-    /**
-     * Entries {@code blocks[0..n)} of class {@code cls} that no live owner will drain (its inbox is
-     * closed, or it has no cache): accepted here ({@link #acceptHere}) and given to the shared list.
-     */
-    private void acceptToShared(int cls, long[] blocks, int n) {
-        int kept = acceptHere(cls, blocks, n);
-        if (kept > 0) centrals[cls].push(blocks, kept);
     }
 
     /**
@@ -416,49 +425,65 @@ public final class SmallTier {
 
     /**
      * Moves every cached block of class {@code c} (in the cache or its generated front) to the shared
-     * list ({@code toShared}: a stripe, or an ended thread's cache) or to the cache's own spill.
+     * list ({@code toShared}: a stripe) or to the cache's own spill.
      */
     private void emptyCache(ThreadCache tc, int c, boolean toShared) {
-        ClassCache cc = tc.byClass[c];
-        long[] blocks = cc.blocks;
-        int count = cc.count;
-        cc.count = 0;
-        if (tc.isFlat(c)) {
-            blocks = tc.front.blocks(c);
-            count = tc.front.count(c);
-            tc.front.setCount(c, 0);
-        }
+        FreeBlocks cached = new FreeBlocks();
+        takeCached(tc, c, cached);
         if (!toShared) {
-            tc.spill[c].put(blocks, 0, count);
+            tc.spill[c].put(cached.blocks, 0, cached.count);
             return;
         }
-        for (int i = 0; i < count; i += cc.batch) {
-            int n = Math.min(cc.batch, count - i);
-            centrals[c].push(Arrays.copyOfRange(blocks, i, i + n), n);
+        for (int i = 0; i < cached.count; i += tc.byClass[c].batch) {
+            int n = Math.min(tc.byClass[c].batch, cached.count - i);
+            centrals[c].push(Arrays.copyOfRange(cached.blocks, i, i + n), n);
+        }
+    }
+
+    /** Empties the cache (or generated front) of class {@code c} into {@code to}. */
+    private static void takeCached(ThreadCache tc, int c, FreeBlocks to) {
+        ClassCache cc = tc.byClass[c];
+        to.add(cc.blocks, 0, cc.count);
+        cc.count = 0;
+        if (tc.isFlat(c)) {
+            to.add(tc.front.blocks(c), 0, tc.front.count(c));
+            tc.front.setCount(c, 0);
         }
     }
 
     /**
-     * Empties the cache of a thread that has ended, without its help: makes its slabs shared, closes
-     * its inboxes (later sends are accepted by their senders and go to the shared lists) and moves
-     * their blocks, accepted, its spilled ones and its cached ones to the shared lists, and lets the
-     * shared side carve the rest of its partly carved slabs. The slabs are made shared first, so that
-     * an entry for one of them that arrives after the close is accepted as a shared block's
-     * ({@link BlockState}).
+     * Empties the cache of a thread that has ended, without its help. Per class: its outbox goes to
+     * the owners; its inbox is closed (later sends are accepted by their senders, as an ended owner's,
+     * and pooled) and its entries accepted; these, its spilled and its cached blocks are given back
+     * ({@link CentralFreeList#giveBackEnded}) once its slabs are shared: each fully carved slab with the
+     * free blocks it has here, as a whole ({@link OrphanedSlabs}), the other blocks to the shared pool.
+     * Its partly carved slabs are then carved by the shared side.
+     *
+     * <p>Order: the slabs are made shared after the inbox is closed and before the blocks are given
+     * back. A thread that frees a block of one of them meanwhile finds this owner ended and waits for
+     * this reclaim ({@link SmallFront}'s remote free); one that claims a slab before its orphans are
+     * attached finds none, and they are pooled instead.
      */
     public void abandon(ThreadCache tc) {
-        for (Slab s : tc.owned) registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
-        tc.owned.clear();
-        for (int c = 0; c < tc.inbox.length; c++) {
-            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) acceptToShared(c, b.blocks(), b.count());
+        FreeBlocks[] free = new FreeBlocks[tc.byClass.length];
+        for (int c = 0; c < free.length; c++) {
+            FreeBlocks f = free[c] = new FreeBlocks();
+            flushOutbox(tc.byClass[c], c);
+            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) f.add(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
-            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) acceptToShared(c, b.blocks(), b.count());
+            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) f.add(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            tc.spill[c].drainTo(f);
+            takeCached(tc, c, f);
         }
-        for (int c = 0; c < tc.spill.length; c++) tc.spill[c].drainTo(centrals[c]);
-        for (int c = 0; c < tc.byClass.length; c++) {
-            flushOutbox(tc.byClass[c], c);
-            emptyCache(tc, c, true);
+        Set<Slab> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Slab s : tc.owned) {
+            registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
+            owned.add(s);
+        }
+        tc.owned.clear();
+        for (int c = 0; c < free.length; c++) {
+            if (free[c].count > 0) centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned);
         }
         for (int c = 0; c < tc.carving.length; c++) {
             if (tc.carving[c] != null) centrals[c].adoptPartial(tc.carving[c]);

@@ -37,7 +37,7 @@ import java.util.Set;
  *   <li>a thread under memory pressure ({@link #countInto}, {@link #removeIn}, from
  *       {@link CentralFreeList#releaseFreeSlabs}), with {@link #tryLock()}: a spill its owner holds is
  *       skipped, as the blocks in a thread cache are;</li>
- *   <li>the reclaimer of an ended owner ({@link #drainTo}), with {@link #lock()}: it waits for a
+ *   <li>the reclaimer of an ended owner ({@link #drainTo(FreeBlocks)}), with {@link #lock()}: it waits for a
  *       releaser that holds the lock, so that no releaser puts blocks back into a spill nobody will
  *       read again.</li>
  * </ul>
@@ -100,16 +100,12 @@ final class Spill extends PaddedLock {
     }
 
     /**
-     * The owner has ended: waits for the lock, gives every block to {@code central} in batches of its
-     * class's size, and drops the array.
+     * The owner has ended: waits for the lock, appends every block to {@code to} and drops the array.
      */
-    void drainTo(CentralFreeList central) {
+    void drainTo(FreeBlocks to) {
         lock();
         try {
-            for (int i = 0; i < count; i += central.batch()) {
-                int n = Math.min(central.batch(), count - i);
-                central.push(Arrays.copyOfRange(blocks, i, i + n), n);
-            }
+            to.add(blocks, 0, count);
             blocks = EMPTY;
             count = 0;
         } finally {

@@ -10,6 +10,7 @@ import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -97,25 +98,39 @@ class LateDoubleFreeTest {
     void aRemoteFreeWhoseOwnerEndsOnTheWayIsAcceptedAsShared() throws InterruptedException {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
             AtomicLong block = new AtomicLong();
-            Thread owner = new Thread(() -> block.set(a.malloc(SIZE)));
+            CountDownLatch allocated = new CountDownLatch(1), freed = new CountDownLatch(1);
+            Thread owner = new Thread(() -> {
+                block.set(a.malloc(SIZE));
+                allocated.countDown();
+                awaitUninterruptibly(freed);
+            });
             owner.start();
-            owner.join();
+            allocated.await();
             long p = block.get();
-            a.free(p); // the owner has ended but is not reclaimed: the block waits in this thread's outbox
+            a.free(p); // the owner lives: the block waits in this thread's outbox
+            freed.countDown();
+            owner.join();
             assertEquals(1, a.smallFront().caches().reclaimDead(), "now its inbox closes and its slabs are shared");
-            // A block of another owner makes this thread send its outbox: to the closed inbox, so accepted here.
-            // (The other thread's first blocks are the ended thread's, now shared; its last one is from its own slab.)
+            // A block of another, living owner makes this thread send its outbox: to the closed inbox, so
+            // accepted here. (The other thread's first blocks are the ended thread's, now shared; its last
+            // one is from its own slab.) It lives until then: a free of an ended owner's block would
+            // reclaim that owner and free the block as a shared one, sending nothing.
+            CountDownLatch made = new CountDownLatch(1), triggered = new CountDownLatch(1);
             Thread other = new Thread(() -> {
                 long[] mine = new long[3000];
                 for (int k = 0; k < mine.length; k++) mine[k] = a.malloc(SIZE);
                 for (int k = 0; k < mine.length - 1; k++) a.free(mine[k]);
                 block.set(mine[mine.length - 1]);
+                made.countDown();
+                awaitUninterruptibly(triggered);
             });
             other.start();
-            other.join();
+            made.await();
             long trigger = block.get();
             assertTrue(ChunkRegistry.ownerOfInfo(a.pageInfo(trigger)) != 0, "test set-up: the other thread owns its last block");
             a.free(trigger);
+            triggered.countDown();
+            other.join();
             AllocatorStats s = a.stats();
             assertEquals(0, s.racingDoubleFrees(), "a legitimate remote free is never refused");
             assertEquals(0, s.liveBlocks());
@@ -124,6 +139,17 @@ class LateDoubleFreeTest {
             Set<Long> live = mallocDistinct(a, 5000);
             assertTrue(live.contains(p), "the block is free again, once");
             for (long q : live) a.free(q);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // the test never interrupts; wait on
+            }
         }
     }
 

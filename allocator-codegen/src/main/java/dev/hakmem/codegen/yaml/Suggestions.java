@@ -1,4 +1,4 @@
-package dev.hakmem.codegen.spec;
+package dev.hakmem.codegen.yaml;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,11 +9,11 @@ import java.util.Optional;
  * enough to be a slip (a typo, a wrong case, a swapped pair of letters, or a prefix such as
  * {@code retained} for {@code retainedBytes}) rather than a different word.
  */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {}
 
     /** The closest of {@code candidates} to {@code given}, ignoring case; the first one wins a tie. */
-    static Optional<String> closest(String given, List<String> candidates) {
+    public static Optional<String> closest(String given, List<String> candidates) {
         String g = given.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
