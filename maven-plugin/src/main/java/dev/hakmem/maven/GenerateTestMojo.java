@@ -37,6 +37,9 @@ public class GenerateTestMojo extends AbstractGenerateMojo {
     @Parameter(property = "maven.test.skip", defaultValue = "false")
     boolean mavenTestSkip;
 
+    /** Made by Maven, which then sets the parameters above; not for use in code. */
+    public GenerateTestMojo() {}
+
     @Override
     String goal() {
         return "generate-test";

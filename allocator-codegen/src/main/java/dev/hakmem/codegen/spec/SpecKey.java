@@ -177,7 +177,11 @@ public enum SpecKey {
         this.builderMethods = builderMethods;
     }
 
-    /** The key as the README and messages name it: {@code checks}, {@code large.retainedBytes}. */
+    /**
+     * The key's full name.
+     *
+     * @return the key as the README and messages name it: {@code checks}, {@code large.retainedBytes}
+     */
     public String path() {
         return path;
     }
@@ -257,6 +261,9 @@ public enum SpecKey {
      * The builder calls, in Java, that make a config equal to {@code c}, for the generator's {@code CONFIG}:
      * the class layout first (each tier's classes, then every class's cache, which the builder checks
      * against the classes), then each setting in table order.
+     *
+     * @param c the configuration to spell out
+     * @return one call per element, such as {@code checks(false)}, to chain on {@code AllocatorConfig.builder()}
      */
     public static List<String> builderCalls(AllocatorConfig c) {
         List<String> calls = new ArrayList<>();
