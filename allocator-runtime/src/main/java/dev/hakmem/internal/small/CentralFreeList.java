@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code carving}: the shared slab new blocks are claimed from, replaced by CAS when
  *       exhausted; a thread that loses the race gives its slab back and retries. Claims within a slab
  *       are a CAS on the slab's carve counter ({@link Slab#claim}).</li>
- *   <li>{@code partials}: partly carved slabs of ended threads (a concurrent queue), carved before
+ *   <li>{@code partials}: partly carved slabs of ended threads whose orphans a stripe pooled (a
+ *       concurrent queue), carved before
  *       any new span is taken.</li>
  *   <li>{@code slabs}: statistics, updated with atomic adds.</li>
  * </ul>
@@ -164,6 +165,7 @@ public final class CentralFreeList {
         if (s == null) return false;
         long[] o = orphans.take(s);
         if (o != null) pushInBatches(o, o.length);
+        if (s.carved() < s.capacity()) partials.add(s); // the rest of it is carved shared
         return true;
     }
 
@@ -192,10 +194,12 @@ public final class CentralFreeList {
 
     /**
      * The free blocks {@code blocks[0..n)} of this class that an ended thread's cache held, its slabs
-     * {@code owned} now shared: those of a fully carved owned slab stay with that slab, as its orphans
-     * ({@link OrphanedSlabs}); the others are pooled. Sorts {@code blocks[0..n)}.
+     * {@code owned} now shared: those of an owned slab stay with that slab, as its orphans
+     * ({@link OrphanedSlabs}); the others are pooled. The slab it was carving ({@code carving}, or
+     * null) is orphaned too, with no orphans if none of its blocks is here, so that whoever takes it
+     * carves the rest. Sorts {@code blocks[0..n)}.
      */
-    void giveBackEnded(long[] blocks, int n, Set<Slab> owned) {
+    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Slab carving) {
         Arrays.sort(blocks, 0, n);
         long[] shared = new long[batch];
         int pooled = 0;
@@ -203,9 +207,9 @@ public final class CentralFreeList {
             Slab s = registry.slab(blocks[i]);
             int end = i + 1;
             while (end < n && registry.slab(blocks[end]) == s) end++;
-            if (owned.contains(s) && s.carved() == s.capacity() && !s.released()) {
-                long[] back = orphans.offer(s, Arrays.copyOfRange(blocks, i, end), registry::isShared);
-                if (back != null) pushInBatches(back, back.length);
+            if (owned.contains(s) && !s.released()) {
+                orphan(s, Arrays.copyOfRange(blocks, i, end));
+                if (s == carving) carving = null;
             } else {
                 for (int j = i; j < end; j++) {
                     shared[pooled++] = blocks[j];
@@ -219,6 +223,13 @@ public final class CentralFreeList {
             i = end;
         }
         if (pooled > 0) pool.push(shared, pooled);
+        if (carving != null && !carving.released() && carving.carved() < carving.capacity()) orphan(carving, new long[0]);
+    }
+
+    /** Offers {@code slab} with its orphans {@code free}; pools them if it was claimed meanwhile. */
+    private void orphan(Slab slab, long[] free) {
+        long[] back = orphans.offer(slab, free, registry::isShared);
+        if (back != null) pushInBatches(back, back.length);
     }
 
     /** Pops one pooled batch into {@code dst} and recycles its node; returns its size, 0 if none. */
@@ -272,10 +283,6 @@ public final class CentralFreeList {
         return s;
     }
 
-    /** A slab whose owner has ended, not fully carved: its remaining blocks will be carved shared. */
-    public void adoptPartial(Slab slab) {
-        if (slab.carved() < slab.capacity()) partials.add(slab);
-    }
 
     private int carveShared(long[] dst, int max, long requested, boolean mayTakeNewSpan) {
         while (true) {

@@ -130,6 +130,10 @@ public final class SmallTier {
         for (Slab orphaned; (orphaned = central.adoptOrphaned(tc.id)) != null; ) {
             takeOver(tc, orphaned, cls);
             if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
+            if (orphaned.carved() < orphaned.capacity()) { // an ended thread's slab being carved: this thread carves on
+                tc.carving[cls] = orphaned;
+                if ((n = orphaned.claimInto(dst, batch)) > 0) return n;
+            }
         }
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
@@ -457,7 +461,7 @@ public final class SmallTier {
      * and pooled) and its entries accepted; these, its spilled and its cached blocks are given back
      * ({@link CentralFreeList#giveBackEnded}) once its slabs are shared: each fully carved slab with the
      * free blocks it has here, as a whole ({@link OrphanedSlabs}), the other blocks to the shared pool.
-     * Its partly carved slabs are then carved by the shared side.
+     * The slab it was carving is orphaned too, for the thread that takes it to carve on.
      *
      * <p>Order: the slabs are made shared after the inbox is closed and before the blocks are given
      * back. A thread that frees a block of one of them meanwhile finds this owner ended and waits for
@@ -483,10 +487,7 @@ public final class SmallTier {
         }
         tc.owned.clear();
         for (int c = 0; c < free.length; c++) {
-            if (free[c].count > 0) centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned);
-        }
-        for (int c = 0; c < tc.carving.length; c++) {
-            if (tc.carving[c] != null) centrals[c].adoptPartial(tc.carving[c]);
+            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned, tc.carving[c]);
             tc.carving[c] = null;
         }
     }
