@@ -123,4 +123,34 @@ class OrphanedSlabTest {
             for (long p : got) al.free(p);
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aThreadThatFreesABlockOfASlabAnEndedThreadWasCarvingCarvesOn() throws Exception {
+        try (NativeAllocator al = Hakmem.create()) {
+            HakmemAllocator h = (HakmemAllocator) al;
+            List<Long> live = new ArrayList<>(), freed = new ArrayList<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20; i++) (i % 2 == 0 ? live : freed).add(al.malloc(64)); // 20 of a 1024-block slab
+                for (long p : freed) al.free(p);
+            });
+            t.join();
+            EndedThreads.awaitReclaimed(h, 0, 10_000);
+            long slab = h.slabBaseOf(live.get(0));
+            long slabsBefore = al.stats().classes().stream().mapToLong(AllocatorStats.ClassStats::slabs).sum();
+            List<Long> got = new ArrayList<>();
+            AtomicInteger owner = new AtomicInteger();
+            Thread u = Thread.ofPlatform().start(() -> {
+                for (long p : live) al.free(p); // the first claims the slab: the others are its owner's frees
+                owner.set(h.slabOwnerOf(live.get(0)));
+                for (int i = 0; i < 200; i++) got.add(al.malloc(64));
+                for (long p : got) al.free(p);
+            });
+            u.join();
+            assertNotEquals(0, owner.get(), "the freeing thread took the slab the ended thread was carving");
+            assertTrue(got.stream().allMatch(p -> h.slabBaseOf(p) == slab), "it carved on in that slab");
+            assertTrue(got.containsAll(freed), "with the blocks the ended thread had freed");
+            assertEquals(slabsBefore, al.stats().classes().stream().mapToLong(AllocatorStats.ClassStats::slabs).sum(), "no new slab");
+        }
+    }
 }

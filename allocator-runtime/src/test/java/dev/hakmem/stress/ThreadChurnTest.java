@@ -44,16 +44,26 @@ class ThreadChurnTest {
     static final int VIRTUAL_FIRST = 50_000 * Stress.FACTOR, VIRTUAL_SECOND = 100_000 * Stress.FACTOR;
 
     /**
-     * bytesCommitted after a churn, all leftovers freed. Measured (2 cores, JDK 25, 5,000 + 10,000
-     * platform and 50,000 + 100,000 virtual threads): 5.25 MiB after both runs, both kinds. That is
-     * structural: one 64 KiB slab per Tiny class and one 512 KiB span per Mid class touched by sizes
-     * 16 B-4 KiB. Bound: 16 MiB (3x). Memory stranded per thread would be ~50 KiB x 10,000 = ~500 MiB.
+     * bytesCommitted after a churn, all leftovers freed. Structural: one 64 KiB slab per Tiny class and
+     * one 512 KiB span per Mid class touched by sizes 16 B-4 KiB, for each thread of a group that uses
+     * the class at once, since every platform thread carves slabs of its own, and an ended thread's
+     * slab goes whole to one taker (issue 15, orphaned slabs); at most 8 x (20 x 64 KiB + 8 x 512 KiB)
+     * = 42 MiB, mostly never touched (resident stays under 1 MiB). Measured (2 cores, JDK 25): virtual
+     * 5.6-5.7 MiB (stripes share slabs); platform 11.9-12.5 MiB after the first churn, 13.3-14.6 MiB
+     * after the second (5,000 + 10,000 threads, and 50,000 + 100,000 in the long mode: the most threads
+     * that ever used a class at once grows, slowly, with the number of groups). Before the orphaned
+     * slabs, when ended threads' slabs were carved by all threads at once: 5.25 MiB. Bound: 32 MiB.
+     * Memory stranded per thread would be ~50 KiB x 10,000 = ~500 MiB.
      */
-    static final long COMMITTED_BOUND = 16L << 20;
+    static final long COMMITTED_BOUND = 32L << 20;
     /** Tiny + Mid cachedBytes after a churn, all leftovers freed. Measured: 0.4-0.8 MiB. Bound: 8 MiB. */
     static final long CACHED_BOUND = 8L << 20;
-    /** How much more the second (twice as long) churn may have committed than the first. Measured: 0. */
-    static final long GROWTH_SLACK = 2L << 20;
+    /**
+     * How much more the second (twice as long) churn may have committed than the first. Measured: 1.3-2.7
+     * MiB (see {@link #COMMITTED_BOUND}: more groups, more chances for one class to be used by more
+     * threads at once). Memory stranded per thread would add ~500 MiB.
+     */
+    static final long GROWTH_SLACK = 6L << 20;
 
     @Test
     void platformThreadChurn() {

@@ -7,12 +7,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,9 +33,8 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code carving}: the shared slab new blocks are claimed from, replaced by CAS when
  *       exhausted; a thread that loses the race gives its slab back and retries. Claims within a slab
  *       are a CAS on the slab's carve counter ({@link Slab#claim}).</li>
- *   <li>{@code partials}: partly carved slabs of ended threads whose orphans a stripe pooled (a
- *       concurrent queue), carved before
- *       any new span is taken.</li>
+ *   <li>{@code orphans}: ended threads' slabs, each with the free blocks its owner held: see
+ *       {@link OrphanedSlabs} (its own monitor, and one getAndSet per slab's orphans).</li>
  *   <li>{@code slabs}: statistics, updated with atomic adds.</li>
  * </ul>
  */
@@ -77,7 +77,6 @@ public final class CentralFreeList {
      * {@link BatchStack.Batch}); unbounded, so it holds as many as are ever in flight at once.
      */
     private final BatchStack returnedNodes = new BatchStack();
-    private final ConcurrentLinkedQueue<Slab> partials = new ConcurrentLinkedQueue<>();
     /** Fully carved slabs of ended threads with the free blocks their owner held ({@link OrphanedSlabs}). */
     private final OrphanedSlabs orphans = new OrphanedSlabs();
 
@@ -157,15 +156,17 @@ public final class CentralFreeList {
     public int batch() { return batch; }
 
     /**
-     * For a shared cache, which owns no slab: pools the orphans of one orphaned slab (the slab stays
-     * shared). Returns false when no slab is orphaned.
+     * For a shared cache, which owns no slab: pools the orphans of one orphaned slab that has some (the
+     * slab stays shared). Returns false when there is none.
      */
     private boolean poolOrphans() {
-        Slab s = orphans.poll();
+        Slab s = orphans.pollWithBlocks();
         if (s == null) return false;
         long[] o = orphans.take(s);
         if (o != null) pushInBatches(o, o.length);
-        if (s.carved() < s.capacity()) partials.add(s); // the rest of it is carved shared
+        // A slab still being carved stays listed, without orphans, for a platform thread to carve on:
+        // the shared side never carves an orphaned slab (so a thread may claim one on a free).
+        if (s.carved() < s.capacity()) orphan(s, new long[0]);
         return true;
     }
 
@@ -195,12 +196,14 @@ public final class CentralFreeList {
     /**
      * The free blocks {@code blocks[0..n)} of this class that an ended thread's cache held, its slabs
      * {@code owned} now shared: those of an owned slab stay with that slab, as its orphans
-     * ({@link OrphanedSlabs}); the others are pooled. The slab it was carving ({@code carving}, or
-     * null) is orphaned too, with no orphans if none of its blocks is here, so that whoever takes it
-     * carves the rest. Sorts {@code blocks[0..n)}.
+     * ({@link OrphanedSlabs}); the others are pooled. An owned slab of this class not carved to its
+     * end (the one it was carving) is orphaned too, with no orphans if none of its blocks is here, so
+     * that whoever takes it carves the rest: a partly carved slab nobody may carve would strand its
+     * rest for good. Sorts {@code blocks[0..n)}.
      */
-    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Slab carving) {
+    void giveBackEnded(long[] blocks, int n, Set<Slab> owned) {
         Arrays.sort(blocks, 0, n);
+        Set<Slab> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
         long[] shared = new long[batch];
         int pooled = 0;
         for (int i = 0; i < n; ) {
@@ -209,7 +212,7 @@ public final class CentralFreeList {
             while (end < n && registry.slab(blocks[end]) == s) end++;
             if (owned.contains(s) && !s.released()) {
                 orphan(s, Arrays.copyOfRange(blocks, i, end));
-                if (s == carving) carving = null;
+                orphaned.add(s);
             } else {
                 for (int j = i; j < end; j++) {
                     shared[pooled++] = blocks[j];
@@ -223,7 +226,9 @@ public final class CentralFreeList {
             i = end;
         }
         if (pooled > 0) pool.push(shared, pooled);
-        if (carving != null && !carving.released() && carving.carved() < carving.capacity()) orphan(carving, new long[0]);
+        for (Slab s : owned) {
+            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.contains(s)) orphan(s, new long[0]);
+        }
     }
 
     /** Offers {@code slab} with its orphans {@code free}; pools them if it was claimed meanwhile. */
@@ -289,19 +294,13 @@ public final class CentralFreeList {
             Slab s = (Slab) CARVING.getVolatile(this);
             int n;
             if (s != null && (n = s.claimInto(dst, max)) > 0) return n;
-            Slab next = partials.poll();
-            boolean fresh = next == null;
-            if (fresh) {
-                if (!mayTakeNewSpan) return 0;
-                next = newSlab(requested, 0);
-            }
+            if (!mayTakeNewSpan) return 0;
+            Slab next = newSlab(requested, 0);
             if (CARVING.compareAndSet(this, s, next)) {
-                if (fresh) SLABS.getAndAdd(this, 1L);
-            } else if (fresh) {
+                SLABS.getAndAdd(this, 1L);
+            } else {
                 registry.unregister(next.base(), spans.spanSize());
                 spans.release(next.base());
-            } else {
-                partials.add(next);
             }
         }
     }

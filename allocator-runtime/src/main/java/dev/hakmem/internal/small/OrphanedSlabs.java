@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -80,6 +81,24 @@ final class OrphanedSlabs {
         Slab s;
         while ((s = slabs.poll()) != null) {
             if (s.hasOrphans()) return s;
+        }
+        return null;
+    }
+
+    /**
+     * The oldest listed slab whose orphans hold at least one block, unlisted; null if none. For the
+     * shared side, which wants blocks, not slabs (stale entries met are dropped).
+     */
+    synchronized Slab pollWithBlocks() {
+        for (Iterator<Slab> it = slabs.iterator(); it.hasNext(); ) {
+            Slab s = it.next();
+            int n = s.orphanCount();
+            if (n < 0) {
+                it.remove();
+            } else if (n > 0) {
+                it.remove();
+                return s;
+            }
         }
         return null;
     }

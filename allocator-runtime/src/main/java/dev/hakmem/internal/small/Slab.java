@@ -72,6 +72,12 @@ public final class Slab {
     /** Whether orphans are attached (a racy look: {@link #takeOrphans} decides). */
     boolean hasOrphans() { return orphans != null; }
 
+    /** How many orphans are attached, -1 if none are (a racy look). */
+    int orphanCount() {
+        long[] o = orphans;
+        return o == null ? -1 : o.length;
+    }
+
     /** Detaches and returns the orphans, or null if none are attached (another thread took them). */
     long[] takeOrphans() { return (long[]) ORPHANS.getAndSet(this, (long[]) null); }
 

@@ -129,11 +129,10 @@ public final class SmallTier {
         if (central.beforeCarve() && (n = reuse(tc, cls, dst, batch)) > 0) return n;
         for (Slab orphaned; (orphaned = central.adoptOrphaned(tc.id)) != null; ) {
             takeOver(tc, orphaned, cls);
+            // An ended thread's slab still being carved: this thread carves on (its own is carved out).
+            if (orphaned.carved() < orphaned.capacity()) tc.carving[cls] = orphaned;
             if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
-            if (orphaned.carved() < orphaned.capacity()) { // an ended thread's slab being carved: this thread carves on
-                tc.carving[cls] = orphaned;
-                if ((n = orphaned.claimInto(dst, batch)) > 0) return n;
-            }
+            if ((n = orphaned.claimInto(dst, batch)) > 0) return n;
         }
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
@@ -294,14 +293,26 @@ public final class SmallTier {
     }
 
     /**
-     * After this platform thread's free of a shared slab's block: makes the slab this thread's own if it
-     * is carved to its end (a slab still being carved for the shared side stays shared), with the free
-     * blocks its ended owner left with it ({@link OrphanedSlabs}).
+     * After this platform thread's free of a shared slab's block: makes the slab this thread's own, with
+     * the free blocks its ended owner left with it ({@link OrphanedSlabs}), if it is carved to its end,
+     * or if it is an orphaned slab still being carved (listed with its orphans: nobody carves it) and
+     * this thread has no slab of the class left to carve: then it carves on. A slab the shared side is
+     * carving for virtual threads' stripes stays shared.
      */
     public void claimShared(ThreadCache tc, long address, int cls) {
         Slab s = registry.slab(address);
-        if (s == null || s.carved() < s.capacity()) return;
-        if (registry.claim(s, centrals[cls].spanSize(), tc.id)) takeOver(tc, s, cls);
+        if (s == null) return;
+        boolean partial = s.carved() < s.capacity();
+        if (partial && !(s.hasOrphans() && carvedOut(tc.carving[cls]))) return;
+        if (registry.claim(s, centrals[cls].spanSize(), tc.id)) {
+            takeOver(tc, s, cls);
+            if (partial) tc.carving[cls] = s;
+        }
+    }
+
+    /** Whether {@code carving} (a cache's slab being carved, or null) has nothing left to carve. */
+    private static boolean carvedOut(Slab carving) {
+        return carving == null || carving.carved() >= carving.capacity();
     }
 
     /** {@code tc} has just claimed {@code s}: lists it as its own and keeps its orphans, if any, in its spill. */
@@ -487,7 +498,7 @@ public final class SmallTier {
         }
         tc.owned.clear();
         for (int c = 0; c < free.length; c++) {
-            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned, tc.carving[c]);
+            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned);
             tc.carving[c] = null;
         }
     }

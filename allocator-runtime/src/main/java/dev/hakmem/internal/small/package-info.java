@@ -31,9 +31,10 @@
  * blocks of one slab, and the one that claimed it received the other's frees as remote frees while the
  * other carved new slabs: in larson with two threads a quarter of all frees were a CAS, and 49 MB were
  * committed for 5 MB live after 150 thread lives, and growing; with orphaned slabs 15 MB, flat.
- * An ended thread's slab still being carved is orphaned the same way, and its taker carves on; only
- * a slab taken by virtual threads' stripes, which own no slab (they pool an orphaned slab's blocks when
- * their class runs dry), is carved shared.
+ * An ended thread's slab still being carved is orphaned the same way, and its taker carves on (a
+ * thread frees its blocks, which larson's small classes all live in, or is about to take a new slab
+ * with none of its own left to carve). Virtual threads' stripes own no slab: they pool an orphaned
+ * slab's blocks when their class runs dry, and leave a slab still being carved listed, empty.
  * A free of a block whose owner has ended but is not yet reclaimed reclaims it there and then
  * ({@link dev.hakmem.internal.small.SmallFront}), so the thread that takes over an ended thread's live
  * blocks claims its slabs on its first frees, instead of sending them to an inbox nobody drains.
