@@ -170,14 +170,17 @@ public final class SmallFront {
 
     /**
      * A block of another thread's slab: back to its owner, or kept here if the owner has been
-     * reclaimed. If the owner has ended but its cache is not reclaimed yet, reclaims it now (once per
-     * ended thread: its slabs are then shared) and frees the block as a shared one, so that this
+     * reclaimed. If the owner has ended but its cache is not reclaimed yet (seen when this thread's
+     * outbox turns to it), reclaims it now (once per ended thread: its slabs are then shared) and
+     * frees the block as a shared one, so that this
      * thread can claim the slab and the free blocks the ended owner left with it
      * ({@link OrphanedSlabs}) instead of sending the block to a cache nobody drains.
      */
     private void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, int ownerId) {
         ThreadCache owner = caches.owner(ownerId);
-        if (owner != null && !owner.owner().isAlive()) {
+        // Looked at when a batch for another owner starts, not per free: the owner's cache object is
+        // written by its thread all the time, and a free stream to one owner (xmalloc) would miss on it.
+        if (owner != null && cc.outOwner != owner && !owner.owner().isAlive()) {
             caches.reclaimDead();
             if (cc.outOwner == owner) small.flushOutbox(cc, cls); // blocks sent it before it ended: pooled now, not left waiting
             int now = ChunkRegistry.ownerOfInfo(registry.infoOf(address)); // after the reclaim's monitor: its disowning is seen

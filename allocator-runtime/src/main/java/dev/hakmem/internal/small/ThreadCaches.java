@@ -271,11 +271,15 @@ public final class ThreadCaches {
     }
 
     /**
-     * Reclaims ended threads' caches if threads were created since the last look (cheap otherwise:
-     * a steady pool of threads never pays for a scan). Returns whether any cache was reclaimed.
+     * Before a class takes new memory: reclaims ended threads' caches, whose free blocks may be what
+     * is missing. If threads were created since the last look, under the lock; otherwise only if a walk
+     * over the live caches (no lock) finds an owner that has ended since, so a steady pool of threads
+     * takes no lock on this path. The walk matters when a thread ends between two reclaims with none
+     * started after it: its blocks would otherwise wait for the reaper while this thread takes new
+     * slabs. Returns whether any cache was reclaimed.
      */
     public boolean reclaimIfThreadsChanged() {
-        if (createdSinceReclaim == 0) return false; // no lock on the carving path of a steady set of threads
+        if (createdSinceReclaim == 0) return reclaimDeadIfAny() > 0;
         return reclaimDead() > 0;
     }
 

@@ -87,7 +87,7 @@ class LateDoubleFreeTest {
             owner.join();
             assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended owner's cache is reclaimed");
             assertEquals(1, a.stats().racingDoubleFrees(), "its inbox held the phantom");
-            Set<Long> live = mallocDistinct(a, 5000);
+            Set<Long> live = mallocUntil(a, block.get());
             assertTrue(live.contains(block.get()), "the ended thread's cached copy went to the shared lists, once");
             for (long q : live) a.free(q);
             assertEquals(0, a.stats().liveBlocks());
@@ -136,7 +136,9 @@ class LateDoubleFreeTest {
             assertEquals(0, s.liveBlocks());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.free(p));
             assertTrue(e.getMessage().contains("double free"), e.getMessage());
-            Set<Long> live = mallocDistinct(a, 5000);
+            // Where it is now depends on who took its slab (the other thread may have adopted the ended
+            // thread's slab, and p was then forwarded to it): malloc until it comes back, each block once.
+            Set<Long> live = mallocUntil(a, p);
             assertTrue(live.contains(p), "the block is free again, once");
             for (long q : live) a.free(q);
         }
@@ -151,6 +153,20 @@ class LateDoubleFreeTest {
                 // the test never interrupts; wait on
             }
         }
+    }
+
+    /**
+     * Mallocs of {@code SIZE} bytes until {@code p} comes back or 16,384 blocks (a few slabs' worth) are
+     * live, none returned twice; the set of them. (Which slab is handed out first depends on which
+     * thread took an ended thread's slabs: the block is found, not necessarily among the first.)
+     */
+    private static Set<Long> mallocUntil(HakmemAllocator a, long p) {
+        Set<Long> live = new HashSet<>();
+        while (!live.contains(p) && live.size() < 16384) {
+            long q = a.malloc(SIZE);
+            assertTrue(live.add(q), () -> "handed out twice: 0x" + Long.toHexString(q));
+        }
+        return live;
     }
 
     /** {@code n} mallocs of {@code SIZE} bytes, none of which may return an address twice (a set: each block at most once). */
