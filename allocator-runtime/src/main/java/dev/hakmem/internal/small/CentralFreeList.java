@@ -171,7 +171,7 @@ public final class CentralFreeList {
     }
 
     /** Pushes {@code blocks[0..n)} in batches of the class's size (copies: the array stays the caller's). */
-    private void pushInBatches(long[] blocks, int n) {
+    void pushInBatches(long[] blocks, int n) {
         for (int i = 0; i < n; i += batch) pool.push(Arrays.copyOfRange(blocks, i, Math.min(n, i + batch)), Math.min(batch, n - i));
     }
 
@@ -204,8 +204,7 @@ public final class CentralFreeList {
     void giveBackEnded(long[] blocks, int n, Set<Slab> owned) {
         Arrays.sort(blocks, 0, n);
         Set<Slab> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
-        long[] shared = new long[batch];
-        int pooled = 0;
+        int pooled = 0; // the blocks to pool, compacted to the front of blocks
         for (int i = 0; i < n; ) {
             Slab s = registry.slab(blocks[i]);
             int end = i + 1;
@@ -214,18 +213,11 @@ public final class CentralFreeList {
                 orphan(s, Arrays.copyOfRange(blocks, i, end));
                 orphaned.add(s);
             } else {
-                for (int j = i; j < end; j++) {
-                    shared[pooled++] = blocks[j];
-                    if (pooled == batch) {
-                        pool.push(shared, pooled);
-                        shared = new long[batch];
-                        pooled = 0;
-                    }
-                }
+                for (int j = i; j < end; j++) blocks[pooled++] = blocks[j];
             }
             i = end;
         }
-        if (pooled > 0) pool.push(shared, pooled);
+        pushInBatches(blocks, pooled);
         for (Slab s : owned) {
             if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.contains(s)) orphan(s, new long[0]);
         }
@@ -358,9 +350,7 @@ public final class CentralFreeList {
         }
         for (int o = 0; o < origins.size(); o++) giveBack(taken.get(o), origins.get(o), released);
         orphaned.forEach((s, o) -> {
-            if (released.contains(s)) return;
-            long[] back = orphans.offer(s, o, registry::isShared);
-            if (back != null) pushInBatches(back, back.length);
+            if (!released.contains(s)) orphan(s, o);
         });
         for (Slab s : released) {
             s.markReleased();

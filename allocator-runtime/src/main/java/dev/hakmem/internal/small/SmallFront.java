@@ -182,7 +182,6 @@ public final class SmallFront {
         // written by its thread all the time, and a free stream to one owner (xmalloc) would miss on it.
         if (owner != null && cc.outOwner != owner && !owner.owner().isAlive()) {
             caches.reclaimDead();
-            if (cc.outOwner == owner) small.flushOutbox(cc, cls); // blocks sent it before it ended: pooled now, not left waiting
             int now = ChunkRegistry.ownerOfInfo(registry.infoOf(address)); // after the reclaim's monitor: its disowning is seen
             if (now != ownerId) {
                 freeTo(tc, cc, address, cls, now);

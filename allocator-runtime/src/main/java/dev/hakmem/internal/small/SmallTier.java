@@ -358,7 +358,7 @@ public final class SmallTier {
     }
 
     /** Sends the outbox, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
-    void flushOutbox(ClassCache cc, int cls) {
+    private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
         BatchStack.Batch node = cc.outNode;
         node.setCount(cc.outCount);
@@ -449,10 +449,7 @@ public final class SmallTier {
             tc.spill[c].put(cached.blocks, 0, cached.count);
             return;
         }
-        for (int i = 0; i < cached.count; i += tc.byClass[c].batch) {
-            int n = Math.min(tc.byClass[c].batch, cached.count - i);
-            centrals[c].push(Arrays.copyOfRange(cached.blocks, i, i + n), n);
-        }
+        centrals[c].pushInBatches(cached.blocks, cached.count);
     }
 
     /** Empties the cache (or generated front) of class {@code c} into {@code to}. */
