@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * {@code /proc/self/clear_refs} (Linux 4.0 and later) resets the peak to the current RSS, so the peak
  * of a chosen window can be read without sampling.
  */
-final class ProcessMemory {
+public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcessMemory() {}
 
-    /** The current resident set size in bytes. */
-    static long rss() {
+    /** The current resident set size in bytes (public for the design benchmarks). */
+    public static long rss() {
         return status("VmRSS:");
     }
 

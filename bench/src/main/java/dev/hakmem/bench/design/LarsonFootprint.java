@@ -1,11 +1,8 @@
 package dev.hakmem.bench.design;
 
+import dev.hakmem.bench.ProcessMemory;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -68,7 +65,7 @@ public class LarsonFootprint {
         // baseline, so that the garbage every peer's run makes (thread objects) reuses resident pages.
         for (int made = 0; made < 32 << 20; made += 16 << 10) sink = new byte[16 << 10];
         sink = null;
-        baselineRss = rss();
+        baselineRss = ProcessMemory.rss();
         allocator = Peers.create(peer);
         for (int l = 0; l < LINEAGES; l++) {
             seeds[l] = 4141 ^ (l + 1) * 0x9E3779B9;
@@ -90,7 +87,7 @@ public class LarsonFootprint {
 
         @TearDown(Level.Iteration)
         public void end(LarsonFootprint run) {
-            rssMB = (rss() - run.baselineRss) / 1e6;
+            rssMB = (ProcessMemory.rss() - run.baselineRss) / 1e6;
         }
     }
 
@@ -130,17 +127,5 @@ public class LarsonFootprint {
         x ^= x << 5;
         seeds[l] = x;
         return x;
-    }
-
-    /** VmRSS of this process, in bytes. */
-    static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }
