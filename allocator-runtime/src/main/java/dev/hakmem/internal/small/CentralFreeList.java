@@ -7,10 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +38,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class CentralFreeList {
     private static final VarHandle CARVING, SLABS;
+    /** The orphans of a slab of which no free block is known: shared, never written (length 0). */
+    private static final long[] NO_BLOCKS = new long[0];
 
     static {
         try {
@@ -166,7 +166,7 @@ public final class CentralFreeList {
         if (o != null) pushInBatches(o, o.length);
         // A slab still being carved stays listed, without orphans, for a platform thread to carve on:
         // the shared side never carves an orphaned slab (so a thread may claim one on a free).
-        if (s.carved() < s.capacity()) orphan(s, new long[0]);
+        if (s.carved() < s.capacity()) orphan(s, NO_BLOCKS);
         return true;
     }
 
@@ -199,11 +199,11 @@ public final class CentralFreeList {
      * ({@link OrphanedSlabs}); the others are pooled. An owned slab of this class not carved to its
      * end (the one it was carving) is orphaned too, with no orphans if none of its blocks is here, so
      * that whoever takes it carves the rest: a partly carved slab nobody may carve would strand its
-     * rest for good. Sorts {@code blocks[0..n)}.
+     * rest for good. Sorts {@code blocks[0..n)}; clears and uses {@code orphaned} as scratch.
      */
-    void giveBackEnded(long[] blocks, int n, Set<Slab> owned) {
+    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Set<Slab> orphaned) {
         Arrays.sort(blocks, 0, n);
-        Set<Slab> orphaned = Collections.newSetFromMap(new IdentityHashMap<>());
+        orphaned.clear();
         int pooled = 0; // the blocks to pool, compacted to the front of blocks
         for (int i = 0; i < n; ) {
             Slab s = registry.slab(blocks[i]);
@@ -219,8 +219,9 @@ public final class CentralFreeList {
         }
         pushInBatches(blocks, pooled);
         for (Slab s : owned) {
-            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.contains(s)) orphan(s, new long[0]);
+            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.contains(s)) orphan(s, NO_BLOCKS);
         }
+        orphaned.clear();
     }
 
     /** Offers {@code slab} with its orphans {@code free}; pools them if it was claimed meanwhile. */

@@ -5,7 +5,8 @@ package dev.hakmem.internal.small;
  * last (cache-hot) is handed out first. Owned by one thread; plain fields, no synchronisation.
  *
  * <p>Invariant: {@code 0 <= count <= blocks.length}, and {@code blocks.length} is 0 until the class
- * is first used (then the capacity): a fresh cache costs no memory, and the fast paths need no
+ * is first used (then the capacity), unless the cache was lent the array of a reclaimed cache when it
+ * was made ({@link SpareCacheArrays}): a fresh cache costs no new memory, and the fast paths need no
  * separate "allocated yet?" test because an empty array fails both {@code count > 0} and
  * {@code count < blocks.length}.
  */

@@ -58,6 +58,15 @@ public final class SmallTier {
     private final IntFunction<ThreadCache> owners;
     /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
     private final AtomicLongArray lateDoubleFrees;
+    /**
+     * Scratch of {@link #abandon}, reused so that a thread's end leaves (almost) no garbage: one list
+     * per class, the ended cache's slabs, the slabs orphaned in one class. Guarded by
+     * {@code abandonFree} (abandon runs under {@link ThreadCaches}' reclaim lock anyway, one cache at
+     * a time; the own lock keeps that from being an unchecked assumption).
+     */
+    private final FreeBlocks[] abandonFree;
+    private final Set<Slab> abandonOwned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Slab> abandonOrphaned = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did
@@ -70,6 +79,8 @@ public final class SmallTier {
         this.registry = registry;
         this.checks = config.checks();
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
+        this.abandonFree = new FreeBlocks[classes.count()];
+        for (int c = 0; c < abandonFree.length; c++) abandonFree[c] = new FreeBlocks();
         this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
         this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
         this.centrals = new CentralFreeList[classes.count()];
@@ -477,9 +488,15 @@ public final class SmallTier {
      * attached finds none, and they are pooled instead.
      */
     public void abandon(ThreadCache tc) {
-        FreeBlocks[] free = new FreeBlocks[tc.byClass.length];
+        synchronized (abandonFree) {
+            abandonLocked(tc, abandonFree, abandonOwned);
+        }
+    }
+
+    private void abandonLocked(ThreadCache tc, FreeBlocks[] free, Set<Slab> owned) {
         for (int c = 0; c < free.length; c++) {
-            FreeBlocks f = free[c] = new FreeBlocks();
+            FreeBlocks f = free[c];
+            f.clear();
             flushOutbox(tc.byClass[c], c);
             for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) f.add(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
             tc.pending[c] = null;
@@ -488,16 +505,18 @@ public final class SmallTier {
             tc.spill[c].drainTo(f);
             takeCached(tc, c, f);
         }
-        Set<Slab> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        owned.clear();
         for (Slab s : tc.owned) {
             registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
             owned.add(s);
         }
         tc.owned.clear();
         for (int c = 0; c < free.length; c++) {
-            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned);
+            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned, abandonOrphaned);
             tc.carving[c] = null;
+            free[c].clear();
         }
+        owned.clear();
     }
 
     /**

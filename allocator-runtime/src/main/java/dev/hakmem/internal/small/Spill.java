@@ -100,14 +100,40 @@ final class Spill extends PaddedLock {
     }
 
     /**
-     * The owner has ended: waits for the lock, appends every block to {@code to} and drops the array.
+     * The owner has ended: waits for the lock and appends every block to {@code to}, keeping the
+     * array for {@link #detachArray()}.
      */
     void drainTo(FreeBlocks to) {
         lock();
         try {
             to.add(blocks, 0, count);
-            blocks = EMPTY;
             count = 0;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * The owner has ended and the spill was drained: detaches its array (for {@link SpareCacheArrays})
+     * and returns it, or null if it holds blocks or is the empty array.
+     */
+    long[] detachArray() {
+        lock();
+        try {
+            if (count != 0 || blocks.length == 0) return null;
+            long[] a = blocks;
+            blocks = EMPTY;
+            return a;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Gives a spill not yet used (its cache not yet published) the array {@code a} to fill. */
+    void lendArray(long[] a) {
+        lock();
+        try {
+            if (count == 0 && blocks.length == 0) blocks = a;
         } finally {
             unlock();
         }

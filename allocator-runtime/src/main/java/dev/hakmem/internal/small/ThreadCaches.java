@@ -86,6 +86,8 @@ public final class ThreadCaches {
     private int nextId = 1;
     /** Counters of reclaimed caches (guarded by this). */
     private final ThreadCache retired;
+    /** Cache arrays of reclaimed caches for new ones (guarded by this). */
+    private final SpareCacheArrays spareArrays;
     /** Set by {@link #close} (guarded by this): then nothing is reclaimed any more. */
     private boolean closed;
     /** Caches created since the last reclaim: written under this lock, read without it (volatile). */
@@ -116,6 +118,7 @@ public final class ThreadCaches {
         this.drain = drain;
         this.abandon = abandon;
         this.retired = new ThreadCache(capacities, batches, null);
+        this.spareArrays = new SpareCacheArrays(capacities.length);
         this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ThreadCache(capacities, batches, null);
@@ -257,6 +260,7 @@ public final class ThreadCaches {
             abandon.accept(tc);
             if (profile != null) profile.retire(tc);
             retired.addCounters(tc);
+            spareArrays.keep(tc);
             it.remove();
             if (tc.id != 0) { // only now may the id name another cache
                 byId[tc.id] = null;
@@ -288,6 +292,7 @@ public final class ThreadCaches {
         ThreadCache tc = new ThreadCache(capacities, batches, t, id);
         if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
+        spareArrays.lend(tc);
         if (id != 0) {
             if (id >= byId.length) byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
             byId[id] = tc;
