@@ -32,6 +32,8 @@ import java.util.Map;
  *   <tr><td>Large retained bytes</td><td>64 MiB</td><td>freed Large memory kept resident for reuse; the rest
  *       is returned to the OS; &gt;= 0</td></tr>
  *   <tr><td>Huge retained bytes</td><td>0</td><td>freed Huge mappings kept for reuse; &gt;= 0</td></tr>
+ *   <tr><td>guard sampling</td><td>off (0)</td><td>one block in this many (up to 64 KiB) is guarded:
+ *       an overflow or use after free faults at once; 0 (off) or &gt;= 1</td></tr>
  * </table>
  */
 public final class AllocatorConfig {
@@ -57,6 +59,7 @@ public final class AllocatorConfig {
     private final long addressSpace;
     private final long largeRetainedBytes;
     private final long hugeRetainedBytes;
+    private final int guardSampling;
 
     private AllocatorConfig(Builder b) {
         this.tinyClasses = b.tinyClasses.clone();
@@ -78,6 +81,7 @@ public final class AllocatorConfig {
         this.addressSpace = b.addressSpace;
         this.largeRetainedBytes = b.largeRetainedBytes;
         this.hugeRetainedBytes = b.hugeRetainedBytes;
+        this.guardSampling = b.guardSampling;
     }
 
     /**
@@ -113,6 +117,7 @@ public final class AllocatorConfig {
         b.addressSpace = addressSpace;
         b.largeRetainedBytes = largeRetainedBytes;
         b.hugeRetainedBytes = hugeRetainedBytes;
+        b.guardSampling = guardSampling;
         return b;
     }
 
@@ -206,6 +211,12 @@ public final class AllocatorConfig {
      * @return the limit in bytes, at least 0 (0: every Huge free unmaps)
      */
     public long hugeRetainedBytes() { return hugeRetainedBytes; }
+    /**
+     * Guarded sampling (see {@link Builder#guardSampling}): one block in this many is guarded.
+     *
+     * @return the rate, or 0 when off
+     */
+    public int guardSampling() { return guardSampling; }
 
     @Override
     public boolean equals(Object o) {
@@ -214,13 +225,13 @@ public final class AllocatorConfig {
                 && Arrays.equals(cacheCapacity, c.cacheCapacity) && Arrays.equals(batchSize, c.batchSize)
                 && checks == c.checks && stats == c.stats && profile == c.profile && memoryLimit == c.memoryLimit
                 && addressSpace == c.addressSpace && largeRetainedBytes == c.largeRetainedBytes
-                && hugeRetainedBytes == c.hugeRetainedBytes;
+                && hugeRetainedBytes == c.hugeRetainedBytes && guardSampling == c.guardSampling;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(tinyClasses) * 31 + Arrays.hashCode(midClasses) * 17 + Arrays.hashCode(cacheCapacity)
-                + Long.hashCode(memoryLimit) + (checks ? 1 : 0) + (stats ? 2 : 0) + (profile ? 4 : 0);
+                + Long.hashCode(memoryLimit) + (checks ? 1 : 0) + (stats ? 2 : 0) + (profile ? 4 : 0) + 8 * guardSampling;
     }
 
     @Override
@@ -229,7 +240,7 @@ public final class AllocatorConfig {
                 + ", cacheCapacity=" + Arrays.toString(cacheCapacity) + ", batchSize=" + Arrays.toString(batchSize)
                 + ", checks=" + checks + ", stats=" + stats + ", profile=" + profile + ", memoryLimit=" + memoryLimit
                 + ", addressSpace=" + addressSpace + ", largeRetainedBytes=" + largeRetainedBytes
-                + ", hugeRetainedBytes=" + hugeRetainedBytes + "}";
+                + ", hugeRetainedBytes=" + hugeRetainedBytes + ", guardSampling=" + guardSampling + "}";
     }
 
     /** Default Tiny classes: 16-byte steps to 128, then 4 classes per doubling up to 1024. */
@@ -262,6 +273,7 @@ public final class AllocatorConfig {
         private long addressSpace = 64L << 30;
         private long largeRetainedBytes = 64L << 20;
         private long hugeRetainedBytes = 0;
+        private int guardSampling = 0;
 
         private Builder() {}
 
@@ -440,6 +452,32 @@ public final class AllocatorConfig {
         public Builder hugeRetainedBytes(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("hugeRetainedBytes: must be >= 0, got " + bytes);
             this.hugeRetainedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Guards one block in {@code rate} (GWP-ASan's sampling, for this allocator): a sampled block of
+         * at most 64 KiB ends where a page that is never accessible begins, and its pages become
+         * inaccessible at its free and are not reused for a while. A write or read past the end of a
+         * sampled raw block, or of its memory after the free, faults at once: the JVM stops with a crash
+         * report naming the address (its {@code siginfo}), instead of corrupting other data unseen. A
+         * sampled segment from {@link NativeAllocator#allocate} gets its own scope, closed at its free,
+         * so that its later accesses throw {@link IllegalStateException}. Off by default. What it costs
+         * (measured in docs/BENCHMARKS.md): a random draw per malloc, a range check per free, and per
+         * sampled block a few system calls and at least two pages (a sampled segment also opens and
+         * closes a shared arena, a handshake with every thread). Sampled blocks are not counted in
+         * {@link NativeAllocator#stats()}. Applied by {@link Hakmem#create(AllocatorConfig)}; not a spec
+         * key (a diagnostic switched on where the program runs, not a shape of the allocator), so
+         * generated variants never sample.
+         *
+         * @param rate 0 for off, else one block in {@code rate} on average is guarded (1: every block
+         *     of at most 64 KiB, while fewer than 1024 guarded blocks are live)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rate} is negative
+         */
+        public Builder guardSampling(int rate) {
+            if (rate < 0) throw new IllegalArgumentException("guardSampling: rate must be 0 (off) or >= 1, got " + rate);
+            this.guardSampling = rate;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.hakmem;
 
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.guard.GuardSampling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -56,10 +57,18 @@ public final class Hakmem {
      * @param config every setting (see {@link AllocatorConfig}; it was validated when it was built)
      * @return a new, open allocator; close it to give its memory back to the OS
      * @throws NullPointerException if {@code config} is null
-     * @throws OutOfMemoryError if the OS refuses to reserve {@link AllocatorConfig#addressSpace()}
+     * @throws OutOfMemoryError if the OS refuses to reserve {@link AllocatorConfig#addressSpace()} (or,
+     *     with {@link AllocatorConfig#guardSampling()} on, the guarded blocks' 68 MiB of address space)
      */
     public static NativeAllocator create(AllocatorConfig config) {
         if (config == null) throw new NullPointerException("config");
-        return new HakmemAllocator(config);
+        HakmemAllocator allocator = new HakmemAllocator(config);
+        if (config.guardSampling() == 0) return allocator;
+        try {
+            return new GuardSampling(allocator, config.guardSampling());
+        } catch (RuntimeException | Error e) {
+            allocator.close();
+            throw e;
+        }
     }
 }

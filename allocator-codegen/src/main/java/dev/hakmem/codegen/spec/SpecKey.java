@@ -91,7 +91,11 @@ public enum SpecKey {
         /** The allocation profile is a run-time recording switch; a generated variant never records. */
         PROFILE("profile", "profile", AllocatorConfig::profile, "records an allocation profile",
                 "the allocation profile is switched on at run time (AllocatorConfig.builder().profile(true), for AllocationRecorder)"
-                        + " on the runtime's allocator, and a generated variant never records one");
+                        + " on the runtime's allocator, and a generated variant never records one"),
+        /** Guarded sampling is a diagnostic switched on where a program runs, not a shape of the allocator. */
+        GUARD_SAMPLING("guardSampling", "guardSampling", c -> c.guardSampling() != 0, "guards sampled blocks",
+                "guarded sampling is a diagnostic switched on at run time (Hakmem.create(AllocatorConfig.builder().guardSampling(rate)"
+                        + ".build())), and a generated variant never samples");
 
         /** The word a spec would use. */
         final String key;

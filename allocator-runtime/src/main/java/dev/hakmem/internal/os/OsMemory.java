@@ -111,6 +111,22 @@ public final class OsMemory {
     }
 
     /**
+     * Makes pages inaccessible (no read, no write): any access faults. Returns 0 or the errno. Used for
+     * the guard pages of sampled blocks ({@code dev.hakmem.internal.guard}).
+     */
+    public static int protectNone(long address, long size) {
+        int injected = FaultInjector.refusal(FaultInjector.Call.MPROTECT, address, size);
+        if (injected != 0) return injected;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int rc = (int) MPROTECT.invokeExact(state, address, size, PROT_NONE);
+            return rc == 0 ? 0 : errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
      * Gives the physical pages of a range back to the OS; the range stays mapped and reads as zero
      * afterwards. Returns 0 or the errno.
      */

@@ -25,7 +25,7 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped",
+            "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "arena", "heap",
             "bump");
@@ -37,10 +37,13 @@ public final class Peers {
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
-     * per-thread tallies, which work around any allocator. The default matrix leaves them out so the
-     * quick job stays within its 10 minutes.
+     * per-thread tallies, which work around any allocator. {@code hakmem-guard1k} and
+     * {@code hakmem-guard100k} are the default allocator with guarded sampling at one block in 1,000 and
+     * in 100,000 ({@code AllocatorConfig.Builder.guardSampling}): what that diagnostic costs (issue 18).
+     * The default matrix leaves them out so the quick job stays within its 10 minutes.
      */
-    public static final List<String> ON_REQUEST = List.of("hakmem-bare", "hakmem-recorded", "hakmem-wrapped");
+    public static final List<String> ON_REQUEST = List.of("hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
+            "hakmem-guard100k");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -100,6 +103,9 @@ public final class Peers {
             // What recording a profile costs: counted in hakmem's thread caches, or by the recorder around it.
             case "hakmem-recorded" -> () -> new HakmemPeer(name, () -> AllocationRecorder.create("bench"));
             case "hakmem-wrapped" -> () -> new HakmemPeer(name, () -> AllocationRecorder.wrap(Hakmem.create(), "bench"));
+            // What guarded sampling costs (issue 18).
+            case "hakmem-guard1k" -> () -> new HakmemPeer(name, AllocatorConfig.builder().guardSampling(1_000).build());
+            case "hakmem-guard100k" -> () -> new HakmemPeer(name, AllocatorConfig.builder().guardSampling(100_000).build());
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
         return factory.get();
