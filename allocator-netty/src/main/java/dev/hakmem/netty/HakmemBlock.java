@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
- * One hakmem block as Netty's {@code UnpooledDirectByteBuf} wants its memory: a direct
- * {@link ByteBuffer} over the block, its address, and a {@link #clean()} that frees it.
+ * One hakmem block as Netty's {@code UnpooledDirectByteBuf} wants the memory of a capacity change: a
+ * direct {@link ByteBuffer} over the block, its address, and a {@link #clean()} that frees it. (A
+ * buffer's first block is not one of these: see {@link HakmemDirectByteBuf}.)
  *
  * <p>Why a segment from {@link NativeAllocator#allocate(long, long)} and not a raw {@code malloc}
  * address made into a segment here: the segment is bound to the allocator's lifetime, so a buffer
@@ -20,10 +21,10 @@ import java.nio.ByteBuffer;
  * the owning buffer is deallocated or its capacity changes (Netty's reference count guarantees the
  * once; a second call would be refused by hakmem as a double free).
  *
- * <p>{@link CleanableDirectBuffer} is in Netty's {@code io.netty.util.internal} package: it is the
- * memory hook of {@code UnpooledDirectByteBuf} since Netty 4.2 (the older {@code allocateDirect} and
- * {@code freeDirect} hooks are no longer called for new buffers), and the reason this module
- * needs Netty 4.2.
+ * <p>{@link CleanableDirectBuffer} is in Netty's {@code io.netty.util.internal} package: it is what
+ * {@code UnpooledDirectByteBuf}'s protected {@code allocateDirectBuffer} hook returns since Netty 4.2
+ * (the older {@code allocateDirect} hook is no longer called), and the reason this module needs
+ * Netty 4.2.
  */
 final class HakmemBlock implements CleanableDirectBuffer {
     private final NativeAllocator memory;

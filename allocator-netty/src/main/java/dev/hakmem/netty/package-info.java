@@ -10,8 +10,9 @@
  * {@code childOption} on a server).
  *
  * <p>The classes, one job each: {@code HakmemByteBufAllocator} (the allocator and its metric),
- * {@code HakmemDirectByteBuf} (Netty's {@code UnpooledDirectByteBuf} with its memory hook pointed
- * at hakmem), {@code HakmemBlock} (one block as the {@code ByteBuffer} Netty reads and writes, and
- * its free), {@code CountedHeapByteBuf} (Netty's heap buffer, counted for the metric).
+ * {@code HakmemDirectByteBuf} (Netty's {@code UnpooledDirectByteBuf} over hakmem blocks: the first
+ * one wrapped and freed by this class, later ones through Netty's capacity hook), {@code HakmemBlock}
+ * (a block of a capacity change as Netty's hook wants it: a {@code ByteBuffer}, an address and a
+ * free), {@code CountedHeapByteBuf} (Netty's heap buffer, counted for the metric).
  */
 package dev.hakmem.netty;
