@@ -11,9 +11,10 @@
 #                    for 9 peers on today's 10 benchmarks, 2.3 hours for the 16 x 18 matrix below)
 #   --budget SEC     quick mode: seconds for the whole job, build included (default 570, which
 #                    keeps 30 s of the 10 minutes for a slower machine)
-#   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX, every peer but hakmem-recorded
-#                    and hakmem-wrapped, which measure what recording a profile costs and run only
-#                    when named here;
+#   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX, every peer but the ones in
+#                    Peers.ON_REQUEST: hakmem-bare, hakmem-recorded and hakmem-wrapped, which measure
+#                    what checks and recording cost, and netty-hakmem, hakmem behind Netty's ByteBuf
+#                    API; those run only when named here;
 #                    unavailable ones are skipped with one line saying how to install them)
 #   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.)': every
 #                    workload, new ones included, but not the bench.design.* design measurements)

@@ -1,5 +1,8 @@
 package dev.hakmem.bench.peers;
 
+import dev.hakmem.Hakmem;
+import dev.hakmem.NativeAllocator;
+import dev.hakmem.netty.HakmemByteBufAllocator;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,7 +15,11 @@ import java.lang.invoke.VarHandle;
  * netty-adaptive} an {@link AdaptiveByteBufAllocator} (4.2's default). Each peer makes its own
  * allocator instance (not the shared {@code DEFAULT}) with Netty's default settings: one thread
  * cache only for Netty's own event-loop threads (so the benchmark threads go to the shared arenas
- * and magazines), leak detection sampling one buffer in 128, bounds and liveness checks on.
+ * and magazines), leak detection sampling one buffer in 128, bounds and liveness checks on. {@code
+ * netty-hakmem} is hakmem's own adapter, a {@link HakmemByteBufAllocator} over a fresh default
+ * hakmem allocator (closed with the peer): the same {@code ByteBuf} code path as the other two, with
+ * each buffer's memory a hakmem block, so the three differ only in where a buffer's memory comes from
+ * and how a buffer object is made.
  *
  * <ul>
  *   <li>malloc is {@code directBuffer(size, size)}: a buffer of exactly {@code size} bytes that
@@ -46,20 +53,29 @@ final class NettyPeer extends ObjectPeer<ByteBuf> {
     }
 
     private final ByteBufAllocator allocator;
+    /** What {@link #close()} closes: the hakmem allocator under {@code netty-hakmem}; nothing for Netty's own. */
+    private final NativeAllocator owned;
 
-    private NettyPeer(String name, ByteBufAllocator allocator) {
+    private NettyPeer(String name, ByteBufAllocator allocator, NativeAllocator owned) {
         super(name);
         this.allocator = allocator;
+        this.owned = owned;
     }
 
     /** {@code netty-pooled}: a fresh {@link PooledByteBufAllocator} that prefers direct buffers. */
     static NettyPeer pooled() {
-        return new NettyPeer("netty-pooled", new PooledByteBufAllocator(true));
+        return new NettyPeer("netty-pooled", new PooledByteBufAllocator(true), null);
     }
 
     /** {@code netty-adaptive}: a fresh {@link AdaptiveByteBufAllocator} with pooled direct buffers. */
     static NettyPeer adaptive() {
-        return new NettyPeer("netty-adaptive", new AdaptiveByteBufAllocator(true, true));
+        return new NettyPeer("netty-adaptive", new AdaptiveByteBufAllocator(true, true), null);
+    }
+
+    /** {@code netty-hakmem}: a {@link HakmemByteBufAllocator} over a fresh {@link Hakmem#create()}. */
+    static NettyPeer hakmem() {
+        NativeAllocator memory = Hakmem.create();
+        return new NettyPeer("netty-hakmem", new HakmemByteBufAllocator(memory), memory);
     }
 
     @Override
@@ -103,8 +119,12 @@ final class NettyPeer extends ObjectPeer<ByteBuf> {
         return blocks.get(block).getByte((int) offset);
     }
 
+    /**
+     * Closes the hakmem allocator under {@code netty-hakmem}. Netty's own allocators have no close:
+     * their arenas live as long as the JVM (a benchmark fork).
+     */
     @Override
     public void close() {
-        // Netty's allocators have no close: their arenas live as long as the JVM (a benchmark fork).
+        if (owned != null) owned.close();
     }
 }

@@ -27,7 +27,7 @@ public final class Peers {
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
             "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
-            "netty-pooled", "netty-adaptive", "arena", "heap",
+            "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
             "bump");
 
     /**
@@ -40,10 +40,13 @@ public final class Peers {
      * per-thread tallies, which work around any allocator. {@code hakmem-guard1k} and
      * {@code hakmem-guard100k} are the default allocator with guarded sampling at one block in 1,000 and
      * in 100,000 ({@code AllocatorConfig.Builder.guardSampling}): what that diagnostic costs (issue 18).
+     * {@code netty-hakmem} is hakmem behind Netty's {@code ByteBuf} API ({@code hakmem-netty}'s
+     * allocator), to compare with the two Netty peers on the same code path (issue 19):
+     * {@code --peers netty-pooled,netty-adaptive,netty-hakmem}.
      * The default matrix leaves them out so the quick job stays within its 10 minutes.
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
-            "hakmem-guard100k");
+            "hakmem-guard100k", "netty-hakmem");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -95,6 +98,7 @@ public final class Peers {
             case "jemalloc" -> JemallocPeer::new;
             case "netty-pooled" -> NettyPeer::pooled;
             case "netty-adaptive" -> NettyPeer::adaptive;
+            case "netty-hakmem" -> NettyPeer::hakmem;
             case "arena" -> ArenaPeer::new;
             case "heap" -> HeapPeer::new;
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));

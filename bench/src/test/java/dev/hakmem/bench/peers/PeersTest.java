@@ -65,6 +65,23 @@ class PeersTest {
         assertFalse(Peers.DEFAULT_MATRIX.contains("hakmem-wrapped"));
         assertEquals(Peers.NAMES.stream().filter(Peers.DEFAULT_MATRIX::contains).toList(), Peers.DEFAULT_MATRIX, "report order");
         assertEquals(List.of("hakmem-recorded\tavailable"), runMain("hakmem-recorded"), "still runs when named");
+        assertFalse(Peers.DEFAULT_MATRIX.contains("netty-hakmem"));
+        assertEquals(List.of("netty-hakmem\tavailable"), runMain("netty-hakmem"), "frees on any thread");
+    }
+
+    /** netty-hakmem's buffers are hakmem blocks behind Netty's ByteBuf code, not Netty's own memory. */
+    @Test
+    void nettyHakmemBuffersAreHakmemBlocks() {
+        try (NettyPeer a = NettyPeer.hakmem()) {
+            long handle = a.malloc(100);
+            io.netty.buffer.ByteBuf buf = a.blocks.get(handle);
+            assertTrue(buf.alloc() instanceof dev.hakmem.netty.HakmemByteBufAllocator, buf.alloc().toString());
+            dev.hakmem.NativeAllocator memory = ((dev.hakmem.netty.HakmemByteBufAllocator) buf.alloc()).nativeAllocator();
+            assertTrue(memory.usableSize(buf.memoryAddress()) >= 100);
+            assertEquals(1, memory.stats().liveBlocks());
+            a.free(handle);
+            assertEquals(0, memory.stats().liveBlocks());
+        }
     }
 
     /** The workload's lap unless the property overrides it (the surefire run sets it to 64 MiB). */
