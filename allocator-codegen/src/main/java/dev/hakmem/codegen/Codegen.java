@@ -102,6 +102,19 @@ public final class Codegen {
     }
 
     /**
+     * {@link #validate(List)}, naming the files relative to {@code base} (see
+     * {@link SpecParser#parseAll(List, Path)}).
+     *
+     * @param specFiles the spec files
+     * @param base the directory names are relative to (a project's base directory), or null
+     * @return one spec per file, in the files' order
+     * @throws InputException as {@link #validate(List)}
+     */
+    public static List<AllocatorSpec> validate(List<Path> specFiles, Path base) throws InputException {
+        return SpecParser.parseAll(specFiles, base);
+    }
+
+    /**
      * Generates every spec's variant into {@code outputDir}, replacing what was there, unless the
      * fingerprint of the inputs is unchanged (see the class description).
      *
@@ -113,13 +126,30 @@ public final class Codegen {
      *     left as it was
      */
     public static Result generate(List<Path> specFiles, Path outputDir) throws IOException, InputException {
+        return generate(specFiles, outputDir, null);
+    }
+
+    /**
+     * {@link #generate(List, Path)}, naming the spec files relative to {@code base} in the generated
+     * sources' headers and in errors (see {@link SpecParser#parseAll(List, Path)}), so that the sources
+     * are the same in every checkout.
+     *
+     * @param specFiles the spec files
+     * @param outputDir the source root to (re)generate; created if missing
+     * @param base the directory the names are relative to (a project's base directory), or null
+     * @return how many specs and files, or that everything was up to date
+     * @throws InputException if a spec is invalid; {@code outputDir} is then left as it was
+     * @throws IOException if reading the specs or writing the sources fails; {@code outputDir} is then
+     *     left as it was
+     */
+    public static Result generate(List<Path> specFiles, Path outputDir, Path base) throws IOException, InputException {
         String fingerprint = fingerprint(specFiles);
         Path stamp = outputDir.resolve(FINGERPRINT_FILE);
         if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(fingerprint)) {
             return new Result(specFiles.size(), 0, true);
         }
         requireOwnDirectory(outputDir, stamp);
-        List<AllocatorSpec> specs = validate(specFiles);
+        List<AllocatorSpec> specs = validate(specFiles, base);
         Path parent = outputDir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path fresh = Files.createTempDirectory(parent, ".hakmem-generating-");

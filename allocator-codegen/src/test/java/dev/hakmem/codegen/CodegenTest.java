@@ -41,6 +41,23 @@ class CodegenTest {
         assertFalse(Files.exists(variant), "output of the previous spec version is removed");
     }
 
+    /** Generated sources name their spec relative to the project, so two checkouts generate the same files. */
+    @Test
+    void generatedSourcesNameTheirSpecRelativeToTheBase(@TempDir Path dir) throws Exception {
+        String[] headers = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path project = Files.createDirectories(dir.resolve("checkout" + i));
+            Path specs = Files.createDirectories(project.resolve("src/main/hakmem/sub"));
+            Files.writeString(specs.resolve("a.yaml"), "variant: x.A\n");
+            Path out = project.resolve("target/gen");
+            Codegen.generate(List.of(specs.resolve("a.yaml")), out, project);
+            headers[i] = Files.readString(out.resolve("x/A.java")).lines().findFirst().orElseThrow();
+        }
+        assertTrue(headers[0].contains(" from src/main/hakmem/sub/a.yaml."), headers[0]);
+        assertEquals(headers[0], headers[1], "the same in both checkouts");
+        assertFalse(headers[0].contains(dir.toString()), headers[0]);
+    }
+
     /**
      * Issue 16: the fingerprint covers every input of generation, not only the specs and the
      * generator: the spec parser and model, the runtime's AllocatorConfig (its defaults go into

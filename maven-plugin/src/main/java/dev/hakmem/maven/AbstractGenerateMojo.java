@@ -60,7 +60,7 @@ abstract class AbstractGenerateMojo extends AbstractSpecMojo {
         check(specs);
         addSourceRoot(out.toString());
         try {
-            Codegen.Result result = Codegen.generate(specs, out);
+            Codegen.Result result = Codegen.generate(specs, out, project.getBasedir().toPath());
             getLog().info("hakmem: " + result.describe());
             if (!result.upToDate()) buildContext.refresh(out.toFile());
         } catch (InputException e) {

@@ -76,12 +76,27 @@ public final class SpecParser {
      *     {@code variant}, naming the earlier file
      */
     public static List<AllocatorSpec> parseAll(List<Path> files) {
+        return parseAll(files, null);
+    }
+
+    /**
+     * {@link #parseAll(List)}, naming each file by its path relative to {@code base} (with {@code /}
+     * separators) when it lies under it: generated sources then say where they came from the same
+     * way on every machine ({@code src/main/hakmem/default.yaml}, not a path of one checkout).
+     *
+     * @param files the spec files
+     * @param base the directory names are relative to (a project's base directory), or null to name
+     *     each file by its path as given
+     * @return the specs, in the order of {@code files}
+     * @throws InputException as {@link #parseAll(List)}
+     */
+    public static List<AllocatorSpec> parseAll(List<Path> files, Path base) {
         List<AllocatorSpec> specs = new ArrayList<>();
         List<InputException> errors = new ArrayList<>();
         Map<String, String> declaredBy = new HashMap<>();
         for (Path file : files) {
             try {
-                Parsed p = read(file);
+                Parsed p = read(file, nameOf(file, base));
                 String earlier = declaredBy.putIfAbsent(p.spec().className(), p.spec().source());
                 if (earlier != null) {
                     throw p.nodes().error(p.variant(), p.spec().className() + " is already declared by " + earlier
@@ -97,13 +112,25 @@ public final class SpecParser {
     }
 
     private static Parsed read(Path file) {
+        return read(file, file.toString());
+    }
+
+    private static Parsed read(Path file, String name) {
         String yaml;
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
-            throw InputException.spec(file.toString(), 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
+            throw InputException.spec(name, 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
         }
-        return read(yaml, file.toString());
+        return read(yaml, name);
+    }
+
+    /** {@code file}'s path relative to {@code base} with {@code /} separators if it lies under it, else as given. */
+    static String nameOf(Path file, Path base) {
+        if (base == null) return file.toString();
+        Path f = file.toAbsolutePath().normalize(), b = base.toAbsolutePath().normalize();
+        if (!f.startsWith(b) || f.equals(b)) return file.toString();
+        return b.relativize(f).toString().replace(java.io.File.separatorChar, '/');
     }
 
     private static Parsed read(String yaml, String source) {
