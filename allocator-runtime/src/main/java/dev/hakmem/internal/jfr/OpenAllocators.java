@@ -7,14 +7,19 @@ import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 
 /**
  * The open allocators of this JVM, for the periodic statistics events: {@link #register} at creation,
  * {@link #unregister} at close. An allocator is held weakly, so one that is dropped without close
  * leaves the registry when it is collected (its entry is removed by the next periodic run).
  *
- * <p>One JFR periodic hook ({@link FlightRecorder#addPeriodicEvent}) is added when the first allocator
- * registers. At each period (1 s in {@code hakmem.jfc}) it takes each open allocator's
+ * <p>One JFR periodic hook ({@link FlightRecorder#addPeriodicEvent}) is added once the JVM's Flight
+ * Recorder is initialized: at the first registration if it is already, else when it is
+ * (a {@link FlightRecorderListener} added by the first registration, which hands the hook's addition
+ * to a short-lived thread: the listener runs under JFR's initialization lock). Adding the hook
+ * registers the event classes, which sets up JFR's metadata (a second or so on a slow machine): a
+ * program that never records does not pay it. At each period (1 s in {@code hakmem.jfc}) it takes each open allocator's
  * {@link NativeAllocator#stats()} snapshot on JFR's periodic thread and emits one
  * {@link AllocatorStatisticsEvent} and, if enabled, one {@link TierStatisticsEvent} per tier. A
  * snapshot walks the thread caches and calls {@code mincore} over the used address space: that cost
@@ -28,10 +33,25 @@ public final class OpenAllocators {
 
     private static final Map<Long, Entry> OPEN = new ConcurrentHashMap<>();
 
-    /** Holder idiom: the hook is added once, by the first {@link #register}, not when this class loads. */
+    /** Holder idiom: the hook is added once, when this class is first used (with the recorder initialized). */
     private static final class Hook {
         static {
             FlightRecorder.addPeriodicEvent(AllocatorStatisticsEvent.class, OpenAllocators::emitAll);
+        }
+
+        static void ensureAdded() {}
+    }
+
+    /** Holder idiom: the listener is added once, by the first {@link #register} that finds the recorder not initialized. */
+    private static final class Listener {
+        static {
+            FlightRecorder.addListener(new FlightRecorderListener() {
+                @Override
+                public void recorderInitialized(FlightRecorder recorder) {
+                    // Not here: this runs under the recorder's initialization lock.
+                    Thread.ofPlatform().daemon().name("hakmem-jfr-hook").start(Hook::ensureAdded);
+                }
+            });
         }
 
         static void ensureAdded() {}
@@ -44,7 +64,11 @@ public final class OpenAllocators {
      * {@code memoryLimit}, until {@link #unregister}.
      */
     public static void register(NativeAllocator allocator, AllocatorEvents events, long memoryLimit) {
-        Hook.ensureAdded();
+        if (FlightRecorder.isInitialized()) {
+            Hook.ensureAdded();
+        } else {
+            Listener.ensureAdded();
+        }
         OPEN.put(events.id(), new Entry(new WeakReference<>(allocator), events, memoryLimit));
     }
 
