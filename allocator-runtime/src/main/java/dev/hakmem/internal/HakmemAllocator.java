@@ -7,7 +7,11 @@ import static dev.hakmem.AllocatorConfig.MIN_ALIGNMENT;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.Tier;
 import dev.hakmem.internal.huge.HugeTier;
+import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.jfr.MisuseKind;
+import dev.hakmem.internal.jfr.OpenAllocators;
 import dev.hakmem.internal.large.LargeCache;
 import dev.hakmem.internal.large.LargeTier;
 import dev.hakmem.internal.os.MemoryBudget;
@@ -49,6 +53,8 @@ public final class HakmemAllocator implements NativeAllocator {
     private final ProfileCounters profile;
     /** Requested bytes of Large and Huge blocks and of in-place reallocs (mallocs count in thread caches). */
     private final LongAdder bigRequested = new LongAdder();
+    /** This allocator's JFR sink (id, misuse counts), held by every tier; see {@link dev.hakmem.internal.jfr}. */
+    private final AllocatorEvents events;
     /**
      * Set once by {@link #close()} and read on every call. Deliberately not volatile: a volatile load
      * is an acquire barrier that stops the JIT from keeping the thread-cache lookup in registers
@@ -80,14 +86,16 @@ public final class HakmemAllocator implements NativeAllocator {
         boolean checks = config.checks();
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
+        this.events = AllocatorEvents.create(budget);
         this.reservation = new Reservation(config.addressSpace(), budget);
         ChunkRegistry registry = null;
         try { // a failure from here on (the Java heap's, say) gives back what was mapped (issue 14, item 3)
             this.registry = registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
             this.classes = new SizeClasses(config);
-            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner);
-            this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes());
-            this.huge = new HugeTier(budget, config.hugeRetainedBytes());
+            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner,
+                    events);
+            this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes(), events);
+            this.huge = new HugeTier(budget, config.hugeRetainedBytes(), events);
             budget.setReclaimer(this::releaseCachedMemory);
             // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
             reservation.setSpaceReclaimer(large::reclaimSpace);
@@ -99,8 +107,10 @@ public final class HakmemAllocator implements NativeAllocator {
             this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
             this.caches = new ThreadCaches(capacities, batches, this::drainCache, this::abandonCache, fronts, profile);
             this.front = new SmallFront(checks, stats, small, registry, caches, profile);
+            OpenAllocators.register(this, events, config.memoryLimit()); // for the periodic statistics events
             caches.startReaping(); // last: nothing after it can fail
         } catch (RuntimeException | Error e) {
+            OpenAllocators.unregister(events);
             if (registry != null) registry.release();
             reservation.unmap();
             throw e;
@@ -121,18 +131,38 @@ public final class HakmemAllocator implements NativeAllocator {
         if (size < 0) throw Errors.negativeSize(op, size);
         long p;
         ThreadCache own = null;
-        if (LargeTier.fits(size, alignment)) {
-            own = caches.own();
-            p = large.allocate(own == null ? null : own.largeCache(), size, alignment, zero);
-        } else {
-            p = huge.allocate(op, size, alignment, zero);
+        boolean fits = LargeTier.fits(size, alignment);
+        try {
+            if (fits) {
+                own = caches.own();
+                p = large.allocate(own == null ? null : own.largeCache(), size, alignment, zero);
+            } else {
+                p = huge.allocate(op, size, alignment, zero);
+            }
+        } catch (OutOfMemoryError e) {
+            events.outOfMemory(e, size, fits ? Tier.LARGE : Tier.HUGE);
+            throw e;
         }
+        sampleBig(own, size, fits ? Tier.LARGE : Tier.HUGE); // Huge: no cache lookup (it would make one for the thread)
         if (stats) {
             if (own != null) own.addRequested(size); // no shared counter on the thread-cached path
             else bigRequested.add(size);
             if (profile != null) profile.bigMalloc(size);
         }
         return p;
+    }
+
+    /**
+     * The allocation-sample step of a Large or Huge malloc of {@code size} bytes ({@link AllocatorEvents#sample}),
+     * weighted through the calling thread's cache {@code own}, or by itself when there is none (a virtual
+     * thread, or a Huge call, which does not look the cache up).
+     */
+    private void sampleBig(ThreadCache own, long size, Tier tier) {
+        if (own == null) {
+            events.sample(0, size, size, tier, -1, size);
+        } else {
+            own.setUnsampledBytes(events.sample(own.unsampledBytes(), size, size, tier, -1, size));
+        }
     }
 
     @Override
@@ -207,7 +237,8 @@ public final class HakmemAllocator implements NativeAllocator {
      */
     private RuntimeException forgottenBlockError(String op, long address) {
         if (registry.wasReleasedSpan(address, 1L << SizeClasses.TINY_SLAB_SHIFT) || registry.wasReleasedSpan(address, 1L << SizeClasses.MID_SPAN_SHIFT)) {
-            return Errors.doubleFree(op, address, "small block (its span was given back to the OS once every block in it was free)");
+            return events.misuse(Errors.doubleFree(op, address, "small block (its span was given back to the OS once every block in it was free)"),
+                    MisuseKind.ofFreedBlock(op), op, address, null, -1, 0);
         }
         return large.forgottenBlockError(op, address);
     }
@@ -305,10 +336,14 @@ public final class HakmemAllocator implements NativeAllocator {
         small.drain(tc);
     }
 
-    /** Empties the cache of an ended thread and makes its slabs shared. */
+    /** Empties the cache of an ended thread and makes its slabs shared; reported as {@code dev.hakmem.ThreadCacheReclaim}. */
     private void abandonCache(ThreadCache tc) {
-        large.flush(tc.largeCacheIfAny());
-        small.abandon(tc);
+        Object event = events.reclaiming();
+        LargeCache lc = tc.largeCacheIfAny();
+        long largeBlocks = lc == null ? 0 : lc.cachedBlocks(), largeBytes = lc == null ? 0 : lc.cachedBytes();
+        large.flush(lc);
+        SmallTier.GivenBack small = this.small.abandon(tc);
+        events.reclaimed(event, tc.owner(), small.blocks() + largeBlocks, small.bytes() + largeBytes);
     }
 
     @Override
@@ -331,10 +366,14 @@ public final class HakmemAllocator implements NativeAllocator {
                     + e.getMessage() + "); nothing was closed: close again once that call has returned", e);
         }
         closed = true;
+        OpenAllocators.unregister(events);
+        Object returning = events.returning();
+        long committed = budget.committed();
         caches.close(); // no reclaim of ended threads' caches (the reaper's included) runs after this
         huge.close();
         reservation.unmap();
         registry.close();
+        events.returned(returning, null, committed, "close");
     }
 
     /** The thread cache with owner id {@code id}, or null (SmallTier is built before the caches, hence the indirection). */
@@ -441,6 +480,16 @@ public final class HakmemAllocator implements NativeAllocator {
     /** Caches of platform threads not yet reclaimed (tests). */
     public int liveThreadCaches() {
         return caches.liveCaches();
+    }
+
+    /** This allocator's id in its JFR events ({@code allocatorId}), unique in the JVM. */
+    public long jfrId() {
+        return events.id();
+    }
+
+    /** This allocator's JFR sink (tests: its misuse counts). */
+    public AllocatorEvents events() {
+        return events;
     }
 
     /** Whether {@link #close()} has run (see {@code closed} for the ordering argument). */

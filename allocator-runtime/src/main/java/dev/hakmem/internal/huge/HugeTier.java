@@ -3,6 +3,8 @@ package dev.hakmem.internal.huge;
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.RecentFrees;
+import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
@@ -51,10 +53,14 @@ public final class HugeTier {
     /** The life of the allocator's accesses to Huge blocks: closed by {@link #close}. */
     private final Arena life = Arena.ofShared();
     private final MemorySegment memory = MemorySegment.NULL.reinterpret(Long.MAX_VALUE, life, null);
+    /** The allocator's JFR sink: misuse, mappings made and unmapped. */
+    private final AllocatorEvents events;
 
-    public HugeTier(MemoryBudget budget, long retainedLimit) {
+    /** @param events the allocator's JFR sink */
+    public HugeTier(MemoryBudget budget, long retainedLimit, AllocatorEvents events) {
         this.budget = budget;
         this.retainedLimit = retainedLimit;
+        this.events = events;
     }
 
     /** Maps a block of at least {@code size} bytes aligned to {@code alignment}; zeroed if asked. */
@@ -75,6 +81,7 @@ public final class HugeTier {
                         + ": " + OsMemory.describe(r.errno()));
             }
             address = r.value();
+            events.osRefill(Tier.HUGE, mapped, size, true);
         }
         synchronized (this) {
             if (!closed) {
@@ -115,7 +122,9 @@ public final class HugeTier {
             }
         }
         if (mapped == null) throw unknown("free", address);
+        Object event = events.returning();
         unmap(address, mapped);
+        events.returned(event, Tier.HUGE, mapped, "free");
     }
 
     /**
@@ -180,6 +189,13 @@ public final class HugeTier {
 
     /** Unmaps the retained mappings, and tries again those the OS refused to unmap (memory pressure). */
     public void releaseRetained() {
+        releaseRetained("memory pressure");
+    }
+
+    /** {@link #releaseRetained()}, reported as given back for {@code reason} (null: not reported; close reports for all tiers). */
+    private void releaseRetained(String reason) {
+        Object event = reason == null ? null : events.returning();
+        long before = mappedBytes();
         List<long[]> dropped;
         synchronized (this) {
             dropped = new ArrayList<>(retained);
@@ -190,6 +206,7 @@ public final class HugeTier {
             unreleasedBytes = 0;
         }
         for (long[] r : dropped) unmap(r[0], r[1]);
+        events.returned(event, Tier.HUGE, before - mappedBytes(), reason); // racy with other calls: only a report
     }
 
     /**
@@ -203,7 +220,7 @@ public final class HugeTier {
         List<Map.Entry<Long, Long>> all = new ArrayList<>(live.entrySet());
         live.clear();
         for (Map.Entry<Long, Long> e : all) unmap(e.getKey(), e.getValue());
-        releaseRetained(); // and a last try for those the OS refused
+        releaseRetained(null); // and a last try for those the OS refused
     }
 
     private synchronized long takeRetained(long mapped, long alignment) {
@@ -225,11 +242,13 @@ public final class HugeTier {
             if (closed) return Errors.closedDuringCall(op + "(" + Errors.hex(address) + ")");
             freed = recentlyFreed.contains(address);
         }
-        if (freed) return Errors.doubleFree(op, address, Tier.HUGE + " block");
+        if (freed) return events.misuse(Errors.doubleFree(op, address, Tier.HUGE + " block"), MisuseKind.ofFreedBlock(op), op, address, Tier.HUGE, -1, 0);
         Map.Entry<Long, Long> below = live.floorEntry(address);
         if (below != null && address < below.getKey() + below.getValue()) {
-            return Errors.interior(op, address, below.getKey(), Tier.HUGE + " block (" + below.getValue() + " bytes)");
+            return events.misuse(Errors.interior(op, address, below.getKey(), Tier.HUGE + " block (" + below.getValue() + " bytes)"),
+                    MisuseKind.INTERIOR_POINTER, op, address, Tier.HUGE, -1, 0);
         }
-        return Errors.notAllocated(op, address, "no block of this allocator lives at this address");
+        return events.misuse(Errors.notAllocated(op, address, "no block of this allocator lives at this address"),
+                MisuseKind.NOT_ALLOCATED, op, address, null, -1, 0);
     }
 }

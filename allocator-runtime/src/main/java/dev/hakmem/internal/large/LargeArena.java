@@ -5,6 +5,8 @@ import static dev.hakmem.internal.large.LargeTier.PAGE_SHIFT;
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
 import dev.hakmem.internal.PaddedLock;
+import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
@@ -51,6 +53,8 @@ final class LargeArena extends PaddedLock {
     private final FreedAddresses freed;
     private final RetainedPool pool;
     private final RunBins bins;
+    /** The allocator's JFR sink: misuse, fresh pages, pages given back (events are emitted under the lock, only when enabled). */
+    private final AllocatorEvents events;
     private int chunkCount;
     private long dirtyFreeBytes;
     /** Dirty free bytes this arena may keep, borrowed from the {@link RetainedPool}; never below {@link #dirtyFreeBytes} when the lock is free. */
@@ -60,8 +64,9 @@ final class LargeArena extends PaddedLock {
     private boolean lastRunDirty;
 
     LargeArena(int index, Reservation reservation, MemoryBudget budget, ChunkRegistry registry, ChunkTable table,
-               FreedAddresses freed, RetainedPool pool) {
+               FreedAddresses freed, RetainedPool pool, AllocatorEvents events) {
         this.index = index;
+        this.events = events;
         this.reservation = reservation;
         this.budget = budget;
         this.registry = registry;
@@ -93,9 +98,11 @@ final class LargeArena extends PaddedLock {
                     }
                     prepaid = need;
                 }
-                if (c == null) c = addChunk(size);
+                boolean newChunk = c == null;
+                if (newChunk) c = addChunk(size);
                 if (prepaid > need) budget.release(prepaid - need);
                 prepaid = 0;
+                if (need > 0) events.osRefill(Tier.LARGE, need, size, newChunk);
                 return carve(c, start, at, pages, dirtyPages);
             }
         } catch (RuntimeException | Error e) {
@@ -148,7 +155,7 @@ final class LargeArena extends PaddedLock {
         int pages = c.runAt[start];
         int held = fromCache ? LargeChunk.cached(pages) : LargeChunk.live(pages);
         // A CAS, not a store: a thread-cached free of the same block may race with this one.
-        if (!c.casState(start, held, 0)) throw Errors.doubleFree("free", address, Tier.LARGE + " block");
+        if (!c.casState(start, held, 0)) throw misuse(Errors.doubleFree("free", address, Tier.LARGE + " block"), MisuseKind.DOUBLE_FREE, "free", address);
         if (!fromCache) frees++;
         liveBlocks--;
         liveBytes -= (long) pages << PAGE_SHIFT;
@@ -190,7 +197,7 @@ final class LargeArena extends PaddedLock {
     private boolean overAllowance() {
         allowance += pool.take(Math.max(dirtyFreeBytes - allowance, GRANT));
         if (dirtyFreeBytes <= allowance) return false;
-        trim(allowance / 2);
+        trim(allowance / 2, "retained limit");
         return allowance < pool.fairShare();
     }
 
@@ -200,7 +207,7 @@ final class LargeArena extends PaddedLock {
      */
     void shrinkAllowance(long target) {
         if (allowance <= target) return;
-        if (dirtyFreeBytes > target) trim(target);
+        if (dirtyFreeBytes > target) trim(target, "retained limit");
         pool.give(allowance - target);
         allowance = target;
     }
@@ -208,7 +215,9 @@ final class LargeArena extends PaddedLock {
     /** Usable bytes of the live run at {@code address} in {@code c}. */
     long usableSize(String op, LargeChunk c, long address) {
         int start = liveRunOrThrow(op, address, c);
-        if (LargeChunk.isCached(c.state(start))) throw Errors.doubleFree(op, address, Tier.LARGE + " block");
+        if (LargeChunk.isCached(c.state(start))) {
+            throw misuse(Errors.doubleFree(op, address, Tier.LARGE + " block"), MisuseKind.ofFreedBlock(op), op, address);
+        }
         return (long) c.runAt[start] << PAGE_SHIFT;
     }
 
@@ -219,7 +228,7 @@ final class LargeArena extends PaddedLock {
     void releaseCache() {
         pool.give(allowance);
         allowance = 0;
-        trim(Long.MIN_VALUE); // every free run: no dirty byte count is at most MIN_VALUE
+        trim(Long.MIN_VALUE, "memory pressure"); // every free run: no dirty byte count is at most MIN_VALUE
     }
 
     /**
@@ -232,6 +241,8 @@ final class LargeArena extends PaddedLock {
      * so it stays within the allowance.
      */
     long releaseFreeChunks(boolean handOverOne) {
+        Object event = events.returning();
+        long dirtyBefore = dirtyFreeBytes;
         long handed = Reservation.NO_CHUNK;
         for (long id = bins.head(LargeChunk.PAGES), next; id != RunBins.NONE; id = next) {
             next = bins.next(id);
@@ -244,6 +255,7 @@ final class LargeArena extends PaddedLock {
                 reservation.releaseChunk(c.base, forgetChunk(c));
             }
         }
+        events.returned(event, Tier.LARGE, dirtyBefore - dirtyFreeBytes, "address space");
         return handed;
     }
 
@@ -251,7 +263,9 @@ final class LargeArena extends PaddedLock {
      * Decommits free runs, largest first, until at most {@code target} dirty free bytes stay. Entirely
      * free chunks come first and go back to the reservation whole, address space included.
      */
-    private void trim(long target) {
+    private void trim(long target, String reason) {
+        Object event = events.returning();
+        long dirtyBefore = dirtyFreeBytes;
         for (int bin = bins.lastAtMost(LargeChunk.PAGES); bin > 0 && dirtyFreeBytes > target;
                 bin = bins.lastAtMost(bin - 1)) {
             for (long id = bins.head(bin), next; id != RunBins.NONE && dirtyFreeBytes > target; id = next) {
@@ -268,6 +282,7 @@ final class LargeArena extends PaddedLock {
                 }
             }
         }
+        events.returned(event, Tier.LARGE, dirtyBefore - dirtyFreeBytes, reason); // the bytes decommitted, so uncharged
     }
 
     /**
@@ -358,21 +373,26 @@ final class LargeArena extends PaddedLock {
         long pageStart = c.pageAddress(page);
         if (address == pageStart && c.runAt[page] > 0) return page;
         if (address == pageStart && c.runAt[page] < 0) {
-            throw Errors.doubleFree(op, address, Tier.LARGE + " block");
+            throw misuse(Errors.doubleFree(op, address, Tier.LARGE + " block"), MisuseKind.ofFreedBlock(op), op, address);
         }
         // Interior: find the run containing the page by walking back to a run start.
         for (int p = page; p >= 0; p--) {
             if (c.runAt[p] != 0) {
                 int runPages = Math.abs(c.runAt[p]);
                 if (p + runPages > page && c.runAt[p] > 0) {
-                    throw Errors.interior(op, address, c.pageAddress(p),
-                            Tier.LARGE + " block (" + ((long) runPages << PAGE_SHIFT) + " bytes)");
+                    throw misuse(Errors.interior(op, address, c.pageAddress(p),
+                            Tier.LARGE + " block (" + ((long) runPages << PAGE_SHIFT) + " bytes)"), MisuseKind.INTERIOR_POINTER, op, address);
                 }
                 break;
             }
         }
-        if (freed.contains(address)) throw Errors.doubleFree(op, address, Tier.LARGE + " block");
-        throw Errors.notAllocated(op, address, "no LARGE block starts here (inside a free LARGE run)");
+        if (freed.contains(address)) throw misuse(Errors.doubleFree(op, address, Tier.LARGE + " block"), MisuseKind.ofFreedBlock(op), op, address);
+        throw misuse(Errors.notAllocated(op, address, "no LARGE block starts here (inside a free LARGE run)"), MisuseKind.NOT_ALLOCATED, op, address);
+    }
+
+    /** Reports {@code error}, a misuse of a Large address, to the JFR sink; returns it. */
+    private RuntimeException misuse(RuntimeException error, MisuseKind kind, String op, long address) {
+        return events.misuse(error, kind, op, address, Tier.LARGE, -1, 0);
     }
 
     long allocations() { return allocations; }

@@ -2,6 +2,8 @@ package dev.hakmem.internal.large;
 
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.OsMemory;
 import dev.hakmem.internal.os.RawMemory;
@@ -46,14 +48,32 @@ public final class LargeTier {
     private final LargeArena[] arenas;
     private final RetainedPool pool;
     private final int mask;
+    /** The allocator's JFR sink. */
+    private final AllocatorEvents events;
 
-    /** A tier with the default arena count: twice the processors, rounded up to a power of two, at most {@value #MAX_ARENAS}. */
+    /** A tier with the default arena count reporting to a sink of its own (tests). */
     public LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit) {
-        this(reservation, budget, registry, retainedLimit, defaultArenas(Runtime.getRuntime().availableProcessors()));
+        this(reservation, budget, registry, retainedLimit, AllocatorEvents.unattached());
+    }
+
+    /**
+     * A tier with the default arena count: twice the processors, rounded up to a power of two, at most {@value #MAX_ARENAS}.
+     *
+     * @param events the allocator's JFR sink
+     */
+    public LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit, AllocatorEvents events) {
+        this(reservation, budget, registry, retainedLimit, defaultArenas(Runtime.getRuntime().availableProcessors()), events);
+    }
+
+    /** A tier of {@code arenaCount} arenas (a power of two) reporting to a sink of its own (tests). */
+    LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit, int arenaCount) {
+        this(reservation, budget, registry, retainedLimit, arenaCount, AllocatorEvents.unattached());
     }
 
     /** A tier of {@code arenaCount} arenas (a power of two). */
-    LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit, int arenaCount) {
+    LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit, int arenaCount,
+            AllocatorEvents events) {
+        this.events = events;
         if (arenaCount < 1 || Integer.bitCount(arenaCount) != 1) throw new IllegalArgumentException("arenaCount: a power of two, got " + arenaCount);
         this.memory = reservation.memory();
         this.table = new ChunkTable(reservation.base(), (int) (reservation.size() >>> CHUNK_SHIFT));
@@ -62,7 +82,7 @@ public final class LargeTier {
         this.mask = arenaCount - 1;
         this.pool = new RetainedPool(retainedLimit, arenaCount);
         for (int i = 0; i < arenaCount; i++) {
-            arenas[i] = new LargeArena(i, reservation, budget, registry, table, freed, pool);
+            arenas[i] = new LargeArena(i, reservation, budget, registry, table, freed, pool, events);
         }
     }
 
@@ -220,8 +240,11 @@ public final class LargeTier {
      * more): a double free if a Large block was freed there recently, else a foreign address.
      */
     public RuntimeException forgottenBlockError(String op, long address) {
-        if (freed.contains(address)) return Errors.doubleFree(op, address, Tier.LARGE + " block");
-        return Errors.notAllocated(op, address, "inside this allocator's reserved range, but no block is live there");
+        if (freed.contains(address)) {
+            return events.misuse(Errors.doubleFree(op, address, Tier.LARGE + " block"), MisuseKind.ofFreedBlock(op), op, address, Tier.LARGE, -1, 0);
+        }
+        return events.misuse(Errors.notAllocated(op, address, "inside this allocator's reserved range, but no block is live there"),
+                MisuseKind.NOT_ALLOCATED, op, address, null, -1, 0);
     }
 
     /**

@@ -103,7 +103,12 @@ public final class SmallFront {
 
     /** Every stripe busy: straight from the central list, never waiting for a stripe. */
     private long mallocDirect(int cls, long size) {
-        long p = small.mallocDirect(cls, size);
+        long p;
+        try {
+            p = small.mallocDirect(cls, size);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(e, cls, size);
+        }
         if (checks) markLive(p, cls);
         if (stats) {
             caches.countDirectMalloc(cls, size);
@@ -120,9 +125,19 @@ public final class SmallFront {
         try {
             return small.refillAndPop(tc, cc, cls, size);
         } catch (OutOfMemoryError e) {
-            if (caches.reclaimDead() == 0) throw e;
-            return small.refillAndPop(tc, cc, cls, size);
+            if (caches.reclaimDead() == 0) throw outOfMemory(e, cls, size);
+            try {
+                return small.refillAndPop(tc, cc, cls, size);
+            } catch (OutOfMemoryError again) {
+                throw outOfMemory(again, cls, size);
+            }
         }
+    }
+
+    /** Reports {@code e}, about to leave a malloc of class {@code cls} for {@code size} bytes ({@code dev.hakmem.OutOfMemory}); returns it. */
+    private OutOfMemoryError outOfMemory(OutOfMemoryError e, int cls, long size) {
+        small.events().outOfMemory(e, size, small.classes().tier(cls));
+        return e;
     }
 
     // ---------------------------------------------------------------- free

@@ -1,7 +1,10 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
@@ -67,13 +70,17 @@ public final class SmallTier {
     private final FreeBlocks[] abandonFree;
     private final Set<Slab> abandonOwned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Slab> abandonOrphaned = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The allocator's JFR sink: misuse, allocation samples at refills, slabs from and back to the OS. */
+    private final AllocatorEvents events;
 
     /**
      * @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did
      * @param owners the thread cache of an owner id, or null ({@link ThreadCaches#owner})
+     * @param events the allocator's JFR sink
      */
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
-            ChunkRegistry registry, BooleanSupplier beforeCarve, IntFunction<ThreadCache> owners) {
+            ChunkRegistry registry, BooleanSupplier beforeCarve, IntFunction<ThreadCache> owners, AllocatorEvents events) {
+        this.events = events;
         this.classes = classes;
         this.owners = owners;
         this.registry = registry;
@@ -81,8 +88,8 @@ public final class SmallTier {
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
         this.abandonFree = new FreeBlocks[classes.count()];
         for (int c = 0; c < abandonFree.length; c++) abandonFree[c] = new FreeBlocks();
-        this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT);
-        this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT);
+        this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT, events, Tier.TINY);
+        this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT, events, Tier.MID);
         this.centrals = new CentralFreeList[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
             centrals[c] = new CentralFreeList(c, config.batchSize(c), classes, classes.isTiny(c) ? tinySpans : midSpans, registry,
@@ -92,13 +99,35 @@ public final class SmallTier {
 
     public SizeClasses classes() { return classes; }
 
+    /**
+     * What {@link #abandon} gave back of an ended thread's cache.
+     *
+     * @param blocks free blocks
+     * @param bytes their bytes (block sizes)
+     */
+    public record GivenBack(long blocks, long bytes) {}
+
+    /** The allocator's JFR sink. */
+    public AllocatorEvents events() { return events; }
+
     /** Slow path of malloc: {@code cc} (class {@code cls} of {@code tc}) is empty. Refills a batch and pops one. */
     public long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long requested) {
         if (tc.isFlat(cls)) return refillFlat(tc, cls, requested);
         if (cc.blocks.length == 0) cc.blocks = new long[cc.capacity];
         int n = fill(tc, cls, cc.blocks, cc.batch, requested);
         cc.count = n - 1;
+        sampleRefill(tc, cls, n, requested);
         return cc.blocks[n - 1];
+    }
+
+    /**
+     * The allocation sample of a refill of {@code n} blocks of class {@code cls} into {@code tc}
+     * ({@link AllocatorEvents#sample}; the weight is kept in the cache, owner-only or under a stripe's
+     * lock like the rest of it).
+     */
+    private void sampleRefill(ThreadCache tc, int cls, int n, long requested) {
+        int size = classes.size(cls);
+        tc.unsampledBytes = events.sample(tc.unsampledBytes, (long) n * size, requested, classes.tier(cls), cls, size);
     }
 
     /**
@@ -116,6 +145,7 @@ public final class SmallTier {
         if (b.length == 0) f.setBlocks(cls, b = new long[tc.byClass[cls].capacity]);
         int n = fill(tc, cls, b, tc.byClass[cls].batch, requested);
         f.setCount(cls, n - 1);
+        sampleRefill(tc, cls, n, requested);
         return b[n - 1];
     }
 
@@ -241,11 +271,11 @@ public final class SmallTier {
     /** Counts and reports an inbox entry refused as a phantom (the 1st, 2nd, 4th, 8th, ... of a class are logged). */
     private void lateDoubleFree(int cls, long p) {
         long n = lateDoubleFrees.incrementAndGet(cls);
-        if (Long.bitCount(n) == 1) {
-            LOG.log(System.Logger.Level.WARNING, "free(" + Errors.hex(p) + "): double free caught late: " + describe(cls)
-                    + " was freed by two threads at the same time; the second free was ignored (" + n
-                    + " such frees of this class so far; AllocatorStats.racingDoubleFrees() counts them all)");
-        }
+        String message = "free(" + Errors.hex(p) + "): double free caught late: " + describe(cls)
+                + " was freed by two threads at the same time; the second free was ignored (" + n
+                + " such frees of this class so far; AllocatorStats.racingDoubleFrees() counts them all)";
+        if (Long.bitCount(n) == 1) LOG.log(System.Logger.Level.WARNING, message);
+        events.racingDoubleFree(p, classes.tier(cls), cls, classes.size(cls), message);
     }
 
     /** Racing double frees of class {@code cls} caught late so far (each also counted as a free by its caller). */
@@ -486,14 +516,16 @@ public final class SmallTier {
      * back. A thread that frees a block of one of them meanwhile finds this owner ended and waits for
      * this reclaim ({@link SmallFront}'s remote free); one that claims a slab before its orphans are
      * attached finds none, and they are pooled instead.
+     *
+     * @return the free blocks given back and their bytes ({@code dev.hakmem.ThreadCacheReclaim})
      */
-    public void abandon(ThreadCache tc) {
+    public GivenBack abandon(ThreadCache tc) {
         synchronized (abandonFree) {
-            abandonLocked(tc, abandonFree, abandonOwned);
+            return abandonLocked(tc, abandonFree, abandonOwned);
         }
     }
 
-    private void abandonLocked(ThreadCache tc, FreeBlocks[] free, Set<Slab> owned) {
+    private GivenBack abandonLocked(ThreadCache tc, FreeBlocks[] free, Set<Slab> owned) {
         for (int c = 0; c < free.length; c++) {
             FreeBlocks f = free[c];
             f.clear();
@@ -511,12 +543,16 @@ public final class SmallTier {
             owned.add(s);
         }
         tc.owned.clear();
+        long blocks = 0, bytes = 0;
         for (int c = 0; c < free.length; c++) {
+            blocks += free[c].count;
+            bytes += (long) free[c].count * classes.size(c);
             centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned, abandonOrphaned);
             tc.carving[c] = null;
             free[c].clear();
         }
         owned.clear();
+        return new GivenBack(blocks, bytes);
     }
 
     /**
@@ -530,7 +566,8 @@ public final class SmallTier {
      * calling thread has accepted its own inbox into its spills before ({@link #drain}).
      */
     public long releaseFreeSlabs(Iterable<ThreadCache> live) {
-        long released = tinySpans.releaseResident() + midSpans.releaseResident(); // spans the OS kept before
+        Object tinyEvent = events.returning(), midEvent = events.returning(); // each spans the whole pass
+        long tiny = tinySpans.releaseResident(), mid = midSpans.releaseResident(); // spans the OS kept before
         for (int c = 0; c < centrals.length; c++) {
             List<BatchStack> inboxes = new ArrayList<>();
             List<Spill> spills = new ArrayList<>();
@@ -539,9 +576,13 @@ public final class SmallTier {
                 if (!checks) inboxes.add(tc.inbox[c]);
                 spills.add(tc.spill[c]);
             }
-            released += centrals[c].releaseFreeSlabs(inboxes, spills);
+            long bytes = centrals[c].releaseFreeSlabs(inboxes, spills);
+            if (classes.isTiny(c)) tiny += bytes;
+            else mid += bytes;
         }
-        return released;
+        events.returned(tinyEvent, Tier.TINY, tiny, "memory pressure");
+        events.returned(midEvent, Tier.MID, mid, "memory pressure");
+        return tiny + mid;
     }
 
     /**
@@ -609,12 +650,20 @@ public final class SmallTier {
         int i = s.indexOf(address);
         long start = s.blockAddress(i);
         if (i >= s.capacity()) {
-            return Errors.notAllocated(op, address, "in the unused tail of a " + classes.tier(cls) + " span of class " + cls
-                    + " (" + classes.size(cls) + "-byte blocks)");
+            return misuse(Errors.notAllocated(op, address, "in the unused tail of a " + classes.tier(cls) + " span of class " + cls
+                    + " (" + classes.size(cls) + "-byte blocks)"), MisuseKind.NOT_ALLOCATED, op, address, cls);
         }
-        if (start != address) return Errors.interior(op, address, start, describe(cls));
+        if (start != address) return misuse(Errors.interior(op, address, start, describe(cls)), MisuseKind.INTERIOR_POINTER, op, address, cls);
         byte state = BlockState.read(stateAddress(address, cls));
-        if (state == BlockState.FREED || state == BlockState.REMOTE) return Errors.doubleFree(op, address, describe(cls));
-        return Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)");
+        if (state == BlockState.FREED || state == BlockState.REMOTE) {
+            return misuse(Errors.doubleFree(op, address, describe(cls)), MisuseKind.ofFreedBlock(op), op, address, cls);
+        }
+        return misuse(Errors.notAllocated(op, address, "no block was ever allocated at this address (" + describe(cls) + " slot)"),
+                MisuseKind.NOT_ALLOCATED, op, address, cls);
+    }
+
+    /** Reports {@code error}, a misuse at {@code address} on a page of class {@code cls}, to the JFR sink; returns it. */
+    private RuntimeException misuse(RuntimeException error, MisuseKind kind, String op, long address, int cls) {
+        return events.misuse(error, kind, op, address, classes.tier(cls), cls, classes.size(cls));
     }
 }

@@ -1,5 +1,7 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.Tier;
+import dev.hakmem.internal.jfr.AllocatorEvents;
 import dev.hakmem.internal.os.AddressStack;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
@@ -29,11 +31,22 @@ public final class SpanSource {
     private final AddressStack free = new AddressStack();
     /** Spans the OS refused to decommit: charged, resident and zeroed. */
     private final AddressStack resident = new AddressStack();
+    /** Where a span charged anew is reported ({@code dev.hakmem.OsRefill}), as a span of {@link #tier}. */
+    private final AllocatorEvents events;
+    private final Tier tier;
 
+    /** A source reporting to a sink of its own (tests): its spans are named Tiny. */
     public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift) {
+        this(reservation, budget, spanShift, AllocatorEvents.unattached(), Tier.TINY);
+    }
+
+    /** @param events where spans charged anew are reported, as spans of {@code tier} */
+    public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift, AllocatorEvents events, Tier tier) {
         this.reservation = reservation;
         this.budget = budget;
         this.spanSize = 1L << spanShift;
+        this.events = events;
+        this.tier = tier;
     }
 
     public long spanSize() { return spanSize; }
@@ -48,10 +61,14 @@ public final class SpanSource {
         budget.charge(requested, spanSize);
         try {
             long reused = free.pop();
-            if (reused != 0) return reused;
+            if (reused != 0) {
+                events.osRefill(tier, spanSize, requested, false);
+                return reused;
+            }
             long chunk = reservation.acquireChunk(requested, false);
             // Once per chunk: push the other spans one by one (at most 63 uncontended CASes).
             for (long span = chunk + Reservation.CHUNK_SIZE - spanSize; span > chunk; span -= spanSize) free.push(span);
+            events.osRefill(tier, spanSize, requested, true);
             return chunk;
         } catch (RuntimeException | Error e) {
             budget.release(spanSize);

@@ -23,6 +23,13 @@ public final class ThreadCache extends PaddedLock {
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     long requestedBytes;
     /**
+     * Bytes this cache took in refills since its last allocation sample, while the sample event was
+     * enabled ({@link dev.hakmem.internal.jfr.AllocatorEvents#sample}); also those of its thread's
+     * Large and Huge calls. Written on slow paths only, like {@link #requestedBytes} (owner-only, or
+     * under a stripe's lock).
+     */
+    long unsampledBytes;
+    /**
      * Request histogram of the allocation profile ({@link ProfileCounters#requestBucket}), written like
      * the statistics; null when the profile is off. Set before the cache is published.
      */
@@ -100,6 +107,16 @@ public final class ThreadCache extends PaddedLock {
     /** The Large cache if one was made, else null (for the reclaimer once the owner ended, and statistics). */
     public LargeCache largeCacheIfAny() {
         return large;
+    }
+
+    /** Bytes not yet in an allocation sample ({@link #unsampledBytes}; owner only), for Large and Huge calls. */
+    public long unsampledBytes() {
+        return unsampledBytes;
+    }
+
+    /** Sets {@link #unsampledBytes} after an allocation-sample step (owner only). */
+    public void setUnsampledBytes(long bytes) {
+        unsampledBytes = bytes;
     }
 
     /** Adds {@code bytes} to the bytes this thread asked for (statistics; owner only). */
