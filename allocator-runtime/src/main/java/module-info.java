@@ -8,6 +8,8 @@
  * (or {@code ALL-UNNAMED} when the jar is on the class path).
  */
 module dev.hakmem.runtime {
+    requires java.management;
+
     exports dev.hakmem;
     exports dev.hakmem.spi;
     exports dev.hakmem.profile;
