@@ -53,6 +53,17 @@ class LeakSamplingTest {
         }
     }
 
+    @Test
+    void anAllocatorBuiltWithoutItsWrapperClaimsNoSamples() {
+        HakmemAllocator direct = new HakmemAllocator(AllocatorConfig.builder().leakSampling(1).build());
+        direct.malloc(64);
+        direct.close();
+        LeakReport r = direct.leakReport().orElseThrow();
+        assertEquals(1, r.leakedBlocks());
+        assertEquals(0, r.samplingRate(), "nothing fed its sampler: the report says not sampled");
+        assertTrue(r.toString().contains("not sampled"), r::toString);
+    }
+
     private static void leakThreeSmall(NativeAllocator alloc, List<Long> keep) {
         for (int i = 0; i < 3; i++) keep.add(alloc.malloc(100));
     }

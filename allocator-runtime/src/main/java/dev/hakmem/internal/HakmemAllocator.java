@@ -76,7 +76,11 @@ public final class HakmemAllocator implements NativeAllocator {
      * ({@link ChunkRegistry#close()}; the fast paths keep it reachable with reachability fences).
      */
     private boolean closed;
-    /** The sites of sampled blocks when leak sampling is on (filled by its wrapper, read at close), else null. */
+    /**
+     * The sites of sampled blocks when leak sampling is on, else null. Filled by the wrapper
+     * {@code Hakmem.create} puts around this allocator ({@link dev.hakmem.internal.diag.SamplingAllocator}),
+     * read at close; an allocator built directly has no wrapper, and its report names no sites.
+     */
     private final LeakSampler sampler;
     /** The snapshot at close; written before {@link #closed}, so a call that sees {@code closed} sees it. */
     private volatile AllocatorStats finalStats;
@@ -384,7 +388,7 @@ public final class HakmemAllocator implements NativeAllocator {
                 smallCounted = true;
             }
         }
-        return sampler == null ? new LeakReport(s, smallCounted, 0, 0, List.of()) : sampler.report(s, smallCounted);
+        return sampler == null || !sampler.fed() ? new LeakReport(s, smallCounted, 0, 0, List.of()) : sampler.report(s, smallCounted);
     }
 
     @Override

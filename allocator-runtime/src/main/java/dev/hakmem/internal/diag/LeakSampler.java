@@ -44,6 +44,12 @@ public final class LeakSampler {
     private final int rate;
     private final ConcurrentHashMap<Long, Sample> samples = new ConcurrentHashMap<>();
     private final AtomicIntegerArray filter = new AtomicIntegerArray(SLOTS);
+    /**
+     * Whether a {@link SamplingAllocator} feeds this sampler: an allocator built directly (a test's
+     * {@code new HakmemAllocator(config)}) rather than through {@code Hakmem.create} has a sampler that
+     * sees no allocation, and its report must not claim "sampled, nothing leaked".
+     */
+    private volatile boolean fed;
 
     /** One sampled block: what it was asked for with, and where. */
     record Sample(long size, Throwable site) {}
@@ -52,6 +58,16 @@ public final class LeakSampler {
     public LeakSampler(int rate) {
         if (rate < 1) throw new IllegalArgumentException("leak sampling rate must be >= 1, got " + rate);
         this.rate = rate;
+    }
+
+    /** Called by the wrapper that feeds this sampler, before any allocation. */
+    void markFed() {
+        fed = true;
+    }
+
+    /** Whether a wrapper feeds this sampler (see {@link #fed}). */
+    public boolean fed() {
+        return fed;
     }
 
     /** The sampling rate. */

@@ -16,7 +16,9 @@ import java.util.Optional;
  * <p>Why a wrapper rather than a branch in the allocator: the Tiny malloc/free fast paths take about
  * 3 ns, and even a never-taken test of a field on each would be measurable there. Built only when the
  * setting is on ({@link #wrapIfSampling}), the wrapper leaves the allocator's code exactly as it is
- * without the feature: off, nothing of it runs or is loaded. On, the cost is an interface call more,
+ * without the feature: off, none of its code runs, and the allocator's callers see only
+ * {@code HakmemAllocator} (their call sites stay monomorphic). The Tiny/Mid front
+ * ({@code internal.small.SmallFront}) and the thread caches carry nothing for it. On, the cost is an interface call more,
  * a thread-local random draw per allocation and a filter load per free ({@link LeakSampler}).
  *
  * <p>The allocator's own calls of {@code malloc} and {@code free} (a moving {@code realloc},
@@ -30,6 +32,7 @@ public final class SamplingAllocator implements NativeAllocator {
     private SamplingAllocator(HakmemAllocator allocator, LeakSampler sampler) {
         this.allocator = allocator;
         this.sampler = sampler;
+        sampler.markFed();
     }
 
     /** {@code allocator} wrapped when it samples leaks ({@link HakmemAllocator#leakSampler()}), else itself. */
