@@ -17,8 +17,8 @@ import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
-import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.LiveBlockCensus;
+import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
 import dev.hakmem.internal.small.SmallFront;
 import dev.hakmem.internal.small.SmallTier;
@@ -409,7 +409,7 @@ public final class HakmemAllocator implements NativeAllocator {
             report = makeLeakReport();
             leakReport = report;
             finalStats = report.atClose();
-        } catch (RuntimeException e) { // a report must not stop the close: stats() after close then throws
+        } catch (RuntimeException | OutOfMemoryError e) { // a report must not stop the close: stats() after close then throws
             LOG.log(System.Logger.Level.WARNING, "hakmem: close could not take the final snapshot; closing all the same", e);
         }
         closed = true;
