@@ -10,6 +10,7 @@
  */
 module dev.hakmem.runtime {
     requires jdk.jfr;
+    requires java.management;
 
     exports dev.hakmem;
     exports dev.hakmem.jfr;

@@ -2,6 +2,8 @@ package dev.hakmem;
 
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.guard.GuardSampling;
+import dev.hakmem.internal.diag.AllocatorMXBean;
+import dev.hakmem.internal.diag.SamplingAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -62,7 +64,7 @@ public final class Hakmem {
      */
     public static NativeAllocator create(AllocatorConfig config) {
         if (config == null) throw new NullPointerException("config");
-        HakmemAllocator allocator = new HakmemAllocator(config);
+        NativeAllocator allocator = SamplingAllocator.wrapIfSampling(new HakmemAllocator(config));
         if (config.guardSampling() == 0) return allocator;
         try {
             return new GuardSampling(allocator, config.guardSampling());
@@ -70,5 +72,23 @@ public final class Hakmem {
             allocator.close();
             throw e;
         }
+    }
+
+    /**
+     * Registers a read-only {@link HakmemMXBean} for {@code allocator} with the platform MBean server,
+     * as {@code dev.hakmem:type=Allocator,name=<name>} (the name quoted if it holds characters an
+     * ObjectName value cannot). Nothing is counted for it: each attribute read takes a
+     * {@link NativeAllocator#stats()} snapshot. After the allocator's close it reports the figures at
+     * close; it stays registered, holding the allocator, until the registration is closed.
+     *
+     * @param allocator any allocator (its {@code stats()} and {@code dump()} are what the bean shows)
+     * @param name tells allocators apart in the MBean's name, for example the service that uses it
+     * @return the registration; close it to unregister
+     * @throws NullPointerException if {@code allocator} or {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalStateException if an MBean of that name is registered already
+     */
+    public static HakmemMXBean.Registration registerMBean(NativeAllocator allocator, String name) {
+        return AllocatorMXBean.register(allocator, name);
     }
 }

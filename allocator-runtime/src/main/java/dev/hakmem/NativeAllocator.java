@@ -1,7 +1,9 @@
 package dev.hakmem;
 
+import dev.hakmem.internal.diag.StatsFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.util.Optional;
 
 /**
  * An off-heap allocator with C's malloc/free semantics and Java's errors.
@@ -28,7 +30,8 @@ import java.lang.foreign.SegmentAllocator;
  *   <li>alignments are powers of two up to at least 2 MiB;</li>
  *   <li>negative sizes, bad alignments, {@code calloc} overflow and frees of addresses this allocator
  *       did not return throw {@link IllegalArgumentException}; a double free and any call after
- *       {@link #close()} throw {@link IllegalStateException}; messages name the address in hex and,
+ *       {@link #close()} (but {@link #stats()}, {@link #dump()} and {@link #leakReport()}) throw
+ *       {@link IllegalStateException}; messages name the address in hex and,
  *       where known, its tier and size class (double-free and foreign-address detection need checks
  *       on, see {@link AllocatorConfig.Builder#checks(boolean)});</li>
  *   <li>one exception: a double free of a Tiny or Mid block by two threads at the same moment may
@@ -163,13 +166,44 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
      * A snapshot of the allocator's counters. Cheap enough to call from a metrics loop: the threads'
      * counters are plain per-thread increments, summed when the snapshot is taken.
      *
-     * @return the counters now (approximate while other threads allocate, see {@link AllocatorStats})
-     * @throws IllegalStateException after {@link #close()}
+     * After {@link #close()} it returns the snapshot taken at close, just before the memory went back
+     * to the OS: its live figures are what was leaked ({@link #leakReport()}).
+     *
+     * @return the counters now (approximate while other threads allocate, see {@link AllocatorStats}),
+     *     or those at close
+     * @throws IllegalStateException after {@link #close()}, only from an implementation that keeps no
+     *     final snapshot (the runtime's allocators all keep one)
      */
     AllocatorStats stats();
 
     /**
-     * Returns all memory to the operating system. Segments from {@link #allocate(long, long)} become
+     * A readable table of {@link #stats()}: the totals, one row per tier (live blocks and bytes,
+     * cached bytes, allocations, frees) and one per Tiny and Mid class that was used. Costs one
+     * snapshot; also works after {@link #close()} (the figures at close).
+     *
+     * @return a multi-line text, for a log or a console
+     * @throws IllegalStateException as {@link #stats()}
+     */
+    default String dump() {
+        return StatsFormat.table(stats());
+    }
+
+    /**
+     * The leak report of {@link #close()}: what was still live then, per tier and class, and with
+     * {@link AllocatorConfig.Builder#leakSampling(int)} the top allocation sites of the leaked blocks.
+     * The same report is logged at {@code WARNING} when anything was live.
+     *
+     * @return empty while the allocator is open (and from an implementation that makes no report),
+     *     else the report, which may say that nothing leaked
+     */
+    default Optional<LeakReport> leakReport() {
+        return Optional.empty();
+    }
+
+    /**
+     * Returns all memory to the operating system, after taking a last snapshot of the counters
+     * ({@link #stats()} returns it from then on) and, when blocks are still live, logging a
+     * {@link LeakReport} at {@code WARNING} ({@link System.Logger} {@code "dev.hakmem"}). Segments from {@link #allocate(long, long)} become
      * inaccessible (their access throws); raw addresses must no longer be used. Idempotent. Other
      * calls should not race with it; those that do complete or throw {@link IllegalStateException},
      * never crash the JVM, and no mapping they make survives the close.

@@ -4,7 +4,10 @@
  * <p>Start with {@link dev.hakmem.Hakmem#create()}, which returns a {@link dev.hakmem.NativeAllocator}:
  * raw {@code malloc}/{@code free} on {@code long} addresses, and a {@link java.lang.foreign.SegmentAllocator}
  * whose segments become inaccessible when the allocator is closed. {@link dev.hakmem.AllocatorConfig}
- * holds every setting; {@link dev.hakmem.AllocatorStats} is a cheap snapshot of the counters.
+ * holds every setting; {@link dev.hakmem.AllocatorStats} is a cheap snapshot of the counters, also
+ * readable as text ({@code toString()}, {@link dev.hakmem.NativeAllocator#dump()}) and over JMX
+ * ({@link dev.hakmem.HakmemMXBean}); {@link dev.hakmem.LeakReport} is what {@code close()} found still
+ * live (logged, and kept: {@link dev.hakmem.NativeAllocator#leakReport()}).
  *
  * <h2>Design</h2>
  * The allocator is a set of boxes, each a small package of {@code dev.hakmem.internal} with one
@@ -29,6 +32,7 @@
  *                                                     os.OsMemory: mmap/munmap/madvise/mincore
  *   free(p): which tier, class, owner?            registry.ChunkRegistry (one int per 64 KiB page)
  *   stats()                                         stats.StatsCollector
+ *   dump(), leak report, MXBean, leak sampling      diag.StatsFormat, diag.AllocatorMXBean, diag.LeakSampler
  * </pre>
  *
  * <h3>Tiers</h3>

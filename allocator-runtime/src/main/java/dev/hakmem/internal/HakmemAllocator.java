@@ -6,8 +6,11 @@ import static dev.hakmem.AllocatorConfig.MIN_ALIGNMENT;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
+import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.Tier;
+import dev.hakmem.internal.diag.LeakSampler;
+import dev.hakmem.internal.diag.StatsFormat;
 import dev.hakmem.internal.huge.HugeTier;
 import dev.hakmem.internal.jfr.AllocatorEvents;
 import dev.hakmem.internal.jfr.MisuseKind;
@@ -18,6 +21,7 @@ import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.small.LiveBlockCensus;
 import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
 import dev.hakmem.internal.small.SmallFront;
@@ -28,7 +32,9 @@ import dev.hakmem.internal.stats.StatsCollector;
 import dev.hakmem.spi.FrontFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -36,8 +42,15 @@ import java.util.concurrent.atomic.LongAdder;
  * (per-thread caches, the misuse checks, the counters), whose fast paths inline into {@code malloc}
  * and {@code free}; a free learns the block's tier, class and owning thread from one registry load,
  * decoded here once. Anything else is a named slow path in {@link LargeTier} or {@link HugeTier}.
+ *
+ * <p>At {@link #close()} it takes a last snapshot of its counters and makes the {@link LeakReport}
+ * (what was live, per tier and class; the sampled allocation sites when leak sampling is on): they
+ * are kept for {@link #stats()} and {@link #leakReport()} after close, and the report is logged when
+ * anything was live. Leak sampling itself is not here: it wraps this allocator
+ * ({@link dev.hakmem.internal.diag.SamplingAllocator}), so that the fast paths stay as they are without it.
  */
 public final class HakmemAllocator implements NativeAllocator {
+    private static final System.Logger LOG = System.getLogger("dev.hakmem");
     private final boolean stats;
     private final MemoryBudget budget;
     private final Reservation reservation;
@@ -69,6 +82,16 @@ public final class HakmemAllocator implements NativeAllocator {
      * ({@link ChunkRegistry#close()}; the fast paths keep it reachable with reachability fences).
      */
     private boolean closed;
+    /**
+     * The sites of sampled blocks when leak sampling is on, else null. Filled by the wrapper
+     * {@code Hakmem.create} puts around this allocator ({@link dev.hakmem.internal.diag.SamplingAllocator}),
+     * read at close; an allocator built directly has no wrapper, and its report names no sites.
+     */
+    private final LeakSampler sampler;
+    /** The snapshot at close; written before {@link #closed}, so a call that sees {@code closed} sees it. */
+    private volatile AllocatorStats finalStats;
+    /** The leak report of close; written with {@link #finalStats}. */
+    private volatile LeakReport leakReport;
 
     public HakmemAllocator(AllocatorConfig config) {
         this(config, null);
@@ -83,7 +106,12 @@ public final class HakmemAllocator implements NativeAllocator {
             throw new IllegalArgumentException("profile: a generated variant's fronts count no profile; record a variant by "
                     + "wrapping it in AllocationRecorder.wrap instead");
         }
+        if (config.leakSampling() > 0 && fronts != null) {
+            throw new IllegalArgumentException("leakSampling: a generated variant's fronts sample no allocations; sample "
+                    + "with the runtime's allocator (Hakmem.create with leakSampling) instead");
+        }
         boolean checks = config.checks();
+        this.sampler = config.leakSampling() > 0 ? new LeakSampler(config.leakSampling()) : null;
         this.stats = config.stats();
         this.budget = new MemoryBudget(config.memoryLimit());
         this.events = AllocatorEvents.create(budget);
@@ -346,10 +374,56 @@ public final class HakmemAllocator implements NativeAllocator {
         events.reclaimed(event, tc.owner(), small.blocks() + largeBlocks, small.bytes() + largeBytes);
     }
 
+    /** After {@link #close()}: the snapshot taken at close (see {@link #finalStats}). */
     @Override
     public AllocatorStats stats() {
-        if (closed) throw closedError("stats");
+        if (closed) {
+            AllocatorStats f = finalStats;
+            if (f == null) throw closedError("stats"); // the snapshot at close failed (and was logged)
+            return f;
+        }
+        return collectStats();
+    }
+
+    private AllocatorStats collectStats() {
         return new StatsCollector(classes, small, large, huge, stats).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);
+    }
+
+    /** Empty until {@link #close()}, then the report it made. */
+    @Override
+    public Optional<LeakReport> leakReport() {
+        return closed ? Optional.ofNullable(leakReport) : Optional.empty();
+    }
+
+    /** One line: open or closed, live bytes per tier, committed and resident bytes (costs a snapshot). */
+    @Override
+    public String toString() {
+        boolean c = closed;
+        AllocatorStats s = c ? finalStats : collectStats();
+        return s == null ? "HakmemAllocator[closed]" : StatsFormat.oneLine("HakmemAllocator", c, s);
+    }
+
+    /** The sites of sampled blocks, or null when leak sampling is off (for its wrapper). */
+    public LeakSampler leakSampler() {
+        return sampler;
+    }
+
+    /**
+     * The leak report, made at close while the memory and the block states are still there: the
+     * counters' live figures, or with stats off and checks on a census of the block states
+     * ({@link LiveBlockCensus}); with both off, Tiny and Mid are not counted.
+     */
+    private LeakReport makeLeakReport() {
+        AllocatorStats s = collectStats();
+        boolean smallCounted = stats;
+        if (!stats) {
+            long[] live = LiveBlockCensus.count(registry, reservation.usedSpan(), classes);
+            if (live != null) {
+                s = StatsCollector.withSmallLive(s, live);
+                smallCounted = true;
+            }
+        }
+        return sampler == null || !sampler.fed() ? new LeakReport(s, smallCounted, 0, 0, List.of()) : sampler.report(s, smallCounted);
     }
 
     @Override
@@ -365,6 +439,14 @@ public final class HakmemAllocator implements NativeAllocator {
             throw new IllegalStateException("close: a segment of this allocator is in use by a native call right now ("
                     + e.getMessage() + "); nothing was closed: close again once that call has returned", e);
         }
+        LeakReport report = null;
+        try {
+            report = makeLeakReport();
+            leakReport = report;
+            finalStats = report.atClose();
+        } catch (RuntimeException | OutOfMemoryError e) { // a report must not stop the close: stats() after close then throws
+            LOG.log(System.Logger.Level.WARNING, "hakmem: close could not take the final snapshot; closing all the same", e);
+        }
         closed = true;
         OpenAllocators.unregister(events);
         Object returning = events.returning();
@@ -374,6 +456,7 @@ public final class HakmemAllocator implements NativeAllocator {
         reservation.unmap();
         registry.close();
         events.returned(returning, null, committed, "close");
+        if (report != null && report.hasLeaks()) LOG.log(System.Logger.Level.WARNING, report.toString());
     }
 
     /** The thread cache with owner id {@code id}, or null (SmallTier is built before the caches, hence the indirection). */

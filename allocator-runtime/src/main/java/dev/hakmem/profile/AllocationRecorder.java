@@ -3,6 +3,7 @@ package dev.hakmem.profile;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.Hakmem;
+import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.HakmemAllocator;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link NativeAllocator} that forwards every call to another one and records the application's
@@ -349,6 +351,16 @@ public final class AllocationRecorder implements NativeAllocator {
     @Override
     public AllocatorStats stats() {
         return delegate.stats();
+    }
+
+    @Override
+    public String dump() {
+        return delegate.dump();
+    }
+
+    @Override
+    public Optional<LeakReport> leakReport() {
+        return delegate.leakReport();
     }
 
     /**

@@ -9,6 +9,8 @@ record Names(AllocatorSpec spec) {
     static final ClassName CONFIG = ClassName.get(AllocatorConfig.class);
     static final ClassName NATIVE_ALLOCATOR = ClassName.get("dev.hakmem", "NativeAllocator");
     static final ClassName STATS = ClassName.get("dev.hakmem", "AllocatorStats");
+    static final ClassName LEAK_REPORT = ClassName.get("dev.hakmem", "LeakReport");
+    static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
     static final ClassName FRONT_SUPPORT = ClassName.get("dev.hakmem.spi", "FrontSupport");
     static final ClassName THREAD_FRONT = ClassName.get("dev.hakmem.spi", "ThreadFront");
     static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");

@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.hakmem.AllocatorConfig;
@@ -80,8 +81,13 @@ final class VariantClass {
                         .addStatement("generic.releaseThreadCache()").build())
                 .addMethod(MethodSpec.methodBuilder("stats").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .returns(Names.STATS).addStatement("return generic.stats()").build())
+                .addMethod(MethodSpec.methodBuilder("leakReport").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(ParameterizedTypeName.get(Names.OPTIONAL, Names.LEAK_REPORT))
+                        .addStatement("return generic.leakReport()").build())
                 .addMethod(MethodSpec.methodBuilder("close").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .addStatement("generic.close()").build())
+                .addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(String.class).addStatement("return $S + generic", names.variant().simpleName() + " over ").build())
                 .build();
         return Sources.file(names, type);
     }

@@ -92,6 +92,11 @@ public enum SpecKey {
         PROFILE("profile", "profile", AllocatorConfig::profile, "records an allocation profile",
                 "the allocation profile is switched on at run time (AllocatorConfig.builder().profile(true), for AllocationRecorder)"
                         + " on the runtime's allocator, and a generated variant never records one"),
+        /** Leak sampling is a run-time diagnostic of the runtime's allocator; generated fronts take no samples. */
+        LEAK_SAMPLING("leakSampling", "leakSampling", c -> c.leakSampling() != 0, "samples allocation sites for the leak report",
+                "leak sampling is a run-time diagnostic, switched on for the runtime's allocator"
+                        + " (Hakmem.create(AllocatorConfig.builder().leakSampling(n).build())); a generated variant's fronts take no samples"
+                        + " (its leak report at close still counts the live blocks)"),
         /** Guarded sampling is a diagnostic switched on where a program runs, not a shape of the allocator. */
         GUARD_SAMPLING("guardSampling", "guardSampling", c -> c.guardSampling() != 0, "guards sampled blocks",
                 "guarded sampling is a diagnostic switched on at run time (Hakmem.create(AllocatorConfig.builder().guardSampling(rate)"

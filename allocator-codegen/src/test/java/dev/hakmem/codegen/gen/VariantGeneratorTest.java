@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.palantir.javapoet.JavaFile;
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.codegen.AllocatorSpec;
 import java.io.IOException;
@@ -90,6 +91,13 @@ class VariantGeneratorTest {
                 alloc.free(q);
                 assertEquals(1, alloc.stats().classes().get(4).allocations(), "the generated front counts (stats on)");
                 assertEquals(0, alloc.stats().liveBlocks());
+                assertTrue(alloc.toString().startsWith(spec.simpleName() + " over HakmemAllocator[open, "), alloc.toString());
+                long leaked = alloc.malloc(40); // a generated front's block, never freed
+                alloc.close();
+                LeakReport r = alloc.leakReport().orElseThrow(() -> new AssertionError("the variant forwards the leak report"));
+                assertEquals(1, r.leakedBlocks(), r::toString);
+                assertEquals(1, alloc.stats().classes().get(2).liveBlocks(), "stats() after close: the 48-byte block at " + leaked);
+                assertTrue(alloc.dump().contains("hakmem allocator: 1 live blocks"), alloc::dump);
             }
         }
     }

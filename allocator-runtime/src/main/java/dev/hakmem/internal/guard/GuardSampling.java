@@ -1,9 +1,11 @@
 package dev.hakmem.internal.guard;
 
 import dev.hakmem.AllocatorStats;
+import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -130,6 +132,18 @@ public final class GuardSampling implements NativeAllocator {
     @Override
     public AllocatorStats stats() {
         return delegate.stats();
+    }
+
+    /** The wrapped allocator's dump (sampled blocks are not in it). */
+    @Override
+    public String dump() {
+        return delegate.dump();
+    }
+
+    /** The wrapped allocator's leak report: guarded blocks still live at close are not in it. */
+    @Override
+    public Optional<LeakReport> leakReport() {
+        return delegate.leakReport();
     }
 
     /** Sampled blocks now live (tests, diagnostics). */

@@ -19,6 +19,10 @@ import java.lang.ref.Reference;
  * thread owns goes back to it ({@link #freeRemote}, a CAS to {@link BlockState#REMOTE} and the
  * outbox). So the common case, a thread freeing what it allocated, executes no atomic instruction.
  *
+ * <p>Leak sampling ({@code AllocatorConfig.leakSampling}) adds nothing here, not even a test of a
+ * flag: it lives in a wrapper around the whole allocator, built only when it is on
+ * ({@link dev.hakmem.internal.diag.SamplingAllocator}).
+ *
  * <p>Virtual threads have no cache of their own: they lock a shared stripe for one call
  * ({@link ThreadCaches#lockStripe}), or go straight to the shared lists when every stripe is busy.
  */

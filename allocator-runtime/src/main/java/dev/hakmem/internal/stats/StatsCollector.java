@@ -99,4 +99,30 @@ public final class StatsCollector {
         return new AllocatorStats(requested, liveBytes, liveBlocks, allocations, freed,
                 reservation.size() + huge.mappedBytes(), budget.committed(), resident, racingDoubleFrees, tiers, classStats);
     }
+    /**
+     * {@code s} with the Tiny and Mid live figures replaced by {@code liveByClass} (a census of the
+     * block states, {@link dev.hakmem.internal.small.LiveBlockCensus}, for an allocator whose counters
+     * are off): per class, per tier, and in the totals. Everything else is kept.
+     */
+    public static AllocatorStats withSmallLive(AllocatorStats s, long[] liveByClass) {
+        List<ClassStats> classStats = new ArrayList<>(s.classes().size());
+        long[] blocks = new long[2], bytes = new long[2];
+        for (ClassStats c : s.classes()) {
+            long live = liveByClass[c.index()];
+            classStats.add(new ClassStats(c.index(), c.size(), c.tier(), c.allocations(), c.frees(), live, c.slabs()));
+            int t = c.tier() == Tier.TINY ? 0 : 1;
+            blocks[t] += live;
+            bytes[t] += live * c.size();
+        }
+        List<TierStats> tiers = new ArrayList<>(s.tiers());
+        long liveBlocks = s.liveBlocks(), liveBytes = s.bytesLive();
+        for (int t = 0; t < 2; t++) {
+            TierStats old = tiers.get(t);
+            tiers.set(t, new TierStats(old.tier(), old.allocations(), old.frees(), blocks[t], bytes[t], old.cachedBytes()));
+            liveBlocks += blocks[t] - old.liveBlocks();
+            liveBytes += bytes[t] - old.liveBytes();
+        }
+        return new AllocatorStats(s.bytesRequested(), liveBytes, liveBlocks, s.allocations(), s.frees(), s.bytesReserved(),
+                s.bytesCommitted(), s.bytesResident(), s.racingDoubleFrees(), tiers, classStats);
+    }
 }
