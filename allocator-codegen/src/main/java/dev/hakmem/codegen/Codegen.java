@@ -131,8 +131,8 @@ public final class Codegen {
 
     /**
      * {@link #generate(List, Path)}, naming the spec files relative to {@code base} in the generated
-     * sources' headers and in errors (see {@link SpecParser#parseAll(List, Path)}), so that the sources
-     * are the same in every checkout.
+     * sources' headers (see {@link SpecParser#parseAll(List, Path)}), so that the sources are the same
+     * in every checkout; errors name the files as given.
      *
      * @param specFiles the spec files
      * @param outputDir the source root to (re)generate; created if missing

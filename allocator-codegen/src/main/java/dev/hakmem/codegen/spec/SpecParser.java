@@ -80,9 +80,10 @@ public final class SpecParser {
     }
 
     /**
-     * {@link #parseAll(List)}, naming each file by its path relative to {@code base} (with {@code /}
-     * separators) when it lies under it: generated sources then say where they came from the same
-     * way on every machine ({@code src/main/hakmem/default.yaml}, not a path of one checkout).
+     * {@link #parseAll(List)}, with each spec's {@link AllocatorSpec#source()} its file's path relative
+     * to {@code base} (with {@code /} separators) when it lies under it: generated sources then say
+     * where they came from the same way on every machine ({@code src/main/hakmem/default.yaml}, not a
+     * path of one checkout). Errors still name the files as given, so that a console can link them.
      *
      * @param files the spec files
      * @param base the directory names are relative to (a project's base directory), or null to name
@@ -96,13 +97,14 @@ public final class SpecParser {
         Map<String, String> declaredBy = new HashMap<>();
         for (Path file : files) {
             try {
-                Parsed p = read(file, nameOf(file, base));
-                String earlier = declaredBy.putIfAbsent(p.spec().className(), p.spec().source());
+                Parsed p = read(file);
+                String earlier = declaredBy.putIfAbsent(p.spec().className(), file.toString());
                 if (earlier != null) {
                     throw p.nodes().error(p.variant(), p.spec().className() + " is already declared by " + earlier
                             + "; expected each class in one spec only");
                 }
-                specs.add(p.spec());
+                AllocatorSpec spec = p.spec();
+                specs.add(base == null ? spec : new AllocatorSpec(spec.className(), spec.config(), nameOf(file, base), spec.frontsUpTo()));
             } catch (InputException e) {
                 errors.add(e);
             }
@@ -112,17 +114,13 @@ public final class SpecParser {
     }
 
     private static Parsed read(Path file) {
-        return read(file, file.toString());
-    }
-
-    private static Parsed read(Path file, String name) {
         String yaml;
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
-            throw InputException.spec(name, 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
+            throw InputException.spec(file.toString(), 1, 1, "cannot read the file (" + e + "); expected a readable UTF-8 file");
         }
-        return read(yaml, name);
+        return read(yaml, file.toString());
     }
 
     /** {@code file}'s path relative to {@code base} with {@code /} separators if it lies under it, else as given. */

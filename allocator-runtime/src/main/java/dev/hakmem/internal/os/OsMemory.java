@@ -99,15 +99,7 @@ public final class OsMemory {
 
     /** Makes reserved pages readable and writable; they read as zero until written. */
     public static int commit(long address, long size) {
-        int injected = FaultInjector.refusal(FaultInjector.Call.MPROTECT, address, size);
-        if (injected != 0) return injected;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(CAPTURE);
-            int rc = (int) MPROTECT.invokeExact(state, address, size, PROT_READ | PROT_WRITE);
-            return rc == 0 ? 0 : errno(state);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return protect(address, size, PROT_READ | PROT_WRITE);
     }
 
     /**
@@ -115,11 +107,16 @@ public final class OsMemory {
      * the guard pages of sampled blocks ({@code dev.hakmem.internal.guard}).
      */
     public static int protectNone(long address, long size) {
+        return protect(address, size, PROT_NONE);
+    }
+
+    /** {@code mprotect}: 0 or the errno (or the fault injector's refusal). */
+    private static int protect(long address, long size, int prot) {
         int injected = FaultInjector.refusal(FaultInjector.Call.MPROTECT, address, size);
         if (injected != 0) return injected;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(CAPTURE);
-            int rc = (int) MPROTECT.invokeExact(state, address, size, PROT_NONE);
+            int rc = (int) MPROTECT.invokeExact(state, address, size, prot);
             return rc == 0 ? 0 : errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
