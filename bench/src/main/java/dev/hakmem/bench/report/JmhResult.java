@@ -20,7 +20,7 @@ public record JmhResult(String benchmark, String mode, String params, String pee
     /** Secondary metric of a footprint run: the peak of bytes requested and not yet freed. */
     public static final String PEAK_LIVE = "peakLiveBytes";
 
-    /** {@code tinyHot}: the class name as {@code shared/design/workloads.md} spells the workload. */
+    /** {@code tinyHot}: the class name as {@code docs/WORKLOADS.md} spells the workload. */
     public String workload() {
         return Tables.workload(benchmark);
     }

@@ -64,7 +64,7 @@ public final class Report {
         Charts.Drawn drawn = Charts.write(groups, out);
         for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");
         Map<String, String> charts = drawn.files();
-        String md = MarkdownReport.render(groups, peers, header, charts);
+        String md = MarkdownReport.render(groups, peers, header, charts, DocLinks.find(out));
         boolean failed = groups.stream().anyMatch(RowGroup::failed)
                 || (groups.isEmpty() && peers.stream().anyMatch(PeerStatus::available));
         if (groups.isEmpty()) md += "No results: every benchmark failed or none ran; see jmh.log.\n";
