@@ -28,9 +28,10 @@
 #                    and peers with --peers, not with a JMH regex or -p peer=)
 #
 # Output, in bench/results/<UTC timestamp>/ (bench/results/latest points to the newest):
-#   report.md         the report: overview, peers, a table per workload and parameters, charts
-#   <workload>.png    bar chart per workload: score per peer, one series per parameter set
-#   rss-vs-live.png   footprint runs: peak RSS against peak live bytes per peer
+#   report.md         the report: verdict (hakmem vs the best native and Java peer, ties where the
+#                     99.9% intervals overlap), overview, peers, a table per workload and parameters, charts
+#   <workload>.png    bar chart per workload: score per peer with 99.9% CI error bars, one series per parameter set
+#   rss-vs-live.png   footprint runs: peak RSS against peak live bytes per peer (memory, not speed)
 #   results.json      every JMH result of the run in one JMH JSON array
 #   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
 #   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how

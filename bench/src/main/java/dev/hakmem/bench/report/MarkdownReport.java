@@ -96,6 +96,7 @@ public final class MarkdownReport {
             out.append(Numbers.score(h.score(), h.unit())).append(" | ");
             cells(out, r.nativeSide(), "no native peer ran");
             cells(out, r.javaSide(), "no Java peer ran");
+            out.setLength(out.length() - 1); // the last cell's trailing space
             out.append('\n');
         }
         out.append('\n');

@@ -31,7 +31,8 @@ class DocLinksTest {
     void reportLinksResolveInsideTheRepository() throws Exception {
         Path out = REPO.resolve("bench/target/doc-links-test/run");
         Report.Outcome o = Report.run(ReportTest.jsons(), PeerStatus.read(ReportTest.sample("peers.tsv")),
-                Plan.read(ReportTest.sample("plan.tsv")), "quick", out);
+                Plan.read(ReportTest.sample("plan.tsv")), "quick", List.of("Re-rendered for a test."), out);
+        assertTrue(o.markdown().contains("\n\nRe-rendered for a test.\n\n## Verdict\n"), "a --note is a header paragraph\n" + o.markdown());
         List<String> checked = brokenLinks(out.resolve("report.md"), o.markdown());
         assertTrue(checked.isEmpty(), String.join("\n", checked));
         assertTrue(o.markdown().contains("[docs/WORKLOADS.md#tinyhot-hakmem-bench_tiny_hot](../../../../docs/WORKLOADS.md#tinyhot-hakmem-bench_tiny_hot)"),
