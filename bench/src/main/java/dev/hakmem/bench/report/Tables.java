@@ -91,7 +91,8 @@ public final class Tables {
     /**
      * Speed relative to mimalloc and to the fastest peer (the highest rate, or the lowest time), and
      * each cell's {@link Cell.Rank}: the fastest is the clear best only when no other result's
-     * interval overlaps its own; otherwise it and every result overlapping it are tied for best.
+     * interval overlaps its own; otherwise it and every result overlapping it are tied for best. A
+     * table with one result has neither.
      */
     private static List<Cell> withRatios(List<Cell> cells) {
         double reference = Double.NaN;
@@ -109,7 +110,9 @@ public final class Tables {
                 out.add(c);
                 continue;
             }
-            Cell.Rank rank = !tied.contains(c) ? Cell.Rank.OTHER : tied.size() == 1 ? Cell.Rank.BEST : Cell.Rank.TIED_FOR_BEST;
+            // A lone result is compared with nothing: neither best nor tied.
+            Cell.Rank rank = !tied.contains(c) || cells.stream().filter(Tables::comparable).count() < 2 ? Cell.Rank.OTHER
+                    : tied.size() == 1 ? Cell.Rank.BEST : Cell.Rank.TIED_FOR_BEST;
             double bestSpeed = best == null ? Double.NaN : best.result().speed();
             out.add(c.withRatios(c.result().speed() / reference, c.result().speed() / bestSpeed, rank));
         }
