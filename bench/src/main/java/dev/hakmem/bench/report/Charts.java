@@ -20,7 +20,8 @@ import org.knowm.xchart.style.Styler;
 /**
  * Draws the report's PNG charts with XChart: one bar chart per workload (the primary score per peer,
  * one series per table of the workload, with JMH's 99.9% confidence half-width as error bars) and one
- * picture of the footprint runs (peak RSS and peak live bytes per peer, one panel per run). Titles say
+ * picture of the footprint runs (peak RSS and peak live bytes per peer, one panel per run); a latency
+ * workload (JMH sample time) gets its percentiles per peer instead, one panel per table. Titles say
  * what a chart shows: speed (and which way is better) or memory.
  *
  * <p>Needs no display ({@code java.awt.headless} is set before AWT loads). The y axis turns
@@ -57,7 +58,11 @@ public final class Charts {
         List<String> problems = new ArrayList<>();
         for (var w : byWorkload.entrySet()) {
             String file = fileName(w.getKey()) + ".png";
-            if (save(() -> List.of(scoreChart(w.getKey(), w.getValue())), dir.resolve(file), problems)) files.put(w.getKey(), file);
+            List<RowGroup> gs = w.getValue();
+            Supplier<List<CategoryChart>> charts = gs.stream().allMatch(RowGroup::latency)
+                    ? () -> gs.stream().map(Charts::latencyChart).toList()
+                    : () -> List.of(scoreChart(w.getKey(), gs));
+            if (save(charts, dir.resolve(file), problems)) files.put(w.getKey(), file);
         }
         List<RowGroup> footprints = groups.stream().filter(g -> g.footprint() && hasResults(g)).toList();
         if (!footprints.isEmpty()
@@ -143,6 +148,37 @@ public final class Charts {
         }
         return out;
     }
+
+    /**
+     * Grouped bars of the latency percentiles (p50, p99, p99.9, max) per peer, for one table of
+     * sample-time results; log scale when they span more than {@value #LOG_SPAN}x, as tails do.
+     */
+    static CategoryChart latencyChart(RowGroup g) {
+        List<String> peers = peersWithResults(List.of(g));
+        String unit = g.unit();
+        CategoryChart chart = chart(g.title() + ": time per call, lower is better (percentiles of sampled calls)",
+                unit.endsWith("/op") ? unit.substring(0, unit.length() - 3) : unit, peers.size(), JmhResult.LATENCY_PERCENTILES.size());
+        List<List<Double>> series = new ArrayList<>();
+        for (double q : JmhResult.LATENCY_PERCENTILES) {
+            List<Double> values = new ArrayList<>();
+            for (String p : peers) {
+                JmhResult r = g.cells().stream().filter(c -> c.peer().equals(p)).findFirst().orElseThrow().result();
+                Double v = r.percentiles().get(q);
+                values.add(v == null || !(v > 0) ? null : v);
+            }
+            series.add(values);
+        }
+        logarithmicIfWide(chart, series);
+        for (int i = 0; i < series.size(); i++) chart.addSeries(LATENCY_NAMES.get(i), peers, series.get(i));
+        return chart;
+    }
+
+    /** The series names of {@link #latencyChart}, one per {@link JmhResult#LATENCY_PERCENTILES}. */
+    static final List<String> LATENCY_NAMES = List.of("p50", "p99", "p99.9", "max");
+
+    /** What a latency chart shows, for the report's caption. */
+    static final String LATENCY_CAPTION = "one panel per table; bars are the percentiles of the sampled calls' times per peer "
+            + "(p50, p99, p99.9 and the slowest call), lower is better; each sample includes the timer's own cost, the same for every peer.";
 
     /** Grouped bars of peak RSS and peak live bytes (MiB) per peer, for one footprint run. */
     static CategoryChart footprintChart(RowGroup g) {

@@ -51,7 +51,8 @@ public final class MarkdownReport {
             String chart = charts.get(w.getKey());
             if (chart != null) {
                 out.append("![").append(w.getKey()).append(" per peer](").append(chart).append(")\n\n")
-                        .append("The chart: ").append(Charts.SCORE_CAPTION).append("\n\n");
+                        .append("The chart: ").append(w.getValue().stream().allMatch(RowGroup::latency) ? Charts.LATENCY_CAPTION
+                                : Charts.SCORE_CAPTION).append("\n\n");
             }
             for (RowGroup g : w.getValue()) table(out, g);
         }
@@ -202,14 +203,16 @@ public final class MarkdownReport {
     private static void table(StringBuilder out, RowGroup g) {
         out.append("### ").append(g.title()).append("\n\n");
         String unit = g.unit().isEmpty() ? "score" : g.unit();
-        out.append("| peer | ").append(unit).append(" | error | vs mimalloc | vs best |");
+        out.append("| peer | ").append(g.latency() ? "mean " : "").append(unit).append(" | error | vs mimalloc | vs best |");
         if (g.footprint()) out.append(" peak RSS | peak live | RSS / live |");
-        out.append("\n|---|---:|---:|---:|---:|").append(g.footprint() ? "---:|---:|---:|" : "").append('\n');
+        if (g.latency()) out.append(" p50 | p99 | p99.9 | max |");
+        out.append("\n|---|---:|---:|---:|---:|").append(g.footprint() ? "---:|---:|---:|" : "")
+                .append(g.latency() ? "---:|---:|---:|---:|" : "").append('\n');
         for (Cell c : g.cells()) {
             out.append("| ").append(c.peer()).append(" | ");
             if (c.status() != Cell.Status.OK) {
                 String what = c.status() == Cell.Status.FAILED ? "FAILED: " + c.note() : c.note();
-                out.append(what).append(" | | | |").append(g.footprint() ? " | | |" : "").append('\n');
+                out.append(what).append(" | | | |").append(g.footprint() ? " | | |" : "").append(g.latency() ? " | | | |" : "").append('\n');
                 continue;
             }
             JmhResult r = c.result();
@@ -220,6 +223,11 @@ public final class MarkdownReport {
                 double live = r.secondary().getOrDefault(JmhResult.PEAK_LIVE, Double.NaN);
                 out.append(' ').append(Numbers.bytes(rss)).append(" | ").append(Numbers.bytes(live)).append(" | ")
                         .append(live > 0 ? Numbers.ratio(rss / live) : "-").append(" |");
+            }
+            if (g.latency()) {
+                for (double q : JmhResult.LATENCY_PERCENTILES) {
+                    out.append(' ').append(Numbers.score(r.percentiles().getOrDefault(q, Double.NaN), r.unit())).append(" |");
+                }
             }
             out.append('\n');
         }

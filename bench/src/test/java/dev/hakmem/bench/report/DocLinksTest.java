@@ -52,8 +52,9 @@ class DocLinksTest {
     void everyWorkloadHasASection() throws Exception {
         DocLinks links = DocLinks.find(REPO.resolve("bench/target"));
         List<String> missing = new ArrayList<>();
-        try (Stream<Path> files = Files.list(REPO.resolve("bench/src/main/java/dev/hakmem/bench"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        try (Stream<Path> top = Files.list(REPO.resolve("bench/src/main/java/dev/hakmem/bench"));
+             Stream<Path> latency = Files.list(REPO.resolve("bench/src/main/java/dev/hakmem/bench/latency"))) {
+            for (Path f : Stream.concat(top, latency).filter(p -> p.toString().endsWith(".java")).toList()) {
                 if (!Files.readString(f).contains("@Benchmark")) continue;
                 String name = f.getFileName().toString().replace(".java", "");
                 String workload = Tables.workload("dev.hakmem.bench." + name + ".run");
