@@ -16,8 +16,13 @@
 #                    what checks and recording cost, and netty-hakmem, hakmem behind Netty's ByteBuf
 #                    API; those run only when named here;
 #                    unavailable ones are skipped with one line saying how to install them)
-#   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.)': every
-#                    workload, new ones included, but not the bench.design.* design measurements)
+#   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.|latency\.)':
+#                    every workload, new ones included, but not the bench.design.* design
+#                    measurements nor the latency benchmarks)
+#   --latency        the latency run instead (bench.latency.MallocLatency, JMH sample time): single
+#                    malloc+free calls of tinyHot, randomMixed and midLargeMt, p50/p99/p99.9/max per
+#                    peer in the report; not part of the default run (same as --bench
+#                    '^dev\.hakmem\.bench\.latency\.'; the later of the two wins)
 #   --install-natives  install missing native peers (Debian packages libmimalloc2.0,
 #                    libtcmalloc-minimal4, libjemalloc2) with apt-get, as root or through
 #                    passwordless sudo, saying what it installs. Without it nothing is installed: the
@@ -29,9 +34,10 @@
 #                    and peers with --peers, not with a JMH regex or -p peer=)
 #
 # Output, in bench/results/<UTC timestamp>/ (bench/results/latest points to the newest):
-#   report.md         the report: overview, peers, a table per workload and parameters, charts
-#   <workload>.png    bar chart per workload: score per peer, one series per parameter set
-#   rss-vs-live.png   footprint runs: peak RSS against peak live bytes per peer
+#   report.md         the report: verdict (hakmem vs the best native and Java peer, ties where the
+#                     99.9% intervals overlap), overview, peers, a table per workload and parameters, charts
+#   <workload>.png    bar chart per workload: score per peer with 99.9% CI error bars, one series per parameter set
+#   rss-vs-live.png   footprint runs: peak RSS against peak live bytes per peer (memory, not speed)
 #   results.json      every JMH result of the run in one JMH JSON array
 #   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
 #   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how
@@ -61,7 +67,7 @@ cd "$(dirname "$0")/.."
 
 orig_args=("$@")
 mode=quick peers="" install=0 build=1 budget=570 jmh_extra=()
-bench='^dev\.hakmem\.bench\.(?!design\.)'
+bench='^dev\.hakmem\.bench\.(?!design\.|latency\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -69,6 +75,7 @@ while [ $# -gt 0 ]; do
     --budget) budget="${2:?--budget needs seconds}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
+    --latency) bench='^dev\.hakmem\.bench\.latency\.' ;;
     --install-natives) install=1 ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;

@@ -22,7 +22,7 @@ public record AllocatorSpec(String className, AllocatorConfig config, String sou
      * The default of {@link #frontsUpTo}: the classes up to 64 bytes. Generated fronts win where one or
      * a few classes are hot (their calls inline); with many classes equally warm, each dispatch site is
      * cold, C2 does not inline the fronts and the data-driven front is as fast or faster (measured: see
-     * docs/BENCHMARKS.md, "Generated vs generic"). Small requests are the hottest in most programs.
+     * docs/BENCHMARKS-HISTORY.md, "Generated vs generic"). Small requests are the hottest in most programs.
      */
     public static final int DEFAULT_FRONTS_UP_TO = 64;
 

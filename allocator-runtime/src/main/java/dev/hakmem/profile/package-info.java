@@ -61,7 +61,7 @@
  * <p>Cost, measured: throughput with recording over plain {@code hakmem} (bench peers
  * {@code hakmem-recorded}, counted by hakmem, and {@code hakmem-wrapped}, the wrapper's tallies; JMH,
  * 2 forks x 5 iterations of 1 s, 2 cores shared with other work, JDK 25; errors are JMH's 99.9%
- * intervals combined; docs/BENCHMARKS.md has the runs).
+ * intervals combined; docs/BENCHMARKS-HISTORY.md has the runs).
  * <table>
  *   <caption>Throughput of the recorded allocator relative to the plain one, two runs</caption>
  *   <tr><th>workload</th><th>counted by hakmem</th><th>wrapper's tallies</th></tr>
@@ -80,7 +80,7 @@
  * dependent loads and stores to reach its counters, and the call itself: its malloc and free compile
  * to about 4 KB each, more than C2 inlines into a caller's loop. A buffered wrapper (events stored in a
  * per-thread array and counted 64 at a time) was measured and not kept: its counting loop's branches
- * on random sizes and kinds cost as much as it saved (docs/BENCHMARKS.md).
+ * on random sizes and kinds cost as much as it saved (docs/BENCHMARKS-HISTORY.md).
  *
  * <h2>The profile file, format {@code hakmem-profile} version 1</h2>
  * <pre>{@code

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * larson (workloads.md), default configuration (checks on): 4 threads, and oversubscribed 8 and 16
+ * larson (docs/WORKLOADS.md), default configuration (checks on): 4 threads, and oversubscribed 8 and 16
  * (issue 15: on a 2-core machine threads are preempted in the middle of every path), each own
  * {@value #SLOTS} slots, pre-filled by the main thread. Each step checks and frees a random slot and
  * mallocs a size uniform in [8, 1000] into it, writing the pattern. After {@link #STEPS_PER_GENERATION}

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * mimalloc's test-stress (workloads.md "mstress"), default configuration (checks on).
+ * mimalloc's test-stress (docs/WORKLOADS.md "mstress"), default configuration (checks on).
  *
  * <p>4 threads, and oversubscribed 8 and 16 (on a 2-core machine: 4 to 8 threads per core, so threads
  * are preempted in the middle of every path, issue 15), re-created in each of {@value #PHASES} phases. Each step allocates 8-128 B

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * threadChurn (mimalloc-bench mleak; workloads.md), default configuration (checks on).
+ * threadChurn (mimalloc-bench mleak; docs/WORKLOADS.md), default configuration (checks on).
  *
  * <p>Many short-lived threads, run a group at a time ({@value #PLATFORM_GROUP} platform threads or
  * {@value #VIRTUAL_GROUP} virtual threads started, then joined). Each allocates {@value #BLOCKS} blocks of

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * xmalloc-test (workloads.md "xmallocTest"), default configuration (checks on): 2, 4 or 8 producers
+ * xmalloc-test (docs/WORKLOADS.md "xmallocTest"), default configuration (checks on): 2, 4 or 8 producers
  * (so 4 threads, and oversubscribed 8 and 16 on a 2-core machine, issue 15) malloc batches of {@value #BATCH} blocks of {@value #SIZE} B, pattern every byte, and push each
  * batch through an {@link ArrayBlockingQueue} of {@value #QUEUE} batches to as many consumers,
  * which check every block and free it: every free is remote. The producer's caches are always empty and

@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * cacheScratch from {@code shared/design/workloads.md} (mimalloc-bench's cache-scratch, Hoard's
+ * cacheScratch from {@code docs/WORKLOADS.md} (mimalloc-bench's cache-scratch, Hoard's
  * false-sharing test), at 1 and 2 threads.
  *
  * <p>Before every iteration (warm-up and measurement alike) a "main thread" (a platform thread that

@@ -21,7 +21,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * cacheThrash from {@code shared/design/workloads.md} (mimalloc-bench's {@code cache-thrash N 1000 1
+ * cacheThrash from {@code docs/WORKLOADS.md} (mimalloc-bench's {@code cache-thrash N 1000 1
  * 2000000 N}, Hoard's active false-sharing test), at 1 and 2 threads: each thread mallocs its own
  * small object, writes and reads every byte of it {@value CacheScratch#REPS} times and frees it,
  * over and over. Unlike {@link CacheScratch} no object is handed out by another thread first: the

@@ -23,7 +23,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * Footprint runs from {@code shared/design/workloads.md}: {@link Mstress mstress} and
+ * Footprint runs from {@code docs/WORKLOADS.md}: {@link Mstress mstress} and
  * {@link ThreadChurn threadChurn} (platform and virtual threads), each reporting the peak RSS of the
  * process next to the peak live bytes the workload requested, so that an allocator that is fast
  * because it never gives memory back has to show it.

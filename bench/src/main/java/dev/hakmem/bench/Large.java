@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * large from {@code shared/design/workloads.md} (32 KiB-2 MiB): the slot loop of {@link RandomMixed}
+ * large from {@code docs/WORKLOADS.md} (32 KiB-2 MiB): the slot loop of {@link RandomMixed}
  * ({@link SlotLoop}) with {@code ws = 64} slots and sizes log-uniform in [32 KiB, 2 MiB], each block
  * touched in its first and last page. This is where allocators hand out whole pages or mappings, so
  * what counts is whether they reuse memory that is already mapped and resident or go back to the OS

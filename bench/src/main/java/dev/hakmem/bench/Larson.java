@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * larson from {@code shared/design/workloads.md} (server-like, with thread hand-off), at 1 and 2
+ * larson from {@code docs/WORKLOADS.md} (server-like, with thread hand-off), at 1 and 2
  * threads, with mimalloc-bench's parameters ({@code larson 5 8 1000 5000 100 4141 N}): each JMH
  * thread owns {@value #SLOTS} slots, pre-filled in the trial setup by the thread that runs it (the
  * "main thread"); one step frees a random slot and mallocs a size uniform in [8, 1000] into it.

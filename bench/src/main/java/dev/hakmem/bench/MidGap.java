@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * midGap from {@code shared/design/workloads.md} (hakmem's bench_mid_mt_gap, 1-8 KiB): the slot loop
+ * midGap from {@code docs/WORKLOADS.md} (hakmem's bench_mid_mt_gap, 1-8 KiB): the slot loop
  * of {@link RandomMixed} ({@link SlotLoop}) with {@code ws = 256} slots and sizes uniform in
  * [1024, 8192], the gap between the small classes that randomMixed exercises and midLargeMt's 8-32 KiB.
  *

@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * midLargeMt from {@code shared/design/workloads.md} (hakmem's bench_mid_large_mt, 8-32 KiB): per
+ * midLargeMt from {@code docs/WORKLOADS.md} (hakmem's bench_mid_large_mt, 8-32 KiB): per
  * thread 40,000 cycles of the slot loop over 2048 slots with seed {@code 42 ^ ((t+1) * 2654435761)}
  * and size {@code (1 << (13 + r % 3)) + (r & 0x7FF)}, at 1 and 2 threads (the machine has 2 cores;
  * hakmem ran 4). One invocation is one thread's whole run; the slots it still holds are freed at the

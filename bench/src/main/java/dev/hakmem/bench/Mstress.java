@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * mstress from {@code shared/design/workloads.md} (after mimalloc's test-stress), without JMH: phases
+ * mstress from {@code docs/WORKLOADS.md} (after mimalloc's test-stress), without JMH: phases
  * in which all threads are created afresh, small blocks with rare large ones, random frees, and a
  * shared array through which blocks change threads and outlive the threads that made them.
  *

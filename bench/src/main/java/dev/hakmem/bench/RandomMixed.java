@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * randomMixed from {@code shared/design/workloads.md} (hakmem's bench_random_mixed), ported
+ * randomMixed from {@code docs/WORKLOADS.md} (hakmem's bench_random_mixed), ported
  * faithfully so its numbers compare with hakmem's C results.
  *
  * <p>How one run of the C program maps onto JMH:

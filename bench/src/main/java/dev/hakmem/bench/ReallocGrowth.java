@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * reallocGrowth (defined here, not in workloads.md): growing buffers, the way a byte buffer, a
+ * reallocGrowth from {@code docs/WORKLOADS.md} (defined by this project): growing buffers, the way a byte buffer, a
  * string builder or a vector grows with {@code realloc}. It measures whether an allocator grows a
  * block in place (or remaps it) or copies it into a new one, from the small classes up to mapped
  * blocks.

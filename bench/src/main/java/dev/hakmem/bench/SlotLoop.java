@@ -4,7 +4,7 @@ import dev.hakmem.bench.peers.BenchAllocator;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * The slot loop of {@code shared/design/workloads.md} that randomMixed, midGap and large share; each
+ * The slot loop of {@code docs/WORKLOADS.md} that randomMixed, midGap and large share; each
  * workload is a subclass that fixes how a block is sized ({@link #size}) and marked.
  *
  * <p>One iteration of the loop:

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * threadChurn from {@code shared/design/workloads.md} (after mimalloc-bench's mleak), without JMH:
+ * threadChurn from {@code docs/WORKLOADS.md} (after mimalloc-bench's mleak), without JMH:
  * many short-lived threads each allocate, free most of it themselves, leave one block behind for
  * another thread to free, and end. An allocator with thread caches then holds freed memory in the
  * caches of threads that no longer exist, unless it takes that memory back when a thread ends; this

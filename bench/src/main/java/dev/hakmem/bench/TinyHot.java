@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * tinyHot from {@code shared/design/workloads.md} (hakmem's bench_tiny_hot): the allocator's fastest
+ * tinyHot from {@code docs/WORKLOADS.md} (hakmem's bench_tiny_hot): the allocator's fastest
  * path, a thread-local LIFO of one size class.
  *
  * <p>One JMH invocation is one cycle: {@code batch} mallocs of {@code size} bytes, each block

@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Control;
 
 /**
- * xmallocTest from {@code shared/design/workloads.md} (every free is remote): a producer mallocs
+ * xmallocTest from {@code docs/WORKLOADS.md} (every free is remote): a producer mallocs
  * batches of {@value #BATCH} blocks of 64 B and hands each batch through a queue of {@value #QUEUE}
  * batches to a consumer thread, which checks every block's stamp and frees it ({@link BatchPipe}).
  * One producer and one consumer, the most a 2-core machine runs side by side; both variants run

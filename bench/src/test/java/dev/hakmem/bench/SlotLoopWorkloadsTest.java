@@ -12,13 +12,13 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * midGap and large, the workloads that share randomMixed's slot loop ({@link SlotLoop}): their counts
- * against an independent transcription of workloads.md in unsigned 64-bit arithmetic (itself pinned to
+ * against an independent transcription of docs/WORKLOADS.md in unsigned 64-bit arithmetic (itself pinned to
  * the Python numbers of {@link WorkloadsTest}), their runs on a counting fake and on hakmem, and their
  * verification against a broken allocator and one that loses writes.
  */
 class SlotLoopWorkloadsTest {
 
-    /** The slot loop of workloads.md, written without the implementation's int tricks. */
+    /** The slot loop of docs/WORKLOADS.md, written without the implementation's int tricks. */
     private static final class Reference {
         private static final long M = 0xFFFFFFFFL;
         final boolean[] used;

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks the benchmark bodies without JMH: that randomMixed is the workloads.md loop (counts from an
+ * Checks the benchmark bodies without JMH: that randomMixed is the docs/WORKLOADS.md loop (counts from an
  * independent unsigned 32-bit reference implementation of the C program) and that both workloads
  * throw when an allocator hands out overlapping memory, so a broken allocator cannot post a number.
  */
 class WorkloadsTest {
 
     /**
-     * Expected values from a Python transcription of workloads.md with explicit {@code & 0xFFFFFFFF}
+     * Expected values from a Python transcription of docs/WORKLOADS.md with explicit {@code & 0xFFFFFFFF}
      * (cycles 100,000, seed 1234567): they pin the signed-int xorshift, the unsigned remainder, the
      * prefault seed and the fact that prefault blocks stay in their slots.
      */

@@ -6,7 +6,7 @@ import dev.hakmem.codegen.AllocatorSpec;
 /**
  * {@code frontsUpTo} from the profile: the classes that get generated fronts are a prefix of the Tiny
  * classes (the fronts are chosen by size), and fronts only win where one class is hot. Measured
- * (docs/BENCHMARKS.md): a generated front beats the runtime's data-driven front when one class takes
+ * (docs/BENCHMARKS-HISTORY.md): a generated front beats the runtime's data-driven front when one class takes
  * the calls (tinyHot, 1.05-1.18x), but with two or more classes equally warm C2 inlines neither the
  * fronts nor the variant's free, and the variant fell to 0.70x (skewed workload, fronts on the 30% and
  * 25% classes). So: when one class serves at least {@value #HOT_PERCENT}% of the Tiny mallocs and is

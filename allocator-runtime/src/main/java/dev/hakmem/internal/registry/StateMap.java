@@ -12,7 +12,7 @@ import dev.hakmem.internal.os.Reservation;
  * {@code 1 << shift} is the byte at {@code map + ((p - base) >>> shift)}: a subtraction, a shift and
  * an add, with no array to load and no bounds to check, which is why the maps are native rather than
  * a Java array per chunk (measured: 0.5 ns per operation on the Tiny hot path, see
- * docs/BENCHMARKS.md). What the bytes mean and who writes them how: {@code internal.small.BlockState}.
+ * docs/BENCHMARKS-HISTORY.md). What the bytes mean and who writes them how: {@code internal.small.BlockState}.
  *
  * <p>Out of band all the same: the maps are separate mappings, never handed out, so a user write into
  * or past a block cannot reach them (only a wild pointer could, as it could reach the Java heap).

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>The lap.</b> Blocks are handed out again after one lap, whether freed or not, so the lap must
  * be far longer than any block lives, counted in bytes malloc'ed (by all threads) in between; else a
  * workload's verification would see a live block overwritten and fail the run, as it should. The
- * default, {@link #DEFAULT_LAP} (512 MiB), against the workloads of {@code workloads.md}:
+ * default, {@link #DEFAULT_LAP} (512 MiB), against the workloads of {@code docs/WORKLOADS.md}:
  * <ul>
  *   <li>blocks that wait in a queue or slot set of bounded size: xmalloc's full queue is about 26 MB,
  *       larson's slots (2 x 5000 of at most 1000 bytes) 10 MB, skewedFootprint's held blocks 38 MB,

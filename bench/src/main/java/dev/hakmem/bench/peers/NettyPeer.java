@@ -7,16 +7,22 @@ import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import java.lang.invoke.VarHandle;
 
 /**
  * Netty 4.2's direct {@link ByteBuf}s, the pooled memory most Java servers use: {@code netty-pooled}
  * is a {@link PooledByteBufAllocator} (jemalloc-style arenas and thread caches), {@code
  * netty-adaptive} an {@link AdaptiveByteBufAllocator} (4.2's default). Each peer makes its own
- * allocator instance (not the shared {@code DEFAULT}) with Netty's default settings: one thread
- * cache only for Netty's own event-loop threads (so the benchmark threads go to the shared arenas
- * and magazines), leak detection sampling one buffer in 128, bounds and liveness checks on. {@code
- * netty-hakmem} is hakmem's own adapter, a {@link HakmemByteBufAllocator} over a fresh default
+ * allocator instance (not the shared {@code DEFAULT}). The pooled one has Netty's default arenas,
+ * page size and cache sizes but thread caches for <em>every</em> thread ({@code
+ * useCacheForAllThreads}; Netty's default gives them only to its event-loop threads, which would send
+ * every benchmark thread to the shared arenas); the adaptive one has Netty's defaults. Leak detection
+ * is off ({@link ResourceLeakDetector.Level#DISABLED}) unless {@code -Dio.netty.leakDetection.level}
+ * is given: Netty's default samples about one buffer in 128 with a stack trace, a debugging aid a
+ * tuned server turns off. Bounds and liveness checks stay on. {@link PeerCatalog#NETTY_NOTE} says
+ * the same for the report.
+ * {@code netty-hakmem} is hakmem's own adapter, a {@link HakmemByteBufAllocator} over a fresh default
  * hakmem allocator (closed with the peer): the same {@code ByteBuf} code path as the other two, with
  * each buffer's memory a hakmem block, so the three differ only in where a buffer's memory comes from
  * and how a buffer object is made.
@@ -48,8 +54,12 @@ import java.lang.invoke.VarHandle;
  * Unsafe, and its native access is covered by {@code --enable-native-access=ALL-UNNAMED}.
  */
 final class NettyPeer extends ObjectPeer<ByteBuf> {
+    /** Netty's property for the leak detector's level; when given, it wins over this peer's DISABLED. */
+    static final String LEAK_LEVEL_PROPERTY = "io.netty.leakDetection.level";
+
     static {
         if (System.getProperty("io.netty.noUnsafe") == null) System.setProperty("io.netty.noUnsafe", "true");
+        if (System.getProperty(LEAK_LEVEL_PROPERTY) == null) ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
 
     private final ByteBufAllocator allocator;
@@ -62,9 +72,21 @@ final class NettyPeer extends ObjectPeer<ByteBuf> {
         this.owned = owned;
     }
 
-    /** {@code netty-pooled}: a fresh {@link PooledByteBufAllocator} that prefers direct buffers. */
+    /**
+     * {@code netty-pooled}: a fresh {@link PooledByteBufAllocator} that prefers direct buffers, with
+     * Netty's default arenas, page size, max order and cache sizes, and thread caches for all threads.
+     */
     static NettyPeer pooled() {
-        return new NettyPeer("netty-pooled", new PooledByteBufAllocator(true), null);
+        return new NettyPeer("netty-pooled", new PooledByteBufAllocator(true,
+                PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
+                PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
+                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+                true), null);
+    }
+
+    /** The Netty allocator behind this peer, for tests of its settings. */
+    ByteBufAllocator allocator() {
+        return allocator;
     }
 
     /** {@code netty-adaptive}: a fresh {@link AdaptiveByteBufAllocator} with pooled direct buffers. */

@@ -9,8 +9,20 @@ package dev.hakmem.bench.report;
  * @param note why a cell is n/a or FAILED
  * @param vsReference speed relative to mimalloc's in the same group (NaN when either is missing)
  * @param vsBest speed relative to the fastest peer's in the same group (1 for the fastest)
+ * @param rank whether this is the group's clear best, tied with the best, or neither
+ *     ({@link Intervals}: only a best whose interval overlaps no other result's is clear)
  */
-public record Cell(String peer, Status status, JmhResult result, String note, double vsReference, double vsBest) {
+public record Cell(String peer, Status status, JmhResult result, String note, double vsReference, double vsBest, Rank rank) {
+    /** A cell's standing in its group, from the confidence intervals ({@link Intervals}). */
+    public enum Rank {
+        /** The fastest, and its interval overlaps no other result's: the report may bold it. */
+        BEST,
+        /** The fastest or within its interval, while some other result overlaps it: "≈", never bold. */
+        TIED_FOR_BEST,
+        /** Clearly slower than the fastest, or no result. */
+        OTHER
+    }
+
     /** What a cell shows. */
     public enum Status {
         /** A result. */
@@ -22,18 +34,18 @@ public record Cell(String peer, Status status, JmhResult result, String note, do
     }
 
     static Cell ok(JmhResult r) {
-        return new Cell(r.peer().isEmpty() ? "-" : r.peer(), Status.OK, r, "", Double.NaN, Double.NaN);
+        return new Cell(r.peer().isEmpty() ? "-" : r.peer(), Status.OK, r, "", Double.NaN, Double.NaN, Rank.OTHER);
     }
 
     static Cell notApplicable(String peer, String note) {
-        return new Cell(peer, Status.NOT_APPLICABLE, null, note, Double.NaN, Double.NaN);
+        return new Cell(peer, Status.NOT_APPLICABLE, null, note, Double.NaN, Double.NaN, Rank.OTHER);
     }
 
     static Cell failed(String peer) {
-        return new Cell(peer, Status.FAILED, null, "no result (see jmh.log)", Double.NaN, Double.NaN);
+        return new Cell(peer, Status.FAILED, null, "no result (see jmh.log)", Double.NaN, Double.NaN, Rank.OTHER);
     }
 
-    Cell withRatios(double vsReference, double vsBest) {
-        return new Cell(peer, status, result, note, vsReference, vsBest);
+    Cell withRatios(double vsReference, double vsBest, Rank rank) {
+        return new Cell(peer, status, result, note, vsReference, vsBest, rank);
     }
 }

@@ -19,8 +19,10 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Draws the report's PNG charts with XChart: one bar chart per workload (the primary score per peer,
- * one series per table of the workload) and one picture of the footprint runs (peak RSS and peak
- * live bytes per peer, one panel per run).
+ * one series per table of the workload, with JMH's 99.9% confidence half-width as error bars) and one
+ * picture of the footprint runs (peak RSS and peak live bytes per peer, one panel per run); a latency
+ * workload (JMH sample time) gets its percentiles per peer instead, one panel per table. Titles say
+ * what a chart shows: speed (and which way is better) or memory.
  *
  * <p>Needs no display ({@code java.awt.headless} is set before AWT loads). The y axis turns
  * logarithmic when a chart's values span more than {@value #LOG_SPAN}x, so a slow peer does not
@@ -32,6 +34,11 @@ public final class Charts {
     /** The footprint chart's file; not a workload's name, so it cannot clash with the Footprint workload's chart. */
     static final String FOOTPRINT_FILE = "rss-vs-live.png";
     static final double LOG_SPAN = 30;
+    /** What a workload chart shows, for the report's caption. */
+    static final String SCORE_CAPTION = "bars are each peer's score (speed: operations per second, higher is better; "
+            + "or time per operation, lower is better), one colour per table; the error bars are JMH's 99.9% confidence "
+            + "interval (score +- error; none where JMH had too few measurements or for a table with a missing result, "
+            + "cut at the axis on a log scale).";
     private static final int HEIGHT = 480;
 
     private Charts() {}
@@ -51,7 +58,11 @@ public final class Charts {
         List<String> problems = new ArrayList<>();
         for (var w : byWorkload.entrySet()) {
             String file = fileName(w.getKey()) + ".png";
-            if (save(() -> List.of(scoreChart(w.getKey(), w.getValue())), dir.resolve(file), problems)) files.put(w.getKey(), file);
+            List<RowGroup> gs = w.getValue();
+            Supplier<List<CategoryChart>> charts = gs.stream().allMatch(RowGroup::latency)
+                    ? () -> gs.stream().map(Charts::latencyChart).toList()
+                    : () -> List.of(scoreChart(w.getKey(), gs));
+            if (save(charts, dir.resolve(file), problems)) files.put(w.getKey(), file);
         }
         List<RowGroup> footprints = groups.stream().filter(g -> g.footprint() && hasResults(g)).toList();
         if (!footprints.isEmpty()
@@ -89,33 +100,91 @@ public final class Charts {
         return true;
     }
 
-    /** Bars of the primary score: peers along x, one series per table; tables of another unit than the first are left out. */
+    /**
+     * Bars of the primary score with error bars: peers along x, one series per table; tables of
+     * another unit than the first are left out. A missing error (NaN) draws no bar (0); a series with a
+     * peer missing (a gap) has no error bars at all, since XChart cannot draw error bars next to a
+     * gap. On a logarithmic axis an error bar is cut where it would reach below the axis (XChart draws
+     * them symmetric, and a log axis has no zero).
+     */
     static CategoryChart scoreChart(String workload, List<RowGroup> groups) {
         String unit = groups.getFirst().unit();
         boolean perSecond = unit.equals("ops/s");
         List<String> peers = peersWithResults(groups);
         List<RowGroup> shown = groups.stream().filter(g -> g.unit().equals(unit)).toList();
-        String better = groups.getFirst().cells().stream().filter(c -> c.result() != null).findFirst()
-                .map(c -> c.result().lowerIsBetter()).orElse(false) ? "lower is better" : "higher is better";
-        CategoryChart chart = chart(workload + " (" + better + ")", perSecond ? "M ops/s" : unit, peers.size(), shown.size());
-        List<List<Double>> series = new ArrayList<>();
+        boolean lower = groups.getFirst().cells().stream().filter(c -> c.result() != null).findFirst()
+                .map(c -> c.result().lowerIsBetter()).orElse(false);
+        String what = lower ? "time per operation, lower is better" : "speed, higher is better";
+        CategoryChart chart = chart(workload + ": " + what + " (error bars: 99.9% CI)", perSecond ? "M ops/s" : unit,
+                peers.size(), shown.size());
+        List<List<Double>> series = new ArrayList<>(), errors = new ArrayList<>();
+        double scale = perSecond ? 1e6 : 1;
         for (RowGroup g : shown) {
-            List<Double> values = new ArrayList<>();
+            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
             for (String p : peers) {
                 Cell c = g.cells().stream().filter(x -> x.peer().equals(p) && x.status() == Cell.Status.OK).findFirst().orElse(null);
-                values.add(c == null || !(c.result().score() > 0) ? null : perSecond ? c.result().score() / 1e6 : c.result().score());
+                boolean has = c != null && c.result().score() > 0;
+                values.add(has ? c.result().score() / scale : null);
+                double e = has ? Math.abs(c.result().error()) / scale : Double.NaN;
+                bars.add(has && !Double.isNaN(e) && !Double.isInfinite(e) ? e : 0.0);
+            }
+            series.add(values);
+            errors.add(bars);
+        }
+        double floor = logarithmicIfWide(chart, series);
+        for (int i = 0; i < shown.size(); i++) {
+            if (series.get(i).contains(null)) chart.addSeries(shown.get(i).series(), peers, series.get(i));
+            else chart.addSeries(shown.get(i).series(), peers, series.get(i), cutAt(floor, series.get(i), errors.get(i)));
+        }
+        return chart;
+    }
+
+    /** Error bars cut so that value - bar stays at or above {@code floor} (0 on a linear axis). */
+    static List<Double> cutAt(double floor, List<Double> values, List<Double> bars) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            Double v = values.get(i), b = bars.get(i);
+            out.add(Math.max(0, Math.min(b, v - floor)));
+        }
+        return out;
+    }
+
+    /**
+     * Grouped bars of the latency percentiles (p50, p99, p99.9, max) per peer, for one table of
+     * sample-time results; log scale when they span more than {@value #LOG_SPAN}x, as tails do.
+     */
+    static CategoryChart latencyChart(RowGroup g) {
+        List<String> peers = peersWithResults(List.of(g));
+        String unit = g.unit();
+        CategoryChart chart = chart(g.title() + ": time per call, lower is better (percentiles of sampled calls)",
+                unit.endsWith("/op") ? unit.substring(0, unit.length() - 3) : unit, peers.size(), JmhResult.LATENCY_PERCENTILES.size());
+        List<List<Double>> series = new ArrayList<>();
+        for (double q : JmhResult.LATENCY_PERCENTILES) {
+            List<Double> values = new ArrayList<>();
+            for (String p : peers) {
+                JmhResult r = g.cells().stream().filter(c -> c.peer().equals(p)).findFirst().orElseThrow().result();
+                Double v = r.percentiles().get(q);
+                values.add(v == null || !(v > 0) ? null : v);
             }
             series.add(values);
         }
         logarithmicIfWide(chart, series);
-        for (int i = 0; i < shown.size(); i++) chart.addSeries(shown.get(i).series(), peers, series.get(i));
+        for (int i = 0; i < series.size(); i++) chart.addSeries(LATENCY_NAMES.get(i), peers, series.get(i));
         return chart;
     }
+
+    /** The series names of {@link #latencyChart}, one per {@link JmhResult#LATENCY_PERCENTILES}. */
+    static final List<String> LATENCY_NAMES = List.of("p50", "p99", "p99.9", "max");
+
+    /** What a latency chart shows, for the report's caption. */
+    static final String LATENCY_CAPTION = "one panel per table; bars are the percentiles of the sampled calls' times per peer "
+            + "(p50, p99, p99.9 and the slowest call), lower is better; each sample includes the timer's own cost, the same for every peer.";
 
     /** Grouped bars of peak RSS and peak live bytes (MiB) per peer, for one footprint run. */
     static CategoryChart footprintChart(RowGroup g) {
         List<String> peers = peersWithResults(List.of(g));
-        CategoryChart chart = chart(g.title() + ": peak RSS vs peak live bytes", "MiB", peers.size(), 2);
+        CategoryChart chart = chart(g.title() + ": memory, not speed: peak RSS vs peak live bytes (lower RSS is better)", "MiB",
+                peers.size(), 2);
         List<Double> rss = new ArrayList<>(), live = new ArrayList<>();
         for (String p : peers) {
             JmhResult r = g.cells().stream().filter(c -> c.peer().equals(p)).findFirst().orElseThrow().result();
@@ -139,6 +208,8 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE);
         s.setAvailableSpaceFill(0.8);
         s.setOverlapped(false);
+        s.setErrorBarsColorSeriesColor(false);
+        s.setErrorBarsColor(Color.BLACK);
         return chart;
     }
 
@@ -157,8 +228,10 @@ public final class Charts {
     /**
      * Turns the y axis logarithmic when the values span more than {@value #LOG_SPAN}x. Bars then start
      * at the power of ten below the smallest value (XChart's default start, 0, has no logarithm).
+     *
+     * @return where the axis starts: that power of ten, or 0 when it stays linear
      */
-    static void logarithmicIfWide(CategoryChart chart, List<List<Double>> series) {
+    static double logarithmicIfWide(CategoryChart chart, List<List<Double>> series) {
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (List<Double> s : series) {
             for (Double v : s) {
@@ -167,10 +240,12 @@ public final class Charts {
                 max = Math.max(max, v);
             }
         }
-        if (max == 0 || max / min <= LOG_SPAN) return;
+        if (max == 0 || max / min <= LOG_SPAN) return 0;
+        double floor = Math.pow(10, Math.floor(Math.log10(min)));
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+        chart.getStyler().setYAxisMin(floor);
         chart.setYAxisTitle(chart.getYAxisTitle() + ", log scale");
+        return floor;
     }
 
     private static Double mib(Double bytes) {

@@ -71,8 +71,19 @@ public final class JmhJson {
             secondary.put(m.getKey(), peak ? peak(m.getValue()) : number(m.getValue().path("score")));
         }
         JsonNode m = r.path("primaryMetric");
+        Map<Double, Double> percentiles = new LinkedHashMap<>();
+        if (r.path("mode").asText().equals("sample")) {
+            for (Map.Entry<String, JsonNode> q : m.path("scorePercentiles").properties()) {
+                try {
+                    percentiles.put(Double.parseDouble(q.getKey()), number(q.getValue()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a percentile: " + q.getKey() + " in " + r.path("benchmark").asText(), e);
+                }
+            }
+        }
         return new JmhResult(r.path("benchmark").asText(), r.path("mode").asText(), params.toString(), peer,
-                number(m.path("score")), number(m.path("scoreError")), m.path("scoreUnit").asText(), secondary, settings(r));
+                number(m.path("score")), number(m.path("scoreError")), m.path("scoreUnit").asText(), secondary, settings(r),
+                percentiles);
     }
 
     /**

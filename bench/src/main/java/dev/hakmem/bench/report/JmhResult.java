@@ -12,15 +12,31 @@ import java.util.Map;
  * @param error JMH's 99.9% confidence half-width; NaN when there were too few measurements
  * @param secondary secondary metrics by name (their score), e.g. {@code @AuxCounters} fields
  * @param settings forks and iterations as JMH recorded them, for the report's header
+ * @param percentiles of a sample-time result ({@code mode} "sample"): JMH's percentiles of the sampled
+ *     invocation times by percent ({@code 50.0}, {@code 99.0}, {@code 99.9}, {@code 100.0}); empty otherwise
  */
 public record JmhResult(String benchmark, String mode, String params, String peer, double score, double error,
-                        String unit, Map<String, Double> secondary, String settings) {
+                        String unit, Map<String, Double> secondary, String settings, Map<Double, Double> percentiles) {
+    /** A result without percentiles (any mode but sample time). */
+    public JmhResult(String benchmark, String mode, String params, String peer, double score, double error,
+                     String unit, Map<String, Double> secondary, String settings) {
+        this(benchmark, mode, params, peer, score, error, unit, secondary, settings, Map.of());
+    }
+
+    /** The percentiles the report shows for a latency result: p50, p99, p99.9 and the maximum. */
+    public static final java.util.List<Double> LATENCY_PERCENTILES = java.util.List.of(50.0, 99.0, 99.9, 100.0);
+
+    /** True for a sample-time result with percentiles: a latency measurement. */
+    public boolean latency() {
+        return mode.equals("sample") && !percentiles.isEmpty();
+    }
+
     /** Secondary metric of a footprint run: the process's peak resident set, in bytes. */
     public static final String PEAK_RSS = "peakRssBytes";
     /** Secondary metric of a footprint run: the peak of bytes requested and not yet freed. */
     public static final String PEAK_LIVE = "peakLiveBytes";
 
-    /** {@code tinyHot}: the class name as {@code shared/design/workloads.md} spells the workload. */
+    /** {@code tinyHot}: the class name as {@code docs/WORKLOADS.md} spells the workload. */
     public String workload() {
         return Tables.workload(benchmark);
     }

@@ -17,7 +17,8 @@ import java.util.Set;
  * array) and the PNG charts; prints the report's tables to stdout.
  *
  * <p>Usage: {@code Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full]
- * results.json...}. Exit status 2 when an expected result is missing (a FAILED cell), so a benchmark
+ * [--note TEXT]... results.json...}. A {@code --note} is a paragraph of the header, e.g. to say that an
+ * old run was re-rendered and what of it the current peers section does not describe. Exit status 2 when an expected result is missing (a FAILED cell), so a benchmark
  * that threw fails the job; 64 for bad arguments.
  */
 public final class Report {
@@ -30,12 +31,14 @@ public final class Report {
         Path out = null, peersFile = null, planFile = null;
         String mode = null;
         List<Path> jsons = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--peers" -> peersFile = Path.of(args[++i]);
                 case "--plan" -> planFile = Path.of(args[++i]);
                 case "--mode" -> mode = args[++i];
+                case "--note" -> notes.add(args[++i]);
                 default -> {
                     if (args[i].startsWith("--")) usage("unknown option " + args[i]);
                     jsons.add(Path.of(args[i]));
@@ -44,7 +47,7 @@ public final class Report {
         }
         if (out == null) usage("--out is required");
         Outcome o = run(jsons, peersFile == null ? List.of() : PeerStatus.read(peersFile),
-                planFile == null ? null : Plan.read(planFile), mode, out);
+                planFile == null ? null : Plan.read(planFile), mode, notes, out);
         System.out.print(withoutImages(o.markdown()));
         System.out.println("report: " + out.resolve("report.md") + (o.charts().isEmpty() ? "" : " (charts: " + String.join(", ", o.charts().values()) + ")"));
         if (o.failed()) System.exit(2);
@@ -57,14 +60,21 @@ public final class Report {
 
     /** Writes the report into {@code out} (created if needed) and returns it. */
     public static Outcome run(List<Path> jsons, List<PeerStatus> peers, Plan plan, String mode, Path out) throws IOException {
+        return run(jsons, peers, plan, mode, List.of(), out);
+    }
+
+    /** As {@link #run(List, List, Plan, String, Path)}, with {@code notes} as paragraphs after the header. */
+    public static Outcome run(List<Path> jsons, List<PeerStatus> peers, Plan plan, String mode, List<String> notes, Path out)
+            throws IOException {
         Files.createDirectories(out);
         List<RowGroup> groups = Tables.build(JmhJson.read(jsons), peers, plan);
         JmhJson.writeMerged(jsons, out.resolve("results.json"));
         List<String> header = header(jsons, out, mode);
+        header.addAll(notes);
         Charts.Drawn drawn = Charts.write(groups, out);
         for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");
         Map<String, String> charts = drawn.files();
-        String md = MarkdownReport.render(groups, peers, header, charts);
+        String md = MarkdownReport.render(groups, peers, header, charts, DocLinks.find(out));
         boolean failed = groups.stream().anyMatch(RowGroup::failed)
                 || (groups.isEmpty() && peers.stream().anyMatch(PeerStatus::available));
         if (groups.isEmpty()) md += "No results: every benchmark failed or none ran; see jmh.log.\n";
@@ -89,7 +99,7 @@ public final class Report {
 
     private static void usage(String problem) {
         System.err.println("Report: " + problem
-                + "\nusage: Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full] results.json...");
+                + "\nusage: Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full] [--note TEXT]... results.json...");
         System.exit(64);
     }
 }

@@ -18,6 +18,11 @@ public record RowGroup(String workload, String series, String benchmark, String 
         return series.equals(workload) ? workload : workload + " " + series;
     }
 
+    /** True when its results are latency samples (JMH's sample time, with percentiles). */
+    public boolean latency() {
+        return cells.stream().anyMatch(c -> c.status() == Cell.Status.OK && c.result().latency());
+    }
+
     /** True when some expected result is missing. */
     public boolean failed() {
         return cells.stream().anyMatch(c -> c.status() == Cell.Status.FAILED);

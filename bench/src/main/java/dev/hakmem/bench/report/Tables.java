@@ -88,19 +88,40 @@ public final class Tables {
         return cells;
     }
 
-    /** Speed relative to mimalloc and to the fastest peer (the highest rate, or the lowest time). */
+    /**
+     * Speed relative to mimalloc and to the fastest peer (the highest rate, or the lowest time), and
+     * each cell's {@link Cell.Rank}: the fastest is the clear best only when no other result's
+     * interval overlaps its own; otherwise it and every result overlapping it are tied for best. A
+     * table with one result has neither.
+     */
     private static List<Cell> withRatios(List<Cell> cells) {
-        double reference = Double.NaN, best = Double.NaN;
+        double reference = Double.NaN;
+        Cell best = null;
         for (Cell c : cells) {
-            if (c.status() != Cell.Status.OK || !(c.result().speed() > 0) || Double.isInfinite(c.result().speed())) continue;
+            if (!comparable(c)) continue;
             if (c.peer().equals(REFERENCE)) reference = c.result().speed();
-            if (Double.isNaN(best) || c.result().speed() > best) best = c.result().speed();
+            if (best == null || c.result().speed() > best.result().speed()) best = c;
         }
+        List<Cell> tied = new ArrayList<>();
+        for (Cell c : cells) if (best != null && comparable(c) && Intervals.overlap(c.result(), best.result())) tied.add(c);
         List<Cell> out = new ArrayList<>();
         for (Cell c : cells) {
-            out.add(c.status() != Cell.Status.OK ? c : c.withRatios(c.result().speed() / reference, c.result().speed() / best));
+            if (c.status() != Cell.Status.OK) {
+                out.add(c);
+                continue;
+            }
+            // A lone result is compared with nothing: neither best nor tied.
+            Cell.Rank rank = !tied.contains(c) || cells.stream().filter(Tables::comparable).count() < 2 ? Cell.Rank.OTHER
+                    : tied.size() == 1 ? Cell.Rank.BEST : Cell.Rank.TIED_FOR_BEST;
+            double bestSpeed = best == null ? Double.NaN : best.result().speed();
+            out.add(c.withRatios(c.result().speed() / reference, c.result().speed() / bestSpeed, rank));
         }
         return out;
+    }
+
+    /** A result with a finite, positive speed: one that can be ranked. */
+    static boolean comparable(Cell c) {
+        return c.status() == Cell.Status.OK && c.result().speed() > 0 && !Double.isInfinite(c.result().speed());
     }
 
     static String className(String benchmark) {
@@ -112,7 +133,7 @@ public final class Tables {
         return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
-    /** {@code dev.hakmem.bench.TinyHot.cycle} -> {@code tinyHot}, the name in workloads.md. */
+    /** {@code dev.hakmem.bench.TinyHot.cycle} -> {@code tinyHot}, the name in {@code docs/WORKLOADS.md}. */
     static String workload(String benchmark) {
         String c = className(benchmark);
         return c.isEmpty() ? c : Character.toLowerCase(c.charAt(0)) + c.substring(1);

@@ -23,8 +23,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * line; whether a workload frees on other threads comes from its {@link CrossThreadFrees} mark.
  */
 public final class BenchmarkCatalog {
-    /** Every workload of {@code dev.hakmem.bench} and its subpackages except {@code bench.design}. */
-    public static final String DEFAULT_SELECTION = "^dev\\.hakmem\\.bench\\.(?!design\\.)";
+    /**
+     * Every workload of {@code dev.hakmem.bench} and its subpackages except {@code bench.design} (design
+     * measurements) and {@code bench.latency} (the latency run, {@code --latency}).
+     */
+    public static final String DEFAULT_SELECTION = "^dev\\.hakmem\\.bench\\.(?!design\\.|latency\\.)";
+    /** The latency run's benchmarks (JMH sample time), which the job runs only with {@code --latency}. */
+    public static final String LATENCY_SELECTION = "^dev\\.hakmem\\.bench\\.latency\\.";
 
     private BenchmarkCatalog() {}
 

@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       every peer);</li>
  *   <li>jemalloc added to {@code peers.tsv} as unavailable; percentiles dropped from the JSON.</li>
  * </ul>
+ * JMH wrote no errors for these two-iteration runs ("-"), so every result ties with its table's best
+ * ("≈", nothing bold): a result without an interval excludes nothing ({@link Intervals}). Ties with
+ * real intervals, and the verdict, are tested on synthetic results in {@link VerdictTest}.
  */
 class ReportTest {
     @TempDir
@@ -62,42 +65,54 @@ class ReportTest {
     @Test
     void ratiosToMimallocAndToTheBestPeer() {
         // randomMixed: tcmalloc 40.69 M is the best, mimalloc 38.24 M the reference.
-        assertTrue(md.contains("| glibc | 28.95 M | - | 0.76x | 0.71x |"), md);
-        assertTrue(md.contains("| mimalloc | 38.24 M | - | 1.00x | 0.94x |"), md);
-        assertTrue(md.contains("| tcmalloc | 40.69 M | - | 1.06x | 1.00x |"), md);
+        assertTrue(md.contains("| glibc | 28.95 M | - | 0.76x | ≈0.71x |"), md);
+        assertTrue(md.contains("| mimalloc | 38.24 M | - | 1.00x | ≈0.94x |"), md);
+        assertTrue(md.contains("| tcmalloc | 40.69 M | - | 1.06x | ≈1.00x |"), md);
         // xmalloc: a JMH group, 2 threads; tcmalloc best at 3.74x mimalloc.
         assertTrue(md.contains("### xmalloc threads=2"), md);
-        assertTrue(md.contains("| hakmem | 710.41 k | - | 0.77x | 0.20x |"), md);
+        assertTrue(md.contains("| hakmem | 710.41 k | - | 0.77x | ≈0.20x |"), md);
     }
 
     @Test
     void timesPerOperationCompareAsSpeeds() {
         // footprint mstress in ms/op: hakmem 306.1 ms is the fastest; glibc's 637.4 ms is 401.4 / 637.4 of mimalloc's speed.
-        assertTrue(md.contains("| hakmem | 306.1 ms/op | - | 1.31x | 1.00x |"), md);
-        assertTrue(md.contains("| glibc | 637.4 ms/op | - | 0.63x | 0.48x |"), md);
+        assertTrue(md.contains("| hakmem | 306.1 ms/op | - | 1.31x | ≈1.00x |"), md);
+        assertTrue(md.contains("| glibc | 637.4 ms/op | - | 0.63x | ≈0.48x |"), md);
     }
 
     @Test
     void footprintRunsShowPeakRssAgainstPeakLive() {
         assertTrue(md.contains("| peer | ms/op | error | vs mimalloc | vs best | peak RSS | peak live | RSS / live |"), md);
         // The peaks are the larger of the two iterations' values (rawData), not JMH's score, which adds them up.
-        assertTrue(md.contains("| glibc | 637.4 ms/op | - | 0.63x | 0.48x | 178.3 MiB | 103.6 MiB | 1.72x |"), md);
-        assertTrue(md.contains("| mimalloc | 135.9 ms/op | - | 1.00x | 1.00x | 73.2 MiB | 125.0 KiB | 600.03x |"), md);
+        assertTrue(md.contains("| glibc | 637.4 ms/op | - | 0.63x | ≈0.48x | 178.3 MiB | 103.6 MiB | 1.72x |"), md);
+        assertTrue(md.contains("| mimalloc | 135.9 ms/op | - | 1.00x | ≈1.00x | 73.2 MiB | 125.0 KiB | 600.03x |"), md);
         assertTrue(md.contains("![peak RSS and peak live bytes per peer](rss-vs-live.png)"), md);
     }
 
     @Test
     void sameThreadOnlyPeerRunsWhereItCanAndIsNaElsewhere() {
-        assertTrue(md.contains("| arena | 429.22 k | - | 0.06x | 0.06x |"), "arena ran tinyHot\n" + md);
+        assertTrue(md.contains("| arena | 429.22 k | - | 0.06x | ≈0.06x |"), "arena ran tinyHot\n" + md);
         assertEquals(4, count(md, "| arena | " + Tables.SAME_THREAD_NOTE + " |"), "n/a on larson, xmalloc, mstress, threadChurn\n" + md);
-        assertTrue(md.contains("| xmalloc threads=2 | 1.60x | 1.00x | 0.77x | n/a | **3.74x** |"), md);
-        assertTrue(md.contains("(same-thread-frees-only; n/a elsewhere): arena"), md);
+        assertTrue(md.contains("| xmalloc threads=2 | ≈1.60x | ≈1.00x | ≈0.77x | n/a | ≈3.74x |"), md);
+        assertTrue(md.contains("- **arena** (java): " + dev.hakmem.bench.peers.PeerCatalog.find("arena").orElseThrow().line()
+                + ". Ran only where every block is freed by the thread that allocated it (same-thread-frees-only; n/a elsewhere)"), md);
+    }
+
+    /** Without errors every comparison is a tie; jemalloc, unavailable, is named rather than compared with. */
+    @Test
+    void verdictLeadsAndCountsOnlyTies() {
+        assertTrue(md.indexOf("## Verdict") < md.indexOf("## Overview"), md);
+        Matcher counts = Pattern.compile("- Against the best native allocator: 0 wins, (\\d+) ties, 0 losses \\((\\d+) tables\\); "
+                + "skipped here: jemalloc \\(jemalloc: libjemalloc.so.2 not found").matcher(md);
+        assertTrue(counts.find(), md);
+        assertEquals(counts.group(2), counts.group(1), "every table a tie");
+        assertTrue(md.contains("| randomMixed cycles=10000000 ws=256 | 27.25 M | tcmalloc | ≈ 0.67x tie | arena | ≈ 1.35x tie |"), md);
     }
 
     @Test
     void missingResultsAreFailed() {
         assertTrue(md.contains("| tcmalloc | FAILED: no result (see jmh.log) |"), md);
-        assertTrue(md.contains("| tinyHot size=64 | 0.20x | **1.00x** | 0.13x | 0.14x | FAILED |"), md);
+        assertTrue(md.contains("| tinyHot size=64 | ≈0.20x | ≈1.00x | ≈0.13x | ≈0.14x | FAILED |"), md);
         assertTrue(md.contains("### larson twoThreads"), "a benchmark without any result still gets its table\n" + md);
         assertTrue(md.contains("- larson twoThreads on glibc: no result (see jmh.log)"), md);
         assertFalse(md.contains("- larson twoThreads on arena"), "left out on purpose is not a failure");
@@ -107,7 +122,8 @@ class ReportTest {
 
     @Test
     void unavailablePeerIsListedWithItsReasonAndHasNoRows() {
-        assertTrue(md.contains("- skipped jemalloc: jemalloc: libjemalloc.so.2 not found; install it with: apt-get install libjemalloc2"), md);
+        assertTrue(md.contains("- **jemalloc** (native): " + dev.hakmem.bench.peers.PeerCatalog.find("jemalloc").orElseThrow().line()
+                + ". **Skipped here**: jemalloc: libjemalloc.so.2 not found; install it with: apt-get install libjemalloc2"), md);
         assertFalse(md.contains("| jemalloc |"), md);
     }
 
@@ -154,7 +170,7 @@ class ReportTest {
         String stdout = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), stdout);
-        assertTrue(stdout.contains("| glibc | 28.95 M | - | 0.76x | 0.71x |"), "prints the tables\n" + stdout);
+        assertTrue(stdout.contains("| glibc | 28.95 M | - | 0.76x | ≈0.71x |"), "prints the tables\n" + stdout);
         assertFalse(stdout.contains("!["), "no image links on the terminal");
 
         Process ok = report(List.of("--out", dir.resolve("b").toString(), sample("jmh-same-thread.json").toString()));

@@ -38,6 +38,11 @@ class PlanTest {
         assertFalse(names.stream().anyMatch(n -> n.contains(".design.")), names.toString());
         assertTrue(all.stream().allMatch(PlannedBenchmark::takesPeer));
         assertFalse(BenchmarkCatalog.select("design\\.", Map.of()).isEmpty(), "design benchmarks exist, only left out by default");
+        assertFalse(names.stream().anyMatch(n -> n.contains(".latency.")), names.toString());
+        List<PlannedBenchmark> latency = BenchmarkCatalog.select(BenchmarkCatalog.LATENCY_SELECTION, Map.of());
+        assertEquals(List.of("midLargeMt", "randomMixed", "tinyHot"),
+                latency.stream().map(b -> b.name().substring(b.name().lastIndexOf('.') + 1)).sorted().toList());
+        assertTrue(latency.stream().allMatch(b -> b.mode() == Mode.SampleTime && b.takesPeer()));
     }
 
     @Test
