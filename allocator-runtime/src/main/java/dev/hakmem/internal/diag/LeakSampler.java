@@ -2,6 +2,7 @@ package dev.hakmem.internal.diag;
 
 import dev.hakmem.LeakReport;
 import dev.hakmem.LeakReport.LeakSite;
+import dev.hakmem.internal.OneIn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -42,6 +42,7 @@ public final class LeakSampler {
     static final int MAX_FRAMES = 16;
 
     private final int rate;
+    private final OneIn oneIn;
     private final ConcurrentHashMap<Long, Sample> samples = new ConcurrentHashMap<>();
     private final AtomicIntegerArray filter = new AtomicIntegerArray(SLOTS);
     /**
@@ -58,6 +59,7 @@ public final class LeakSampler {
     public LeakSampler(int rate) {
         if (rate < 1) throw new IllegalArgumentException("leak sampling rate must be >= 1, got " + rate);
         this.rate = rate;
+        this.oneIn = new OneIn(rate);
     }
 
     /** Called by the wrapper that feeds this sampler, before any allocation. */
@@ -77,7 +79,7 @@ public final class LeakSampler {
 
     /** Whether the allocation being made now is to be sampled (a random draw, 1 in {@link #rate}). */
     boolean draw() {
-        return rate == 1 || ThreadLocalRandom.current().nextInt(rate) == 0;
+        return oneIn.hit();
     }
 
     /** Maybe samples the block just allocated at {@code address} for a request of {@code size} bytes. */

@@ -3,10 +3,10 @@ package dev.hakmem.internal.guard;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.internal.OneIn;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An allocator that guards one block in {@code rate} ({@link dev.hakmem.AllocatorConfig#guardSampling}):
@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Why a wrapper and not a branch in the allocator: the default allocator's malloc and free pay
  * nothing for a feature that is off (not even a field load and a branch on the Tiny fast path);
  * {@link dev.hakmem.Hakmem#create(dev.hakmem.AllocatorConfig)} wraps only when sampling is on.
- * The price when on: a draw from {@link ThreadLocalRandom} per malloc (a few nanoseconds), a range
+ * The price when on: a random draw per malloc ({@link OneIn}, about a nanosecond), a range
  * check per free, and for each sampled block two or three system calls and, for a segment, a shared
  * arena whose close is a handshake with every thread (tens of microseconds).
  *
@@ -34,6 +34,7 @@ public final class GuardSampling implements NativeAllocator {
     private final NativeAllocator delegate;
     private final GuardedSlots slots;
     private final int rate;
+    private final OneIn oneIn;
 
     /**
      * @param delegate allocates every block not sampled; closed with this one
@@ -43,11 +44,12 @@ public final class GuardSampling implements NativeAllocator {
         if (rate < 1) throw new IllegalArgumentException("guardSampling: rate must be >= 1, got " + rate);
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.rate = rate;
+        this.oneIn = new OneIn(rate);
         this.slots = new GuardedSlots();
     }
 
     private boolean sample(long size) {
-        return size >= 0 && size <= GuardedSlots.MAX_BLOCK && (rate == 1 || ThreadLocalRandom.current().nextInt(rate) == 0);
+        return size >= 0 && size <= GuardedSlots.MAX_BLOCK && oneIn.hit();
     }
 
     @Override
