@@ -12,9 +12,10 @@
 #   --budget SEC     quick mode: seconds for the whole job, build included (default 570, which
 #                    keeps 30 s of the 10 minutes for a slower machine)
 #   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX, every peer but the ones in
-#                    Peers.ON_REQUEST: hakmem-bare, hakmem-recorded and hakmem-wrapped, which measure
-#                    what checks and recording cost, and netty-hakmem, hakmem behind Netty's ByteBuf
-#                    API; those run only when named here;
+#                    Peers.ON_REQUEST: hakmem-small and hakmem-gen-small (small caches),
+#                    hakmem-bare, hakmem-recorded and hakmem-wrapped, which measure what checks and
+#                    recording cost, hakmem-guard1k and hakmem-guard100k (guarded sampling), and
+#                    netty-hakmem, hakmem behind Netty's ByteBuf API; those run only when named here;
 #                    unavailable ones are skipped with one line saying how to install them)
 #   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.|latency\.)':
 #                    every workload, new ones included, but not the bench.design.* design
@@ -57,7 +58,9 @@
 # 570 s - 40 s build - 20 s report = 510 s; 510 - 2 - 331 = 177 s for 331 runs: t = 0.49 s, warm-up
 # 1 x 200 ms, measurement 3 x 100 ms (both floors): about 9.3 minutes, leaving 30 s of the 10 for a
 # slower machine. Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints
-# its arithmetic.
+# its arithmetic. At the floors more runs cannot be made shorter: with cacheThrash and requestResponse
+# added (23 tables) the 17-peer matrix took 9 min 44 s and 10 min 15 s in two clean clones on
+# 2026-12-02, so hakmem-small and hakmem-gen-small moved to Peers.ON_REQUEST (15 peers).
 #
 # Exit status: non-zero when the build fails or no peer can run; 2 when an expected result is
 # missing (FAILED in the report: a benchmark threw, e.g. on a verification error); JMH's own status
