@@ -1,6 +1,7 @@
 package dev.hakmem;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,5 +68,36 @@ class CloseDuringNativeCallTest {
         assertThrows(IllegalStateException.class, () -> alloc.malloc(16));
         assertThrows(IllegalStateException.class, () -> array.get(ValueLayout.JAVA_INT, 0));
         alloc.close(); // idempotent
+    }
+
+    /**
+     * The same with guarded sampling on: a close the wrapped allocator refuses leaves the guarded
+     * blocks as they were (their memory mapped, freeable), not only the wrapped allocator's.
+     */
+    @Test
+    void aRefusedCloseLeavesGuardedBlocksUsable() throws Throwable {
+        alloc = Hakmem.create(AllocatorConfig.builder().guardSampling(1).build());
+        refused = null;
+        long guarded = alloc.malloc(64); // sampled: every block of at most 64 KiB is, at rate 1
+        MemorySegment.ofAddress(guarded).reinterpret(64).fill((byte) 7);
+        Linker linker = Linker.nativeLinker();
+        MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().findOrThrow("qsort"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        MethodHandle compare = MethodHandles.lookup().findStatic(CloseDuringNativeCallTest.class, "compare",
+                MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
+        int[] values = new int[20_000]; // 80 KB: above the sampled sizes, so the wrapped allocator's segment
+        for (int i = 0; i < values.length; i++) values[i] = values.length - i;
+        MemorySegment array = alloc.allocateFrom(ValueLayout.JAVA_INT, values);
+        try (Arena upcalls = Arena.ofConfined()) {
+            MemorySegment comparator = linker.upcallStub(compare,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), upcalls);
+            qsort.invokeExact(array, (long) values.length, 4L, comparator);
+        }
+        assertNotNull(refused, "the close during the call must be refused");
+        assertEquals(64, alloc.usableSize(guarded), "the guarded block is still known"); // before touching its memory
+        assertEquals(7, MemorySegment.ofAddress(guarded).reinterpret(64).get(ValueLayout.JAVA_BYTE, 63), "the guarded block is still there");
+        alloc.free(guarded);
+        alloc.close();
+        assertThrows(IllegalStateException.class, () -> alloc.malloc(16));
     }
 }

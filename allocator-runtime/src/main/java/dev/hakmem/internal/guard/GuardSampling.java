@@ -158,13 +158,15 @@ public final class GuardSampling implements NativeAllocator {
         return slots.sampledBlocks();
     }
 
+    /**
+     * Closes the wrapped allocator, then the guarded blocks. When the wrapped allocator refuses (one
+     * of its segments is held by a native call), nothing is closed, the guarded blocks included: they
+     * stay mapped and freeable, and a later close completes.
+     */
     @Override
     public void close() {
-        try {
-            delegate.close();
-        } finally {
-            slots.close();
-        }
+        delegate.close();
+        slots.close();
     }
 
     @Override
