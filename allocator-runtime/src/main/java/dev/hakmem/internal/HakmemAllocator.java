@@ -88,9 +88,11 @@ public final class HakmemAllocator implements NativeAllocator {
      * read at close; an allocator built directly has no wrapper, and its report names no sites.
      */
     private final LeakSampler sampler;
-    /** The snapshot at close; written before {@link #closed}, so a call that sees {@code closed} sees it. */
-    private volatile AllocatorStats finalStats;
-    /** The leak report of close; written with {@link #finalStats}. */
+    /**
+     * The leak report of close, with the snapshot taken then ({@link LeakReport#atClose()}); written
+     * before {@link #closed}, so a call that sees {@code closed} sees it. Null before close, or when
+     * making it failed.
+     */
     private volatile LeakReport leakReport;
 
     public HakmemAllocator(AllocatorConfig config) {
@@ -374,13 +376,13 @@ public final class HakmemAllocator implements NativeAllocator {
         events.reclaimed(event, tc.owner(), small.blocks() + largeBlocks, small.bytes() + largeBytes);
     }
 
-    /** After {@link #close()}: the snapshot taken at close (see {@link #finalStats}). */
+    /** After {@link #close()}: the snapshot taken at close (see {@link #leakReport}). */
     @Override
     public AllocatorStats stats() {
         if (closed) {
-            AllocatorStats f = finalStats;
-            if (f == null) throw closedError("stats"); // the snapshot at close failed (and was logged)
-            return f;
+            LeakReport r = leakReport;
+            if (r == null) throw closedError("stats"); // the snapshot at close failed (and was logged)
+            return r.atClose();
         }
         return collectStats();
     }
@@ -398,9 +400,9 @@ public final class HakmemAllocator implements NativeAllocator {
     /** One line: open or closed, live bytes per tier, committed and resident bytes (costs a snapshot). */
     @Override
     public String toString() {
-        boolean c = closed;
-        AllocatorStats s = c ? finalStats : collectStats();
-        return s == null ? "HakmemAllocator[closed]" : StatsFormat.oneLine("HakmemAllocator", c, s);
+        if (!closed) return StatsFormat.oneLine("HakmemAllocator", false, collectStats());
+        LeakReport r = leakReport;
+        return r == null ? "HakmemAllocator[closed]" : StatsFormat.oneLine("HakmemAllocator", true, r.atClose());
     }
 
     /** The sites of sampled blocks, or null when leak sampling is off (for its wrapper). */
@@ -443,7 +445,6 @@ public final class HakmemAllocator implements NativeAllocator {
         try {
             report = makeLeakReport();
             leakReport = report;
-            finalStats = report.atClose();
         } catch (RuntimeException | OutOfMemoryError e) { // a report must not stop the close: stats() after close then throws
             LOG.log(System.Logger.Level.WARNING, "hakmem: close could not take the final snapshot; closing all the same", e);
         }
