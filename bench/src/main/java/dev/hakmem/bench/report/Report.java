@@ -2,7 +2,11 @@ package dev.hakmem.bench.report;
 
 import dev.hakmem.bench.suite.PeerStatus;
 import dev.hakmem.bench.suite.Plan;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +52,12 @@ public final class Report {
         if (out == null) usage("--out is required");
         Outcome o = run(jsons, peersFile == null ? List.of() : PeerStatus.read(peersFile),
                 planFile == null ? null : Plan.read(planFile), mode, notes, out);
-        System.out.print(withoutImages(o.markdown()));
-        System.out.println("report: " + out.resolve("report.md") + (o.charts().isEmpty() ? "" : " (charts: " + String.join(", ", o.charts().values()) + ")"));
+        // UTF-8 like report.md, whatever the locale: under a C/POSIX locale (a bare CI shell) the
+        // platform encoding is ASCII and would print the tie mark as "?".
+        PrintStream terminal = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        terminal.print(withoutImages(o.markdown()));
+        terminal.println("report: " + out.resolve("report.md") + (o.charts().isEmpty() ? "" : " (charts: " + String.join(", ", o.charts().values()) + ")"));
+        terminal.flush();
         if (o.failed()) System.exit(2);
     }
 
