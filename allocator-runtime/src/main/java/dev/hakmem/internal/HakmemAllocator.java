@@ -189,7 +189,7 @@ public final class HakmemAllocator implements NativeAllocator {
      */
     private void sampleBig(ThreadCache own, long size, Tier tier) {
         if (own == null) {
-            events.sample(0, size, size, tier, -1, size);
+            events.sampleUnowned(size, size, tier);
         } else {
             own.setUnsampledBytes(events.sample(own.unsampledBytes(), size, size, tier, -1, size));
         }

@@ -11,12 +11,14 @@ import jdk.jfr.Throttle;
 
 /**
  * A throttled sample of allocations, after JFR's own {@code jdk.ObjectAllocationSample}: taken on
- * slow paths that allocations pass every so often anyway, never on the Tiny/Mid fast path. A Tiny/Mid
- * sample is taken when a thread's cache of a class is refilled (its inbox, spill, the shared lists or
- * a slab: a batch of blocks); a Large or Huge sample at every such call. {@code weight} is the bytes
- * the sampling thread's cache took (refilled batches count whole) or Large/Huge blocks it allocated
- * since its last emitted sample, while the event was enabled: summed over samples it estimates the
- * bytes allocated per stack trace. {@link Throttle}: 100 a second unless the recording says otherwise.
+ * slow paths that allocations pass every so often anyway, never on the Tiny/Mid fast path: when a
+ * thread's cache of a class is refilled (its inbox, spill, the shared lists or a slab: a batch of
+ * blocks), and at Large and Huge calls. JFR is asked only once per 4 MiB that a thread takes on
+ * those paths ({@link AllocatorEvents#SAMPLE_STRIDE_SHIFT}), so a sample stands for at least that much.
+ * {@code weight} is the bytes the sampling thread's cache took (refilled batches count whole) or
+ * Large/Huge blocks it allocated since its last emitted sample: summed over samples it estimates the
+ * bytes allocated per stack trace (the bytes after the last sample of a recording, less than one
+ * stride per thread, are in no sample). {@link Throttle}: 100 a second unless the recording says otherwise.
  */
 @Name("dev.hakmem.AllocationSample")
 @Label("hakmem Allocation Sample")

@@ -175,19 +175,58 @@ public final class AllocatorEvents {
     // ---------------------------------------------------------------- allocation samples
 
     /**
-     * The allocation-sample step of a slow path that took {@code bytes} for the calling thread:
-     * while {@link AllocationSampleEvent} is enabled, adds them to the thread's unsampled bytes
-     * {@code unsampled} and, if the throttle lets a sample through, emits it weighted by the sum.
-     * Returns the new unsampled bytes, for the caller to keep (0 after a sample; unchanged while the
-     * event is disabled).
+     * Bytes a thread allocates on the sampled slow paths between two consultations of JFR, as a
+     * power of two: {@code 1 << SAMPLE_STRIDE_SHIFT}, 4 MiB. Asking JFR costs an event object and,
+     * while a recording runs, its throttler: asked at every Large malloc, that took a fifth of
+     * midLargeMt's time under any recording (JDK's {@code default} and {@code profile} settings enable
+     * the event too). So {@link #sample} only adds while the thread's unsampled bytes stay within one
+     * stride, and asks when they cross into the next one, as JFR's own {@code jdk.ObjectAllocationSample}
+     * asks only at TLAB refills. Why this large: a native allocator's blocks need not be written, so
+     * bytes can be taken far faster than a heap's (midLargeMt takes hundreds of GB a second in 20 KiB
+     * blocks); at 512 KiB the asks still cost a tenth of that benchmark's time under a recording.
+     */
+    public static final int SAMPLE_STRIDE_SHIFT = 22;
+
+    /**
+     * Unsampled bytes of the calls that have no thread cache to keep them in (virtual threads' Large
+     * calls, Huge calls): {@link #sampleUnowned}. Atomic; those calls take a lock or a system call anyway.
+     */
+    private final AtomicLong unownedUnsampled = new AtomicLong();
+
+    /**
+     * The allocation-sample step of a slow path that took {@code bytes} for the calling thread, whose
+     * unsampled bytes are {@code unsampled}: returns the new unsampled bytes, for the caller to keep.
+     * While the sum stays within one {@linkplain #SAMPLE_STRIDE_SHIFT stride} that is all it does;
+     * when it crosses into the next one it asks JFR: if {@link AllocationSampleEvent} is enabled and
+     * the throttle lets a sample through, emits one weighted by the sum and returns 0; if the event is
+     * disabled (or no recording ever ran) returns 0; if the throttle refuses, returns the sum, so the
+     * next sample weighs everything since the last one.
      *
      * @param sizeClass the Tiny/Mid class, or -1
      */
     public long sample(long unsampled, long bytes, long requested, Tier tier, int sizeClass, long blockSize) {
-        if (!FlightRecorder.isInitialized()) return unsampled;
-        AllocationSampleEvent e = new AllocationSampleEvent();
-        if (!e.isEnabled()) return unsampled;
         long weight = unsampled + bytes;
+        if (weight >>> SAMPLE_STRIDE_SHIFT == unsampled >>> SAMPLE_STRIDE_SHIFT) return weight;
+        return sampleNow(weight, requested, tier, sizeClass, blockSize);
+    }
+
+    /**
+     * {@link #sample} for a call without a thread cache to keep its unsampled bytes in: they are
+     * kept per allocator, in one atomic counter.
+     */
+    public void sampleUnowned(long bytes, long requested, Tier tier) {
+        long unsampled = unownedUnsampled.getAndAdd(bytes);
+        long weight = unsampled + bytes;
+        if (weight >>> SAMPLE_STRIDE_SHIFT == unsampled >>> SAMPLE_STRIDE_SHIFT) return;
+        long left = sampleNow(weight, requested, tier, -1, requested);
+        unownedUnsampled.addAndGet(left - weight); // racing calls' bytes stay counted
+    }
+
+    /** Asks JFR for a sample weighing {@code weight} bytes: see {@link #sample}. */
+    private long sampleNow(long weight, long requested, Tier tier, int sizeClass, long blockSize) {
+        if (!FlightRecorder.isInitialized()) return 0;
+        AllocationSampleEvent e = new AllocationSampleEvent();
+        if (!e.isEnabled()) return 0;
         if (!e.shouldCommit()) return weight;
         e.allocatorId = id;
         e.requestedSize = requested;

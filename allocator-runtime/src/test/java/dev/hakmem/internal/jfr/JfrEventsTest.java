@@ -195,24 +195,30 @@ class JfrEventsTest {
     @Test
     void unthrottledSamplesWeighEveryBlockRefilled() throws Exception {
         HakmemAllocator h = create(AllocatorConfig.defaults());
-        int n = 10_000;
+        long stride = 1L << AllocatorEvents.SAMPLE_STRIDE_SHIFT;
+        int n = 40_000; // 2.5 MB of 64-byte blocks
+        int larges = 128; // 12.8 MB of 100 KiB blocks
         List<RecordedEvent> ev = events(Map.of("dev.hakmem.AllocationSample", Map.of("enabled", "true", "stackTrace", "true", "throttle", "off")),
                 h.jfrId(), () -> {
                     long[] p = new long[n];
                     for (int i = 0; i < n; i++) p[i] = h.malloc(64);
                     for (int i = 0; i < n; i++) h.free(p[i]);
-                    h.free(h.malloc(100 * KiB));
+                    for (int i = 0; i < larges; i++) h.free(h.malloc(100 * KiB));
                 });
         List<RecordedEvent> samples = named(ev, "AllocationSample");
-        long tinyWeight = 0;
+        long weight = 0;
         for (RecordedEvent e : samples) {
+            weight += e.getLong("weight");
             if (!e.getString("tier").equals("TINY")) continue;
             assertEquals(64, e.getLong("blockSize"));
             assertEquals(64, e.getLong("requestedSize"));
-            tinyWeight += e.getLong("weight");
         }
-        // Every block handed out came from a refill; the last refill's batch may be partly unused.
-        assertTrue(tinyWeight >= n * 64L && tinyWeight <= (n + 32) * 64L, "weights " + tinyWeight + " for " + n + " blocks of 64 bytes");
+        // Every block handed out came from a refill (the last refill's batch may be partly unused) or
+        // a Large call; what the thread took after its last sample, less than one stride, is in none.
+        long taken = n * 64L + larges * 100L * KiB;
+        assertTrue(weight > taken - stride && weight <= taken + 32 * 64L, "weights " + weight + " for " + taken + " bytes taken");
+        // One sample per stride at most, not one per refill or Large call.
+        assertTrue(samples.size() <= taken / stride + 1, samples.size() + " samples for " + taken + " bytes");
         RecordedEvent large = samples.stream().filter(e -> e.getString("tier").equals("LARGE")).findFirst().orElseThrow();
         assertEquals(100 * KiB, large.getLong("requestedSize"));
         assertEquals(-1, large.getInt("sizeClass"));
