@@ -69,13 +69,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget=570 jmh_extra=()
+mode=quick peers="" install=0 build=1 budget=570 rounds="" jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.|latency\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --budget) budget="${2:?--budget needs seconds}"; shift ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --latency) bench='^dev\.hakmem\.bench\.latency\.' ;;
@@ -174,32 +175,48 @@ if ! awk -F'\t' '$2 == "available" { found = 1 } END { exit !found }' "$out/peer
   echo "run-benchmarks.sh: no peer can run here" >&2; exit 1
 fi
 
+# Quick mode measures the headline peers in 3 rounds; full mode gives every run 3 forks anyway, and
+# the latency run's histograms are not merged across rounds.
+case "$rounds" in "") if [ "$mode" = quick ] && [[ "$bench" != *latency* ]]; then rounds=3; else rounds=1; fi ;; esac
+case "$rounds" in *[!0-9]*|0) echo "run-benchmarks.sh: --rounds needs a number >= 1, not '$rounds'" >&2; exit 64 ;; esac
+if [ "$mode" = full ] && [ "$rounds" -gt 1 ]; then echo "run-benchmarks.sh: --rounds is for quick mode (full mode runs 3 forks)" >&2; exit 64; fi
+
 # What runs where and how; in quick mode the iteration times fill what is left of the budget.
 left=$(( budget - SECONDS - 20 )); [ "$left" -ge 60 ] || left=60
 "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.SuitePlanner --mode "$mode" --peers "$out/peers.tsv" \
-  --out "$out/plan.tsv" --bench "$bench" --budget "$left" -- "${jmh_extra[@]}"
+  --out "$out/plan.tsv" --bench "$bench" --budget "$left" --rounds "$rounds" -- "${jmh_extra[@]}"
 
 echo "run-benchmarks.sh: $mode run; results in $out (JMH output also in $out/jmh.log)"
 jmh_status=0 jsons=()
-while IFS=$'\t' read -r -u 3 kind group run_peers regex opts; do
-  [ "$kind" = run ] || continue
-  read -r -a defaults <<< "$opts"
-  # JMH rejects an option given twice, so an option passed after -- replaces the plan's.
-  jmh_opts=()
-  for ((k = 0; k < ${#defaults[@]}; k += 2)); do
-    case " ${jmh_extra[*]} " in *" ${defaults[k]} "*) ;; *) jmh_opts+=("${defaults[k]}" "${defaults[k+1]}") ;; esac
-  done
-  peer_args=()
-  [ "$run_peers" = "-" ] || peer_args=(-p "peer=$run_peers")
-  echo "run-benchmarks.sh: JMH run '$group'${peer_args:+ on $run_peers}" | tee -a "$out/jmh.log"
-  set +e
-  "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$regex" "${jmh_opts[@]}" "${peer_args[@]}" \
-    -jvmArgsAppend "${JVM_FLAGS[*]} ${FORK_FLAGS[*]}" -rf json -rff "$out/jmh-$group.json" "${jmh_extra[@]}" 2>&1 | tee -a "$out/jmh.log"
-  status=${PIPESTATUS[0]}
-  set -e
-  [ "$status" -eq 0 ] || { echo "run-benchmarks.sh: JMH run '$group' exited with $status" >&2; jmh_status=$status; }
-  jsons+=("$out/jmh-$group.json")
-done 3< "$out/plan.tsv"
+# Runs the JMH invocations of the run lines of plan file $1, each writing jmh-<group>$2.json.
+run_plan() {
+  local plan_file=$1 suffix=$2 kind group run_peers regex opts status k
+  while IFS=$'\t' read -r -u 3 kind group run_peers regex opts; do
+    [ "$kind" = run ] || continue
+    read -r -a defaults <<< "$opts"
+    # JMH rejects an option given twice, so an option passed after -- replaces the plan's.
+    jmh_opts=()
+    for ((k = 0; k < ${#defaults[@]}; k += 2)); do
+      case " ${jmh_extra[*]} " in *" ${defaults[k]} "*) ;; *) jmh_opts+=("${defaults[k]}" "${defaults[k+1]}") ;; esac
+    done
+    peer_args=()
+    [ "$run_peers" = "-" ] || peer_args=(-p "peer=$run_peers")
+    echo "run-benchmarks.sh: JMH run '$group$suffix'${peer_args:+ on $run_peers}" | tee -a "$out/jmh.log"
+    set +e
+    "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" "$regex" "${jmh_opts[@]}" "${peer_args[@]}" \
+      -jvmArgsAppend "${JVM_FLAGS[*]} ${FORK_FLAGS[*]}" -rf json -rff "$out/jmh-$group$suffix.json" "${jmh_extra[@]}" 2>&1 | tee -a "$out/jmh.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    [ "$status" -eq 0 ] || { echo "run-benchmarks.sh: JMH run '$group$suffix' exited with $status" >&2; jmh_status=$status; }
+    jsons+=("$out/jmh-$group$suffix.json")
+  done 3< "$plan_file"
+}
+run_plan "$out/plan.tsv" ""
+# Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
+if [ "$rounds" -gt 1 ]; then
+  "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}"
+  for ((round = 2; round <= rounds; round++)); do run_plan "$out/rounds.tsv" "-r$round"; done
+fi
 
 echo
 set +e

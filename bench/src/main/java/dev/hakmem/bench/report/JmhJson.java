@@ -3,6 +3,7 @@ package dev.hakmem.bench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * Reads JMH's JSON result files ({@code -rf json}) and merges several into one.
  *
  * <p>Why several: the job runs JMH once per group of benchmarks that share peers and settings, and
  * each invocation writes its own file; the report and anyone re-reading the run want one.
+ *
+ * <p>Results of the same run (benchmark, mode, threads and parameters, peer included) found in several
+ * files are forks of it made in separate JMH invocations: quick mode measures the headline peers in
+ * interleaved rounds ({@code dev.hakmem.bench.suite.HeadlineRounds}). They are merged into one result
+ * with all the forks' raw data, as JMH would have written {@code -f N}, but for the score: the
+ * <b>median of the forks' means</b>, not JMH's mean of all iterations, because forks on a shared
+ * machine are often bimodal (the JIT compiles a fork's loop one of two ways), and one fork in the
+ * other mode would move a mean by a third of the gap. The error stays JMH's: the 99.9% confidence
+ * half-width of the mean over all iterations of all forks, so a bimodal run shows a wide interval
+ * and ties rather than a confident number. A result of one fork is left exactly as JMH wrote it.
  */
 public final class JmhJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,14 +58,106 @@ public final class JmhJson {
     }
 
     private static ArrayNode merged(List<Path> files) throws IOException {
-        ArrayNode all = JSON.createArrayNode();
+        Map<String, ObjectNode> byRun = new LinkedHashMap<>();
+        ArrayNode unmerged = JSON.createArrayNode();
         for (Path f : files) {
             if (!Files.isRegularFile(f) || Files.size(f) == 0) continue;
             JsonNode root = JSON.readTree(f.toFile());
             if (root == null || !root.isArray()) throw new IOException(f + ": not a JMH JSON result array");
-            all.addAll((ArrayNode) root);
+            for (JsonNode r : root) {
+                if (!r.isObject() || r.path("mode").asText().equals("sample")) { // latency histograms: not merged
+                    unmerged.add(r);
+                    continue;
+                }
+                ObjectNode earlier = byRun.get(runKey(r));
+                if (earlier == null) byRun.put(runKey(r), ((ObjectNode) r).deepCopy());
+                else addForks(earlier, r);
+            }
         }
+        ArrayNode all = JSON.createArrayNode();
+        all.addAll(byRun.values());
+        all.addAll(unmerged);
         return all;
+    }
+
+    /** What makes two results forks of one run: benchmark, mode, threads and every parameter. */
+    private static String runKey(JsonNode r) {
+        return r.path("benchmark").asText() + "|" + r.path("mode").asText() + "|" + r.path("threads").asInt(1) + "|" + r.path("params");
+    }
+
+    /** Adds the forks of {@code more} to {@code into} (a result of the same run) and recomputes its score: see the class comment. */
+    static void addForks(ObjectNode into, JsonNode more) {
+        into.put("forks", into.path("forks").asInt() + more.path("forks").asInt());
+        ObjectNode primary = (ObjectNode) into.path("primaryMetric");
+        appendRawData(primary, more.path("primaryMetric"));
+        List<Double> forkMeans = new ArrayList<>();
+        ListStatistics all = new ListStatistics();
+        for (JsonNode fork : primary.path("rawData")) {
+            ListStatistics one = new ListStatistics();
+            for (JsonNode v : fork) {
+                double d = number(v);
+                if (Double.isNaN(d)) continue;
+                one.addValue(d);
+                all.addValue(d);
+            }
+            if (one.getN() > 0) forkMeans.add(one.getMean());
+        }
+        if (forkMeans.isEmpty()) return;
+        double score = median(forkMeans);
+        double error = all.getN() > 2 ? all.getMeanErrorAt(0.999) : Double.NaN;
+        primary.put("score", score);
+        if (Double.isNaN(error)) primary.put("scoreError", "NaN");
+        else primary.put("scoreError", error);
+        ArrayNode confidence = primary.putArray("scoreConfidence");
+        confidence.add(Double.isNaN(error) ? score : score - error).add(Double.isNaN(error) ? score : score + error);
+        ObjectNode percentiles = primary.putObject("scorePercentiles");
+        for (double q : new double[] {0, 50, 90, 95, 99, 99.9, 99.99, 99.999, 99.9999, 100}) {
+            percentiles.put(Double.toString(q), all.getPercentile(q == 0 ? 1e-9 : q));
+        }
+        JsonNode moreSecondary = more.path("secondaryMetrics");
+        if (into.path("secondaryMetrics") instanceof ObjectNode secondary) {
+            for (Map.Entry<String, JsonNode> m : secondary.properties()) {
+                if (m.getValue() instanceof ObjectNode metric && moreSecondary.has(m.getKey())) {
+                    addSecondary(metric, moreSecondary.path(m.getKey()));
+                }
+            }
+        }
+    }
+
+    /**
+     * A secondary metric's forks: raw data appended; the score kept in JMH's own sense for the
+     * metric, a sum over all iterations ({@code @AuxCounters(EVENTS)}) or their mean, whichever the
+     * first result's score was.
+     */
+    private static void addSecondary(ObjectNode metric, JsonNode more) {
+        ListStatistics before = values(metric.path("rawData"));
+        double score = number(metric.path("score"));
+        boolean sum = before.getN() > 0 && Math.abs(score - before.getSum()) <= Math.abs(score - before.getMean());
+        appendRawData(metric, more);
+        ListStatistics after = values(metric.path("rawData"));
+        if (after.getN() > 0) metric.put("score", sum ? after.getSum() : after.getMean());
+    }
+
+    private static void appendRawData(ObjectNode metric, JsonNode more) {
+        ArrayNode raw = metric.has("rawData") ? (ArrayNode) metric.get("rawData") : metric.putArray("rawData");
+        for (JsonNode fork : more.path("rawData")) raw.add(fork.deepCopy());
+    }
+
+    private static ListStatistics values(JsonNode rawData) {
+        ListStatistics s = new ListStatistics();
+        for (JsonNode fork : rawData) {
+            for (JsonNode v : fork) {
+                double d = number(v);
+                if (!Double.isNaN(d)) s.addValue(d);
+            }
+        }
+        return s;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static JmhResult result(JsonNode r) {

@@ -93,7 +93,11 @@ public final class Report {
     private static List<String> header(List<Path> jsons, Path out, String mode) throws IOException {
         List<String> header = new ArrayList<>();
         String run = "Run " + out.toAbsolutePath().normalize().getFileName();
-        if ("quick".equals(mode)) run += ", quick mode: one short fork per run, for an overview (`--full` for numbers to quote)";
+        if ("quick".equals(mode)) {
+            run += ", quick mode: short forks, one per peer, and three for the headline peers (hakmem, hakmem-gen and the"
+                    + " natives near the fastest, in interleaved rounds; their score is the median of the forks' means),"
+                    + " for an overview (`--full` for numbers to quote)";
+        }
         else if (mode != null) run += ", " + mode + " mode";
         header.add(run + ".");
         String env = JmhJson.environment(jsons);

@@ -76,6 +76,21 @@ public record Plan(List<Run> runs, List<Expectation> expectations) {
         return n;
     }
 
+    /**
+     * How many runs one further headline round ({@link HeadlineRounds}) is expected to add, before the
+     * first round has said which natives contend: per peer benchmark and parameter combination,
+     * {@link HeadlineRounds#ASSUMED_PEERS_PER_TABLE} peers (or all it has, if fewer).
+     */
+    public int headlineRunCount(List<PlannedBenchmark> benchmarks, boolean singleShot) {
+        int n = 0;
+        for (PlannedBenchmark b : benchmarks) {
+            if (b.singleShot() != singleShot || !b.takesPeer()) continue;
+            int peers = expectations.stream().filter(e -> e.benchmark().equals(b.name())).findFirst().orElseThrow().peers().size();
+            n += b.paramCombinations() * Math.min(HeadlineRounds.ASSUMED_PEERS_PER_TABLE, peers);
+        }
+        return n;
+    }
+
     public void write(Path file) throws IOException {
         StringBuilder out = new StringBuilder("# hakmem benchmark plan (see dev.hakmem.bench.suite.Plan)\n");
         for (Run r : runs) {

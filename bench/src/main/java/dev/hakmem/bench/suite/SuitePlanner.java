@@ -10,7 +10,10 @@ import java.util.Locale;
  * Writes the job's {@link Plan}: which benchmarks run, on which peers, with which JMH options.
  *
  * <p>Usage: {@code SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv [--bench REGEX]
- * [--budget SECONDS] [-- JMH args]}. The JMH args are only read for {@code -p} (they change how
+ * [--budget SECONDS] [--rounds N] [-- JMH args]}. {@code --rounds}: quick mode's rounds, the first
+ * with every peer and the others with the headline peers only ({@link HeadlineRounds}, planned after
+ * the first round has run); the budget counts them, assuming
+ * {@link HeadlineRounds#ASSUMED_PEERS_PER_TABLE} peers per table. The JMH args are only read for {@code -p} (they change how
  * many parameter combinations run); the runner passes them to JMH itself. Prints the plan and, in
  * quick mode, the budget arithmetic of {@link QuickBudget}. Exit status 1 when nothing is selected.
  *
@@ -24,6 +27,7 @@ public final class SuitePlanner {
         String mode = "quick", regex = BenchmarkCatalog.DEFAULT_SELECTION;
         Path peersFile = null, out = null;
         double budget = 525;
+        int rounds = 1;
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -32,12 +36,14 @@ public final class SuitePlanner {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--bench" -> regex = args[++i];
                 case "--budget" -> budget = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--" -> { jmhArgs.addAll(List.of(args).subList(i + 1, args.length)); i = args.length; }
                 default -> usage("unexpected argument " + args[i]);
             }
         }
         if (peersFile == null || out == null) usage("--peers and --out are required");
         if (!mode.equals("quick") && !mode.equals("full")) usage("--mode is quick or full, not " + mode);
+        if (rounds < 1) usage("--rounds must be at least 1: " + rounds);
 
         List<PlannedBenchmark> benchmarks = BenchmarkCatalog.select(regex, BenchmarkCatalog.paramOverrides(jmhArgs));
         if (benchmarks.isEmpty()) {
@@ -51,10 +57,19 @@ public final class SuitePlanner {
             System.out.println(fullEstimate(benchmarks, plan));
         } else {
             Plan draft = Plan.of(benchmarks, peers, b -> RunSettings.QUICK_SINGLE_SHOT);
-            QuickBudget q = new QuickBudget(budget, draft.runCount(benchmarks, false), draft.runCount(benchmarks, true),
-                    draft.runs().size());
+            int further = rounds - 1;
+            int headlineTimed = further * draft.headlineRunCount(benchmarks, false);
+            int headlineSingleShot = further * draft.headlineRunCount(benchmarks, true);
+            QuickBudget q = new QuickBudget(budget, draft.runCount(benchmarks, false) + headlineTimed,
+                    draft.runCount(benchmarks, true) + headlineSingleShot, draft.runs().size() * (1 + 2 * further));
             RunSettings timed = q.timed();
             plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT : timed);
+            if (further > 0) {
+                System.out.printf(Locale.ROOT, "quick rounds: 1 with every peer, then %d with the headline peers only "
+                        + "(hakmem, hakmem-gen and the natives within %.0f%% of the fastest native of round 1): "
+                        + "about %d more runs, counted below%n", further, 100 * HeadlineRounds.CONTENDER_MARGIN,
+                        headlineTimed + headlineSingleShot);
+            }
             System.out.println(q.explain());
         }
         plan.write(out);
@@ -80,7 +95,7 @@ public final class SuitePlanner {
 
     private static void usage(String problem) {
         System.err.println("SuitePlanner: " + problem + "\nusage: SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv"
-                + " [--bench REGEX] [--budget SECONDS] [-- JMH args]");
+                + " [--bench REGEX] [--budget SECONDS] [--rounds N] [-- JMH args]");
         System.exit(64);
     }
 }

@@ -1,0 +1,80 @@
+package dev.hakmem.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forks of one run found in several JMH files (quick mode's headline rounds) merge into one result
+ * whose score is the median of the forks' means; other runs stay as JMH wrote them.
+ */
+class JmhJsonMergeTest {
+    @TempDir
+    Path dir;
+
+    /** One JMH result: throughput of {@code benchmark} on {@code peer}, one fork with the given iterations. */
+    static String result(String benchmark, String peer, String size, double... iterations) {
+        StringBuilder raw = new StringBuilder();
+        double sum = 0;
+        for (double v : iterations) {
+            raw.append(raw.isEmpty() ? "" : ",").append(v);
+            sum += v;
+        }
+        return String.format(Locale.ROOT, """
+                {"jmhVersion":"1.37","benchmark":"%s","mode":"thrpt","threads":1,"forks":1,"jdkVersion":"25.0.3",
+                 "warmupIterations":1,"warmupTime":"200 ms","measurementIterations":%d,"measurementTime":"100 ms",
+                 "params":{"peer":"%s","size":"%s"},
+                 "primaryMetric":{"score":%s,"scoreError":"NaN","scoreConfidence":[0,0],"scorePercentiles":{},
+                   "scoreUnit":"ops/s","rawData":[[%s]]},
+                 "secondaryMetrics":{"peakRssBytes":{"score":%s,"scoreError":"NaN","scoreUnit":"#","rawData":[[0.0,%s]]}}}""",
+                benchmark, iterations.length, peer, size, sum / iterations.length, raw, 1000.0 * iterations.length, 1000.0 * iterations.length);
+    }
+
+    Path file(String name, String... results) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, "[" + String.join(",", results) + "]");
+        return f;
+    }
+
+    @Test
+    void forksOfOneRunMergeIntoTheMedianOfTheirMeans() throws Exception {
+        String b = "dev.hakmem.bench.TinyHot.cycle";
+        List<Path> files = List.of(
+                file("r1.json", result(b, "hakmem", "16", 180, 190, 200), result(b, "mimalloc", "16", 100, 100, 100),
+                        result(b, "hakmem", "64", 50, 50, 50)),
+                file("r2.json", result(b, "hakmem", "16", 330, 340, 350)),
+                file("r3.json", result(b, "hakmem", "16", 300, 310, 320)));
+        List<JmhResult> results = JmhJson.read(files);
+        assertEquals(3, results.size(), "hakmem 16, mimalloc 16, hakmem 64: " + results);
+        JmhResult hakmem16 = results.stream().filter(r -> r.peer().equals("hakmem") && r.params().equals("size=16")).findFirst().orElseThrow();
+        // fork means 190, 340, 310: the median, not the mean of all nine iterations (280)
+        assertEquals(310, hakmem16.score(), 1e-9);
+        assertTrue(hakmem16.error() > 50, "the interval spans the bimodal forks: " + hakmem16.error());
+        assertTrue(hakmem16.settings().startsWith("3 forks"), hakmem16.settings());
+        // an untouched run: JMH's own score and its NaN error
+        JmhResult mimalloc = results.stream().filter(r -> r.peer().equals("mimalloc")).findFirst().orElseThrow();
+        assertEquals(100, mimalloc.score(), 1e-9);
+        assertTrue(Double.isNaN(mimalloc.error()));
+        assertTrue(mimalloc.settings().startsWith("1 fork"), mimalloc.settings());
+        // the footprint peak: per fork the largest iteration, averaged over forks (3000 in each)
+        assertEquals(3000, hakmem16.secondary().get(JmhResult.PEAK_RSS), 1e-9);
+
+        Path merged = dir.resolve("results.json");
+        JmhJson.writeMerged(files, merged);
+        JsonNode all = new ObjectMapper().readTree(merged.toFile());
+        assertEquals(3, all.size());
+        JsonNode m = all.get(0);
+        assertEquals(3, m.path("forks").asInt());
+        assertEquals(3, m.path("primaryMetric").path("rawData").size(), "every fork's iterations kept");
+        // JMH's score of an EVENTS counter is the sum over iterations: kept a sum over the three forks
+        assertEquals(9000, m.path("secondaryMetrics").path("peakRssBytes").path("score").asDouble(), 1e-9);
+    }
+}
