@@ -5,18 +5,27 @@
 # are also printed at the end). The README's main command is `./build.sh bench --install-natives`.
 #
 #   --quick          default: the whole matrix in at most 10 minutes on 2 cores, build included
-#                    (one short fork per run; iteration times fitted to the budget, see below)
+#                    (one short fork per run, three for the headline peers; iteration times fitted
+#                    to the budget, see below)
 #   --full           3 forks per run: 3 x 1 s warm-up and 5 x 1 s measurement, single-shot runs
 #                    2 warm-up and 5 measured invocations; the plan prints its estimate (about an hour
 #                    for 9 peers on today's 10 benchmarks, 2.3 hours for the 16 x 18 matrix below)
 #   --budget SEC     quick mode: seconds for the whole job, build included (default 570, which
 #                    keeps 30 s of the 10 minutes for a slower machine)
-#   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX, every peer but the ones in
-#                    Peers.ON_REQUEST: hakmem-small and hakmem-gen-small (small caches),
-#                    hakmem-bare, hakmem-recorded and hakmem-wrapped, which measure what checks and
-#                    recording cost, hakmem-guard1k and hakmem-guard100k (guarded sampling), and
-#                    netty-hakmem, hakmem behind Netty's ByteBuf API; those run only when named here;
-#                    unavailable ones are skipped with one line saying how to install them)
+#   --rounds N       quick mode: rounds (default 3; 1 with --latency). Round 1 runs every peer once;
+#                    rounds 2..N run only the headline peers of each table again: hakmem, hakmem-gen
+#                    and the natives within 10% of round 1's fastest native (HeadlineRounds writes them
+#                    to rounds.tsv). Each round runs every table, so machine drift touches all peers
+#                    alike; the report scores a peer's forks by the median of their means
+#   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX: hakmem, hakmem-gen, glibc,
+#                    jemalloc, mimalloc, tcmalloc, netty-pooled, netty-adaptive, heap. The peers of
+#                    Peers.ON_REQUEST run only when named here: hakmem-nochecks, hakmem-gen-nochecks,
+#                    hakmem-bare (what checks cost), hakmem-small and hakmem-gen-small (small caches),
+#                    hakmem-gen-tuned (a tuned variant), hakmem-recorded and hakmem-wrapped (what
+#                    recording costs), hakmem-guard1k and hakmem-guard100k (guarded sampling),
+#                    glibc-critical (the Java-to-C transition), netty-hakmem (hakmem behind Netty's
+#                    ByteBuf API), arena (an Arena per block) and bump (the floor). Unavailable ones
+#                    are skipped with one line saying how to install them)
 #   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.|latency\.)':
 #                    every workload, new ones included, but not the bench.design.* design
 #                    measurements nor the latency benchmarks)
@@ -60,7 +69,10 @@
 # slower machine. Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints
 # its arithmetic. At the floors more runs cannot be made shorter: with cacheThrash and requestResponse
 # added (23 tables) the 17-peer matrix took 9 min 44 s and 10 min 15 s in two clean clones on
-# 2026-12-02, so hakmem-small and hakmem-gen-small moved to Peers.ON_REQUEST (15 peers).
+# 2026-12-02, so hakmem-small and hakmem-gen-small moved to Peers.ON_REQUEST (15 peers). Then the
+# headline rounds came (--rounds): 9 peers x 23 tables in round 1 (207 runs) and about 4 peers x 23
+# tables in each of 2 more rounds (184 runs, counted with an assumed 4 peers per table before round 1
+# says which natives contend), all at the floors.
 #
 # Exit status: non-zero when the build fails or no peer can run; 2 when an expected result is
 # missing (FAILED in the report: a benchmark threw, e.g. on a verification error); JMH's own status
@@ -69,7 +81,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget=570 rounds="" jmh_extra=()
+mode=quick peers="" install=0 build=1 budget=570 rounds="" latency=0 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.|latency\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -79,7 +91,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
-    --latency) bench='^dev\.hakmem\.bench\.latency\.' ;;
+    --latency) bench='^dev\.hakmem\.bench\.latency\.'; latency=1 ;;
     --install-natives) install=1 ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;
@@ -177,7 +189,7 @@ fi
 
 # Quick mode measures the headline peers in 3 rounds; full mode gives every run 3 forks anyway, and
 # the latency run's histograms are not merged across rounds.
-case "$rounds" in "") if [ "$mode" = quick ] && [[ "$bench" != *latency* ]]; then rounds=3; else rounds=1; fi ;; esac
+case "$rounds" in "") if [ "$mode" = quick ] && [ "$latency" = 0 ]; then rounds=3; else rounds=1; fi ;; esac
 case "$rounds" in *[!0-9]*|0) echo "run-benchmarks.sh: --rounds needs a number >= 1, not '$rounds'" >&2; exit 64 ;; esac
 if [ "$mode" = full ] && [ "$rounds" -gt 1 ]; then echo "run-benchmarks.sh: --rounds is for quick mode (full mode runs 3 forks)" >&2; exit 64; fi
 

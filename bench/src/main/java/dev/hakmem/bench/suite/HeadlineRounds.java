@@ -99,12 +99,14 @@ public final class HeadlineRounds {
     /**
      * The peers of {@code benchmark} to measure again: {@link #HEADLINE_HAKMEM} (those that ran) and,
      * per parameter set, the fastest native of the first round and every native within
-     * {@link #CONTENDER_MARGIN} of it. Only peers among {@code planned} (the ones the plan gave it) count.
+     * {@link #CONTENDER_MARGIN} of it. Only peers among {@code planned} (the ones the plan gave it) count,
+     * and no latency (sample-time) result: none of those is measured again.
      */
     static Set<String> contenders(String benchmark, List<String> planned, List<JmhResult> results) {
         Map<String, List<JmhResult>> bySet = new LinkedHashMap<>();
         for (JmhResult r : results) {
-            if (r.benchmark().equals(benchmark) && planned.contains(r.peer()) && !Double.isNaN(r.speed())) {
+            // latency results (sample time) are histograms, which the report does not merge across rounds
+            if (r.benchmark().equals(benchmark) && planned.contains(r.peer()) && !r.mode().equals("sample") && !Double.isNaN(r.speed())) {
                 bySet.computeIfAbsent(r.params(), k -> new ArrayList<>()).add(r);
             }
         }

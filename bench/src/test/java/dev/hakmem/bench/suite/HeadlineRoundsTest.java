@@ -61,6 +61,8 @@ class HeadlineRoundsTest {
     void aNativeMoreThanTheMarginBehindIsNotMeasuredAgain() {
         assertEquals(Set.of("hakmem", "jemalloc"), HeadlineRounds.contenders(MIXED, SAME, results()));
         assertEquals(Set.of(), HeadlineRounds.contenders(LARSON, SAME, results()), "no result, nothing to measure again");
+        JmhResult latency = new JmhResult(LARSON, "sample", "", "hakmem", 1e-7, Double.NaN, "s/op", Map.of(), "1 fork");
+        assertEquals(Set.of(), HeadlineRounds.contenders(LARSON, SAME, List.of(latency)), "latency histograms are not measured again");
         assertEquals(Set.of("hakmem", "mimalloc"), HeadlineRounds.contenders(MIXED, List.of("hakmem", "mimalloc"), results()),
                 "only the peers the plan gave the benchmark count: jemalloc's result is not one of them");
     }
