@@ -58,21 +58,19 @@
 # benchmarks (the footprint runs) with iteration counts instead of times.
 #
 # Quick-mode budget (dev.hakmem.bench.suite.QuickBudget). A run is one benchmark x parameter set x
-# peer, one JMH fork. Per run a fork costs about 1 s beyond its iterations (JVM start, JMH handshake,
-# trial setup), a single-shot run 3 invocations of at most 0.5 s; an iteration overshoots its time by
-# up to one invocation (factor 1.1). What the build and the planning left of the budget, less 20 s for
-# the report, is split evenly: timed part per run t = (left - forks - starts) / timedRuns / 1.1,
+# peer, one JMH fork. Per run a fork costs about 0.5 s beyond its iterations (JVM start with the
+# class-data archive below, JMH handshake, trial setup; 0.4 s measured), per JMH invocation 1 s, a
+# single-shot run 3 invocations of at most 0.5 s; an iteration overshoots its time by up to one
+# invocation (factor 1.1). What the build and the planning left of the budget, less 20 s for the
+# report, is split evenly: timed part per run t = (left - forks - starts) / timedRuns / 1.1,
 # measurement 3 x t/6 (at least 100 ms), warm-up 1 x the rest of t (at least 200 ms). The default
-# matrix, 17 peers on 11 same-thread and 9 cross-thread parameter sets (16 peers there): 331 runs,
-# 570 s - 40 s build - 20 s report = 510 s; 510 - 2 - 331 = 177 s for 331 runs: t = 0.49 s, warm-up
-# 1 x 200 ms, measurement 3 x 100 ms (both floors): about 9.3 minutes, leaving 30 s of the 10 for a
-# slower machine. Fewer peers or workloads get longer iterations (up to 2 s and 1 s); the plan prints
-# its arithmetic. At the floors more runs cannot be made shorter: with cacheThrash and requestResponse
-# added (23 tables) the 17-peer matrix took 9 min 44 s and 10 min 15 s in two clean clones on
-# 2026-12-02, so hakmem-small and hakmem-gen-small moved to Peers.ON_REQUEST (15 peers). Then the
-# headline rounds came (--rounds): 9 peers x 23 tables in round 1 (207 runs) and about 4 peers x 23
-# tables in each of 2 more rounds (184 runs, counted with an assumed 4 peers per table before round 1
-# says which natives contend), all at the floors.
+# matrix, 9 peers on 14 same-thread and 9 cross-thread parameter sets (207 runs) plus the headline
+# rounds (--rounds, 2 x about 4 peers x 23 sets, 184 runs): 391 runs in 10 invocations; with about 523 s
+# left after the build, t = 0.74 s: warm-up 1 x 380 ms, measurement 3 x 120 ms. History: with
+# cacheThrash and requestResponse added (23 tables) the 17-peer single-round matrix took 9 min 44 s
+# and 10 min 15 s in two clean clones on 2026-12-02, so hakmem-small and hakmem-gen-small moved to
+# Peers.ON_REQUEST (15 peers, 8 min 10-21 s); then came the headline rounds with a 9-peer default
+# matrix (8 min 1 s and 8 min 9 s at the floors, before FORK was recalibrated from 1.0 to 0.5 s).
 #
 # Exit status: non-zero when the build fails or no peer can run; 2 when an expected result is
 # missing (FAILED in the report: a benchmark threw, e.g. on a verification error); JMH's own status

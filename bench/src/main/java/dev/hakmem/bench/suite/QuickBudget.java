@@ -17,21 +17,24 @@ import java.util.Locale;
  * </pre>
  * (So warm-up is half of perRun unless the measurement floor takes more than its half.) A run is one
  * (benchmark, parameter combination, peer): one JMH fork. Single-shot runs take
- * {@link RunSettings#QUICK_SINGLE_SHOT}: 3 invocations. The default matrix, 17 peers: 11 same-thread
- * (benchmark, parameter) combinations on all 17, 9 cross-thread ones without the one same-thread-only
- * peer, 331 timed runs in 2 invocations, fixed = 2 + 331 = 333 s. The job's default budget, 570 s,
- * less about 40 s of build and planning and 20 s kept for the report leaves 510 s: perRun = 0.49 s,
- * measurement 3 x 100 ms (its floor), warm-up 1 x 200 ms (its floor), estimate 515 s, about 9.3 minutes
- * in all; the 30 s under 10 minutes are for a slower machine. Measured on 2 cores: 543 s of JMH for
- * these 331 runs at 300 + 3 x 100 ms (so OVERSHOOT, 1.1, is on the safe side of the 1.06 seen). When
- * the floors are hit and the estimate is over the budget, the plan says by how much.
+ * {@link RunSettings#QUICK_SINGLE_SHOT}: 3 invocations. The default matrix with quick mode's headline
+ * rounds ({@link HeadlineRounds}), 2026-12-02: 9 peers on 14 same-thread and 9 cross-thread parameter
+ * sets in round 1 (207 runs) and an assumed 4 peers per set in each of 2 more rounds (184 runs): 391
+ * timed runs in 10 invocations. About 523 s are left after the build: fixed = 10 + 391 x 0.5 = 205.5 s,
+ * perRun = 0.74 s, warm-up 1 x 380 ms and measurement 3 x 120 ms, estimate 524 s. Measured in two clean
+ * clones the same day: the whole job in 8 min 1 s and 8 min 9 s at the floors (200 + 3 x 100 ms),
+ * which puts a fork's cost beyond its iterations at about 0.4 s with the class-data archive the
+ * script sets up (FORK below keeps some margin). When the floors are hit and the estimate is over the
+ * budget, the plan says by how much.
  */
 public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
     /**
-     * Seconds per fork beyond its iterations: JVM start, JMH handshake, trial setup and teardown (0.5 s
-     * for a fork that does nothing else, 1.0 s on average over the default matrix, measured on 2 cores).
+     * Seconds per fork beyond its iterations: JVM start, JMH handshake, trial setup and teardown. About
+     * 0.4 s on average over the default matrix on 2 cores, with the script's class-data archive (two
+     * quick jobs of 207 and 391 runs, 2026-12-02); 1.0 s before that archive and when the matrix had
+     * more costly setups.
      */
-    static final double FORK = 1.0;
+    static final double FORK = 0.5;
     /** Seconds to start JMH's host JVM and list the benchmarks, per invocation. */
     static final double JMH_START = 1.0;
     /** Assumed seconds per single-shot invocation: footprint runs should stay within it. */

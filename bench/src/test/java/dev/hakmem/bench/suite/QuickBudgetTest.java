@@ -10,21 +10,21 @@ import org.junit.jupiter.api.Test;
 class QuickBudgetTest {
     @Test
     void theDocumentedFullMatrixFitsAtTheFloors() {
-        QuickBudget q = new QuickBudget(510, 331, 0, 2);
-        assertEquals(333, q.fixedSeconds(), 1e-9);
-        assertEquals(new RunSettings(1, 1, 200, 3, 100), q.timed());
-        assertEquals(515, q.estimateSeconds(), 1);
+        QuickBudget q = new QuickBudget(523, 391, 0, 10);
+        assertEquals(205.5, q.fixedSeconds(), 1e-9);
+        assertEquals(new RunSettings(1, 1, 380, 3, 120), q.timed());
+        assertEquals(524, q.estimateSeconds(), 1);
         assertFalse(q.explain().contains("OVER"), q.explain());
     }
 
     /** Above the floors warm-up is half of the timed part and measurement a sixth per iteration. */
     @Test
     void warmUpTakesWhatTheMeasurementLeaves() {
-        QuickBudget q = new QuickBudget(2 + 10 * 1.0 + 10 * 1.2 * 1.1, 10, 0, 2); // perRun = 1.2 s
+        QuickBudget q = new QuickBudget(2 + 10 * QuickBudget.FORK + 10 * 1.2 * 1.1, 10, 0, 2); // perRun = 1.2 s
         assertEquals(new RunSettings(1, 1, 600, 3, 200), q.timed());
-        QuickBudget floor = new QuickBudget(2 + 10 * 1.0 + 10 * 0.45 * 1.1, 10, 0, 2); // perRun = 0.45 s
+        QuickBudget floor = new QuickBudget(2 + 10 * QuickBudget.FORK + 10 * 0.45 * 1.1, 10, 0, 2); // perRun = 0.45 s
         assertEquals(new RunSettings(1, 1, 200, 3, 100), floor.timed(), "both floors");
-        QuickBudget rest = new QuickBudget(2 + 10 * 1.0 + 10 * 0.55 * 1.1, 10, 0, 2); // perRun = 0.55 s
+        QuickBudget rest = new QuickBudget(2 + 10 * QuickBudget.FORK + 10 * 0.55 * 1.1, 10, 0, 2); // perRun = 0.55 s
         assertEquals(new RunSettings(1, 1, 250, 3, 100), rest.timed(), "measurement at its floor, warm-up the rest");
     }
 
