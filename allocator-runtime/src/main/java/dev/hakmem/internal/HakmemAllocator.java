@@ -245,7 +245,8 @@ public final class HakmemAllocator implements NativeAllocator {
         } else {
             usable = usableSizeBig("realloc", address, kind);
             boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
-            if (sameTier && newSize <= usable && newSize > usable / 2) {
+            // Same tier and it fits, or a Large block that can take the free pages after it: no move.
+            if (sameTier && (newSize <= usable ? newSize > usable / 2 : kind == ChunkRegistry.LARGE && large.growInPlace(address, newSize))) {
                 if (stats) bigRequested.add(newSize);
                 if (profile != null) {
                     profile.bigFree();

@@ -212,6 +212,42 @@ final class LargeArena extends PaddedLock {
         allowance = target;
     }
 
+    /**
+     * realloc in place: extends the live run at {@code address} in {@code c} to {@code newPages} pages
+     * by taking the head of the free run that follows it, as jemalloc grows a large extent into a free
+     * neighbour. Returns false, changing nothing, when the next run is allocated or too short, the
+     * block is not live (a thread cache holds it: the caller's moving path names that), or the budget
+     * refuses the pages that are not already resident (the moving path then tries, and reports a real
+     * shortage). The unused tail of the free run stays a free run; the taken pages are charged like an
+     * allocation's (only those not dirty) and the block keeps its address and its start's state word,
+     * changed from live of the old page count to live of the new one with a CAS, so a free racing with
+     * this realloc (a misuse) either wins before it, and the growth is not made, or frees the whole grown run.
+     */
+    boolean growInPlace(LargeChunk c, long address, int newPages) {
+        int start = liveRunOrThrow("realloc", address, c);
+        int pages = c.runAt[start];
+        int right = start + pages;
+        int extra = newPages - pages;
+        if (extra <= 0 || right >= LargeChunk.PAGES || c.runAt[right] >= 0 || -c.runAt[right] < extra) return false;
+        int freePages = -c.runAt[right];
+        int dirtyPages = c.dirtyPages(right, extra);
+        long need = (long) (extra - dirtyPages) << PAGE_SHIFT;
+        if (need > 0 && !budget.tryCharge(need)) return false;
+        if (!c.casState(start, LargeChunk.live(pages), LargeChunk.live(newPages))) {
+            if (need > 0) budget.release(need);
+            return false;
+        }
+        removeFree(c, right);
+        if (freePages > extra) insertFree(c, right + extra, freePages - extra);
+        c.clearRun(start);
+        c.setRun(start, newPages, true);
+        if (dirtyPages > 0) c.setDirty(right, extra, false);
+        dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
+        liveBytes += (long) extra << PAGE_SHIFT;
+        if (need > 0) events.osRefill(Tier.LARGE, need, (long) newPages << PAGE_SHIFT, false);
+        return true;
+    }
+
     /** Usable bytes of the live run at {@code address} in {@code c}. */
     long usableSize(String op, LargeChunk c, long address) {
         int start = liveRunOrThrow(op, address, c);

@@ -236,6 +236,22 @@ public final class LargeTier {
     }
 
     /**
+     * realloc of the Large block at {@code address} to {@code newSize} bytes (more than it holds, at
+     * most 2 MiB) without moving it, when the pages after it are free ({@link LargeArena#growInPlace}).
+     * Returns false, changing nothing, when it cannot; throws as {@link #usableSize} for an address
+     * that is not a live block.
+     */
+    public boolean growInPlace(long address, long newSize) {
+        if (newSize > (2L << 20)) return false;
+        LargeChunk c = lockOwner("realloc", address);
+        try {
+            return c.arena.growInPlace(c, address, pagesFor(newSize));
+        } finally {
+            c.arena.unlock();
+        }
+    }
+
+    /**
      * The error for {@code op} on an address in the reserved range where no Large chunk is (any
      * more): a double free if a Large block was freed there recently, else a foreign address.
      */
