@@ -75,11 +75,19 @@ public final class GuardSampling implements NativeAllocator {
 
     @Override
     public long mallocAligned(long size, long alignment) {
-        if (alignment > 0 && Long.bitCount(alignment) == 1 && alignment <= GuardedSlots.PAGE && sample(size)) {
+        if (guardable(alignment) && sample(size)) {
             long p = slots.allocate(size, Math.max(16, alignment), false);
             if (p != 0) return p;
         }
         return delegate.mallocAligned(size, alignment);
+    }
+
+    /**
+     * Whether a block of {@code alignment} can sit in a guarded slot: a power of two of at most a page
+     * (anything else, valid or not, goes to the wrapped allocator, which also names the errors).
+     */
+    private static boolean guardable(long alignment) {
+        return alignment > 0 && Long.bitCount(alignment) == 1 && alignment <= GuardedSlots.PAGE;
     }
 
     @Override
@@ -109,7 +117,7 @@ public final class GuardSampling implements NativeAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (byteAlignment > 0 && Long.bitCount(byteAlignment) == 1 && byteAlignment <= GuardedSlots.PAGE && sample(byteSize)) {
+        if (guardable(byteAlignment) && sample(byteSize)) {
             long p = slots.allocate(byteSize, Math.max(16, byteAlignment), true);
             if (p != 0) return MemorySegment.ofAddress(p).reinterpret(byteSize, slots.scopeOf(p), null);
         }
