@@ -101,12 +101,17 @@ public final class CentralFreeList {
     }
 
     /**
-     * For a shared cache (a stripe): fills {@code dst[0..)} with at least one and at most {@code max}
-     * free blocks and returns how many: a whole batch if one is pooled (the caller guarantees
-     * {@code max} is at least the batch size), else blocks carved from a shared slab, new if need be.
-     * Throws OutOfMemoryError naming {@code requested}.
+     * For a shared cache (a stripe) or a caller without a cache: fills {@code dst[0..)} (which must
+     * hold a batch) with at least one free block and returns how many: a whole batch if one is pooled,
+     * else at most {@code carveAtMost} blocks carved from a shared slab, new if need be. Throws
+     * OutOfMemoryError naming {@code requested}.
+     *
+     * <p>A caller that keeps one block and pushes the rest back (a malloc without a cache) passes
+     * {@code carveAtMost = 1}: such callers can pile up by the hundred while the pool is empty (virtual
+     * threads that found every stripe held by a thread parked on the pop lock), and if each carved a
+     * batch, all but one block of each batch would be fresh memory nobody asked for.
      */
-    public int refill(long[] dst, int max, long requested) {
+    public int refill(long[] dst, int carveAtMost, long requested) {
         int n = popInto(dst);
         if (n > 0) return n;
         // Before carving fresh memory, let ended threads' caches give their blocks back.
@@ -114,7 +119,7 @@ public final class CentralFreeList {
         while (poolOrphans()) {
             if ((n = popInto(dst)) > 0) return n;
         }
-        return carveShared(dst, max, requested, true);
+        return carveShared(dst, carveAtMost, requested, true);
     }
 
     /**

@@ -434,12 +434,13 @@ public final class SmallTier {
 
     /**
      * A malloc without any cache (a virtual thread that found every stripe busy): takes one batch
-     * from the class's central list (or carves one), keeps one block and pushes the rest back.
+     * from the class's central list, keeps one block and pushes the rest back, or carves one block
+     * alone ({@link CentralFreeList#refill}).
      */
     public long mallocDirect(int cls, long requested) {
         CentralFreeList central = centrals[cls];
         long[] blocks = new long[central.batch()];
-        int n = central.refill(blocks, blocks.length, requested);
+        int n = central.refill(blocks, 1, requested);
         if (n > 1) central.push(Arrays.copyOf(blocks, n - 1), n - 1);
         return blocks[n - 1];
     }

@@ -23,8 +23,12 @@ import java.util.function.Consumer;
  * cached for virtual threads is therefore bounded by {@code stripes x (sum over classes of capacity x
  * size)}, whatever the number of virtual threads: with the default classes and caches one full cache
  * holds at most 4,440,064 bytes (Tiny 819,200 + Mid 3,620,864), so 4 stripes on 2 processors keep at
- * most 17 MiB, 16 stripes on 8 processors 68 MiB. A stripe is held for one call only and never across
- * a blocking operation, so with twice as many stripes as carriers a free one is found at once. Platform
+ * most 17 MiB, 16 stripes on 8 processors 68 MiB. A stripe is held for one call only, so with twice as
+ * many stripes as carriers a free one is nearly always found at once. The one wait under a stripe is a
+ * refill's turn at the shared pool's pop lock, which backs off by yielding the carrier: if the thread
+ * holding the pop lock loses its processor, virtual threads holding every stripe can be parked there
+ * while hundreds of others run, find no stripe, and malloc without a cache. Each of those carves only
+ * the block it keeps ({@link CentralFreeList#refill}), so such a convoy costs time, not memory. Platform
  * threads keep a cache each, reclaimed when they end.
  *
  * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
