@@ -33,6 +33,13 @@
 #                    malloc+free calls of tinyHot, randomMixed and midLargeMt, p50/p99/p99.9/max per
 #                    peer in the report; not part of the default run (same as --bench
 #                    '^dev\.hakmem\.bench\.latency\.'; the later of the two wins)
+#   --scaling        the scaling run instead: throughput against threads (1, 2, 4 and 8; 4 and 8
+#                    oversubscribe a 2-core machine) for xmalloc, larson, midLargeMt and cacheScratch,
+#                    one line chart per workload in the report (dev.hakmem.bench.suite.ScalingPlan).
+#                    Peers default to hakmem, hakmem-gen and the natives (glibc, jemalloc, mimalloc,
+#                    tcmalloc); --peers replaces them. Quick mode fits it into --budget (default 330 s
+#                    for this run), one fork per peer and thread count; --full gives 3 forks each.
+#                    Not part of the default run
 #   --install-natives  install missing native peers (Debian packages libmimalloc2.0,
 #                    libtcmalloc-minimal4, libjemalloc2) with apt-get, as root or through
 #                    passwordless sudo, saying what it installs. Without it nothing is installed: the
@@ -79,7 +86,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget=570 rounds="" latency=0 jmh_extra=()
+mode=quick peers="" install=0 build=1 budget="" rounds="" latency=0 scaling=0 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.|latency\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -90,6 +97,7 @@ while [ $# -gt 0 ]; do
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --latency) bench='^dev\.hakmem\.bench\.latency\.'; latency=1 ;;
+    --scaling) scaling=1 ;;
     --install-natives) install=1 ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;
@@ -99,6 +107,17 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+# The scaling run's defaults: its own budget and peers (the Netty and heap peers of the default matrix
+# add lines but little to learn about threads sharing an allocator).
+scaling_args=()
+if [ "$scaling" = 1 ]; then
+  scaling_args=(--scaling)
+  budget=${budget:-330}
+  peers=${peers:-hakmem,hakmem-gen,glibc,jemalloc,mimalloc,tcmalloc}
+  [ "$latency" = 0 ] || { echo "run-benchmarks.sh: --scaling and --latency are separate runs" >&2; exit 64; }
+fi
+budget=${budget:-570}
 
 # build.sh sets JAVA_HOME to a JDK >= 25; when this script is started directly, go through it.
 java_major() {
@@ -187,14 +206,14 @@ fi
 
 # Quick mode measures the headline peers in 3 rounds; full mode gives every run 3 forks anyway, and
 # the latency run's histograms are not merged across rounds.
-case "$rounds" in "") if [ "$mode" = quick ] && [ "$latency" = 0 ]; then rounds=3; else rounds=1; fi ;; esac
+case "$rounds" in "") if [ "$mode" = quick ] && [ "$latency" = 0 ] && [ "$scaling" = 0 ]; then rounds=3; else rounds=1; fi ;; esac
 case "$rounds" in *[!0-9]*|0) echo "run-benchmarks.sh: --rounds needs a number >= 1, not '$rounds'" >&2; exit 64 ;; esac
 if [ "$mode" = full ] && [ "$rounds" -gt 1 ]; then echo "run-benchmarks.sh: --rounds is for quick mode (full mode runs 3 forks)" >&2; exit 64; fi
 
 # What runs where and how; in quick mode the iteration times fill what is left of the budget.
 left=$(( budget - SECONDS - 20 )); [ "$left" -ge 60 ] || left=60
 "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.SuitePlanner --mode "$mode" --peers "$out/peers.tsv" \
-  --out "$out/plan.tsv" --bench "$bench" --budget "$left" --rounds "$rounds" -- "${jmh_extra[@]}"
+  --out "$out/plan.tsv" --bench "$bench" --budget "$left" --rounds "$rounds" "${scaling_args[@]}" -- "${jmh_extra[@]}"
 
 echo "run-benchmarks.sh: $mode run; results in $out (JMH output also in $out/jmh.log)"
 jmh_status=0 jsons=()
@@ -229,9 +248,16 @@ if [ "$rounds" -gt 1 ]; then
 fi
 
 echo
+report_args=(--mode "$mode")
+if [ "$scaling" = 1 ]; then
+  [ "$mode" = quick ] && report_args=(--mode scaling)
+  report_args+=(--note "Scaling run: xmalloc, larson, midLargeMt and cacheScratch at 1, 2, 4 and 8 benchmark threads \
+(xmalloc from 2: its threads come in producer-consumer pairs), one table per thread count and one chart of throughput \
+against threads per workload. This machine has $(nproc) cores; more threads than cores are oversubscribed.")
+fi
 set +e
 "$JAVA" -Djava.awt.headless=true -cp "$JAR" dev.hakmem.bench.report.Report --out "$out" --peers "$out/peers.tsv" \
-  --plan "$out/plan.tsv" --mode "$mode" "${jsons[@]}"
+  --plan "$out/plan.tsv" "${report_args[@]}" "${jsons[@]}"
 report_status=$?
 set -e
 echo "run-benchmarks.sh: done in $SECONDS s"

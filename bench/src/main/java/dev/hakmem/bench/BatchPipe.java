@@ -143,6 +143,18 @@ final class BatchPipe implements AutoCloseable {
      */
     @Override
     public void close() {
+        try {
+            finish();
+        } finally {
+            allocator.close();
+        }
+    }
+
+    /**
+     * {@link #close()} without closing the allocator, which other pipes may share: stops the consumer,
+     * rethrows its failure, frees what is left and checks that nothing was lost.
+     */
+    void finish() {
         closing = true;
         try {
             if (consumer != null) consumer.join();
@@ -155,8 +167,6 @@ final class BatchPipe implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the xmalloc consumer", e);
-        } finally {
-            allocator.close();
         }
     }
 }

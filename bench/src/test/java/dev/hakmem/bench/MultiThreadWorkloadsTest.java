@@ -78,6 +78,30 @@ class MultiThreadWorkloadsTest {
         assertEquals(2L * Xmalloc.QUEUE * Xmalloc.BATCH, pipe.made());
     }
 
+    /**
+     * The scaling run's shape ({@code -t 4}): two pipes on one allocator, each with its own consumer.
+     * The teardown empties and checks both, and closes the allocator once, after both.
+     */
+    @Test
+    void xmallocPipesShareOneAllocatorAndAllAreEmptiedBeforeItCloses() throws InterruptedException {
+        FakeAllocator a = new FakeAllocator(false);
+        Xmalloc.Pipe state = new Xmalloc.Pipe();
+        state.peer = "fake";
+        state.init(a, 2, true);
+        concurrently(2, i -> {
+            try {
+                for (int k = 0; k < 3; k++) state.pipes[i].produce(() -> false);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        state.finishAll();
+        assertEquals(2L * 3 * Xmalloc.BATCH, a.mallocs);
+        assertEquals(a.mallocs, a.frees, "every pipe emptied");
+        assertEquals(a.frees, a.remoteFrees, "every free is remote");
+        assertThrows(IllegalStateException.class, () -> a.malloc(8), "the allocator is closed after the pipes");
+    }
+
     /** The twoThreads shape: producer and consumer are callers, as JMH's group threads are. */
     @Test
     void xmallocGroupShapeOnHakmem() throws InterruptedException {

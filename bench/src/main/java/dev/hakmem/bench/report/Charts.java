@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -21,7 +22,8 @@ import org.knowm.xchart.style.Styler;
  * Draws the report's PNG charts with XChart: one bar chart per workload (the primary score per peer,
  * one series per table of the workload, with JMH's 99.9% confidence half-width as error bars) and one
  * picture of the footprint runs (peak RSS and peak live bytes per peer, one panel per run); a latency
- * workload (JMH sample time) gets its percentiles per peer instead, one panel per table. Titles say
+ * workload (JMH sample time) gets its percentiles per peer instead, one panel per table; a workload
+ * measured at several thread counts (the scaling run) also gets its {@link ScalingChart}. Titles say
  * what a chart shows: speed (and which way is better) or memory.
  *
  * <p>Needs no display ({@code java.awt.headless} is set before AWT loads). The y axis turns
@@ -29,6 +31,11 @@ import org.knowm.xchart.style.Styler;
  * flatten the others into the axis. Peers without a result in a table leave a gap, not a zero bar.
  */
 public final class Charts {
+    /** Key of a workload's throughput-against-threads chart ({@link ScalingChart}) in the map {@link #write} returns. */
+    public static String scalingKey(String workload) {
+        return workload + " (scaling)";
+    }
+
     /** Key of the footprint chart in the map {@link #write} returns. */
     public static final String FOOTPRINT_KEY = "(footprint)";
     /** The footprint chart's file; not a workload's name, so it cannot clash with the Footprint workload's chart. */
@@ -63,6 +70,10 @@ public final class Charts {
                     ? () -> gs.stream().map(Charts::latencyChart).toList()
                     : () -> List.of(scoreChart(w.getKey(), gs));
             if (save(charts, dir.resolve(file), problems)) files.put(w.getKey(), file);
+            String scalingFile = fileName(w.getKey()) + "-scaling.png";
+            if (ScalingChart.applies(gs) && save(() -> List.of(ScalingChart.draw(w.getKey(), gs)), dir.resolve(scalingFile), problems)) {
+                files.put(scalingKey(w.getKey()), scalingFile);
+            }
         }
         List<RowGroup> footprints = groups.stream().filter(g -> g.footprint() && hasResults(g)).toList();
         if (!footprints.isEmpty()
@@ -76,7 +87,7 @@ public final class Charts {
      * Draws the charts one below the other into one PNG; on failure writes nothing (no empty file
      * for the report to link) and adds the reason to {@code problems}.
      */
-    private static boolean save(Supplier<List<CategoryChart>> charts, Path file, List<String> problems) throws IOException {
+    private static boolean save(Supplier<? extends List<? extends Chart<?, ?>>> charts, Path file, List<String> problems) throws IOException {
         BufferedImage image;
         try {
             List<BufferedImage> panels = charts.get().stream().map(BitmapEncoder::getBufferedImage).toList();

@@ -25,7 +25,8 @@ public final class MarkdownReport {
 
     /**
      * @param header lines under the title (run, environment, settings), one paragraph each
-     * @param charts chart file per workload name, and {@link Charts#FOOTPRINT_KEY} for the footprint chart
+     * @param charts chart file per workload name, {@link Charts#scalingKey} for a workload's chart against threads,
+     *     and {@link Charts#FOOTPRINT_KEY} for the footprint chart
      * @param docs links to the repository's documents from the report's folder
      */
     public static String render(List<RowGroup> groups, List<PeerStatus> peers, List<String> header, Map<String, String> charts,
@@ -53,6 +54,11 @@ public final class MarkdownReport {
                 out.append("![").append(w.getKey()).append(" per peer](").append(chart).append(")\n\n")
                         .append("The chart: ").append(w.getValue().stream().allMatch(RowGroup::latency) ? Charts.LATENCY_CAPTION
                                 : Charts.SCORE_CAPTION).append("\n\n");
+            }
+            String scaling = charts.get(Charts.scalingKey(w.getKey()));
+            if (scaling != null) {
+                out.append("![").append(w.getKey()).append(" against threads](").append(scaling).append(")\n\n")
+                        .append("The line chart: ").append(ScalingChart.CAPTION).append("\n\n");
             }
             for (RowGroup g : w.getValue()) table(out, g);
         }

@@ -20,7 +20,7 @@ import java.util.Set;
  * writes into the run's folder {@code report.md}, {@code results.json} (all results in one JMH JSON
  * array) and the PNG charts; prints the report's tables to stdout.
  *
- * <p>Usage: {@code Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full]
+ * <p>Usage: {@code Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full|scaling]
  * [--note TEXT]... results.json...}. A {@code --note} is a paragraph of the header, e.g. to say that an
  * old run was re-rendered and what of it the current peers section does not describe. Exit status 2 when an expected result is missing (a FAILED cell), so a benchmark
  * that threw fails the job; 64 for bad arguments.
@@ -98,6 +98,10 @@ public final class Report {
                     + " natives near the fastest, in interleaved rounds; their score is the median of the forks' means),"
                     + " for an overview (`--full` for numbers to quote)";
         }
+        else if ("scaling".equals(mode)) {
+            run += ", scaling run in quick mode: one short fork per peer and thread count, for an overview (`--scaling --full`"
+                    + " for 3 forks each)";
+        }
         else if (mode != null) run += ", " + mode + " mode";
         header.add(run + ".");
         String env = JmhJson.environment(jsons);
@@ -111,7 +115,7 @@ public final class Report {
 
     private static void usage(String problem) {
         System.err.println("Report: " + problem
-                + "\nusage: Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full] [--note TEXT]... results.json...");
+                + "\nusage: Report --out DIR [--peers peers.tsv] [--plan plan.tsv] [--mode quick|full|scaling] [--note TEXT]... results.json...");
         System.exit(64);
     }
 }

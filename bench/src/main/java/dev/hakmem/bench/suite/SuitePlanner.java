@@ -10,7 +10,8 @@ import java.util.Locale;
  * Writes the job's {@link Plan}: which benchmarks run, on which peers, with which JMH options.
  *
  * <p>Usage: {@code SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv [--bench REGEX]
- * [--budget SECONDS] [--rounds N] [-- JMH args]}. {@code --rounds}: quick mode's rounds, the first
+ * [--budget SECONDS] [--rounds N] [--scaling] [-- JMH args]}. {@code --scaling}: the scaling run's
+ * plan ({@link ScalingPlan}) instead of the selected benchmarks'. {@code --rounds}: quick mode's rounds, the first
  * with every peer and the others with the headline peers only ({@link HeadlineRounds}, planned after
  * the first round has run); the budget counts them, assuming
  * {@link HeadlineRounds#ASSUMED_PEERS_PER_TABLE} peers per table. The JMH args are only read for {@code -p} (they change how
@@ -28,6 +29,7 @@ public final class SuitePlanner {
         Path peersFile = null, out = null;
         double budget = 525;
         int rounds = 1;
+        boolean scaling = false;
         List<String> jmhArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -37,6 +39,7 @@ public final class SuitePlanner {
                 case "--bench" -> regex = args[++i];
                 case "--budget" -> budget = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--scaling" -> scaling = true;
                 case "--" -> { jmhArgs.addAll(List.of(args).subList(i + 1, args.length)); i = args.length; }
                 default -> usage("unexpected argument " + args[i]);
             }
@@ -45,6 +48,10 @@ public final class SuitePlanner {
         if (!mode.equals("quick") && !mode.equals("full")) usage("--mode is quick or full, not " + mode);
         if (rounds < 1) usage("--rounds must be at least 1: " + rounds);
 
+        if (scaling) {
+            planScaling(mode, PeerStatus.read(peersFile), budget, out);
+            return;
+        }
         List<PlannedBenchmark> benchmarks = BenchmarkCatalog.select(regex, BenchmarkCatalog.paramOverrides(jmhArgs));
         if (benchmarks.isEmpty()) {
             System.err.println("SuitePlanner: no benchmark matches " + regex);
@@ -80,6 +87,29 @@ public final class SuitePlanner {
         }
     }
 
+    /**
+     * The scaling run's plan ({@link ScalingPlan}): full mode gives every run its full settings; quick
+     * mode fits the runs into the budget like the main job does.
+     */
+    static void planScaling(String mode, List<PeerStatus> peers, double budget, Path out) throws IOException {
+        int peerCount = (int) peers.stream().filter(p -> p.available() && !p.sameThreadOnly()).count();
+        RunSettings settings = RunSettings.FULL_TIMED;
+        if (mode.equals("quick")) {
+            QuickBudget q = new QuickBudget(budget, ScalingPlan.runCount(peerCount), 0, ScalingPlan.THREADS.size());
+            settings = q.timed();
+            System.out.println(q.explain());
+        }
+        Plan plan = ScalingPlan.of(peers, settings);
+        if (plan.runs().isEmpty()) {
+            System.err.println("SuitePlanner: no peer that frees on any thread is available for the scaling run");
+            System.exit(1);
+        }
+        plan.write(out);
+        for (Plan.Run r : plan.runs()) {
+            System.out.printf(Locale.ROOT, "  %-12s %s on %d peer(s): %s%n", r.group(), r.regex(), r.peers().size(), String.join(" ", r.jmhArgs()));
+        }
+    }
+
     /** Full mode makes no promise on time; it says roughly how long the run will take. */
     static String fullEstimate(List<PlannedBenchmark> benchmarks, Plan plan) {
         double seconds = 0;
@@ -95,7 +125,7 @@ public final class SuitePlanner {
 
     private static void usage(String problem) {
         System.err.println("SuitePlanner: " + problem + "\nusage: SuitePlanner --mode quick|full --peers peers.tsv --out plan.tsv"
-                + " [--bench REGEX] [--budget SECONDS] [--rounds N] [-- JMH args]");
+                + " [--bench REGEX] [--budget SECONDS] [--rounds N] [--scaling] [-- JMH args]");
         System.exit(64);
     }
 }
