@@ -4,8 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
-/** Padding before the lock word, so that two locks never share a cache line. */
+/**
+ * Padding before the lock word, so that two locks never share a cache line. {@code gapFill} takes the
+ * 4 bytes after the compressed object header, which the JVM (since JDK 15) gives to a subclass's
+ * {@code int} or reference otherwise: the lock word sat there, at offset 12, ahead of the padding.
+ */
 abstract class PaddedLockPadBefore {
+    @SuppressWarnings("unused") private int gapFill;
     @SuppressWarnings("unused") private long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 

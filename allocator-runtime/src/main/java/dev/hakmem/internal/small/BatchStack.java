@@ -201,8 +201,12 @@ public final class BatchStack extends BatchStackFields {
     }
 }
 
-/** Padding before the hot fields. */
+/**
+ * Padding before the hot fields. {@code gapFill} takes the 4 bytes after the compressed object header,
+ * which the JVM would otherwise give to {@code head} (it sat at offset 12, ahead of the padding).
+ */
 abstract class BatchStackPad {
+    @SuppressWarnings("unused") private int gapFill;
     @SuppressWarnings("unused") private long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 
