@@ -3,25 +3,23 @@ package dev.hakmem.internal.large;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hakmem.internal.TestAddressSpace;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The bounds of one thread's {@link LargeCache}, and what does not enter it. */
 class LargeCacheTest {
-    private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
-    private final Reservation reservation = new Reservation(256L << 20, budget);
-    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
+    @AutoClose
+    private final TestAddressSpace space = new TestAddressSpace();
+    private final MemoryBudget budget = space.budget;
+    private final Reservation reservation = space.reservation;
+    private final ChunkRegistry registry = space.registry;
     private final LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
-
-    @AfterEach
-    void unmap() {
-        reservation.unmap();
-    }
 
     @Test
     void eachPageCountKeepsItsCapacityAndTheCacheAtMostTwoMiB() {

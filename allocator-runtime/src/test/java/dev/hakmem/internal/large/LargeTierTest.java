@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hakmem.internal.TestAddressSpace;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
@@ -11,18 +12,15 @@ import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class LargeTierTest {
-    private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
-    private final Reservation reservation = new Reservation(256L << 20, budget);
-    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
-
-    @AfterEach
-    void unmap() {
-        reservation.unmap();
-    }
+    @AutoClose
+    private final TestAddressSpace space = new TestAddressSpace();
+    private final MemoryBudget budget = space.budget;
+    private final Reservation reservation = space.reservation;
+    private final ChunkRegistry registry = space.registry;
 
     @Test
     void freedNeighboursCoalesceSoAWholeChunkFitsAgain() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.jfr.AllocatorEvents;
+import dev.hakmem.internal.TestAddressSpace;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
@@ -11,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,14 +23,11 @@ import org.junit.jupiter.api.Test;
  * slabs for every 32 callers, memory nobody had asked for.
  */
 class CachelessMallocTest {
-    private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
-    private final Reservation reservation = new Reservation(256L << 20, budget);
-    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
-
-    @AfterEach
-    void unmap() {
-        reservation.unmap();
-    }
+    @AutoClose
+    private final TestAddressSpace space = new TestAddressSpace();
+    private final MemoryBudget budget = space.budget;
+    private final Reservation reservation = space.reservation;
+    private final ChunkRegistry registry = space.registry;
 
     @Test
     void callersWhoAllFindThePoolEmptyCarveOnlyWhatTheyKeep() throws Exception {

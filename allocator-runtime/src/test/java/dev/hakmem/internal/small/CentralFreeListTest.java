@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
+import dev.hakmem.internal.TestAddressSpace;
 import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
@@ -11,21 +12,18 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** Racing producers (push) and consumers (refill) of one class: nothing lost, nothing duplicated. */
 class CentralFreeListTest {
-    private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
-    private final Reservation reservation = new Reservation(256L << 20, budget);
-    private final ChunkRegistry registry = new ChunkRegistry(reservation.base(), reservation.size(), true);
+    @AutoClose
+    private final TestAddressSpace space = new TestAddressSpace();
+    private final MemoryBudget budget = space.budget;
+    private final Reservation reservation = space.reservation;
+    private final ChunkRegistry registry = space.registry;
     private final SizeClasses classes = new SizeClasses(AllocatorConfig.defaults());
-
-    @AfterEach
-    void unmap() {
-        reservation.unmap();
-    }
 
     @Test
     void carvedBlocksAreDistinctAlignedAndRegistered() {
