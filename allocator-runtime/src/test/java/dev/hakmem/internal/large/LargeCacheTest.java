@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.TestAddressSpace;
-import dev.hakmem.internal.os.MemoryBudget;
-import dev.hakmem.internal.os.Reservation;
-import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
@@ -16,10 +13,7 @@ import org.junit.jupiter.api.Test;
 class LargeCacheTest {
     @AutoClose
     private final TestAddressSpace space = new TestAddressSpace();
-    private final MemoryBudget budget = space.budget;
-    private final Reservation reservation = space.reservation;
-    private final ChunkRegistry registry = space.registry;
-    private final LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
+    private final LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, Long.MAX_VALUE);
 
     @Test
     void eachPageCountKeepsItsCapacityAndTheCacheAtMostTwoMiB() {

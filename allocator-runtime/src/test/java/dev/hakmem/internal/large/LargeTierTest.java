@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.TestAddressSpace;
-import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
-import dev.hakmem.internal.os.Reservation;
-import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,21 +15,18 @@ import org.junit.jupiter.api.Test;
 class LargeTierTest {
     @AutoClose
     private final TestAddressSpace space = new TestAddressSpace();
-    private final MemoryBudget budget = space.budget;
-    private final Reservation reservation = space.reservation;
-    private final ChunkRegistry registry = space.registry;
 
     @Test
     void freedNeighboursCoalesceSoAWholeChunkFitsAgain() {
-        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, Long.MAX_VALUE);
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 8; i++) blocks.add(tier.allocate(512 * 1024, 4096, false)); // fills 1 chunk exactly
-        assertEquals(4L << 20, budget.committed(), "eight 512 KiB runs fill one 4 MiB chunk");
+        assertEquals(4L << 20, space.budget.committed(), "eight 512 KiB runs fill one 4 MiB chunk");
         // Free in an order that needs left, right and both-sided merges.
         for (int i : new int[] {1, 3, 2, 0, 6, 7, 5, 4}) tier.free(blocks.get(i));
         long whole = tier.allocate(2L << 20, 2L << 20, false);
         long second = tier.allocate(2L << 20, 4096, false);
-        assertEquals(4L << 20, budget.committed(), "both halves came from the coalesced chunk");
+        assertEquals(4L << 20, space.budget.committed(), "both halves came from the coalesced chunk");
         assertEquals(0, whole & ((2L << 20) - 1));
         tier.free(whole);
         tier.free(second);
@@ -40,7 +34,7 @@ class LargeTierTest {
 
     @Test
     void bestFitAlignmentAndUsableSize() {
-        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, Long.MAX_VALUE);
         for (long align = 4096; align <= (2L << 20); align <<= 1) {
             long p = tier.allocate(40_000, align, false);
             assertEquals(0, p & (align - 1), "alignment " + align);
@@ -51,7 +45,7 @@ class LargeTierTest {
 
     @Test
     void misuseIsReportedAndChangesNothing() {
-        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE);
+        LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, Long.MAX_VALUE);
         long p = tier.allocate(100_000, 4096, false);
         long q = tier.allocate(100_000, 4096, false);
         var interior = assertThrows(IllegalArgumentException.class, () -> tier.free(p + 4096));
@@ -66,22 +60,22 @@ class LargeTierTest {
 
     @Test
     void freedMemoryBeyondTheRetainedLimitGoesBackToTheOs() {
-        LargeTier tier = new LargeTier(reservation, budget, registry, 1L << 20);
+        LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, 1L << 20);
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long p = tier.allocate(1L << 20, 4096, false);
             RawMemory.zero(RawMemory.ANYWHERE, p, 1L << 20); // touch: make it resident
             blocks.add(p);
         }
-        long committedAtPeak = budget.committed();
+        long committedAtPeak = space.budget.committed();
         for (long p : blocks) tier.free(p);
         assertTrue(tier.cachedBytes() <= (1L << 20), "retained " + tier.cachedBytes());
-        assertTrue(budget.committed() <= (4L << 20), "whole free chunks are released: " + budget.committed() + " of " + committedAtPeak);
+        assertTrue(space.budget.committed() <= (4L << 20), "whole free chunks are released: " + space.budget.committed() + " of " + committedAtPeak);
     }
 
     @Test
     void randomRunsNeverOverlapAndCallocMemoryIsZero() {
-        LargeTier tier = new LargeTier(reservation, budget, registry, 2L << 20);
+        LargeTier tier = new LargeTier(space.reservation, space.budget, space.registry, 2L << 20);
         Random rnd = new Random(42);
         java.util.TreeMap<Long, Long> live = new java.util.TreeMap<>();
         for (int i = 0; i < 5000; i++) {

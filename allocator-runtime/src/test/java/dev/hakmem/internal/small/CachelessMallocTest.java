@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.jfr.AllocatorEvents;
 import dev.hakmem.internal.TestAddressSpace;
-import dev.hakmem.internal.os.MemoryBudget;
-import dev.hakmem.internal.os.Reservation;
-import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -25,9 +22,6 @@ import org.junit.jupiter.api.Test;
 class CachelessMallocTest {
     @AutoClose
     private final TestAddressSpace space = new TestAddressSpace();
-    private final MemoryBudget budget = space.budget;
-    private final Reservation reservation = space.reservation;
-    private final ChunkRegistry registry = space.registry;
 
     @Test
     void callersWhoAllFindThePoolEmptyCarveOnlyWhatTheyKeep() throws Exception {
@@ -35,7 +29,7 @@ class CachelessMallocTest {
         CyclicBarrier allSawTheEmptyPool = new CyclicBarrier(callers);
         AllocatorConfig config = AllocatorConfig.defaults();
         // The hook runs after a refill found the pool empty, just before carving: hold every caller there.
-        SmallTier small = new SmallTier(config, new SizeClasses(config), reservation, budget, registry, () -> {
+        SmallTier small = new SmallTier(config, new SizeClasses(config), space.reservation, space.budget, space.registry, () -> {
             try {
                 allSawTheEmptyPool.await(30, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.TestAddressSpace;
-import dev.hakmem.internal.os.MemoryBudget;
-import dev.hakmem.internal.os.Reservation;
-import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,15 +17,12 @@ import org.junit.jupiter.api.Test;
 class CentralFreeListTest {
     @AutoClose
     private final TestAddressSpace space = new TestAddressSpace();
-    private final MemoryBudget budget = space.budget;
-    private final Reservation reservation = space.reservation;
-    private final ChunkRegistry registry = space.registry;
     private final SizeClasses classes = new SizeClasses(AllocatorConfig.defaults());
 
     @Test
     void carvedBlocksAreDistinctAlignedAndRegistered() {
         int cls = classes.classOf(48);
-        CentralFreeList list = new CentralFreeList(cls, 32, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 32, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
         Set<Long> seen = new HashSet<>();
         long[] dst = new long[32];
         long total = 0;
@@ -39,8 +33,8 @@ class CentralFreeListTest {
             for (int k = 0; k < n; k++) {
                 assertTrue(seen.add(dst[k]), "duplicate block");
                 assertEquals(0, dst[k] % 16);
-                assertEquals(cls + 1, registry.kind(dst[k]));
-                Slab s = registry.slab(dst[k]);
+                assertEquals(cls + 1, space.registry.kind(dst[k]));
+                Slab s = space.registry.slab(dst[k]);
                 assertEquals(dst[k], s.blockAddress(s.indexOf(dst[k])));
             }
         }
@@ -51,7 +45,7 @@ class CentralFreeListTest {
     @RepeatedTest(5)
     void racingPushAndRefillLoseAndDuplicateNothing() throws Exception {
         int cls = classes.classOf(64);
-        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
         int batch = 16;
         raceRefillAndGiveBack(list, 4, 20_000, batch, (got, n) -> list.push(java.util.Arrays.copyOf(got, n), n));
         assertEquals(0, list.cachedBlocks());
@@ -67,7 +61,7 @@ class CentralFreeListTest {
     void recycledPoolNodesLoseAndDuplicateNothing() throws Exception {
         int cls = classes.classOf(64);
         int threads = 4, rounds = 30_000, batch = 16;
-        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
         java.util.concurrent.atomic.AtomicLong nodesMade = new java.util.concurrent.atomic.AtomicLong();
         ThreadLocal<BatchStack.Batch[]> spares = ThreadLocal.withInitial(() -> new BatchStack.Batch[1]);
         raceRefillAndGiveBack(list, threads, rounds, batch, (got, n) -> {
@@ -145,7 +139,7 @@ class CentralFreeListTest {
     @Test
     void oneOffNodesAreNotRecycledOnlyRecyclableOnesAre() {
         int cls = classes.classOf(64);
-        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
         long[] got = new long[16];
         for (int i = 0; i < 100; i++) {
             int n = list.refill(got, 16, 64);
@@ -173,7 +167,7 @@ class CentralFreeListTest {
     @org.junit.jupiter.api.Timeout(30)
     void aPopWaitsWhileAnotherPopperIsBetweenItsReadAndItsCas() throws Exception {
         int cls = classes.classOf(64);
-        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT), registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
         long[] first = new long[16];
         int n = list.refill(first, 16, 64);
         list.push(java.util.Arrays.copyOf(first, n), n);
@@ -193,8 +187,8 @@ class CentralFreeListTest {
     void releasingFreeSlabsKeepsTheRestInBatchesACacheCanTake() {
         int cls = classes.classOf(1024); // 64 blocks per 64 KiB slab
         int batch = 4;
-        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT),
-                registry, () -> false);
+        CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT),
+                space.registry, () -> false);
         Set<Long> blocks = new HashSet<>();
         long[] dst = new long[batch];
         while (list.slabs() < 3) { // two whole slabs plus part of the one being carved
@@ -214,11 +208,11 @@ class CentralFreeListTest {
             }
         }
         if (n > 0) list.push(out, n);
-        long committed = budget.committed();
+        long committed = space.budget.committed();
         long released = list.releaseFreeSlabs();
         // The whole free slab, and the one being carved (its carved blocks are all free: it is sealed).
         assertEquals(2 * 65536, released, "exactly the two slabs with no live block");
-        assertEquals(committed - 2 * 65536, budget.committed());
+        assertEquals(committed - 2 * 65536, space.budget.committed());
         // What stays pooled comes back in batches of at most `batch` blocks, all distinct and not released.
         Set<Long> seen = new HashSet<>();
         for (long pooled = list.cachedBlocks(); pooled > 0; ) {
@@ -226,7 +220,7 @@ class CentralFreeListTest {
             assertTrue(got <= batch);
             for (int k = 0; k < got; k++) {
                 assertTrue(seen.add(dst[k]));
-                assertEquals(cls + 1, registry.kind(dst[k]), "a block of a released slab was handed out");
+                assertEquals(cls + 1, space.registry.kind(dst[k]), "a block of a released slab was handed out");
             }
             pooled -= got;
         }
@@ -234,7 +228,7 @@ class CentralFreeListTest {
         int got = list.refill(dst, batch, 1024);
         for (int k = 0; k < got; k++) {
             assertTrue(seen.add(dst[k]));
-            assertEquals(cls + 1, registry.kind(dst[k]), "a block of a released slab was carved");
+            assertEquals(cls + 1, space.registry.kind(dst[k]), "a block of a released slab was carved");
         }
     }
 }
