@@ -125,24 +125,32 @@ public class GlibcThread {
         int sizeIndex, slotIndex;
         byte tag;
 
-        /** {@code steps} steps, then frees what the slots still hold. */
+        /**
+         * {@code steps} steps, then frees what the slots still hold. The table positions live in locals
+         * while it runs: the working sets are neighbours in memory, and fields written on every step
+         * would share cache lines with another thread's.
+         */
         long run(String peer, BenchAllocator a, int steps) {
             long sum = 0;
+            int sizeAt = sizeIndex, slotAt = slotIndex;
+            byte t = tag;
             for (int i = 0; i < steps; i++) {
-                int slot = SLOTS[slotIndex];
-                slotIndex = slotIndex == OFFSETS - 1 ? 0 : slotIndex + 1;
-                int size = SIZES[sizeIndex];
-                sizeIndex = sizeIndex == SIZE_TABLE - 1 ? 0 : sizeIndex + 1;
+                int slot = SLOTS[slotAt];
+                slotAt = slotAt == OFFSETS - 1 ? 0 : slotAt + 1;
+                int size = SIZES[sizeAt];
+                sizeAt = sizeAt == SIZE_TABLE - 1 ? 0 : sizeAt + 1;
                 if (blocks[slot] != 0) Blocks.checkAndFree(a, peer, "glibcThread", blocks[slot], sizes[slot], tags[slot]);
                 long p = Blocks.malloc(a, peer, size);
                 for (int g = 1; g < size - 1; g++) a.put(p, g, (byte) g);
-                byte t = ++tag;
-                Blocks.stamp(a, p, size, t);
+                Blocks.stamp(a, p, size, ++t);
                 blocks[slot] = p;
                 sizes[slot] = size;
                 tags[slot] = t;
                 sum += p;
             }
+            sizeIndex = sizeAt;
+            slotIndex = slotAt;
+            tag = t;
             for (int slot = 0; slot < WS; slot++) {
                 if (blocks[slot] != 0) Blocks.checkAndFree(a, peer, "glibcThread", blocks[slot], sizes[slot], tags[slot]);
                 blocks[slot] = 0;

@@ -51,7 +51,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class MallocLarge {
     static final int SLOTS = 8;
     static final int MIN_SIZE = 5 << 20, MAX_SIZE = 25 << 20;
-    static final int STEPS = 20;
+    static final int STEPS = 12;
 
     /** The allocator and every JMH thread's slots. */
     @State(Scope.Benchmark)

@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <p>The original runs {@code 100 * ITER} rounds ({@code mleak 5}: 500, {@code mleak 50}: 5000) in
  * one process, with the slots empty at the start (a swap may return nothing). Here the slots are
  * filled in the trial setup, so every thread frees exactly one block, and <b>one JMH invocation</b> is
- * {@value #ROUNDS} rounds ({@value #ROUNDS} times {@value #THREADS} thread lives, a few milliseconds);
+ * {@value #ROUNDS} rounds ({@value #ROUNDS} times {@value #THREADS} thread lives, 10 to 50 ms here);
  * a trial runs a few hundred to a few thousand rounds, between the two originals. Thread start and join
  * are timed, as in the original, so the score says more about thread churn than about malloc. The slot
  * numbers and tags come from the xorshift32 of the other workloads, drawn by the JMH thread and
@@ -63,7 +63,7 @@ public class Mleak {
     static final int THREADS = 10;
     static final int SIZE = 16 * 8;
     static final int TRANSFERS = 1000;
-    static final int ROUNDS = 10;
+    static final int ROUNDS = 5;
 
     /** A block in a transfer slot, with the tag it was stamped with. */
     record Entry(long block, byte tag) {}

@@ -185,11 +185,9 @@ public class Rptest {
             crossIndex = index;
         }
 
-        private long make(String peer, BenchAllocator a, long[] blocks, int[] sizes, byte[] tags, int i) {
-            int size = SIZES[sizeIndex];
-            sizeIndex = sizeIndex == SIZE_TABLE - 1 ? 0 : sizeIndex + 1;
+        /** Mallocs {@code size} bytes, stamps the block and records it at {@code i}. */
+        private static long make(String peer, BenchAllocator a, long[] blocks, int[] sizes, byte[] tags, int i, int size, byte t) {
             long p = Blocks.malloc(a, peer, size);
-            byte t = ++tag;
             Blocks.stampSized(a, p, size, t);
             blocks[i] = p;
             sizes[i] = size;
@@ -221,29 +219,43 @@ public class Rptest {
             } while (!inbox.compareAndSet(head, b));
         }
 
-        /** One invocation: {@code loops} loops ({@value #LOOPS}), then the inbox and the own slots are emptied. */
+        /**
+         * One invocation: {@code loops} loops ({@value #LOOPS}), then the inbox and the own slots are
+         * emptied. The positions live in locals while it runs: the workers are neighbours in memory,
+         * and fields written on every malloc would share cache lines with another thread's.
+         */
         long run(String peer, BenchAllocator a, Worker[] all, boolean cross, int loops) {
             long sum = 0;
+            int allocAt = allocIndex, freeAt = freeIndex, sizeAt = sizeIndex;
+            byte t = tag;
             for (int loop = 0; loop < loops; loop++) {
                 for (int k = freeCount(loop); k > 0; k--) {
-                    if (blocks[freeIndex] != 0) freeSlot(peer, a, freeIndex);
-                    freeIndex = (freeIndex + FREE_STRIDE) % SLOTS;
+                    if (blocks[freeAt] != 0) freeSlot(peer, a, freeAt);
+                    freeAt = (freeAt + FREE_STRIDE) % SLOTS;
                 }
                 drain(peer, a);
                 int n = allocCount(loop);
                 for (int k = 0; k < n; k++) {
-                    if (blocks[allocIndex] != 0) freeSlot(peer, a, allocIndex);
-                    sum += make(peer, a, blocks, sizes, tags, allocIndex);
-                    allocIndex = (allocIndex + ALLOC_STRIDE) % SLOTS;
+                    if (blocks[allocAt] != 0) freeSlot(peer, a, allocAt);
+                    sum += make(peer, a, blocks, sizes, tags, allocAt, SIZES[sizeAt], ++t);
+                    sizeAt = sizeAt == SIZE_TABLE - 1 ? 0 : sizeAt + 1;
+                    allocAt = (allocAt + ALLOC_STRIDE) % SLOTS;
                 }
                 if (cross && loop % 2 == 0) {
                     Batch b = new Batch(n);
-                    for (int k = 0; k < n; k++) sum += make(peer, a, b.blocks, b.sizes, b.tags, k);
+                    for (int k = 0; k < n; k++) {
+                        sum += make(peer, a, b.blocks, b.sizes, b.tags, k, SIZES[sizeAt], ++t);
+                        sizeAt = sizeAt == SIZE_TABLE - 1 ? 0 : sizeAt + 1;
+                    }
                     crossIndex = (crossIndex + 1) % all.length;
                     if (all.length > 1 && crossIndex == index) crossIndex = (crossIndex + 1) % all.length;
                     all[crossIndex].send(b);
                 }
             }
+            allocIndex = allocAt;
+            freeIndex = freeAt;
+            sizeIndex = sizeAt;
+            tag = t;
             drain(peer, a);
             for (int i = 0; i < SLOTS; i++) if (blocks[i] != 0) freeSlot(peer, a, i);
             return sum;
