@@ -161,17 +161,17 @@ public class MallocLarge {
         }
     }
 
-    /** Mallocs {@code size} bytes and writes one byte per page and the last byte. */
+    /** Mallocs {@code size} bytes and writes one byte per page and the last byte (which no page byte may be). */
     static long make(String peer, BenchAllocator a, int size, byte tag) {
         long p = Blocks.malloc(a, peer, size);
-        for (long k = 0; k * Blocks.PAGE < size; k++) a.put(p, k * Blocks.PAGE, (byte) (tag + k));
+        for (long k = 0; k * Blocks.PAGE < size - 1; k++) a.put(p, k * Blocks.PAGE, (byte) (tag + k));
         a.put(p, size - 1, (byte) ~tag);
         return p;
     }
 
     /** Throws unless every byte {@link #make} wrote is still there; then frees the block. */
     static void checkAndFree(String peer, BenchAllocator a, long p, int size, byte tag) {
-        for (long k = 0; k * Blocks.PAGE < size; k++) {
+        for (long k = 0; k * Blocks.PAGE < size - 1; k++) {
             byte got = a.get(p, k * Blocks.PAGE);
             if (got != (byte) (tag + k)) {
                 throw new IllegalStateException(String.format("%s: mallocLarge verification failed at block 0x%x"

@@ -255,6 +255,18 @@ class MbenchWorkloadsTest {
         assertAllFreed(a);
     }
 
+    /** A block whose last byte starts a page: the page's byte and the last byte must not collide. */
+    @Test
+    void mallocLargeStampsEveryPageAndTheLastByte() {
+        try (FakeAllocator a = new FakeAllocator(false)) {
+            for (int size : new int[] {2, 4096, 4097, 4098, 3 * 4096 + 1, 3 * 4096}) {
+                long p = MallocLarge.make("fake", a, size, (byte) 7);
+                MallocLarge.checkAndFree("fake", a, p, size, (byte) 7);
+            }
+            assertAllFreed(a);
+        }
+    }
+
     @Test
     void mallocLargeOnHakmemWithItsSizes() {
         MallocLarge.Shared s = mallocLarge(Peers.create("hakmem"), "hakmem", MallocLarge.MIN_SIZE, MallocLarge.MAX_SIZE);
