@@ -26,13 +26,20 @@
 #                    glibc-critical (the Java-to-C transition), netty-hakmem (hakmem behind Netty's
 #                    ByteBuf API), arena (an Arena per block) and bump (the floor). Unavailable ones
 #                    are skipped with one line saying how to install them)
-#   --bench REGEX    JMH benchmarks to run (default '^dev\.hakmem\.bench\.(?!design\.|latency\.)':
-#                    every workload, new ones included, but not the bench.design.* design
-#                    measurements nor the latency benchmarks)
+#   --bench REGEX    JMH benchmarks to run (default
+#                    '^dev\.hakmem\.bench\.(?!design\.|latency\.|mbench\.)': every workload, new
+#                    ones included, but not the bench.design.* design measurements, the latency
+#                    benchmarks nor the extended set)
 #   --latency        the latency run instead (bench.latency.MallocLatency, JMH sample time): single
 #                    malloc+free calls of tinyHot, randomMixed and midLargeMt, p50/p99/p99.9/max per
 #                    peer in the report; not part of the default run (same as --bench
-#                    '^dev\.hakmem\.bench\.latency\.'; the later of the two wins)
+#                    '^dev\.hakmem\.bench\.latency\.'; the later of --bench, --latency and
+#                    --extended wins)
+#   --extended       the extended set instead: the rest of mimalloc-bench's standard set
+#                    (bench.mbench.*: rptest, glibcSimple, glibcThread, mallocLarge, mleak; see
+#                    docs/WORKLOADS.md); not part of the default run (same as --bench
+#                    '^dev\.hakmem\.bench\.mbench\.'; the later of --bench, --latency and
+#                    --extended wins)
 #   --scaling        the scaling run instead: throughput against threads (1, 2, 4 and 8; 4 and 8
 #                    oversubscribe a 2-core machine) for xmalloc, larson, midLargeMt and cacheScratch,
 #                    one line chart per workload in the report (dev.hakmem.bench.suite.ScalingPlan).
@@ -87,7 +94,7 @@ cd "$(dirname "$0")/.."
 
 orig_args=("$@")
 mode=quick peers="" install=0 build=1 budget="" rounds="" latency=0 scaling=0 jmh_extra=()
-bench='^dev\.hakmem\.bench\.(?!design\.|latency\.)'
+bench='^dev\.hakmem\.bench\.(?!design\.|latency\.|mbench\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -98,6 +105,7 @@ while [ $# -gt 0 ]; do
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --latency) bench='^dev\.hakmem\.bench\.latency\.'; latency=1 ;;
     --scaling) scaling=1 ;;
+    --extended) bench='^dev\.hakmem\.bench\.mbench\.'; latency=0 ;;
     --install-natives) install=1 ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;

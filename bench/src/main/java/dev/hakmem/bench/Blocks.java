@@ -16,24 +16,26 @@ import dev.hakmem.bench.peers.BenchAllocator;
  * ({@link #checkSized(BenchAllocator, String, String, long, int, byte)}); whoever got it from another
  * thread reads the size back and checks that the stamp is consistent with it
  * ({@link #readSized}).
+ *
+ * <p>Public for the workloads of {@code dev.hakmem.bench.mbench}, which verify their blocks the same way.
  */
-final class Blocks {
+public final class Blocks {
     private Blocks() {}
 
-    static long malloc(BenchAllocator a, String peer, long size) {
+    public static long malloc(BenchAllocator a, String peer, long size) {
         long p = a.malloc(size);
         if (p == 0) throw new IllegalStateException(peer + ": malloc(" + size + ") returned 0");
         return p;
     }
 
     /** Writes the stamp into the {@code size} bytes of block {@code p} ({@code size >= 2}). */
-    static void stamp(BenchAllocator a, long p, long size, byte tag) {
+    public static void stamp(BenchAllocator a, long p, long size, byte tag) {
         a.put(p, 0, tag);
         a.put(p, size - 1, (byte) ~tag);
     }
 
     /** Throws unless the block still holds the stamp written with {@code tag}. */
-    static void check(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
+    public static void check(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
         byte first = a.get(p, 0);
         byte last = a.get(p, size - 1);
         if (first != tag || last != (byte) ~tag) {
@@ -44,15 +46,15 @@ final class Blocks {
     }
 
     /** {@link #check}, then frees the block. */
-    static void checkAndFree(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
+    public static void checkAndFree(BenchAllocator a, String peer, String workload, long p, long size, byte tag) {
         check(a, peer, workload, p, size, tag);
         a.free(p);
     }
 
-    static final int PAGE = 4096;
+    public static final int PAGE = 4096;
 
     /** Writes the sized stamp into block {@code p} of {@code size} bytes ({@code 5 <= size < 2^24}). */
-    static void stampSized(BenchAllocator a, long p, int size, byte tag) {
+    public static void stampSized(BenchAllocator a, long p, int size, byte tag) {
         a.put(p, 0, (byte) size);
         a.put(p, 1, (byte) (size >>> 8));
         a.put(p, 2, (byte) (size >>> 16));
@@ -62,7 +64,7 @@ final class Blocks {
     }
 
     /** Throws unless block {@code p} holds the sized stamp of exactly {@code size} and {@code tag}. */
-    static void checkSized(BenchAllocator a, String peer, String workload, long p, int size, byte tag) {
+    public static void checkSized(BenchAllocator a, String peer, String workload, long p, int size, byte tag) {
         int stored = storedSize(a, p);
         byte first = a.get(p, 3);
         byte last = a.get(p, size - 1);
@@ -88,7 +90,7 @@ final class Blocks {
      * Returns the size stored in the sized stamp of block {@code p}, after checking that it lies in
      * {@code [minSize, maxSize]} and that the tag at byte 3 matches the one in the last byte.
      */
-    static int readSized(BenchAllocator a, String peer, String workload, long p, int minSize, int maxSize) {
+    public static int readSized(BenchAllocator a, String peer, String workload, long p, int minSize, int maxSize) {
         int size = storedSize(a, p);
         if (size < minSize || size > maxSize) {
             throw new IllegalStateException(String.format("%s: %s verification failed at block 0x%x: stored size %d"

@@ -21,35 +21,36 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * orders the plain counter's updates) and {@link #runOnce()} from its trial teardown, as the safety
  * net for a trial that failed before its last iteration ended. Without {@link #expect} (a test driving
  * the state by hand) only {@link #runOnce()} runs the teardown. The teardown never runs twice.
+ * Public for the workloads of {@code dev.hakmem.bench.mbench}.
  */
-final class TearDownOnce {
+public final class TearDownOnce {
     private final Runnable tearDown;
     private final AtomicBoolean done = new AtomicBoolean();
     /** Iterations (warm-up and measurement) still to end; guarded by JMH's iteration-teardown mutex. */
     private int iterationsLeft = Integer.MAX_VALUE;
 
-    TearDownOnce(Runnable tearDown) {
+    public TearDownOnce(Runnable tearDown) {
         this.tearDown = tearDown;
     }
 
     /** Counts the trial's warm-up and measurement iterations. */
-    void expect(BenchmarkParams params) {
+    public void expect(BenchmarkParams params) {
         expect(params.getWarmup().getCount() + params.getMeasurement().getCount());
     }
 
     /** Expects {@code iterations} iterations in all. */
-    void expect(int iterations) {
+    public void expect(int iterations) {
         if (iterations < 1) throw new IllegalArgumentException("iterations must be positive: " + iterations);
         iterationsLeft = iterations;
     }
 
     /** One iteration ended; after the last one, runs the teardown. */
-    void iterationEnded() {
+    public void iterationEnded() {
         if (--iterationsLeft == 0) runOnce();
     }
 
     /** Runs the teardown unless it already ran (or is running). */
-    void runOnce() {
+    public void runOnce() {
         if (done.compareAndSet(false, true)) tearDown.run();
     }
 }

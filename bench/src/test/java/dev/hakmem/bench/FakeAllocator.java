@@ -12,23 +12,24 @@ import java.util.Map;
  * caught; it may be called from several threads, and counts the frees of blocks another thread
  * allocated, and the bytes requested and not yet freed (and their peak). With {@code broken}, every
  * malloc returns the same block (4 KiB unless given), which a workload's verification must notice.
+ * Public for the tests of {@code dev.hakmem.bench.mbench}.
  */
 @SuppressWarnings("restricted") // reinterpret for realloc's copy
-final class FakeAllocator implements BenchAllocator {
+public final class FakeAllocator implements BenchAllocator {
     private final Arena arena = Arena.ofShared();
     /** Live block -> the thread that allocated it. */
     private final Map<Long, Thread> live = new HashMap<>();
     /** Live block -> its size, for realloc's copy. */
     private final Map<Long, Long> sizes = new HashMap<>();
     private final long shared;
-    long mallocs, frees, bytes, remoteFrees, liveBytes, peakLiveBytes;
+    public long mallocs, frees, bytes, remoteFrees, liveBytes, peakLiveBytes;
 
-    FakeAllocator(boolean broken) {
+    public FakeAllocator(boolean broken) {
         this(broken, 4096);
     }
 
     /** {@code brokenSize}: the size of the one block a broken allocator hands out. */
-    FakeAllocator(boolean broken, long brokenSize) {
+    public FakeAllocator(boolean broken, long brokenSize) {
         shared = broken ? arena.allocate(brokenSize, 16).address() : 0;
     }
 
@@ -68,7 +69,7 @@ final class FakeAllocator implements BenchAllocator {
         if (owner != Thread.currentThread()) remoteFrees++;
     }
 
-    synchronized int live() {
+    public synchronized int live() {
         return live.size();
     }
 

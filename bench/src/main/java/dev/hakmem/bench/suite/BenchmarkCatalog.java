@@ -25,11 +25,17 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class BenchmarkCatalog {
     /**
      * Every workload of {@code dev.hakmem.bench} and its subpackages except {@code bench.design} (design
-     * measurements) and {@code bench.latency} (the latency run, {@code --latency}).
+     * measurements), {@code bench.latency} (the latency run, {@code --latency}) and {@code bench.mbench}
+     * (the rest of mimalloc-bench's standard set, {@code --extended}).
      */
-    public static final String DEFAULT_SELECTION = "^dev\\.hakmem\\.bench\\.(?!design\\.|latency\\.)";
+    public static final String DEFAULT_SELECTION = "^dev\\.hakmem\\.bench\\.(?!design\\.|latency\\.|mbench\\.)";
     /** The latency run's benchmarks (JMH sample time), which the job runs only with {@code --latency}. */
     public static final String LATENCY_SELECTION = "^dev\\.hakmem\\.bench\\.latency\\.";
+    /**
+     * The rest of mimalloc-bench's standard set (rptest, glibc-simple, glibc-thread, malloc-large,
+     * mleak), which the job runs only with {@code --extended}.
+     */
+    public static final String EXTENDED_SELECTION = "^dev\\.hakmem\\.bench\\.mbench\\.";
 
     private BenchmarkCatalog() {}
 

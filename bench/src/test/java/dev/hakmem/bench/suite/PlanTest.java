@@ -29,7 +29,7 @@ class PlanTest {
     }
 
     @Test
-    void defaultSelectionIsEveryWorkloadButTheDesignBenchmarks() {
+    void defaultSelectionIsEveryWorkloadButTheDesignLatencyAndExtendedBenchmarks() {
         List<PlannedBenchmark> all = BenchmarkCatalog.select(BenchmarkCatalog.DEFAULT_SELECTION, Map.of());
         List<String> names = all.stream().map(PlannedBenchmark::name).toList();
         for (String b : List.of("TinyHot.cycle", "RandomMixed.run", "MidLargeMt.oneThread", "Xmalloc.twoThreads", "Larson.oneThread", "CacheScratch.twoThreads")) {
@@ -43,6 +43,19 @@ class PlanTest {
         assertEquals(List.of("midLargeMt", "randomMixed", "tinyHot"),
                 latency.stream().map(b -> b.name().substring(b.name().lastIndexOf('.') + 1)).sorted().toList());
         assertTrue(latency.stream().allMatch(b -> b.mode() == Mode.SampleTime && b.takesPeer()));
+        assertFalse(names.stream().anyMatch(n -> n.contains(".mbench.")), names.toString());
+    }
+
+    @Test
+    void extendedSelectionIsTheRestOfMimallocBench() {
+        List<PlannedBenchmark> extended = BenchmarkCatalog.select(BenchmarkCatalog.EXTENDED_SELECTION, Map.of());
+        assertEquals(List.of("GlibcSimple.oneThread", "GlibcThread.oneThread", "GlibcThread.twoThreads", "MallocLarge.oneThread",
+                        "Mleak.oneThread", "Rptest.oneThread", "Rptest.twoThreads"),
+                extended.stream().map(b -> b.name().substring("dev.hakmem.bench.mbench.".length())).sorted().toList());
+        assertTrue(extended.stream().allMatch(b -> b.mode() == Mode.Throughput && b.takesPeer()));
+        for (PlannedBenchmark b : extended) {
+            assertEquals(b.name().endsWith("Rptest.twoThreads") || b.name().contains("Mleak."), b.crossThread(), b.name());
+        }
     }
 
     @Test
