@@ -392,9 +392,10 @@ public final class HakmemAllocator implements NativeAllocator {
      * Reclaims ended threads' caches first: the reaper may be emptying one (its Large blocks go back to
      * the arenas) while the collector reads the arenas' live counts and then the caches, and a block
      * read as live in its arena and then no longer found in the emptied cache was counted live twice
-     * over (CountedMisuseTest's cross-thread double free of a Large block saw 8 live blocks for 7 once,
-     * in a fresh-clone run of the test suite). Reclaimed here, under the caches' monitor that the reaper also takes, the
-     * threads that ended before this call are settled before anything is read.
+     * over (CountedMisuseTest's cross-thread double free of a Large block saw 8 live blocks for 7
+     * once, in a fresh-clone run of the test suite). Reclaimed here, under the caches' monitor that
+     * the reaper also takes, the threads that ended before this call are settled before anything is
+     * read.
      */
     private AllocatorStats collectStats() {
         caches.reclaimDead(); // does nothing once the caches are closed

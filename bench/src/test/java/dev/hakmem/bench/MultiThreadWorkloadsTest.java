@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -26,24 +22,6 @@ import org.junit.jupiter.api.function.Executable;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MultiThreadWorkloadsTest {
 
-    /** Runs {@code body(i)} on {@code n} platform threads at once; rethrows the first failure. */
-    private static void concurrently(int n, IntConsumer body) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    body.accept(index);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }));
-        }
-        for (Thread t : threads) t.join();
-        if (failure.get() instanceof RuntimeException r) throw r;
-        if (failure.get() instanceof Error e) throw e;
-    }
 
     private static void assertVerificationFails(Executable body) {
         var e = assertThrows(IllegalStateException.class, body);
@@ -88,7 +66,7 @@ class MultiThreadWorkloadsTest {
         Xmalloc.Pipe state = new Xmalloc.Pipe();
         state.peer = "fake";
         state.init(a, 2, true);
-        concurrently(2, i -> {
+        Concurrently.run(2, i -> {
             try {
                 for (int k = 0; k < 3; k++) state.pipes[i].produce(() -> false);
             } catch (InterruptedException e) {
@@ -108,7 +86,7 @@ class MultiThreadWorkloadsTest {
         BatchPipe pipe = new BatchPipe("hakmem", Peers.create("hakmem"), 512, 8);
         AtomicBoolean stop = new AtomicBoolean();
         try (pipe) {
-            concurrently(2, role -> {
+            Concurrently.run(2, role -> {
                 try {
                     for (int i = 0; i < 100; i++) {
                         if (role == 0) pipe.produce(stop::get);
@@ -159,7 +137,7 @@ class MultiThreadWorkloadsTest {
     void larsonHandsTheSlotsToFreshThreads() throws InterruptedException {
         FakeAllocator a = new FakeAllocator(false);
         Larson.Shared s = larson(a, "fake", 2, 100);
-        concurrently(2, t -> {
+        Concurrently.run(2, t -> {
             try {
                 for (int life = 0; life < 3; life++) Larson.handOff(s, s.slots[t], 2000);
             } catch (InterruptedException e) {
@@ -181,7 +159,7 @@ class MultiThreadWorkloadsTest {
     void larsonOnHakmem() throws InterruptedException {
         Larson.Shared s = larson(Peers.create("hakmem"), "hakmem", 2, Larson.SLOTS);
         try {
-            concurrently(2, t -> {
+            Concurrently.run(2, t -> {
                 try {
                     for (int life = 0; life < 3; life++) Larson.handOff(s, s.slots[t], 10 * Larson.SLOTS);
                 } catch (InterruptedException e) {
@@ -215,7 +193,7 @@ class MultiThreadWorkloadsTest {
     private static void cacheScratchIterations(CacheScratch.Shared s, int threads, int cycles) throws Exception {
         for (int iteration = 0; iteration < 2; iteration++) {
             s.handOut();
-            concurrently(threads, t -> {
+            Concurrently.run(threads, t -> {
                 s.takeAndFree(t);
                 for (int i = 0; i < cycles; i++) CacheScratch.scratch(s.peer, s.allocator, s.size, 0x55 * t);
             });

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hakmem.bench.Concurrently;
 import dev.hakmem.bench.FakeAllocator;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -25,29 +23,6 @@ import org.junit.jupiter.api.function.Executable;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MbenchWorkloadsTest {
 
-    /** Runs {@code body(i)} on {@code n} platform threads at once; rethrows the first failure. */
-    private interface Body {
-        void run(int thread) throws Exception;
-    }
-
-    private static void concurrently(int n, Body body) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    body.run(index);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }));
-        }
-        for (Thread t : threads) t.join();
-        if (failure.get() instanceof RuntimeException r) throw r;
-        if (failure.get() instanceof Error e) throw e;
-        if (failure.get() != null) throw new AssertionError(failure.get());
-    }
 
     private static void assertVerificationFails(Executable body) {
         var e = assertThrows(IllegalStateException.class, body);
@@ -103,7 +78,7 @@ class MbenchWorkloadsTest {
     void rptestSendsEveryBatchToAnotherThread() throws InterruptedException {
         FakeAllocator a = new FakeAllocator(false);
         Rptest.Shared s = rptest(a, "fake", 3);
-        concurrently(3, t -> s.workers[t].run("fake", a, s.workers, true, Rptest.CYCLE));
+        Concurrently.run(3, t -> s.workers[t].run("fake", a, s.workers, true, Rptest.CYCLE));
         s.tearDown(); // frees the batches that arrived after their receiver's last drain
         assertEquals(3L * (Rptest.OWN_MALLOCS + Rptest.CROSS_MALLOCS) / 7, a.mallocs);
         assertAllFreed(a);
@@ -124,7 +99,7 @@ class MbenchWorkloadsTest {
     void rptestOnHakmemAtFourThreads() throws InterruptedException {
         Rptest.Shared s = rptest(Peers.create("hakmem"), "hakmem", 4);
         try {
-            concurrently(4, t -> {
+            Concurrently.run(4, t -> {
                 for (int i = 0; i < 2; i++) s.workers[t].run("hakmem", s.allocator, s.workers, true, Rptest.LOOPS);
             });
         } finally {
@@ -198,7 +173,7 @@ class MbenchWorkloadsTest {
         GlibcThread.Shared s = new GlibcThread.Shared();
         s.peer = "fake";
         s.init(a, 3);
-        concurrently(3, t -> {
+        Concurrently.run(3, t -> {
             for (int i = 0; i < 2; i++) {
                 s.sets[t].run("fake", a, 5000);
                 assertTrue(Arrays.stream(s.sets[t].blocks).allMatch(p -> p == 0), "slots empty after an invocation");
@@ -216,7 +191,7 @@ class MbenchWorkloadsTest {
         s.peer = "hakmem";
         s.init(Peers.create("hakmem"), 4);
         try {
-            concurrently(4, t -> s.sets[t].run("hakmem", s.allocator, GlibcThread.STEPS));
+            Concurrently.run(4, t -> s.sets[t].run("hakmem", s.allocator, GlibcThread.STEPS));
         } finally {
             s.tearDown();
         }
@@ -313,7 +288,7 @@ class MbenchWorkloadsTest {
     void mleakOnHakmemFromTwoJmhThreads() throws InterruptedException {
         Mleak.Shared s = mleak(Peers.create("hakmem"), "hakmem", 2);
         try {
-            concurrently(2, t -> Mleak.run(s, t, Mleak.ROUNDS));
+            Concurrently.run(2, t -> Mleak.run(s, t, Mleak.ROUNDS));
         } finally {
             s.tearDown();
         }
