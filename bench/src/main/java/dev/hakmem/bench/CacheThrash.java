@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -42,7 +41,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class CacheThrash {
     /** The allocator the threads share. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
@@ -50,7 +49,6 @@ public class CacheThrash {
         public int size;
 
         BenchAllocator allocator;
-        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -58,17 +56,6 @@ public class CacheThrash {
             allocator = Peers.create(peer);
             end = new TearDownOnce(allocator::close);
             end.expect(params);
-        }
-
-        /** After the last iteration, closes the allocator (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 

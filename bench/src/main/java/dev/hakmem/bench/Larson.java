@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -59,13 +58,12 @@ public class Larson {
 
     /** The allocator and every JMH thread's slots. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
         BenchAllocator allocator;
         Slots[] slots;
-        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -88,17 +86,6 @@ public class Larson {
                     allocator.close();
                 }
             });
-        }
-
-        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 

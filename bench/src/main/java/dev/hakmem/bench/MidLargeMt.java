@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -42,29 +41,17 @@ public class MidLargeMt {
 
     /** The allocator, shared by all benchmark threads. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
         BenchAllocator allocator;
-        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             allocator = Peers.create(peer, Peers.LONG_BUMP_LAP); // blocks live through ~0.9 GB of mallocs: see BumpPeer
             end = new TearDownOnce(allocator::close);
             end.expect(params);
-        }
-
-        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 

@@ -18,7 +18,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -70,14 +69,13 @@ public class Xmalloc {
 
     /** The allocator and the pipes, shared by the producers and the consumers. */
     @State(Scope.Benchmark)
-    public static class Pipe {
+    public static class Pipe extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
         BenchAllocator allocator;
         /** One pipe per producer: per JMH thread of oneThread, per group of twoThreads. */
         BatchPipe[] pipes;
-        TearDownOnce end;
 
         /** When no JMH thread runs {@link #consume} (oneThread), a platform thread per pipe consumes. */
         @Setup(Level.Trial)
@@ -114,17 +112,6 @@ public class Xmalloc {
                 allocator.close();
             }
             if (first != null) throw first;
-        }
-
-        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 

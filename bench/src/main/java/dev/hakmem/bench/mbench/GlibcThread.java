@@ -1,6 +1,7 @@
 package dev.hakmem.bench.mbench;
 
 import dev.hakmem.bench.Blocks;
+import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
@@ -17,7 +18,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -84,13 +84,12 @@ public class GlibcThread {
 
     /** The allocator and every JMH thread's working set. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
         BenchAllocator allocator;
         WorkingSet[] sets;
-        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -103,17 +102,6 @@ public class GlibcThread {
             sets = new WorkingSet[threads];
             for (int t = 0; t < threads; t++) sets[t] = new WorkingSet();
             end = new TearDownOnce(a::close);
-        }
-
-        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hakmem.bench.mbench;
 
 import dev.hakmem.bench.Blocks;
 import dev.hakmem.bench.CrossThreadFrees;
+import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
@@ -19,7 +20,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -115,13 +115,12 @@ public class Rptest {
 
     /** The allocator and every JMH thread's slots and inbox. */
     @State(Scope.Benchmark)
-    public static class Shared {
+    public static class Shared extends OnceTornDownState {
         @Param({"hakmem", "hakmem-nochecks", "glibc", "mimalloc", "tcmalloc"})
         public String peer;
 
         BenchAllocator allocator;
         Worker[] workers;
-        TearDownOnce end;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -140,17 +139,6 @@ public class Rptest {
                     allocator.close();
                 }
             });
-        }
-
-        /** Runs the trial's teardown as the last iteration ends (see {@link TearDownOnce}). */
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            end.iterationEnded();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            end.runOnce();
         }
     }
 
