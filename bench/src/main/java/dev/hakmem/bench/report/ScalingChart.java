@@ -27,10 +27,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class ScalingChart {
     static final int MIN_THREAD_COUNTS = 3;
     static final String CAPTION = "throughput (M ops/s, higher is better) against the number of benchmark threads, "
-            + "one line per peer, error bars JMH's 99.9% confidence interval. This machine has 2 cores: 4 and 8 threads "
-            + "are oversubscribed (threads take turns on the cores), so the right half shows how each allocator copes "
-            + "with preempted threads holding its locks or caches, not how it scales on more cores; more than 2 cores "
-            + "cannot be measured here.";
+            + "one line per peer, error bars JMH's 99.9% confidence interval. Thread counts above the machine's cores "
+            + "(the header gives its CPUs) are oversubscribed: threads take turns on the cores, so those points show how "
+            + "each allocator copes with preempted threads holding its locks or caches, not how it scales on more cores. "
+            + "On a 2-core machine that is 4 and 8 threads, and more than 2 cores cannot be measured there.";
     private static final Pattern THREADS = Pattern.compile("(?:^| )threads=(\\d+)(?: |$)");
 
     private ScalingChart() {}
@@ -63,7 +63,7 @@ final class ScalingChart {
 
     static XYChart draw(String workload, List<RowGroup> groups) {
         XYChart chart = new XYChartBuilder().width(800).height(480)
-                .title(workload + ": throughput against threads (2 cores; error bars: 99.9% CI)")
+                .title(workload + ": throughput against threads (error bars: 99.9% CI)")
                 .xAxisTitle("benchmark threads").yAxisTitle("M ops/s").build();
         XYStyler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -74,10 +74,11 @@ final class ScalingChart {
         s.setErrorBarsColorSeriesColor(true);
         // Three short iterations can give an interval several times the score; the axis stops at 1.5x
         // the highest score (error bars are cut there) so that the lines stay readable.
+        Map<String, TreeMap<Integer, JmhResult>> lines = points(groups);
         double top = 0;
-        for (var line : points(groups).values()) for (JmhResult r : line.values()) top = Math.max(top, r.score() / 1e6);
+        for (var line : lines.values()) for (JmhResult r : line.values()) top = Math.max(top, r.score() / 1e6);
         s.setYAxisMax(1.5 * top);
-        for (var line : points(groups).entrySet()) {
+        for (var line : lines.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), err = new ArrayList<>();
             for (var p : line.getValue().entrySet()) {
                 x.add((double) p.getKey());
