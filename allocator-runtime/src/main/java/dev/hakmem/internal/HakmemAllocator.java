@@ -393,13 +393,12 @@ public final class HakmemAllocator implements NativeAllocator {
      * the arenas) while the collector reads the arenas' live counts and then the caches, and a block
      * read as live in its arena and then no longer found in the emptied cache was counted live twice
      * over (CountedMisuseTest's cross-thread double free of a Large block saw 8 live blocks for 7
-     * once, in a fresh-clone run of the test suite). Reclaimed here, under the caches' monitor that
-     * the reaper also takes, the threads that ended before this call are settled before anything is
-     * read.
+     * once, in a fresh-clone run of the test suite). Reclaimed under the caches' monitor that the
+     * reaper also takes ({@link ThreadCaches#settledSnapshot}; nothing is reclaimed once the caches are
+     * closed), the threads that ended before this call are settled before anything is read.
      */
     private AllocatorStats collectStats() {
-        caches.reclaimDead(); // does nothing once the caches are closed
-        return new StatsCollector(classes, small, large, huge, stats).collect(caches.snapshot(), bigRequested.sum(), reservation, budget);
+        return new StatsCollector(classes, small, large, huge, stats).collect(caches.settledSnapshot(), bigRequested.sum(), reservation, budget);
     }
 
     /** Empty until {@link #close()}, then the report it made. */
@@ -526,8 +525,7 @@ public final class HakmemAllocator implements NativeAllocator {
         if (profile == null) throw new IllegalStateException("this allocator counts no profile: build it with AllocatorConfig.builder().profile(true)");
         // Ended threads' caches publish their live counts (as the recorder's snapshots fold tallies); not
         // after close, when their blocks' memory is gone: then the counters are read as they are.
-        if (!closed) caches.reclaimDead();
-        return profile.totals(caches.snapshot());
+        return profile.totals(closed ? caches.snapshot() : caches.settledSnapshot());
     }
 
     /** Whether this allocator counts an allocation profile. */

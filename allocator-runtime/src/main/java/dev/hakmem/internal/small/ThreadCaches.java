@@ -211,6 +211,16 @@ public final class ThreadCaches {
     }
 
     /**
+     * {@link #snapshot()} after reclaiming the caches of threads that have ended ({@link #reclaimDead()}),
+     * under one hold of the reclaim lock: what a thread that ended before the call left in its cache is
+     * back in the tiers, and the reaper cannot be halfway through such a cache while the caller reads.
+     */
+    public synchronized List<ThreadCache> settledSnapshot() {
+        reclaimDead();
+        return snapshot();
+    }
+
+    /**
      * For statistics: the caches of threads not yet reclaimed, plus one holding the counters of all
      * reclaimed caches. Taken under the reclaim lock, so no cache is counted twice.
      */
