@@ -10,7 +10,7 @@ assert !new File(basedir, 'target/classes/it/layout/SmallCachesAllocator.class')
 assert new File(basedir, 'target/test-classes/it/layout/SmallCachesAllocator.class').isFile()
 def log = new File(basedir, 'build.log').text
 assert log =~ /hakmem: 3 spec file\(s\) valid \(2 in \S+src.main.hakmem, 1 in \S+src.test.hakmem\)/
-assert log.contains('hakmem: generated 12 source file(s) from 2 spec file(s)')
-assert log.contains('hakmem: generated 6 source file(s) from 1 spec file(s)')
+assert log.contains('hakmem: generated 6 source file(s) from 2 spec file(s)')
+assert log.contains('hakmem: generated 3 source file(s) from 1 spec file(s)')
 assert log.contains('Tests run: 1, Failures: 0, Errors: 0')
 return true

@@ -19,12 +19,13 @@ import java.util.regex.Pattern;
  */
 public record AllocatorSpec(String className, AllocatorConfig config, String source, int frontsUpTo) {
     /**
-     * The default of {@link #frontsUpTo}: the classes up to 64 bytes. Generated fronts win where one or
-     * a few classes are hot (their calls inline); with many classes equally warm, each dispatch site is
-     * cold, C2 does not inline the fronts and the data-driven front is as fast or faster (measured: see
-     * docs/BENCHMARKS-HISTORY.md, "Generated vs generic"). Small requests are the hottest in most programs.
+     * The default of {@link #frontsUpTo}: every Tiny class. The generated front is one method indexed
+     * by the class, so a class more in it costs no code and no branch; a class left to the runtime costs
+     * a mixed-size program a size test that goes either way at random (measured: a front of the classes
+     * up to 64 bytes made skewed and randomMixed 14-21% slower than the generic allocator; see
+     * docs/BENCHMARKS-HISTORY.md, session 26).
      */
-    public static final int DEFAULT_FRONTS_UP_TO = 64;
+    public static final int DEFAULT_FRONTS_UP_TO = AllocatorConfig.TINY_MAX;
 
     private static final Pattern QUALIFIED_NAME =
             Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");

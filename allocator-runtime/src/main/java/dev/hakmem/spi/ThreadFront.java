@@ -1,9 +1,9 @@
 package dev.hakmem.spi;
 
 /**
- * A thread's cache storage for the first {@link #flatClasses()} size classes, laid out as fields of a
- * generated subclass (one LIFO array and one count per class) instead of the runtime's array of
- * per-class objects: the generated fast paths touch those fields directly, the runtime's slow paths
+ * A thread's cache storage for the first {@link #flatClasses()} size classes, laid out by a generated
+ * subclass (one LIFO array and one count per class, in arrays indexed by the class) instead of the
+ * runtime's array of per-class objects: the generated fast paths touch that storage directly, the runtime's slow paths
  * (refill, flush, thread-exit reclamation, statistics) go through the accessors below.
  *
  * <p>Contract for implementations (generated code):
@@ -11,7 +11,7 @@ package dev.hakmem.spi;
  *   <li>for {@code 0 <= cls < flatClasses()}: {@code blocks(cls)[0..count(cls))} are free blocks of class
  *       {@code cls}, the top being {@code blocks(cls)[count(cls) - 1]}; a fresh front has empty arrays and
  *       zero counts (the runtime allocates an array of the class's capacity on first use);</li>
- *   <li>only the owning thread touches the fields while it lives (plain fields, no synchronisation);
+ *   <li>only the owning thread touches the storage while it lives (plain accesses, no synchronisation);
  *       after it has ended the runtime reads and empties them;</li>
  *   <li>{@link #allocations} and {@link #frees} are the front's per-class counters (0 when the variant
  *       has statistics off).</li>
@@ -58,7 +58,7 @@ public abstract class ThreadFront {
     }
 
     /**
-     * How many classes this front stores as fields.
+     * How many classes this front stores itself.
      *
      * @return the number of classes, from class 0, whose cache lives in this front; the runtime keeps
      *     the caches of the classes above in its own per-class objects

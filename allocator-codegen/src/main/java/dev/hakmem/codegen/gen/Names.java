@@ -25,9 +25,9 @@ record Names(AllocatorSpec spec) {
         return ClassName.get(spec.packageName(), spec.simpleName() + "Cache");
     }
 
-    /** The Tiny front of the class of {@code size} bytes. */
-    ClassName tinyFront(int size) {
-        return ClassName.get(spec.packageName(), spec.simpleName() + "Tiny" + size);
+    /** The small-block front: malloc and free of every front class. */
+    ClassName front() {
+        return ClassName.get(spec.packageName(), spec.simpleName() + "Front");
     }
 
     AllocatorConfig config() {

@@ -1,6 +1,5 @@
 package dev.hakmem.codegen.gen;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
@@ -12,8 +11,6 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.AllocatorSpec;
 import dev.hakmem.codegen.CodegenInfo;
 import dev.hakmem.codegen.spec.SpecKey;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -21,7 +18,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The variant class: {@code CONFIG}, {@code create()}, the size-to-class table, Tiny {@code malloc}
- * and {@code free} dispatching to the generated fronts, everything else delegated to the runtime's
+ * and {@code free} of the front classes calling the generated front, everything else delegated to the runtime's
  * generic allocator of the same settings.
  */
 final class VariantClass {
@@ -66,7 +63,6 @@ final class VariantClass {
                         .build())
                 .addMethod(malloc(names))
                 .addMethod(free(names))
-                .addMethods(dispatch(names))
                 .addMethod(MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .addParameter(Names.MEMORY_SEGMENT, "segment")
                         .addStatement("free($T.requireNonNull(segment, $S).address())", Objects.class, "segment").build())
@@ -92,20 +88,13 @@ final class VariantClass {
         return Sources.file(names, type);
     }
 
-    /**
-     * Classes per dispatch method: a switch of 8 calls stays well under C2's limit for inlining a hot
-     * method (FreqInlineSize, 325 bytecodes). One method over every class did not: measured, the
-     * variant's malloc (409 bytecodes) was never inlined and ran 3.5x slower than the generic front.
-     */
-    static final int DISPATCH_GROUP = 8; // a power of two: the group of a class is cls >>> log2(DISPATCH_GROUP)
-
     private static MethodSpec malloc(Names names) {
         return MethodSpec.methodBuilder("malloc").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(long.class).addParameter(long.class, "size")
-                .addJavadoc("Sizes of the front classes on a platform thread: the generated front of the size's class; anything else: the runtime.\n")
+                .addJavadoc("Sizes of the front classes on a platform thread: the generated front; anything else: the runtime.\n")
                 .beginControlFlow("if ($T.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
                         Long.class, names.cache())
-                .addStatement("return mallocTiny(c, CLASS_OF[(int) ((size + 15) >>> 4)], size)")
+                .addStatement("return $T.malloc(support, c, CLASS_OF[(int) ((size + 15) >>> 4)], size)", names.front())
                 .endControlFlow()
                 .addStatement("return generic.malloc(size)")
                 .build();
@@ -114,59 +103,16 @@ final class VariantClass {
     private static MethodSpec free(Names names) {
         return MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addParameter(long.class, "address")
-                .addJavadoc("A block of a front class on a platform thread: the generated front of its class (from the page's kind); anything else: the runtime.\n")
+                .addJavadoc("A block of a front class on a platform thread: the generated front (the class from the page's kind); anything else: the runtime.\n")
                 .addStatement("int info = support.pageInfo(address)")
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
                 .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
                         names.cache())
-                .addStatement("freeTiny(c, kind - 1, address, $T.ownerOf(info))", Names.FRONT_SUPPORT)
+                .addStatement("$T.free(support, c, kind - 1, address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT)
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("support.free(address, info)")
                 .build();
-    }
-
-    /**
-     * {@code mallocTiny} and {@code freeTiny}: a switch over the class, in groups of
-     * {@link #DISPATCH_GROUP} (one method per group plus a switch over the groups when there are more).
-     */
-    static List<MethodSpec> dispatch(Names names) {
-        int groups = (names.frontCount() + DISPATCH_GROUP - 1) / DISPATCH_GROUP;
-        List<MethodSpec> methods = new ArrayList<>();
-        for (boolean isMalloc : new boolean[] {true, false}) {
-            String name = isMalloc ? "mallocTiny" : "freeTiny";
-            if (groups == 1) {
-                methods.add(dispatchMethod(names, name, isMalloc, 0, names.frontCount()));
-                continue;
-            }
-            CodeBlock.Builder top = CodeBlock.builder()
-                    .add(isMalloc ? "return switch (cls >>> $L) {\n" : "switch (cls >>> $L) {\n", Integer.numberOfTrailingZeros(DISPATCH_GROUP))
-                    .indent();
-            for (int g = 0; g < groups; g++) {
-                top.add("case $L -> $L$L($L);\n", g, name, g, isMalloc ? "c, cls, size" : "c, cls, address, owner");
-                methods.add(dispatchMethod(names, name + g, isMalloc, g * DISPATCH_GROUP,
-                        Math.min(names.frontCount(), (g + 1) * DISPATCH_GROUP)));
-            }
-            top.add("default -> throw new $T(cls);\n", AssertionError.class).unindent().add(isMalloc ? "};\n" : "}\n");
-            methods.add(dispatchSignature(names, name, isMalloc).addCode(top.build()).build());
-        }
-        return methods;
-    }
-
-    private static MethodSpec dispatchMethod(Names names, String name, boolean isMalloc, int from, int to) {
-        CodeBlock.Builder body = CodeBlock.builder().add(isMalloc ? "return switch (cls) {\n" : "switch (cls) {\n").indent();
-        for (int i = from; i < to; i++) {
-            body.add(isMalloc ? "case $L -> $T.malloc(support, c, size);\n" : "case $L -> $T.free(support, c, address, owner);\n",
-                    i, names.tinyFront(names.config().classSize(i)));
-        }
-        body.add("default -> throw new $T(cls);\n", AssertionError.class).unindent().add(isMalloc ? "};\n" : "}\n");
-        return dispatchSignature(names, name, isMalloc).addCode(body.build()).build();
-    }
-
-    private static MethodSpec.Builder dispatchSignature(Names names, String name, boolean isMalloc) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(names.cache(), "c").addParameter(int.class, "cls");
-        return isMalloc ? m.returns(long.class).addParameter(long.class, "size")
-                : m.addParameter(long.class, "address").addParameter(int.class, "owner");
     }
 
     private static MethodSpec delegate(String name, TypeName returns, String... params) {
@@ -188,14 +134,14 @@ final class VariantClass {
     private static CodeBlock classJavadoc(Names names) {
         AllocatorSpec spec = names.spec();
         AllocatorConfig c = spec.config();
-        ClassName self = names.variant();
         CodeBlock.Builder doc = CodeBlock.builder()
                 .add("Allocator variant generated by $L from the spec {@code $L}.\n\n", CodegenInfo.GENERATOR, spec.source())
                 .add("<p>{@code malloc}/{@code free} of the $L Tiny classes up to $L bytes ({@code frontsUpTo: $L}) on platform\n",
                         names.frontCount(), names.frontMaxSize(), spec.frontsUpTo())
-                .add("threads run generated fronts ({@code $LTiny<size>}) with every setting a compile-time constant,\n", self.simpleName())
-                .add("over per-thread caches held in fields ({@link $T}); everything else (larger Tiny classes, Mid,\n", names.cache())
-                .add("Large, Huge, virtual threads, calloc, realloc, ...) is the runtime's allocator of the same settings.\n")
+                .add("threads run the generated front ({@link $T}: one method for every class, checks and stats\n", names.front())
+                .add("compile-time constants) over per-thread caches indexed by the class ({@link $T});\n", names.cache())
+                .add("everything else (larger Tiny classes, Mid, Large, Huge, virtual threads, calloc, realloc, ...)\n")
+                .add("is the runtime's allocator of the same settings.\n")
                 .add("Blocks are interchangeable between the two paths.\n\n")
                 .add("<p>Settings: checks $L, stats $L, memory limit $L, address space $L bytes,\n",
                         c.checks() ? "on" : "off", c.stats() ? "on" : "off",

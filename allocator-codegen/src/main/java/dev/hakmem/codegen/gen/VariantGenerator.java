@@ -17,9 +17,10 @@ import java.util.List;
  *       {@code free} on platform threads run generated code, and whose every other operation goes to
  *       the runtime's generic allocator of the same settings; {@code CONFIG} spells out every setting,
  *       {@code create()} makes an instance; the size-to-class mapping is a generated constant table;</li>
- *   <li>{@code <Variant>Cache}: a thread's Tiny caches as fields ({@link CacheClass});</li>
- *   <li>{@code <Variant>Tiny<size>} per Tiny class: its malloc and free with every setting a
- *       compile-time constant ({@link TinyFrontClass}).</li>
+ *   <li>{@code <Variant>Cache}: a thread's caches of the front classes, indexed by the class
+ *       ({@link CacheClass});</li>
+ *   <li>{@code <Variant>Front}: malloc and free of every front class, one method each, with checks
+ *       and stats compile-time constants ({@link FrontClass}).</li>
  * </ul>
  *
  * <p>Deterministic: the same spec gives byte-identical sources (no dates, no machine data, fixed
@@ -30,7 +31,7 @@ public final class VariantGenerator {
 
     /**
      * The source files of {@code spec}'s variant for the hakmem-runtime the generator runs with
-     * ({@link Hakmem#version()}): the variant class first, then its cache, then the Tiny fronts.
+     * ({@link Hakmem#version()}): the variant class first, then its cache, then its front.
      *
      * @param spec the variant
      * @return its source files, in that order
@@ -45,14 +46,14 @@ public final class VariantGenerator {
      *
      * @param spec the variant
      * @param runtimeVersion the hakmem-runtime version the variant is for
-     * @return its source files: the variant class, its cache, then the Tiny fronts
+     * @return its source files: the variant class, its cache, then its front
      */
     public static List<JavaFile> generate(AllocatorSpec spec, String runtimeVersion) {
         Names names = new Names(spec);
         List<JavaFile> files = new ArrayList<>();
         files.add(VariantClass.generate(names, runtimeVersion));
         files.add(CacheClass.generate(names));
-        for (int cls = 0; cls < names.frontCount(); cls++) files.add(TinyFrontClass.generate(names, cls));
+        files.add(FrontClass.generate(names));
         return files;
     }
 
@@ -62,7 +63,7 @@ public final class VariantGenerator {
      * @return those classes: their bytes decide the output, so build tools fingerprint them
      */
     public static List<Class<?>> classes() {
-        return List.of(VariantGenerator.class, VariantClass.class, CacheClass.class, TinyFrontClass.class, Names.class, Sources.class);
+        return List.of(VariantGenerator.class, VariantClass.class, CacheClass.class, FrontClass.class, Names.class, Sources.class);
     }
 
     /**

@@ -60,8 +60,8 @@ public enum SpecKey {
     /** Address space reserved (not committed) for Tiny, Mid and Large. */
     ADDRESS_SPACE("addressSpace", "reserved, not committed",
             setting(new ByteCount(64L << 20, 64L << 40, 4L << 20, false), "addressSpace", Builder::addressSpace, AllocatorConfig::addressSpace)),
-    /** Tiny classes up to this size get generated fronts ({@link AllocatorSpec#frontsUpTo()}); shapes the code, not the config. */
-    FRONTS_UP_TO("frontsUpTo", "Tiny classes up to this size get generated fronts", s -> Integer.toString(s.frontsUpTo())),
+    /** Tiny classes up to this size run through the generated front ({@link AllocatorSpec#frontsUpTo()}); shapes the code, not the config. */
+    FRONTS_UP_TO("frontsUpTo", "Tiny classes up to this size run through the generated front", s -> Integer.toString(s.frontsUpTo())),
     /** The cache of every Tiny class without its own. */
     TINY_CACHE(Tier.TINY, Tier.CACHE, "each class without its own", "tinyCache"),
     /** The Tiny classes, each a size or {@code {size, capacity, batch}} with its own cache. */

@@ -9,7 +9,6 @@ import dev.hakmem.codegen.tune.ClassSelection.Choice;
 import dev.hakmem.codegen.tune.ClassSelection.Grid;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -60,15 +59,14 @@ public final class Tuner {
                 .checks(baseConfig.checks()).stats(baseConfig.stats()).memoryLimit(baseConfig.memoryLimit())
                 .addressSpace(baseConfig.addressSpace()).largeRetainedBytes(baseConfig.largeRetainedBytes())
                 .hugeRetainedBytes(baseConfig.hugeRetainedBytes()).build();
-        Fronts fronts = Fronts.choose(config, merged);
         String source = "tuned from " + profiles.stream().map(Profile::source).collect(Collectors.joining(", "));
-        AllocatorSpec spec = new AllocatorSpec(settings.className(), config, source, fronts.upTo());
+        AllocatorSpec spec = new AllocatorSpec(settings.className(), config, source, AllocatorSpec.defaultFrontsUpTo(config));
 
         Fragmentation byDefault = Fragmentation.of(AllocatorConfig.defaults(), merged.histogram());
         Fragmentation byBase = base == null ? null : Fragmentation.of(baseConfig, merged.histogram());
         Fragmentation tuned = Fragmentation.of(config, merged.histogram());
         List<String> notes = notes(settings, merged, mid);
-        List<String> header = header(merged, settings, base, tiny, mid, byDefault, byBase, tuned, caches.fromProfile(), fronts, notes);
+        List<String> header = header(merged, settings, base, tiny, mid, byDefault, byBase, tuned, caches.fromProfile(), notes);
         return new TunedSpec(spec, header, byDefault, byBase, tuned, notes);
     }
 
@@ -122,7 +120,7 @@ public final class Tuner {
 
     private static List<String> header(MergedProfile merged, TuneSettings settings, AllocatorSpec base, Choice tiny, Choice mid,
                                        Fragmentation byDefault, Fragmentation byBase, Fragmentation tuned, int fromProfile,
-                                       Fronts fronts, List<String> notes) {
+                                       List<String> notes) {
         List<String> h = new ArrayList<>();
         int n = merged.profiles().size();
         h.add("Tuned by " + CodegenInfo.GENERATOR + " from " + n + " allocation profile" + (n == 1 ? "" : "s")
@@ -144,12 +142,8 @@ public final class Tuner {
                 + ".." + CacheSizing.MID_MAX_CAPACITY + ";");
         h.add("  batch = capacity / " + CacheSizing.CAPACITY_PER_BATCH + "; " + fromProfile + " of " + (tiny.sizes().length + mid.sizes().length)
                 + " classes from the profiles, the others " + (base == null ? "the runtime's default." : "the base spec's or the runtime's default."));
-        h.add(fronts.tinyMallocs() == 0 ? "frontsUpTo " + fronts.upTo() + ": the default (no Tiny request recorded)."
-                : fronts.hot() ? String.format(Locale.ROOT, "frontsUpTo %d: class %d serves %.2f%% of Tiny mallocs (hot: at least %d%%);"
-                        + " generated fronts for the first %d Tiny class%s.", fronts.upTo(), fronts.upTo(), fronts.percent(),
-                        Fronts.HOT_PERCENT, fronts.classes(), fronts.classes() == 1 ? "" : "es")
-                : String.format(Locale.ROOT, "frontsUpTo %d: no Tiny class serves %d%% of Tiny mallocs, so only the first class gets"
-                        + " a generated front (equally warm classes run faster through the runtime's front).", fronts.upTo(), Fronts.HOT_PERCENT));
+        h.add("frontsUpTo " + AllocatorSpec.DEFAULT_FRONTS_UP_TO
+                + ": every Tiny class runs through the generated front (one method indexed by the class: a class more costs nothing).");
         for (String note : notes) h.add("Note: " + note);
         h.add("Regenerate with the tuner rather than editing by hand; the method: dev.hakmem.codegen.tune's package javadoc.");
         return h;

@@ -93,11 +93,11 @@
  *
  * <h2>Generated fronts</h2>
  *
- * <p>{@code frontsUpTo}: when one Tiny class among the first 8 serves at least 50% of the recorded Tiny
- * requests, the size of that class (its prefix gets generated fronts); otherwise the first class only.
- * Measured: a generated front wins when one class is hot (its calls inline) and loses, up to 30%, when
- * two or more classes share the calls (C2 then inlines neither the fronts nor the variant's free). With
- * no Tiny request recorded, the spec default.
+ * <p>{@code frontsUpTo}: every Tiny class ({@link dev.hakmem.codegen.AllocatorSpec#DEFAULT_FRONTS_UP_TO}),
+ * whatever the profile. The generated front is one method indexed by the class, so a class more in it
+ * costs nothing, and a class left out costs a mixed-size program a size test that goes either way at
+ * random. (The tuner used to give fronts only to a prefix of classes up to a class serving half the
+ * Tiny requests, when fronts were code per class: then a front won only where one class was hot.)
  *
  * <h2>The rest</h2>
  *

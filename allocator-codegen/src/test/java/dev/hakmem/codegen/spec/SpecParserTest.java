@@ -88,14 +88,14 @@ class SpecParserTest {
     void frontsUpToPicksTheClassesWithGeneratedFronts() {
         AllocatorSpec byDefault = SpecParser.parse(V, "s.yaml");
         assertEquals(AllocatorSpec.DEFAULT_FRONTS_UP_TO, byDefault.frontsUpTo());
-        assertEquals(4, byDefault.frontClasses(), "16, 32, 48, 64");
+        assertEquals(20, byDefault.frontClasses(), "every Tiny class");
         AllocatorSpec some = SpecParser.parse(V + "frontsUpTo: 100\n", "s.yaml");
         assertEquals(100, some.frontsUpTo());
         assertEquals(6, some.frontClasses(), "16 to 96: a class up to 100 bytes");
-        assertEquals(20, SpecParser.parse(V + "frontsUpTo: 1024\n", "s.yaml").frontClasses(), "every Tiny class");
+        assertEquals(1, SpecParser.parse(V + "frontsUpTo: 16\n", "s.yaml").frontClasses(), "the first class only");
         AllocatorSpec bigFirst = SpecParser.parse(V + "tiny: {classes: [128, 1024]}\n", "s.yaml");
-        assertEquals(128, bigFirst.frontsUpTo(), "the default takes in the first class when it is above 64 bytes");
-        assertEquals(1, bigFirst.frontClasses());
+        assertEquals(1024, bigFirst.frontsUpTo());
+        assertEquals(2, bigFirst.frontClasses());
     }
 
     @Test

@@ -63,13 +63,14 @@ class TunerTest {
     }
 
     @Test
-    void frontsOnlyUpToAHotClass() {
-        TunedSpec t = Tuner.tune(List.of(Profiles.clustered("a.json")), SETTINGS);
-        assertEquals(32, t.spec().frontsUpTo(), "16: 0%, 32: 50% (hot), 48: 30%");
+    void everyTinyClassGetsTheFrontWhateverTheProfile() {
+        TunedSpec hot = Tuner.tune(List.of(Profiles.clustered("a.json")), SETTINGS); // 32: 50%, 48: 30%
+        assertEquals(AllocatorConfig.TINY_MAX, hot.spec().frontsUpTo());
+        assertEquals(hot.spec().config().tinyClasses().length, hot.spec().frontClasses());
         Profile flat = profile(List.of(new Request(16, 10), new Request(32, 10), new Request(48, 10), new Request(64, 10),
                 new Request(80, 10), new Request(96, 10), new Request(112, 10), new Request(128, 10), new Request(144, 10),
                 new Request(160, 10)), List.of());
-        assertEquals(16, Tuner.tune(List.of(flat), SETTINGS).spec().frontsUpTo(), "no hot class: the first class only");
+        assertEquals(AllocatorConfig.TINY_MAX, Tuner.tune(List.of(flat), SETTINGS).spec().frontsUpTo(), "no hot class");
         Profile midOnly = profile(List.of(new Request(2048, 10)), List.of());
         TunedSpec m = Tuner.tune(List.of(midOnly), SETTINGS);
         assertEquals(AllocatorSpec.DEFAULT_FRONTS_UP_TO, m.spec().frontsUpTo(), "no Tiny requests: the default");
@@ -136,7 +137,7 @@ class TunerTest {
                 + t.tuned().describe() + "."), text);
         assertTrue(text.contains("\n# Note: Mid: 8 classes asked, but no fewer than 14 keep every Mid class within 25% waste; 14 used."), text);
         assertEquals(14, t.spec().config().midClasses().length);
-        assertTrue(text.contains("\n# frontsUpTo 32: class 32 serves 50."), text);
+        assertTrue(text.contains("\n# frontsUpTo 1024: every Tiny class runs through the generated front"), text);
         AllocatorSpec read = SpecParser.parse(text, "Tuned.yaml");
         assertEquals(new AllocatorSpec("com.example.Tuned", t.spec().config(), "Tuned.yaml", t.spec().frontsUpTo()), read);
         assertEquals(text, Tuner.tune(List.of(Profiles.clustered("profiles/a.json"), labelled),

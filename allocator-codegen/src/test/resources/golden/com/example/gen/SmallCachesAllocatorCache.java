@@ -2,146 +2,37 @@
 package com.example.gen;
 
 import dev.hakmem.spi.ThreadFront;
+import java.util.Arrays;
 
 /**
- * One platform thread's Tiny caches of {@link SmallCachesAllocator}: class {@code i}'s free blocks are
- * {@code b<i>[0..n<i>)}, the top at {@code n<i> - 1}. Owned by its thread; plain fields.
+ * One platform thread's caches of the 12 front classes of {@link SmallCachesAllocator}: class {@code cls}'s free
+ * blocks are {@code blocks[cls][0..counts[cls])}, the top at {@code counts[cls] - 1}. Owned by its
+ * thread; plain fields and elements.
  */
 final class SmallCachesAllocatorCache extends ThreadFront {
     /**
-     * Free 16-byte blocks.
+     * Per class, its free blocks; {@code EMPTY} until the class is first used.
      */
-    long[] b0 = EMPTY;
-
-    int n0;
-
-    long a0;
-
-    long f0;
+    final long[][] blocks = new long[12][];
 
     /**
-     * Free 32-byte blocks.
+     * Per class, how many of its array's elements are free blocks.
      */
-    long[] b1 = EMPTY;
-
-    int n1;
-
-    long a1;
-
-    long f1;
+    final int[] counts = new int[12];
 
     /**
-     * Free 48-byte blocks.
+     * Per class, mallocs through this cache (statistics).
      */
-    long[] b2 = EMPTY;
-
-    int n2;
-
-    long a2;
-
-    long f2;
+    final long[] allocations = new long[12];
 
     /**
-     * Free 64-byte blocks.
+     * Per class, frees through this cache (statistics).
      */
-    long[] b3 = EMPTY;
-
-    int n3;
-
-    long a3;
-
-    long f3;
-
-    /**
-     * Free 96-byte blocks.
-     */
-    long[] b4 = EMPTY;
-
-    int n4;
-
-    long a4;
-
-    long f4;
-
-    /**
-     * Free 128-byte blocks.
-     */
-    long[] b5 = EMPTY;
-
-    int n5;
-
-    long a5;
-
-    long f5;
-
-    /**
-     * Free 192-byte blocks.
-     */
-    long[] b6 = EMPTY;
-
-    int n6;
-
-    long a6;
-
-    long f6;
-
-    /**
-     * Free 256-byte blocks.
-     */
-    long[] b7 = EMPTY;
-
-    int n7;
-
-    long a7;
-
-    long f7;
-
-    /**
-     * Free 384-byte blocks.
-     */
-    long[] b8 = EMPTY;
-
-    int n8;
-
-    long a8;
-
-    long f8;
-
-    /**
-     * Free 512-byte blocks.
-     */
-    long[] b9 = EMPTY;
-
-    int n9;
-
-    long a9;
-
-    long f9;
-
-    /**
-     * Free 768-byte blocks.
-     */
-    long[] b10 = EMPTY;
-
-    int n10;
-
-    long a10;
-
-    long f10;
-
-    /**
-     * Free 1024-byte blocks.
-     */
-    long[] b11 = EMPTY;
-
-    int n11;
-
-    long a11;
-
-    long f11;
+    final long[] frees = new long[12];
 
     SmallCachesAllocatorCache(Object core, int id) {
         super(core, id);
+        Arrays.fill(blocks, EMPTY);
     }
 
     @Override
@@ -151,115 +42,31 @@ final class SmallCachesAllocatorCache extends ThreadFront {
 
     @Override
     public long[] blocks(int cls) {
-        return switch (cls) {
-            case 0 -> b0;
-            case 1 -> b1;
-            case 2 -> b2;
-            case 3 -> b3;
-            case 4 -> b4;
-            case 5 -> b5;
-            case 6 -> b6;
-            case 7 -> b7;
-            case 8 -> b8;
-            case 9 -> b9;
-            case 10 -> b10;
-            case 11 -> b11;
-            default -> throw new IndexOutOfBoundsException(cls);
-        };
+        return blocks[cls];
     }
 
     @Override
     public void setBlocks(int cls, long[] blocks) {
-        switch (cls) {
-            case 0 -> b0 = blocks;
-            case 1 -> b1 = blocks;
-            case 2 -> b2 = blocks;
-            case 3 -> b3 = blocks;
-            case 4 -> b4 = blocks;
-            case 5 -> b5 = blocks;
-            case 6 -> b6 = blocks;
-            case 7 -> b7 = blocks;
-            case 8 -> b8 = blocks;
-            case 9 -> b9 = blocks;
-            case 10 -> b10 = blocks;
-            case 11 -> b11 = blocks;
-            default -> throw new IndexOutOfBoundsException(cls);
-        }
+        this.blocks[cls] = blocks;
     }
 
     @Override
     public int count(int cls) {
-        return switch (cls) {
-            case 0 -> n0;
-            case 1 -> n1;
-            case 2 -> n2;
-            case 3 -> n3;
-            case 4 -> n4;
-            case 5 -> n5;
-            case 6 -> n6;
-            case 7 -> n7;
-            case 8 -> n8;
-            case 9 -> n9;
-            case 10 -> n10;
-            case 11 -> n11;
-            default -> throw new IndexOutOfBoundsException(cls);
-        };
+        return counts[cls];
     }
 
     @Override
     public void setCount(int cls, int count) {
-        switch (cls) {
-            case 0 -> n0 = count;
-            case 1 -> n1 = count;
-            case 2 -> n2 = count;
-            case 3 -> n3 = count;
-            case 4 -> n4 = count;
-            case 5 -> n5 = count;
-            case 6 -> n6 = count;
-            case 7 -> n7 = count;
-            case 8 -> n8 = count;
-            case 9 -> n9 = count;
-            case 10 -> n10 = count;
-            case 11 -> n11 = count;
-            default -> throw new IndexOutOfBoundsException(cls);
-        }
+        counts[cls] = count;
     }
 
     @Override
     public long allocations(int cls) {
-        return switch (cls) {
-            case 0 -> a0;
-            case 1 -> a1;
-            case 2 -> a2;
-            case 3 -> a3;
-            case 4 -> a4;
-            case 5 -> a5;
-            case 6 -> a6;
-            case 7 -> a7;
-            case 8 -> a8;
-            case 9 -> a9;
-            case 10 -> a10;
-            case 11 -> a11;
-            default -> throw new IndexOutOfBoundsException(cls);
-        };
+        return allocations[cls];
     }
 
     @Override
     public long frees(int cls) {
-        return switch (cls) {
-            case 0 -> f0;
-            case 1 -> f1;
-            case 2 -> f2;
-            case 3 -> f3;
-            case 4 -> f4;
-            case 5 -> f5;
-            case 6 -> f6;
-            case 7 -> f7;
-            case 8 -> f8;
-            case 9 -> f9;
-            case 10 -> f10;
-            case 11 -> f11;
-            default -> throw new IndexOutOfBoundsException(cls);
-        };
+        return frees[cls];
     }
 }
