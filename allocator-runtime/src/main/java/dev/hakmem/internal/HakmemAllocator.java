@@ -545,6 +545,11 @@ public final class HakmemAllocator implements NativeAllocator {
         return front;
     }
 
+    /** The platform threads' caches and the virtual threads' stripes (for {@code FrontSupport}). */
+    public ThreadCaches threadCaches() {
+        return caches;
+    }
+
     /** Kind and owner of the page of {@code address} ({@link ChunkRegistry#infoOf}). */
     public int pageInfo(long address) {
         return registry.infoOf(address);

@@ -1,5 +1,7 @@
 package dev.hakmem.spi;
 
+import dev.hakmem.internal.small.ThreadCache;
+
 /**
  * A thread's cache storage for the first {@link #flatClasses()} size classes, laid out by a generated
  * subclass (one LIFO array and one count per class, in arrays indexed by the class) instead of the
@@ -23,6 +25,8 @@ public abstract class ThreadFront {
 
     private final Object core;
     private final int id;
+    /** The thread whose front this is (final: see {@link #owner()}). */
+    private final Thread owner;
     /** Bytes asked for through this front (statistics; plain, owner-only). */
     public long requestedBytes;
 
@@ -36,6 +40,17 @@ public abstract class ThreadFront {
     protected ThreadFront(Object core, int id) {
         this.core = core;
         this.id = id;
+        this.owner = ((ThreadCache) core).owner();
+    }
+
+    /**
+     * The thread this front belongs to.
+     *
+     * @return its owner; final, so a thread that reads this front racily from a shared table still
+     *     sees the right owner, and only the owner ever sees its own front pass an identity test
+     */
+    public final Thread owner() {
+        return owner;
     }
 
     /**

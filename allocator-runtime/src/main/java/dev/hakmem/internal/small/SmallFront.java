@@ -280,12 +280,6 @@ public final class SmallFront {
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
 
-    /** The calling platform thread's generated front, or null (virtual thread, or no front). */
-    public ThreadFront ownFront() {
-        ThreadCache tc = caches.own();
-        return tc == null ? null : tc.front;
-    }
-
     /** Slow path of a front's malloc of class {@code cls}: refills and pops (checks and stats are the caller's). */
     public long frontRefill(ThreadFront f, int cls, long size) {
         ThreadCache tc = (ThreadCache) f.core();

@@ -3,6 +3,7 @@ package dev.hakmem.internal.small;
 import dev.hakmem.internal.os.CurrentCpu;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.FrontFactory;
+import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,12 @@ public final class ThreadCaches {
     private static final int RECLAIM_EVERY = 64;
 
     private final ThreadCache[] slots = new ThreadCache[SLOTS];
+    /**
+     * With generated fronts: {@code slots}' fronts, in the same places ({@link #ownFront}), so that a
+     * variant finds its thread's front in as many loads as the generic front finds its cache; null
+     * without fronts. Same memory-ordering contract as {@code slots}: {@link ThreadFront#owner()} is final.
+     */
+    private final ThreadFront[] frontSlots;
     /** Caches shared by virtual threads: a power of two, at least twice the processor count. */
     private final ThreadCache[] stripes;
     /** Counters of operations made without a cache (all stripes busy). */
@@ -117,6 +124,7 @@ public final class ThreadCaches {
     public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
             FrontFactory fronts, ProfileCounters profile) {
         this.fronts = fronts;
+        this.frontSlots = fronts == null ? null : new ThreadFront[SLOTS];
         this.profile = profile;
         this.capacities = capacities.clone();
         this.batches = batches.clone();
@@ -139,6 +147,18 @@ public final class ThreadCaches {
         ThreadCache tc = slots[(int) t.threadId() & MASK];
         if (tc != null && tc.owner() == t) return tc;
         return t.isVirtual() ? null : getSlow(t);
+    }
+
+    /**
+     * The calling platform thread's generated front, or null (a virtual thread, or a cache without a
+     * front): {@link #own}'s lookup in {@code frontSlots}, falling back to {@link #own}.
+     */
+    public ThreadFront ownFront() {
+        Thread t = Thread.currentThread();
+        ThreadFront f = frontSlots[(int) t.threadId() & MASK];
+        if (f != null && f.owner() == t) return f;
+        ThreadCache tc = own();
+        return tc == null ? null : tc.front;
     }
 
     /**
@@ -288,6 +308,7 @@ public final class ThreadCaches {
             }
             int slot = (int) tc.owner().threadId() & MASK;
             if (slots[slot] == tc) slots[slot] = null;
+            if (frontSlots != null && tc.front != null && frontSlots[slot] == tc.front) frontSlots[slot] = null;
             n++;
         }
         createdSinceReclaim = 0;
@@ -334,7 +355,10 @@ public final class ThreadCaches {
         }
         int slot = (int) t.threadId() & MASK;
         ThreadCache current = slots[slot];
-        if (current == null || !current.owner().isAlive()) slots[slot] = tc;
+        if (current == null || !current.owner().isAlive()) {
+            slots[slot] = tc;
+            if (frontSlots != null) frontSlots[slot] = tc.front;
+        }
         return tc;
     }
 }
