@@ -2,7 +2,9 @@ package dev.hakmem.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +149,59 @@ class FrontSupportTest {
             for (int i = 0; i < 1000; i++) again.add(malloc16(s, mine, 16));
             assertEquals(slabs, generic.stats().classes().get(0).slabs(), "memory of ended threads reused");
             for (long p : again) free16(s, mine, p);
+        }
+    }
+
+    /**
+     * The table of fronts is direct-mapped by thread id, like the table of caches: two live threads
+     * whose ids share a slot must each get their own front, every call, and never the other's.
+     */
+    @Test
+    void threadsWhoseIdsShareASlotEachGetTheirOwnFront() throws Exception {
+        FrontSupport s = FrontSupport.create(CONFIG, TwoClassFront::new);
+        try (NativeAllocator generic = s.allocator()) {
+            java.util.concurrent.CountDownLatch firstHolds = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
+            java.util.Map<Thread, ThreadFront> fronts = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Runnable check = () -> {
+                try {
+                    ThreadFront f = s.ownFront();
+                    for (int i = 0; i < 1000; i++) {
+                        assertSame(f, s.ownFront(), "the same front every call");
+                        assertSame(Thread.currentThread(), f.owner());
+                        free16(s, (TwoClassFront) f, malloc16(s, (TwoClassFront) f, 16));
+                    }
+                    ThreadFront before = fronts.putIfAbsent(Thread.currentThread(), f);
+                    if (before != null) assertSame(before, f, "a thread keeps its front");
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            };
+            Thread first = new Thread(() -> {
+                check.run();
+                firstHolds.countDown();
+                try {
+                    secondDone.await(); // alive, and holding its slot, while the second runs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                check.run();
+            });
+            first.start();
+            firstHolds.await();
+            Thread second;
+            do {
+                second = new Thread(check); // ids are given at construction: find one in the first's slot
+            } while (((second.threadId() - first.threadId()) & 1023) != 0);
+            second.start();
+            second.join();
+            secondDone.countDown();
+            first.join();
+            if (failure.get() != null) throw new AssertionError(failure.get());
+            assertNotSame(fronts.get(first), fronts.get(second), "each thread its own front");
+            assertEquals(2, fronts.size());
+            assertEquals(0, generic.stats().liveBlocks());
         }
     }
 }

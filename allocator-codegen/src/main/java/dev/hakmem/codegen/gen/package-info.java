@@ -21,8 +21,8 @@
  * branches on it; the size-to-class table is a static final array, where the generic front loads the
  * allocator's size classes first; a class's array and count are one load from the thread's cache
  * ({@code blocks[cls]}, {@code counts[cls]}) where the generic front loads the class's cache object
- * and then its fields. What it adds: the front is reached through the runtime's thread lookup plus
- * one load and a type test ({@code support.ownFront() instanceof <Variant>Cache}).
+ * and then its fields. What it adds: a type test ({@code support.ownFront() instanceof
+ * <Variant>Cache}), and a second test of the size or page kind (front class or not).
  *
  * <h2>Why one method for every class, not code per class</h2>
  *
@@ -37,9 +37,9 @@
  * arrays and move the batches. So the front is now indexed by the class, like the generic one, and
  * covers every Tiny class by default: a mixed-size program runs one method whose branches do not
  * depend on the size. Measured (docs/BENCHMARKS.md, "Generated variants"): skewed went from 0.68x to
- * 0.82x the generic allocator and randomMixed from 0.90x to 0.96-1.04x; tinyHot moved within the
- * machine's noise (0.86-1.00x in two loops). What still separates the default variant from the
- * generic front is the way in: the variant reaches the thread's cache through {@code FrontSupport}
- * and the cache's {@code front} field, a few dependent loads the generic front does not make.
+ * 0.82x the generic allocator and randomMixed from 0.90x to 0.96-1.04x. The rest of the gap was the
+ * way in: the variant reached its thread's front through the thread's cache; the runtime now keeps
+ * a table of fronts beside its table of caches ({@code ThreadCaches.ownFront}), and the variant
+ * runs at 0.95-1.05x the generic allocator on skewed, randomMixed and tinyHot.
  */
 package dev.hakmem.codegen.gen;
