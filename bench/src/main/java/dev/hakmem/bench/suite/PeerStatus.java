@@ -21,6 +21,16 @@ public record PeerStatus(String name, boolean available, boolean sameThreadOnly,
     /** The flag in the third column of an available peer that frees only on the allocating thread. */
     public static final String SAME_THREAD_ONLY = "same-thread-frees-only";
 
+    /** The available peers that can free a block on any thread (the peers of cross-thread benchmarks), in order. */
+    public static List<String> anyThread(List<PeerStatus> peers) {
+        return peers.stream().filter(p -> p.available() && !p.sameThreadOnly()).map(PeerStatus::name).toList();
+    }
+
+    /** The available peers that free only on the allocating thread (left out of cross-thread benchmarks), in order. */
+    public static List<String> sameThreadOnly(List<PeerStatus> peers) {
+        return peers.stream().filter(p -> p.available() && p.sameThreadOnly()).map(PeerStatus::name).toList();
+    }
+
     /** Reads every non-blank line of a peers file, in file order (the report's peer order). */
     public static List<PeerStatus> read(Path file) throws IOException {
         List<PeerStatus> peers = new ArrayList<>();

@@ -41,8 +41,8 @@ public record Plan(List<Run> runs, List<Expectation> expectations) {
      */
     public static Plan of(List<PlannedBenchmark> benchmarks, List<PeerStatus> peers, Function<PlannedBenchmark, RunSettings> settings) {
         List<String> all = peers.stream().filter(PeerStatus::available).map(PeerStatus::name).toList();
-        List<String> anyThread = peers.stream().filter(p -> p.available() && !p.sameThreadOnly()).map(PeerStatus::name).toList();
-        List<String> sameThread = peers.stream().filter(p -> p.available() && p.sameThreadOnly()).map(PeerStatus::name).toList();
+        List<String> anyThread = PeerStatus.anyThread(peers);
+        List<String> sameThread = PeerStatus.sameThreadOnly(peers);
         Map<String, List<PlannedBenchmark>> groups = new LinkedHashMap<>();
         List<Expectation> expectations = new ArrayList<>();
         for (PlannedBenchmark b : benchmarks.stream().sorted(Comparator.comparingInt(PlannedBenchmark::groupRank)).toList()) {

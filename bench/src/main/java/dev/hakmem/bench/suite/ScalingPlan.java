@@ -42,8 +42,8 @@ final class ScalingPlan {
 
     /** The JMH runs and the expected results; {@code settings} gives forks and iterations of every run. */
     static Plan of(List<PeerStatus> peers, RunSettings settings) {
-        List<String> anyThread = peers.stream().filter(p -> p.available() && !p.sameThreadOnly()).map(PeerStatus::name).toList();
-        List<String> sameThread = peers.stream().filter(p -> p.available() && p.sameThreadOnly()).map(PeerStatus::name).toList();
+        List<String> anyThread = PeerStatus.anyThread(peers);
+        List<String> sameThread = PeerStatus.sameThreadOnly(peers);
         List<Plan.Run> runs = new ArrayList<>();
         List<Plan.Expectation> expectations = new ArrayList<>();
         if (anyThread.isEmpty()) return new Plan(runs, expectations);

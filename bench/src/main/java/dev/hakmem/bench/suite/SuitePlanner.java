@@ -92,7 +92,7 @@ public final class SuitePlanner {
      * mode fits the runs into the budget like the main job does.
      */
     static void planScaling(String mode, List<PeerStatus> peers, double budget, Path out) throws IOException {
-        int peerCount = (int) peers.stream().filter(p -> p.available() && !p.sameThreadOnly()).count();
+        int peerCount = PeerStatus.anyThread(peers).size();
         RunSettings settings = RunSettings.FULL_TIMED;
         if (mode.equals("quick")) {
             QuickBudget q = new QuickBudget(budget, ScalingPlan.runCount(peerCount), 0, ScalingPlan.THREADS.size());
