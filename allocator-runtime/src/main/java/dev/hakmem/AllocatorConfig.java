@@ -17,7 +17,7 @@ import java.util.Map;
  *   <tr><td>Mid classes</td><td>4 per doubling from 1280 to 32768 (at most 20% waste per block)</td>
  *       <td>ascending multiples of 256 above {@value #TINY_MAX}, the last one exactly {@value #MID_MAX},
  *       each at most 25% above its predecessor's successor byte (no class wastes more than 25%)</td></tr>
- *   <tr><td>cache capacity / batch per class</td><td>Tiny 128 / 32; Mid up to 4 KiB 32 / 8, above 16 / 4</td>
+ *   <tr><td>cache capacity / batch per class</td><td>Tiny 512 / 32; Mid up to 4 KiB 128 / 8, above 64 / 4 (a cache starts at a quarter of its capacity and grows to it)</td>
  *       <td>1 &lt;= batch &lt;= capacity &lt;= 65536</td></tr>
  *   <tr><td>checks</td><td>on</td><td>on: double frees and foreign frees are detected (also for blocks
  *       in thread caches); off: the fast paths carry no check code</td></tr>
@@ -156,8 +156,11 @@ public final class AllocatorConfig {
         return index < tinyClasses.length ? tinyClasses[index] : midClasses[index - tinyClasses.length];
     }
     /**
-     * Thread-cache capacity of one class: how many free blocks of the class a thread keeps before it
-     * hands a batch back to the shared lists.
+     * Thread-cache capacity of one class: the most free blocks of the class a thread keeps before it
+     * moves a batch out of its cache. A thread's cache of the class starts at a quarter of this
+     * (at least one batch) and doubles, up to this, each time refills have brought it half its
+     * length in blocks since it last grew: only a thread whose working set of the class outgrows
+     * its cache holds more.
      *
      * @param index class index, {@code 0 <= index < classCount()}
      * @return the capacity in blocks
@@ -274,9 +277,9 @@ public final class AllocatorConfig {
     public static final class Builder {
         private int[] tinyClasses = defaultTinyClasses();
         private int[] midClasses = defaultMidClasses();
-        private int[] tinyCache = {128, 32};
-        private int[] smallMidCache = {32, 8};
-        private int[] bigMidCache = {16, 4};
+        private int[] tinyCache = {512, 32};
+        private int[] smallMidCache = {128, 8};
+        private int[] bigMidCache = {64, 4};
         private final Map<Integer, int[]> classCaches = new LinkedHashMap<>();
         private boolean checks = true;
         private boolean stats = true;
@@ -344,7 +347,7 @@ public final class AllocatorConfig {
         /**
          * Cache capacity and batch of every Tiny class that {@link #classCache} does not set.
          *
-         * @param capacity free blocks a thread keeps per class
+         * @param capacity the most free blocks a thread keeps per class (see {@link AllocatorConfig#cacheCapacity})
          * @param batch blocks moved at once between a thread cache and the shared lists
          * @return this builder
          * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
@@ -358,7 +361,7 @@ public final class AllocatorConfig {
          * Cache capacity and batch of every Mid class that {@link #classCache} does not set (replacing
          * both defaults, for classes up to 4 KiB and above).
          *
-         * @param capacity free blocks a thread keeps per class
+         * @param capacity the most free blocks a thread keeps per class (see {@link AllocatorConfig#cacheCapacity})
          * @param batch blocks moved at once between a thread cache and the shared lists
          * @return this builder
          * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
@@ -374,7 +377,7 @@ public final class AllocatorConfig {
          * Cache capacity and batch of one class, whatever {@link #tinyCache} or {@link #midCache} says.
          *
          * @param classSize the class's block size; {@link #build()} checks that such a class exists
-         * @param capacity free blocks a thread keeps of this class
+         * @param capacity the most free blocks a thread keeps of this class (see {@link AllocatorConfig#cacheCapacity})
          * @param batch blocks moved at once between a thread cache and the shared lists
          * @return this builder
          * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}

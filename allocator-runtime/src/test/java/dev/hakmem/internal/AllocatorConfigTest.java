@@ -18,10 +18,10 @@ class AllocatorConfigTest {
                 d.tinyClasses());
         assertArrayEquals(new int[] {1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
                 16384, 20480, 24576, 28672, 32768}, d.midClasses());
-        assertEquals(128, d.cacheCapacity(0));
+        assertEquals(512, d.cacheCapacity(0));
         assertEquals(32, d.batchSize(0));
-        assertEquals(32, d.cacheCapacity(20));
-        assertEquals(16, d.cacheCapacity(39));
+        assertEquals(128, d.cacheCapacity(20));
+        assertEquals(64, d.cacheCapacity(39));
         assertTrue(d.checks());
         assertTrue(d.stats());
         assertFalse(d.profile());

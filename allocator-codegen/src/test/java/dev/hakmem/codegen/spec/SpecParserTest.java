@@ -58,10 +58,10 @@ class SpecParserTest {
         AllocatorConfig c = SpecParser.parse(yaml, "s.yaml").config();
         int firstMid = c.tinyClasses().length;
         assertEquals(4096, c.classSize(firstMid + 7));
-        assertEquals(32, c.cacheCapacity(firstMid + 7));
+        assertEquals(128, c.cacheCapacity(firstMid + 7));
         assertEquals(8, c.batchSize(firstMid + 7));
         assertEquals(6400, c.classSize(firstMid + 9));
-        assertEquals(16, c.cacheCapacity(firstMid + 9));
+        assertEquals(64, c.cacheCapacity(firstMid + 9));
         assertEquals(4, c.batchSize(firstMid + 9));
     }
 

@@ -54,12 +54,12 @@ class TunerTest {
         assertCache(c, 144, 64, 16);   // burst 2000, but never more than 40 live
         assertCache(c, 272, 16, 4);    // 264-byte requests, recorded in the 320 class: burst 3
         assertCache(c, 528, 16, 4);    // 520-byte requests, recorded in the 640 class: burst 1
-        assertCache(c, 320, 128, 32);  // serves no recorded request, though the recorded 320 class is in its range
-        assertCache(c, 736, 128, 32);  // the same for the recorded 640 class
+        assertCache(c, 320, 512, 32);  // serves no recorded request, though the recorded 320 class is in its range
+        assertCache(c, 736, 512, 32);  // the same for the recorded 640 class
         assertCache(c, 3072, 8, 2);    // Mid, burst 7
-        assertCache(c, 16, 128, 32);   // nothing recorded: the runtime's default
+        assertCache(c, 16, 512, 32);   // nothing recorded: the runtime's default
         int big = c.midClasses()[c.midClasses().length - 1];
-        assertCache(c, big, 16, 4);
+        assertCache(c, big, 64, 4);
     }
 
     @Test

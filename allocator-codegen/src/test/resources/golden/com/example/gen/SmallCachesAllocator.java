@@ -38,26 +38,26 @@ import java.util.Optional;
  *   <tr><td>9</td><td>512</td><td>Tiny</td><td>generated</td><td>16</td><td>4</td></tr>
  *   <tr><td>10</td><td>768</td><td>Tiny</td><td>generated</td><td>16</td><td>4</td></tr>
  *   <tr><td>11</td><td>1024</td><td>Tiny</td><td>generated</td><td>16</td><td>4</td></tr>
- *   <tr><td>12</td><td>1280</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>13</td><td>1536</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>14</td><td>1792</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>15</td><td>2048</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>16</td><td>2560</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>17</td><td>3072</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>18</td><td>3584</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>19</td><td>4096</td><td>Mid</td><td>runtime</td><td>32</td><td>8</td></tr>
- *   <tr><td>20</td><td>5120</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>21</td><td>6144</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>22</td><td>7168</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>23</td><td>8192</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>24</td><td>10240</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>25</td><td>12288</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>26</td><td>14336</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>27</td><td>16384</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>28</td><td>20480</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>29</td><td>24576</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>30</td><td>28672</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
- *   <tr><td>31</td><td>32768</td><td>Mid</td><td>runtime</td><td>16</td><td>4</td></tr>
+ *   <tr><td>12</td><td>1280</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>13</td><td>1536</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>14</td><td>1792</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>15</td><td>2048</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>16</td><td>2560</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>17</td><td>3072</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>18</td><td>3584</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>19</td><td>4096</td><td>Mid</td><td>runtime</td><td>128</td><td>8</td></tr>
+ *   <tr><td>20</td><td>5120</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>21</td><td>6144</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>22</td><td>7168</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>23</td><td>8192</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>24</td><td>10240</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>25</td><td>12288</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>26</td><td>14336</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>27</td><td>16384</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>28</td><td>20480</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>29</td><td>24576</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>30</td><td>28672</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>31</td><td>32768</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
  * </table>
  */
 public final class SmallCachesAllocator implements NativeAllocator {
@@ -85,26 +85,26 @@ public final class SmallCachesAllocator implements NativeAllocator {
             .classCache(512, 16, 4)
             .classCache(768, 16, 4)
             .classCache(1024, 16, 4)
-            .classCache(1280, 32, 8)
-            .classCache(1536, 32, 8)
-            .classCache(1792, 32, 8)
-            .classCache(2048, 32, 8)
-            .classCache(2560, 32, 8)
-            .classCache(3072, 32, 8)
-            .classCache(3584, 32, 8)
-            .classCache(4096, 32, 8)
-            .classCache(5120, 16, 4)
-            .classCache(6144, 16, 4)
-            .classCache(7168, 16, 4)
-            .classCache(8192, 16, 4)
-            .classCache(10240, 16, 4)
-            .classCache(12288, 16, 4)
-            .classCache(14336, 16, 4)
-            .classCache(16384, 16, 4)
-            .classCache(20480, 16, 4)
-            .classCache(24576, 16, 4)
-            .classCache(28672, 16, 4)
-            .classCache(32768, 16, 4)
+            .classCache(1280, 128, 8)
+            .classCache(1536, 128, 8)
+            .classCache(1792, 128, 8)
+            .classCache(2048, 128, 8)
+            .classCache(2560, 128, 8)
+            .classCache(3072, 128, 8)
+            .classCache(3584, 128, 8)
+            .classCache(4096, 128, 8)
+            .classCache(5120, 64, 4)
+            .classCache(6144, 64, 4)
+            .classCache(7168, 64, 4)
+            .classCache(8192, 64, 4)
+            .classCache(10240, 64, 4)
+            .classCache(12288, 64, 4)
+            .classCache(14336, 64, 4)
+            .classCache(16384, 64, 4)
+            .classCache(20480, 64, 4)
+            .classCache(24576, 64, 4)
+            .classCache(28672, 64, 4)
+            .classCache(32768, 64, 4)
             .checks(false)
             .stats(true)
             .memoryLimit(268435456L)

@@ -4,9 +4,10 @@ package dev.hakmem.internal.small;
  * One thread's cache of free blocks of one size class: a LIFO stack of addresses, so the block freed
  * last (cache-hot) is handed out first. Owned by one thread; plain fields, no synchronisation.
  *
- * <p>Invariant: {@code 0 <= count <= blocks.length}, and {@code blocks.length} is 0 until the class
- * is first used (then the capacity), unless the cache was lent the array of a reclaimed cache when it
- * was made ({@link SpareCacheArrays}): a fresh cache costs no new memory, and the fast paths need no
+ * <p>Invariant: {@code 0 <= count <= blocks.length <= capacity}, and {@code blocks.length} is 0 until
+ * the class is first used (then a quarter of the capacity, growing at refills: {@link #arrayForRefill}),
+ * unless the cache was lent the array of a reclaimed cache when it was made
+ * ({@link SpareCacheArrays}): a fresh cache costs no new memory, and the fast paths need no
  * separate "allocated yet?" test because an empty array fails both {@code count > 0} and
  * {@code count < blocks.length}.
  */
@@ -16,8 +17,11 @@ final class ClassCache {
     /** Free block addresses, {@code blocks[0..count)}; the top is {@code blocks[count-1]}. */
     long[] blocks = EMPTY;
     int count;
+    /** The most blocks this cache holds: the length {@link #blocks} grows to (see {@link #arrayForRefill}). */
     final int capacity;
     final int batch;
+    /** Refills since {@link #blocks} got its length (owner only, plain, like the rest). */
+    int refills;
     /** Statistics, plain increments by the owner; read racily by stats(). */
     long allocations, frees;
     /**
@@ -40,5 +44,32 @@ final class ClassCache {
     ClassCache(int capacity, int batch) {
         this.capacity = capacity;
         this.batch = batch;
+    }
+
+    /**
+     * The array a refill of this class fills, given {@code current}, the class's array, empty (its
+     * count is 0): a first array of a quarter of the capacity (at least one batch, which a refill
+     * fills), or, once the class has been refilled a whole array's worth of blocks since its array
+     * got its length, a new one of twice the length (at most the capacity); else {@code current}.
+     * A {@code grows == false} cache (a shared stripe) never grows past its first length.
+     *
+     * <p>Why grow at a refill and not when a free finds the cache full: the thread's working set of
+     * the class is larger than its cache, and growing before the first overflow keeps blocks from
+     * travelling between the cache and the spill (which also scrambles their order). And it keeps
+     * the slow path out of the compiled free: C2 compiles a call to {@link SmallTier#flushAndPush}
+     * into a free only if the profile saw it taken, and a loop with a call in it reloads every field
+     * of the chain from the thread to the block on each pass (skewed: 69.7 against 110 M ops/s in one
+     * fork, the two differing only in that call; docs/BENCHMARKS-HISTORY.md, session 28).
+     */
+    long[] arrayForRefill(long[] current, boolean grows) {
+        if (current.length == 0) {
+            refills = 0;
+            return new long[Math.min(capacity, Math.max(batch, capacity / 4))];
+        }
+        if (grows && current.length < capacity && 2L * batch * ++refills >= current.length) {
+            refills = 0;
+            return new long[(int) Math.min(capacity, 2L * current.length)];
+        }
+        return current;
     }
 }

@@ -113,7 +113,7 @@ public final class SmallTier {
     /** Slow path of malloc: {@code cc} (class {@code cls} of {@code tc}) is empty. Refills a batch and pops one. */
     public long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long requested) {
         if (tc.isFlat(cls)) return refillFlat(tc, cls, requested);
-        if (cc.blocks.length == 0) cc.blocks = new long[cc.capacity];
+        cc.blocks = cc.arrayForRefill(cc.blocks, tc.id != 0);
         int n = fill(tc, cls, cc.blocks, cc.batch, requested);
         cc.count = n - 1;
         sampleRefill(tc, cls, n, requested);
@@ -142,8 +142,10 @@ public final class SmallTier {
             f.setCount(cls, held - 1);
             return b[held - 1];
         }
-        if (b.length == 0) f.setBlocks(cls, b = new long[tc.byClass[cls].capacity]);
-        int n = fill(tc, cls, b, tc.byClass[cls].batch, requested);
+        ClassCache cc = tc.byClass[cls];
+        long[] grown = cc.arrayForRefill(b, tc.id != 0);
+        if (grown != b) f.setBlocks(cls, b = grown);
+        int n = fill(tc, cls, b, cc.batch, requested);
         f.setCount(cls, n - 1);
         sampleRefill(tc, cls, n, requested);
         return b[n - 1];
@@ -294,7 +296,7 @@ public final class SmallTier {
             return;
         }
         if (cc.blocks.length == 0) {
-            cc.blocks = new long[cc.capacity];
+            cc.blocks = cc.arrayForRefill(cc.blocks, tc.id != 0);
         } else {
             cc.count = flushOldest(tc, cls, cc.blocks, cc.count, cc.batch);
         }
@@ -307,7 +309,7 @@ public final class SmallTier {
         long[] b = f.blocks(cls);
         int n = f.count(cls);
         if (b.length == 0) {
-            f.setBlocks(cls, b = new long[tc.byClass[cls].capacity]);
+            f.setBlocks(cls, b = tc.byClass[cls].arrayForRefill(b, tc.id != 0));
         } else if (n == b.length) {
             n = flushOldest(tc, cls, b, n, tc.byClass[cls].batch);
         }

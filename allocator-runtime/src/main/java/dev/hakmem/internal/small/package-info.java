@@ -10,7 +10,11 @@
  * {@link dev.hakmem.internal.small.Spill} (a reused array: no Java garbage per batch); freed by another
  * thread, it goes into that thread's outbox and, a batch at a time, into the owner's inbox (a
  * lock-free {@link dev.hakmem.internal.small.BatchStack}). The owner refills a dry cache from its
- * inbox, then its spill, then the shared side, and carves only when all are empty. The registry
+ * inbox, then its spill, then the shared side, and carves only when all are empty. A class's cache
+ * array starts at a quarter of the class's capacity and doubles, up to it, at a refill once refills
+ * have brought half its length since it last grew ({@link dev.hakmem.internal.small.ClassCache#arrayForRefill}):
+ * a thread whose working set of a class fits the capacity then keeps it in its cache, and its
+ * free never reaches the overflow path (which C2 then leaves out of the compiled free). The registry
  * records each slab's owner next to its class, so the free path tells local from remote with the
  * same single load. Only the owner hands out blocks of the slabs it carved, so blocks of two platform
  * threads never share a cache line (no false sharing; a claimed slab, below, may still have some of
