@@ -43,6 +43,8 @@ public final class SmallFront {
     /** Checks on: the state maps ({@link StateMap}) and the reservation's base, held here: no load but this object's. */
     private final long tinyStates, midStates, base;
     private final ThreadCaches caches;
+    /** {@code caches}' table of caches by thread id, held here: the fast paths' lookup starts one load nearer ({@link ThreadCaches#own(ThreadCache[])}). */
+    private final ThreadCache[] slots;
     /** The allocation profile the caches count, or null. */
     private final ProfileCounters profile;
 
@@ -58,6 +60,7 @@ public final class SmallFront {
         this.midStates = states == null ? 0 : states.midMap();
         this.base = registry.base();
         this.caches = caches;
+        this.slots = caches.slots();
         this.profile = profile;
     }
 
@@ -70,7 +73,7 @@ public final class SmallFront {
 
     /** A block of class {@code cls} for a request of {@code size} bytes. */
     public long malloc(int cls, long size) {
-        ThreadCache tc = caches.own();
+        ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(cls, size);
         return mallocFrom(tc, cls, size);
     }
@@ -152,7 +155,7 @@ public final class SmallFront {
      * live block's start.
      */
     public void free(long address, int cls, int owner) {
-        ThreadCache tc = caches.own();
+        ThreadCache tc = caches.own(slots);
         if (tc == null) {
             freeShared(address, cls, owner);
             return;

@@ -143,10 +143,24 @@ public final class ThreadCaches {
 
     /** The calling platform thread's own cache, or null for a virtual thread (use {@link #lockStripe}). */
     public ThreadCache own() {
+        return own(slots);
+    }
+
+    /**
+     * {@link #own()} given {@code slots}, this object's table ({@link #slots()}), which a caller on the
+     * fast path holds in a final field of its own: one dependent load fewer than through this object,
+     * which counts wherever the JIT cannot keep the table in a register (a loop with a call in it).
+     */
+    ThreadCache own(ThreadCache[] slots) {
         Thread t = Thread.currentThread();
         ThreadCache tc = slots[(int) t.threadId() & MASK];
         if (tc != null && tc.owner() == t) return tc;
         return t.isVirtual() ? null : getSlow(t);
+    }
+
+    /** The table of caches by thread id, for {@link #own(ThreadCache[])}: the same array for this object's life. */
+    ThreadCache[] slots() {
+        return slots;
     }
 
     /**
