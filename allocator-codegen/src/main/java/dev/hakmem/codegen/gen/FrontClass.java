@@ -90,7 +90,7 @@ final class FrontClass {
                         names.variant(), names.frontCount() - 1, c.classSize(0), names.frontMaxSize(),
                         c.checks() ? "on" : "off", c.stats() ? "on" : "off")
                 .add("<p>A thread's cache of class {@code cls} is {@code blocks[cls][0..counts[cls])} of its {@link $T};\n", names.cache())
-                .add("the runtime sizes each array to the class's capacity and moves its batches:\n")
+                .add("the runtime makes each array, grows it up to the class's capacity and moves its batches:\n")
                 .add("<table>\n  <caption>Front classes (cache capacity / batch in blocks)</caption>\n")
                 .add("  <tr><th>class</th><th>size</th><th>cache</th><th>batch</th></tr>\n");
         for (int i = 0; i < names.frontCount(); i++) {

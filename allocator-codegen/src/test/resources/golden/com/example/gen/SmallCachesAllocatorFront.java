@@ -7,7 +7,7 @@ import dev.hakmem.spi.FrontSupport;
  * Small-block front of {@link SmallCachesAllocator}: classes 0 to 11 (16 to 1024 bytes), checks off, stats on.
  *
  * <p>A thread's cache of class {@code cls} is {@code blocks[cls][0..counts[cls])} of its {@link SmallCachesAllocatorCache};
- * the runtime sizes each array to the class's capacity and moves its batches:
+ * the runtime makes each array, grows it up to the class's capacity and moves its batches:
  * <table>
  *   <caption>Front classes (cache capacity / batch in blocks)</caption>
  *   <tr><th>class</th><th>size</th><th>cache</th><th>batch</th></tr>
