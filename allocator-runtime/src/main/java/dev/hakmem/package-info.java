@@ -15,7 +15,7 @@
  * <pre>
  *   malloc(size) / free(p)                          front: internal.HakmemAllocator
  *        |                                           (routes by size, fast paths inline)
- *        +-- size &lt;= 32 KiB --&gt; thread cache   small.ThreadCaches / ThreadCache / ClassCache
+ *        +-- size &lt;= 64 KiB --&gt; thread cache   small.ThreadCaches / ThreadCache / ClassCache
  *        |       | empty / full                        (per thread, per class, LIFO arrays of addresses)
  *        |       v                                     own slabs: small.Slab (carving)
  *        |    spill per thread and class        small.Spill (own frees beyond the cache, one reused array)
@@ -39,9 +39,9 @@
  * <ul>
  *   <li><b>Tiny</b> (&lt;= 1 KiB): 20 classes, 16-byte steps to 128 B then 4 per doubling; 64 KiB slabs of
  *       one class.</li>
- *   <li><b>Mid</b> (1-32 KiB): 20 classes, 4 per doubling (1280, 1536, 1792, 2048, 2560, ...), so no block
+ *   <li><b>Mid</b> (1-64 KiB): 24 classes, 4 per doubling (1280, 1536, 1792, 2048, 2560, ...), so no block
  *       wastes more than 20% (hakmem's 8/16/32 KiB classes waste up to 87%); 512 KiB spans.</li>
- *   <li><b>Large</b> (32 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, split into independent arenas
+ *   <li><b>Large</b> (64 KiB-2 MiB): 4 KiB page runs in 4 MiB chunks, split into independent arenas
  *       (picked by a hash of the thread id, another one when its lock is taken); best fit from exact-size
  *       bins, free neighbours coalesced through boundary tags, at most {@code largeRetainedBytes} of
  *       freed pages kept resident (lent to the arenas from one pool), the rest decommitted; entirely

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContractTest {
     static final long[] SIZES = {
         0, 1, 8, 15, 16, 17, 31, 32, 33, 100, 128, 129, 500, 1000, 1023, 1024,               // Tiny
-        1025, 1280, 1281, 4096, 5000, 10_000, 32 * KiB - 1, 32 * KiB,                        // Mid
-        32 * KiB + 1, 40_000, 100_000, 1 * MiB, 2 * MiB - 1, 2 * MiB,                        // Large
+        1025, 1280, 1281, 4096, 5000, 10_000, 32 * KiB - 1, 32 * KiB, 32 * KiB + 1, 40_000,  // Mid
+        64 * KiB - 1, 64 * KiB,
+        64 * KiB + 1, 100_000, 1 * MiB, 2 * MiB - 1, 2 * MiB,                                // Large
         2 * MiB + 1, 3 * MiB, 5 * MiB + 123};                                                // Huge
 
     NativeAllocator alloc;

@@ -40,7 +40,7 @@ class DifferentialModelTest {
     static final long MAX_LIVE_BYTES = 192 * MiB;
     static final long TWO_MIB = 2 * MiB;
 
-    static final long[] EDGES = {0, 1, 15, 16, 17, 1024, 1025, 32768 - 1, 32768, 32768 + 1, TWO_MIB - 1, TWO_MIB, TWO_MIB + 1};
+    static final long[] EDGES = {0, 1, 15, 16, 17, 1024, 1025, 32768 - 1, 32768, 32768 + 1, 65536 - 1, 65536, 65536 + 1, TWO_MIB - 1, TWO_MIB, TWO_MIB + 1};
 
     /** A live block of the model. */
     static final class Block {
@@ -186,9 +186,9 @@ class DifferentialModelTest {
         if (x < 300) return EDGES[r.nextInt(EDGES.length)];
         if (x < 5_000) return r.nextInt(257);                           // small Tiny
         if (x < 7_500) return 257 + r.nextInt(1024 - 257 + 1);           // rest of Tiny
-        if (x < 9_880) return 1025 + r.nextInt(32768 - 1025 + 1);        // Mid
+        if (x < 9_880) return 1025 + r.nextInt(65536 - 1025 + 1);        // Mid
         if (x < 9_990) {                                                 // Large, log-uniform
-            double lo = Math.log(32769), hi = Math.log(TWO_MIB);
+            double lo = Math.log(65537), hi = Math.log(TWO_MIB);
             return Math.min(TWO_MIB, (long) Math.exp(lo + r.nextDouble() * (hi - lo)));
         }
         return TWO_MIB + 1 + r.nextLong(4 * MiB);                        // Huge, rarely

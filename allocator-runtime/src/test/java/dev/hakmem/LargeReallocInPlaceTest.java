@@ -33,11 +33,11 @@ class LargeReallocInPlaceTest {
     @Test
     void aBlockFollowedByFreePagesGrowsWithoutMoving() {
         try (NativeAllocator al = Hakmem.create()) {
-            long p = al.malloc(40 * KIB); // the first Large block: the rest of its chunk is one free run
-            fill(al, p, 40 * KIB);
+            long p = al.malloc(80 * KIB); // the first Large block: the rest of its chunk is one free run
+            fill(al, p, 80 * KIB);
             long q = al.realloc(p, 100 * KIB);
             assertEquals(p, q, "grown in place");
-            assertPattern(al, q, 40 * KIB);
+            assertPattern(al, q, 80 * KIB);
             assertTrue(al.usableSize(q) >= 100 * KIB, "usable " + al.usableSize(q));
             MemorySegment.ofAddress(q).reinterpret(100 * KIB).set(ValueLayout.JAVA_BYTE, 100 * KIB - 1, (byte) 7); // the new tail is the block's
             TierStats t = al.stats().tier(Tier.LARGE);
@@ -45,7 +45,7 @@ class LargeReallocInPlaceTest {
             assertEquals(al.usableSize(q), t.liveBytes(), "live bytes follow the grown run");
             long r = al.realloc(q, 1000 * KIB);
             assertEquals(p, r, "and again, beyond the thread cache's 256 KiB");
-            assertPattern(al, r, 40 * KIB);
+            assertPattern(al, r, 80 * KIB);
             assertEquals(al.usableSize(r), al.stats().tier(Tier.LARGE).liveBytes());
             al.free(r);
             assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
@@ -57,16 +57,16 @@ class LargeReallocInPlaceTest {
     @Test
     void aBlockWhoseNextPagesAreTakenMovesAndItsNeighbourIsUntouched() {
         try (NativeAllocator al = Hakmem.create()) {
-            long p = al.malloc(40 * KIB);
-            long q = al.malloc(40 * KIB);
-            assertEquals(p + 40 * KIB, q, "carved one after the other from the chunk's free run");
-            fill(al, p, 40 * KIB);
-            fill(al, q, 40 * KIB);
+            long p = al.malloc(80 * KIB);
+            long q = al.malloc(80 * KIB);
+            assertEquals(p + 80 * KIB, q, "carved one after the other from the chunk's free run");
+            fill(al, p, 80 * KIB);
+            fill(al, q, 80 * KIB);
             long r = al.realloc(p, 100 * KIB);
             assertNotEquals(p, r, "q holds the pages after p: the block moves");
-            assertPattern(al, r, 40 * KIB);
-            assertPattern(al, q, 40 * KIB);
-            assertEquals(40 * KIB, al.usableSize(q));
+            assertPattern(al, r, 80 * KIB);
+            assertPattern(al, q, 80 * KIB);
+            assertEquals(80 * KIB, al.usableSize(q));
             al.free(q);
             al.free(r);
             assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
@@ -76,14 +76,14 @@ class LargeReallocInPlaceTest {
     @Test
     void aGrownBlockGoesThroughTheThreadCacheAtItsNewSize() {
         try (NativeAllocator al = Hakmem.create()) {
-            long p = al.malloc(40 * KIB);
-            long q = al.realloc(p, 64 * KIB);
+            long p = al.malloc(80 * KIB);
+            long q = al.realloc(p, 128 * KIB);
             assertEquals(p, q);
-            al.free(q); // 16 pages: into the thread cache, by the page count of its state word
-            assertEquals(q, al.malloc(64 * KIB), "the cache hands the grown block out for its new page count");
-            assertEquals(64 * KIB, al.usableSize(q));
+            al.free(q); // 32 pages: into the thread cache, by the page count of its state word
+            assertEquals(q, al.malloc(128 * KIB), "the cache hands the grown block out for its new page count");
+            assertEquals(128 * KIB, al.usableSize(q));
             al.free(q);
-            assertThrows(IllegalStateException.class, () -> al.realloc(q, 128 * KIB), "realloc of a freed block is refused");
+            assertThrows(IllegalStateException.class, () -> al.realloc(q, 256 * KIB), "realloc of a freed block is refused");
         }
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * calloc zeroed; an ended thread's blocks given back; a bounded amount kept per thread.
  */
 class LargeThreadCacheTest {
-    private static final long SIZE = 33_000; // 9 pages: above Mid, in the cached range
+    private static final long SIZE = 70_000; // 18 pages: above Mid, in the cached range
 
     @Test
     void aFreedBlockIsReusedByTheNextMallocOfItsPageCountAndCountedOnce() {
@@ -37,13 +37,13 @@ class LargeThreadCacheTest {
             assertEquals(0, cached.liveBytes());
             assertEquals(1, cached.allocations());
             assertEquals(1, cached.frees());
-            assertTrue(cached.cachedBytes() >= 36_864, "the cached block's pages are cached bytes: " + cached.cachedBytes());
+            assertTrue(cached.cachedBytes() >= 73_728, "the cached block's pages are cached bytes: " + cached.cachedBytes());
             assertEquals(p, al.malloc(SIZE + 2000), "same page count: the cached block");
             TierStats reused = al.stats().tier(Tier.LARGE);
             assertEquals(1, reused.liveBlocks());
-            assertEquals(36_864, reused.liveBytes());
+            assertEquals(73_728, reused.liveBytes());
             assertEquals(2, reused.allocations());
-            assertEquals(36_864, al.usableSize(p));
+            assertEquals(73_728, al.usableSize(p));
             al.free(p);
             assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
         }
@@ -80,13 +80,13 @@ class LargeThreadCacheTest {
     void callocFromTheCacheIsZeroed() {
         try (NativeAllocator al = Hakmem.create()) {
             long p = al.malloc(SIZE);
-            MemorySegment m = MemorySegment.ofAddress(p).reinterpret(36_864);
+            MemorySegment m = MemorySegment.ofAddress(p).reinterpret(73_728);
             m.fill((byte) 0x5A);
             al.free(p);
             long q = al.calloc(1, SIZE);
             assertEquals(p, q, "calloc reused the cached block");
-            MemorySegment z = MemorySegment.ofAddress(q).reinterpret(36_864);
-            for (long i = 0; i < 36_864; i += 8) assertEquals(0, z.get(ValueLayout.JAVA_LONG_UNALIGNED, i), "byte " + i);
+            MemorySegment z = MemorySegment.ofAddress(q).reinterpret(73_728);
+            for (long i = 0; i < 73_728; i += 8) assertEquals(0, z.get(ValueLayout.JAVA_LONG_UNALIGNED, i), "byte " + i);
             al.free(q);
         }
     }
@@ -133,7 +133,7 @@ class LargeThreadCacheTest {
     void releaseThreadCacheGivesTheCachedBlocksBackWithoutCountingThemTwice() {
         try (NativeAllocator al = Hakmem.create()) {
             List<Long> blocks = new ArrayList<>();
-            for (int pages = 9; pages <= 64; pages++) {
+            for (int pages = 17; pages <= 64; pages++) { // 17 pages: the smallest Large run
                 for (int i = 0; i < 4; i++) blocks.add(al.malloc((long) pages << 12));
             }
             for (long p : blocks) al.free(p);

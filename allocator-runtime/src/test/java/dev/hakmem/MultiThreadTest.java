@@ -184,8 +184,8 @@ class MultiThreadTest {
     static long randomSize(SplittableRandom r) {
         int x = r.nextInt(1000);
         if (x < 700) return r.nextInt(1025);                    // Tiny
-        if (x < 970) return 1025 + r.nextInt(32 * 1024 - 1024);  // Mid
-        return 32 * 1024 + 1 + r.nextLong(2 * MiB - 32 * 1024);  // Large
+        if (x < 970) return 1025 + r.nextInt(64 * 1024 - 1024);  // Mid
+        return 64 * 1024 + 1 + r.nextLong(2 * MiB - 64 * 1024);  // Large
     }
 
     void work(NativeAllocator alloc, int id, List<ConcurrentLinkedQueue<Msg>> inbox) {

@@ -153,7 +153,9 @@ final class Recording {
         totals[ThreadTally.BIG_BYTES] += counted.bigBytes();
         totals[ThreadTally.FREES] += counted.frees();
         for (int c = 0; c < counted.mallocs().length; c++) {
-            int s = ThreadTally.CLASSES + 8 * classBucket(classSize.applyAsInt(c));
+            int size = classSize.applyAsInt(c);
+            if (size > Profile.MAX_SMALL) continue; // beyond the profile's classes (the Mid classes above 32 KiB): counted as big requests
+            int s = ThreadTally.CLASSES + 8 * classBucket(size);
             totals[s + ThreadTally.MALLOCS] += counted.mallocs()[c];
             totals[s + ThreadTally.PEAK] = Math.max(totals[s + ThreadTally.PEAK], counted.peaks()[c]);
             totals[s + ThreadTally.BURST] = Math.max(totals[s + ThreadTally.BURST], counted.bursts()[c]);

@@ -17,7 +17,7 @@ class AllocatorConfigTest {
         assertArrayEquals(new int[] {16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024},
                 d.tinyClasses());
         assertArrayEquals(new int[] {1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
-                16384, 20480, 24576, 28672, 32768}, d.midClasses());
+                16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536}, d.midClasses());
         assertEquals(512, d.cacheCapacity(0));
         assertEquals(32, d.batchSize(0));
         assertEquals(128, d.cacheCapacity(20));
@@ -62,8 +62,9 @@ class AllocatorConfigTest {
         assertMessage(() -> AllocatorConfig.builder().tinyClasses(32, 16, 1024), "ascending");
         assertMessage(() -> AllocatorConfig.builder().tinyClasses(16, 512), "must be 1024");
         assertMessage(() -> AllocatorConfig.builder().tinyClasses(), "at least one");
-        assertMessage(() -> AllocatorConfig.builder().midClasses(2048, 32768), "25%");
-        assertMessage(() -> AllocatorConfig.builder().midClasses(1280, 1300, 32768), "multiples of 256");
+        assertMessage(() -> AllocatorConfig.builder().midClasses(2048, 65536), "25%");
+        assertMessage(() -> AllocatorConfig.builder().midClasses(1280, 1300, 65536), "multiples of 256");
+        assertMessage(() -> AllocatorConfig.builder().midClasses(1280, 1536, 32768), "must be 65536");
         assertMessage(() -> AllocatorConfig.builder().tinyCache(8, 16), "batch <= capacity");
         assertMessage(() -> AllocatorConfig.builder().tinyCache(100_000, 16), "65536");
         assertMessage(() -> AllocatorConfig.builder().memoryLimit(1000), "4 MiB");

@@ -54,6 +54,35 @@ class AllocationRecorderTest {
         }
     }
 
+    /**
+     * Mid blocks above the profile's histogram (32 KiB < size <= 64 KiB): counted as big requests, in
+     * every mode, through the cache, without it (a virtual thread) and through an in-place realloc; and
+     * no class above 32 KiB in the profile's classes.
+     */
+    @ParameterizedTest
+    @EnumSource(RecorderMode.class)
+    void midBlocksAboveTheHistogramAreCountedAsBigRequests(RecorderMode mode) throws InterruptedException {
+        try (AllocationRecorder r = mode.open("above the histogram")) {
+            long p = r.malloc(40_000);                 // Mid class 40960
+            long q = r.realloc(p, 40_500);             // same class: in place
+            assertEquals(p, q);
+            long[] onVirtual = new long[1];
+            Thread.ofVirtual().start(() -> onVirtual[0] = r.malloc(50_000)).join();
+            long small = r.malloc(100);
+            r.free(q);
+            r.free(onVirtual[0]);
+            r.free(small);
+
+            Profile profile = r.profile();
+            assertEquals(4, profile.mallocs());
+            assertEquals(4, profile.frees());
+            assertEquals(3, profile.bigRequests());
+            assertEquals(40_000 + 40_500 + 50_000, profile.bigRequestBytes());
+            assertEquals(List.of(new Profile.Request(100, 1)), profile.requests());
+            assertEquals(List.of(new Profile.ClassUse(112, 1, 1, 1)), profile.classes());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(RecorderMode.class)
     void reallocIsAFreeAndAnAllocation(RecorderMode mode) {

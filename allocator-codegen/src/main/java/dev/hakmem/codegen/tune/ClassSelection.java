@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.tune;
 
+import dev.hakmem.AllocatorConfig;
 import java.util.Arrays;
 
 /**
@@ -14,8 +15,8 @@ import java.util.Arrays;
 final class ClassSelection {
     /**
      * Scale of the spread weights, {@code SPREAD_SCALE / size²} per candidate size: large enough that
-     * the weight of the largest candidate (32768) is still 1024, small enough that a tier's spread
-     * (at most {@code 2^40 / 16} per candidate, 124 candidates) fits a long.
+     * the weight of the largest candidate (65536) is still 256, small enough that a tier's spread
+     * (at most {@code 2^40 / 16} per candidate, 252 candidates) fits a long.
      */
     static final long SPREAD_SCALE = 1L << 40;
 
@@ -29,8 +30,8 @@ final class ClassSelection {
     record Grid(String name, int step, int floor, int max, boolean wasteLimit) {
         /** The runtime's Tiny rule: multiples of 16 up to 1024. */
         static final Grid TINY = new Grid("Tiny", 16, 0, 1024, false);
-        /** The runtime's Mid rule: multiples of 256 above 1024 up to 32768, none wasting more than 25%. */
-        static final Grid MID = new Grid("Mid", 256, 1024, 32768, true);
+        /** The runtime's Mid rule: multiples of 256 above 1024 up to {@value AllocatorConfig#MID_MAX}, none wasting more than 25%. */
+        static final Grid MID = new Grid("Mid", 256, AllocatorConfig.TINY_MAX, AllocatorConfig.MID_MAX, true);
 
         Grid {
             if (step <= 0 || floor < 0 || max <= floor || (max - floor) % step != 0) throw new IllegalArgumentException(name);

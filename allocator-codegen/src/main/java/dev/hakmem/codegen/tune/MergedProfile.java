@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.tune;
 
+import dev.hakmem.AllocatorConfig;
 import dev.hakmem.codegen.profile.Profile;
 import dev.hakmem.codegen.profile.Profile.ClassRecord;
 import java.util.List;
@@ -12,14 +13,15 @@ import java.util.TreeMap;
  * their peaks do not add up).
  *
  * @param profiles the profiles, in the order given
- * @param histogram request counts by size in bytes, 0 to 32768
+ * @param histogram request counts by size in bytes, 0 to the Mid limit ({@link AllocatorConfig#MID_MAX}); profiles record
+ *     sizes up to {@link Profile#REQUEST_MAX}, so the counts above it are 0 (the Mid classes there are spread for unseen sizes)
  * @param classes the recorded classes by size
  * @param bigRequests requests above 32768 bytes
  */
 record MergedProfile(List<Profile> profiles, long[] histogram, NavigableMap<Integer, ClassRecord> classes, long bigRequests) {
     static MergedProfile of(List<Profile> profiles) {
         if (profiles.isEmpty()) throw new TuneException("no profiles; expected at least one recorded profile");
-        long[] histogram = new long[Profile.REQUEST_MAX + 1];
+        long[] histogram = new long[AllocatorConfig.MID_MAX + 1];
         NavigableMap<Integer, ClassRecord> classes = new TreeMap<>();
         long big = 0;
         for (Profile p : profiles) {

@@ -46,8 +46,8 @@ public final class Tuner {
      */
     public static TunedSpec tune(List<Profile> profiles, TuneSettings settings, AllocatorSpec base) {
         MergedProfile merged = MergedProfile.of(profiles);
-        if (merged.requests(0, AllocatorConfig.MID_MAX) == 0) {
-            throw new TuneException("the profiles recorded no request of at most " + AllocatorConfig.MID_MAX + " bytes ("
+        if (merged.requests(0, Profile.REQUEST_MAX) == 0) {
+            throw new TuneException("the profiles recorded no request of at most " + Profile.REQUEST_MAX + " bytes ("
                     + merged.bigRequests() + " larger ones), so there are no Tiny or Mid classes to tune; expected profiles"
                     + " of a workload that makes such requests");
         }
@@ -111,8 +111,8 @@ public final class Tuner {
             notes.add("Tiny: the profiles recorded no request of up to " + AllocatorConfig.TINY_MAX
                     + " bytes; the Tiny classes are only spread for unseen sizes.");
         }
-        if (merged.requests(AllocatorConfig.TINY_MAX + 1, AllocatorConfig.MID_MAX) == 0) {
-            notes.add("Mid: the profiles recorded no request of " + (AllocatorConfig.TINY_MAX + 1) + " to " + AllocatorConfig.MID_MAX
+        if (merged.requests(AllocatorConfig.TINY_MAX + 1, Profile.REQUEST_MAX) == 0) {
+            notes.add("Mid: the profiles recorded no request of " + (AllocatorConfig.TINY_MAX + 1) + " to " + Profile.REQUEST_MAX
                     + " bytes; the Mid classes are only spread for unseen sizes.");
         }
         return notes;
@@ -133,7 +133,7 @@ public final class Tuner {
                 + (base == null ? "none (checks, stats, limits and retention: the runtime's defaults)" : base.source()));
         h.add("Classes: the fewest bytes lost rounding the recorded requests up to their class, exactly (dynamic programming),");
         h.add("  spare classes spread for unseen sizes. Internal fragmentation of the recorded requests of up to "
-                + AllocatorConfig.MID_MAX + " bytes,");
+                + Profile.REQUEST_MAX + " bytes,");
         h.add("  in % of requested bytes: runtime default classes " + byDefault.describe()
                 + (byBase == null ? "" : ", base spec " + byBase.describe()) + ", tuned " + tuned.describe() + ".");
         h.add("  Tiny " + tiny.sizes().length + " classes, Mid " + mid.sizes().length + " classes.");

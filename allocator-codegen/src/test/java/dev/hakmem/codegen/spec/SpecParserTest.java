@@ -41,7 +41,7 @@ class SpecParserTest {
                 mid:
                   cache: {capacity: 8, batch: 2}
                   classes: [1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
-                            10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768]
+                            10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536]
                 large: {retainedBytes: 0x100000}
                 huge: {retainedBytes: 1TiB}
                 """;
@@ -54,7 +54,7 @@ class SpecParserTest {
     @Test
     void midClassesKeepTheirSizeDependentDefaultWithoutACache() {
         String yaml = V + "mid:\n  classes: [1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6400, 8192, 10240, 12800,"
-                + " 16384, 20480, 25600, 32768]\n";
+                + " 16384, 20480, 25600, 32768, 40960, 51200, 65536]\n";
         AllocatorConfig c = SpecParser.parse(yaml, "s.yaml").config();
         int firstMid = c.tinyClasses().length;
         assertEquals(4096, c.classSize(firstMid + 7));

@@ -41,13 +41,13 @@ class SpecWriterTest {
     void aHandMadeConfigRoundTrips() {
         AllocatorConfig c = AllocatorConfig.builder().checks(false).stats(false).memoryLimit((3L << 30) + 1)
                 .addressSpace(20L << 30).tinyClasses(16, 32, 48, 64, 128, 256, 512, 1024).tinyCache(256, 64)
-                .classCache(16, 1024, 256).classCache(1024, 8, 8).midCache(64, 16).classCache(32768, 4, 1)
+                .classCache(16, 1024, 256).classCache(1024, 8, 8).midCache(64, 16).classCache(65536, 4, 1)
                 .largeRetainedBytes(0).hugeRetainedBytes(Long.MAX_VALUE).build();
         String yaml = roundTrip(c);
         assertTrue(yaml.contains("\n  cache: {capacity: 256, batch: 64} "), yaml);
         assertTrue(yaml.contains("\n    - {size: 16, capacity: 1024, batch: 256}\n"), yaml);
         assertTrue(yaml.contains("\n  cache: {capacity: 64, batch: 16} "), yaml);
-        assertTrue(yaml.contains("\n    - {size: 32768, capacity: 4, batch: 1}\n"), yaml);
+        assertTrue(yaml.contains("\n    - {size: 65536, capacity: 4, batch: 1}\n"), yaml);
         assertTrue(yaml.contains("\nmemoryLimit: 3221225473 "), yaml);
     }
 
@@ -141,13 +141,13 @@ class SpecWriterTest {
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Ascending multiples of 256 from above 1024 to 32768, each within the 25% waste rule, at most 60. */
+    /** Ascending multiples of 256 from above 1024 to 65536, each within the 25% waste rule, at most 60. */
     private static int[] randomMidClasses(Random r) {
         while (true) {
             List<Integer> sizes = new ArrayList<>();
             int previous = 1024;
-            while (previous < 32768) {
-                int largest = Math.min(32768, (int) ((previous + 1L) * 4 / 3) / 256 * 256);
+            while (previous < 65536) {
+                int largest = Math.min(65536, (int) ((previous + 1L) * 4 / 3) / 256 * 256);
                 int smallest = previous + 256;
                 int size = r.nextInt(3) == 0 ? largest : smallest + 256 * r.nextInt((largest - smallest) / 256 + 1);
                 sizes.add(size);

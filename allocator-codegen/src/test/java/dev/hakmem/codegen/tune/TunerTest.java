@@ -135,8 +135,8 @@ class TunerTest {
         assertTrue(text.contains("\n# Settings: tinyClasses 20, midClasses 8; base spec: none"), text);
         assertTrue(text.contains("in % of requested bytes: runtime default classes " + t.defaultLayout().describe() + ", tuned "
                 + t.tuned().describe() + "."), text);
-        assertTrue(text.contains("\n# Note: Mid: 8 classes asked, but no fewer than 14 keep every Mid class within 25% waste; 14 used."), text);
-        assertEquals(14, t.spec().config().midClasses().length);
+        assertTrue(text.contains("\n# Note: Mid: 8 classes asked, but no fewer than 16 keep every Mid class within 25% waste; 16 used."), text);
+        assertEquals(16, t.spec().config().midClasses().length);
         assertTrue(text.contains("\n# frontsUpTo 1024: every Tiny class runs through the generated front"), text);
         AllocatorSpec read = SpecParser.parse(text, "Tuned.yaml");
         assertEquals(new AllocatorSpec("com.example.Tuned", t.spec().config(), "Tuned.yaml", t.spec().frontsUpTo()), read);

@@ -58,6 +58,10 @@ import java.util.Optional;
  *   <tr><td>29</td><td>24576</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
  *   <tr><td>30</td><td>28672</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
  *   <tr><td>31</td><td>32768</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>32</td><td>40960</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>33</td><td>49152</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>34</td><td>57344</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
+ *   <tr><td>35</td><td>65536</td><td>Mid</td><td>runtime</td><td>64</td><td>4</td></tr>
  * </table>
  */
 public final class SmallCachesAllocator implements NativeAllocator {
@@ -72,7 +76,7 @@ public final class SmallCachesAllocator implements NativeAllocator {
      */
     public static final AllocatorConfig CONFIG = AllocatorConfig.builder()
             .tinyClasses(16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
-            .midClasses(1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768)
+            .midClasses(1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536)
             .classCache(16, 16, 4)
             .classCache(32, 64, 16)
             .classCache(48, 16, 4)
@@ -105,6 +109,10 @@ public final class SmallCachesAllocator implements NativeAllocator {
             .classCache(24576, 64, 4)
             .classCache(28672, 64, 4)
             .classCache(32768, 64, 4)
+            .classCache(40960, 64, 4)
+            .classCache(49152, 64, 4)
+            .classCache(57344, 64, 4)
+            .classCache(65536, 64, 4)
             .checks(false)
             .stats(true)
             .memoryLimit(268435456L)

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.function.ToLongFunction;
 
 /**
- * The Large tier (32 KiB - 2 MiB, and aligned requests the size classes cannot serve): page-granular
+ * The Large tier (64 KiB - 2 MiB, and aligned requests the size classes cannot serve): page-granular
  * runs in 4 MiB chunks, best fit, with coalescing of free neighbours and a bounded cache. This class
  * routes calls to independent {@link LargeArena}s; see the package description for the design.
  *

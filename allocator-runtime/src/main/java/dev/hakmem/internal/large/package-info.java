@@ -1,5 +1,5 @@
 /**
- * The Large tier: blocks of 32 KiB - 2 MiB (and aligned requests the size classes cannot serve) as
+ * The Large tier: blocks of 64 KiB - 2 MiB (and aligned requests the size classes cannot serve) as
  * runs of 4 KiB pages in 4 MiB chunks taken from the {@link dev.hakmem.internal.os.Reservation}.
  *
  * <h2>Parts</h2>
@@ -35,7 +35,18 @@
  * tags and dirty-page bookkeeping on every malloc and free (about 10 of midLargeMt's 25 ns per
  * operation). So each platform thread keeps a {@link dev.hakmem.internal.large.LargeCache}: a LIFO
  * stack of freed block addresses per page count (1 to 64), 2 to 16 blocks each (about 512 KiB) and
- * 2 MiB in all. A malloc of at most 64 pages at page alignment or less pops the stack of its page
+ * 2 MiB in all.
+ *
+ * <p>Blocks of up to 64 KiB no longer come here: they are Mid classes
+ * ({@link dev.hakmem.AllocatorConfig#MID_MAX}). Even through this cache a Large block cost about
+ * twice a Mid block of the same size (measured with every request of midLargeMt's loop at 32-34 KiB:
+ * 43 against 68 M ops/s for 30-32 KiB Mid blocks; tcmalloc 78 and 66): a chunk-table lookup
+ * (address to chunk object to its page map) at both ends, a CAS of the run's state word at the free
+ * and a release store at the malloc on a page map shared with neighbouring runs, a second lookup of
+ * the thread's cache, and, when mixed with Mid sizes, a tier switch the branch predictor cannot
+ * learn. A Mid block is one registry load, one plain state-byte access and a pop or push. So the
+ * page counts this cache serves are now 17 to 64 (the request sizes are multiples of 4 KiB above
+ * 64 KiB, and aligned requests the classes cannot serve). A malloc of at most 64 pages at page alignment or less pops the stack of its page
  * count; a free pushes onto the freeing thread's stack if it has room, else goes to the arena.
  *
  * <p>Two designs were weighed. Per-arena quick lists (a LIFO per size under the arena's lock, or a

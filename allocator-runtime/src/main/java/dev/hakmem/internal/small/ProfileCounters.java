@@ -75,7 +75,8 @@ public final class ProfileCounters {
 
     /** The cache's owner (a stripe's lock holder): a malloc of {@code size} bytes from class {@code cls}, counted in {@code cc}. */
     public void malloc(ThreadCache tc, ClassCache cc, int cls, long size) {
-        tc.requests[requestBucket((int) size)]++; // size <= MID_MAX on the paths through a cache
+        if (size <= MAX_SMALL) tc.requests[requestBucket((int) size)]++;
+        else countBig(size); // a Mid block above the profile's histogram
         long run = cc.run + 1;
         cc.run = run;
         if (run > cc.burst) cc.burst = run;
@@ -104,7 +105,7 @@ public final class ProfileCounters {
 
     /** Any thread: a malloc of class {@code cls} made without a cache (or an in-place realloc). */
     public void sharedMalloc(int cls, long size) {
-        sharedRequests.incrementAndGet(requestBucket((int) size));
+        countRequest(size);
         long now = live.incrementAndGet(cls);
         long peak;
         while (now > (peak = sharedPeak.get(cls)) && !sharedPeak.compareAndSet(cls, peak, now)) {
@@ -122,18 +123,25 @@ public final class ProfileCounters {
      * a malloc of the class (live blocks unchanged), like the recorder counts every realloc.
      */
     public void reallocInPlace(int cls, long newSize) {
-        sharedRequests.incrementAndGet(requestBucket((int) newSize));
+        countRequest(newSize);
         reallocs.incrementAndGet(cls);
     }
 
     /** Any thread: a Large or Huge block of {@code size} requested bytes (a histogram entry up to MAX_SMALL). */
     public void bigMalloc(long size) {
-        if (size <= MAX_SMALL) {
-            sharedRequests.incrementAndGet(requestBucket((int) size));
-        } else {
-            bigCount.increment();
-            bigBytes.add(size);
-        }
+        countRequest(size);
+    }
+
+    /** Any thread: a request of {@code size} bytes in the shared histogram, or above it in the big counters. */
+    private void countRequest(long size) {
+        if (size <= MAX_SMALL) sharedRequests.incrementAndGet(requestBucket((int) size));
+        else countBig(size);
+    }
+
+    /** Any thread: a request above {@link #MAX_SMALL} bytes (Large, Huge, or the Mid classes above it). */
+    private void countBig(long size) {
+        bigCount.increment();
+        bigBytes.add(size);
     }
 
     /** Any thread: a Large or Huge block freed. */

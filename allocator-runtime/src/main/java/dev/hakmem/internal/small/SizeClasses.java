@@ -12,7 +12,7 @@ import dev.hakmem.Tier;
  * <ul>
  *   <li>Tiny ({@code size <= 1024}): {@code tinyIndex[(size + 15) >>> 4]} (every Tiny class is a
  *       multiple of 16, so 16-byte buckets are exact);</li>
- *   <li>Mid ({@code size <= 32768}): {@code midIndex[(size + 255) >>> 8]} (Mid classes are multiples
+ *   <li>Mid ({@code size <= 65536}): {@code midIndex[(size + 255) >>> 8]} (Mid classes are multiples
  *       of 256).</li>
  * </ul>
  *
@@ -58,7 +58,7 @@ public final class SizeClasses {
         }
     }
 
-    /** The class of a request of {@code size} bytes, {@code 0 <= size <= 32768}. */
+    /** The class of a request of {@code size} bytes, {@code 0 <= size <= 65536}. */
     public int classOf(long size) {
         return size <= AllocatorConfig.TINY_MAX ? tinyIndex[(int) (size + 15) >>> 4] : midIndex[(int) (size + 255) >>> 8];
     }

@@ -47,7 +47,7 @@ class JfrEventsTest {
             long tiny = h.malloc(64);
             h.free(tiny);
             assertThrows(IllegalStateException.class, () -> h.free(tiny)); // the exception is unchanged
-            long large = h.malloc(64 * KiB);
+            long large = h.malloc(100 * KiB);
             assertThrows(IllegalArgumentException.class, () -> h.free(large + 4096));
             long huge = h.malloc(4 * MiB);
             h.free(huge);

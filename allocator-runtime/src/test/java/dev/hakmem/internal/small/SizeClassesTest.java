@@ -11,7 +11,7 @@ class SizeClassesTest {
     private final SizeClasses defaults = new SizeClasses(AllocatorConfig.defaults());
     private final SizeClasses custom = new SizeClasses(AllocatorConfig.builder()
             .tinyClasses(48, 96, 512, 1024).midClasses(1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168,
-                    8192, 10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768).build());
+                    8192, 10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536).build());
 
     @Test
     void everySizeMapsToTheSmallestClassThatHoldsIt() {
@@ -74,6 +74,7 @@ class SizeClassesTest {
             }
         }
         assertEquals(64, defaults.size(defaults.classForAligned(10, 64)));
-        assertEquals(-1, defaults.classForAligned(40000, 64));
+        assertEquals(40960, defaults.size(defaults.classForAligned(40000, 64)));
+        assertEquals(-1, defaults.classForAligned(70000, 64));
     }
 }
