@@ -26,7 +26,7 @@
  *       forgot (coalesced away, chunk given back), so a second free of them is still named a double
  *       free.</li>
  *   <li>{@link dev.hakmem.internal.large.LargeCache}: one platform thread's cache of freed blocks
- *       of 1 to 64 pages (up to 256 KiB).</li>
+ *       of up to 64 pages (256 KiB; from 17 pages, since smaller requests are Mid unless their alignment needs a run).</li>
  * </ul>
  *
  * <h2>Thread cache (blocks of up to 256 KiB)</h2>
