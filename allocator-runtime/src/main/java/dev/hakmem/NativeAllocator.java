@@ -163,6 +163,24 @@ public interface NativeAllocator extends SegmentAllocator, AutoCloseable {
     void releaseThreadCache();
 
     /**
+     * Gives back to the OS the free memory this allocator keeps for reuse, as {@code malloc_trim(0)},
+     * mimalloc's {@code mi_collect(true)} or tcmalloc's {@code ReleaseFreeMemory} do: the calling
+     * thread's cache and the caches of ended threads are emptied first, then every Tiny/Mid span
+     * whose blocks are all free, the freed Large pages kept within {@code largeRetainedBytes} and the
+     * retained Huge mappings are returned (what the allocator does by itself only when the memory
+     * limit presses). Free Tiny and Mid blocks are otherwise kept for the next mallocs of their
+     * class however many there are, so call this after a burst, for example when a server goes idle.
+     * Blocks in other living threads' caches keep their spans; they reach the OS after those threads
+     * call {@link #releaseThreadCache()} (or end) and this is called again. Safe from any thread, at
+     * any time; costs a walk over the free blocks of every class.
+     *
+     * @return bytes this call gave back to the OS (committed before minus after; other threads'
+     *     allocations meanwhile count against it, so it is at least 0 but not exact under load)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    long trim();
+
+    /**
      * A snapshot of the allocator's counters. Cheap enough to call from a metrics loop: the threads'
      * counters are plain per-thread increments, summed when the snapshot is taken.
      *

@@ -3,6 +3,7 @@ package dev.hakmem;
 import static dev.hakmem.TestMemory.KiB;
 import static dev.hakmem.TestMemory.MiB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -109,6 +110,48 @@ class ResidentMemoryTest {
                     "Large keeps at most largeRetainedBytes (4 MiB, plus a run's rounding) cached: " + s2.tier(Tier.LARGE));
             assertEquals(0, s2.tier(Tier.HUGE).cachedBytes(), "hugeRetainedBytes = 0: no Huge mapping is kept");
         }
+    }
+
+    /**
+     * Free Tiny and Mid blocks stay with their class until {@link NativeAllocator#trim()}: a burst of
+     * 64 MiB of 48 KiB blocks (Mid) freed keeps its spans resident, and trim gives them back, here and
+     * from a thread whose blocks another thread freed.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void trimGivesFreeMidSpansBack() throws InterruptedException {
+        long block = 48 * KiB;
+        int n = (int) (64 * MiB / block);
+        try (NativeAllocator al = Hakmem.create()) {
+            long[] p = new long[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = al.malloc(block);
+                TestMemory.fill(p[i], block, i);
+            }
+            AllocatorStats live = al.stats();
+            assertEquals(Tier.MID, live.classes().stream().filter(c -> c.liveBlocks() == n).findFirst().orElseThrow().tier());
+            for (long q : p) al.free(q);
+            AllocatorStats freed = al.stats();
+            assertTrue(freed.bytesCommitted() >= 64 * MiB, "freed Mid blocks stay with their class: " + mib(freed.bytesCommitted()));
+            long given = al.trim();
+            AllocatorStats trimmed = al.stats();
+            assertTrue(given >= 60 * MiB, "trim gave back " + mib(given));
+            assertTrue(trimmed.bytesCommitted() <= 4 * MiB, "committed after trim: " + mib(trimmed.bytesCommitted()));
+            assertTrue(trimmed.bytesResident() <= 4 * MiB, "resident after trim: " + mib(trimmed.bytesResident()));
+
+            // The memory is usable again, and blocks another thread freed go back too once trimmed.
+            for (int i = 0; i < n; i++) p[i] = al.malloc(block);
+            Thread other = Thread.ofPlatform().start(() -> {
+                for (long q : p) al.free(q);
+                al.releaseThreadCache();
+            });
+            other.join();
+            assertTrue(al.trim() >= 60 * MiB, "after a remote free of the burst");
+            assertTrue(al.stats().bytesCommitted() <= 4 * MiB, "committed: " + mib(al.stats().bytesCommitted()));
+        }
+        NativeAllocator closed = Hakmem.create();
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::trim);
     }
 
     static String mib(long bytes) {

@@ -361,6 +361,14 @@ public final class HakmemAllocator implements NativeAllocator {
         if (own != null) drainCache(own);
     }
 
+    @Override
+    public long trim() {
+        if (closed) throw closedError("trim");
+        long before = budget.committed();
+        releaseCachedMemory();
+        return Math.max(0, before - budget.committed());
+    }
+
     /** Empties a cache whose thread lives on (its own call, memory pressure, or a stripe). */
     private void drainCache(ThreadCache tc) {
         large.flush(tc.largeCacheIfAny());

@@ -349,6 +349,11 @@ public final class AllocationRecorder implements NativeAllocator {
     }
 
     @Override
+    public long trim() {
+        return delegate.trim();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return delegate.stats();
     }

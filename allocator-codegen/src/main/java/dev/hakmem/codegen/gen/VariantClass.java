@@ -75,6 +75,8 @@ final class VariantClass {
                         .addStatement("return generic.allocate(byteSize, byteAlignment)").build())
                 .addMethod(MethodSpec.methodBuilder("releaseThreadCache").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .addStatement("generic.releaseThreadCache()").build())
+                .addMethod(MethodSpec.methodBuilder("trim").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                        .returns(TypeName.LONG).addStatement("return generic.trim()").build())
                 .addMethod(MethodSpec.methodBuilder("stats").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                         .returns(Names.STATS).addStatement("return generic.stats()").build())
                 .addMethod(MethodSpec.methodBuilder("leakReport").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)

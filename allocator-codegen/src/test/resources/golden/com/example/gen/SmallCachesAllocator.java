@@ -213,6 +213,11 @@ public final class SmallCachesAllocator implements NativeAllocator {
     }
 
     @Override
+    public long trim() {
+        return generic.trim();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return generic.stats();
     }

@@ -125,6 +125,11 @@ public final class SamplingAllocator implements NativeAllocator {
     }
 
     @Override
+    public long trim() {
+        return allocator.trim();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return allocator.stats();
     }

@@ -140,6 +140,11 @@ public final class GuardSampling implements NativeAllocator {
     }
 
     @Override
+    public long trim() {
+        return delegate.trim();
+    }
+
+    @Override
     public AllocatorStats stats() {
         return delegate.stats();
     }
