@@ -4,7 +4,8 @@ import java.util.Map;
 import javax.management.ObjectName;
 
 /**
- * The read-only management view of one allocator: the figures of {@link AllocatorStats}, registered
+ * The management view of one allocator: the figures of {@link AllocatorStats} (read-only attributes)
+ * and one operation, {@link #trim()}, registered
  * with {@link Hakmem#registerMBean(NativeAllocator, String)} under
  * {@code dev.hakmem:type=Allocator,name=<name>}. Every attribute read takes a fresh snapshot
  * ({@link NativeAllocator#stats()}: per-thread counters summed, and {@code mincore} over the used
@@ -110,6 +111,16 @@ public interface HakmemMXBean {
      * @return {@link NativeAllocator#dump()}
      */
     String getDump();
+
+    /**
+     * The operation: gives the free memory the allocator keeps back to the OS, as
+     * {@link NativeAllocator#trim()} does (for example from JConsole or {@code jmxterm} after a burst,
+     * as {@code jcmd <pid> System.trim_native_heap} does for glibc's heap).
+     *
+     * @return bytes given back
+     * @throws IllegalStateException after the allocator's close
+     */
+    long trim();
 
     /**
      * A registered MXBean: unregister it with {@link #close()}.

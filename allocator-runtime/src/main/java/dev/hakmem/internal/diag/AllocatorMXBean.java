@@ -95,6 +95,7 @@ public final class AllocatorMXBean implements HakmemMXBean {
         }
     }
 
+    @Override public long trim() { return allocator.trim(); }
     @Override public long getBytesRequested() { return allocator.stats().bytesRequested(); }
     @Override public long getBytesLive() { return allocator.stats().bytesLive(); }
     @Override public long getLiveBlocks() { return allocator.stats().liveBlocks(); }
