@@ -271,7 +271,7 @@ public final class AllocatorConfig {
 
     /** Default Mid classes: 4 per doubling, 1280 .. 65536. */
     static int[] defaultMidClasses() {
-        int[] c = new int[24];
+        int[] c = new int[4 * Integer.numberOfTrailingZeros(MID_MAX / TINY_MAX)]; // 4 per doubling above 1024
         int i = 0;
         for (int base = 1024; base < MID_MAX; base <<= 1) {
             for (int q = 5; q <= 8; q++) c[i++] = base / 4 * q;

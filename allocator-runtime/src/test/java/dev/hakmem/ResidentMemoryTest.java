@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hakmem.internal.HakmemAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,6 +149,15 @@ class ResidentMemoryTest {
             other.join();
             assertTrue(al.trim() >= 60 * MiB, "after a remote free of the burst");
             assertTrue(al.stats().bytesCommitted() <= 4 * MiB, "committed: " + mib(al.stats().bytesCommitted()));
+
+            // A thread that never allocated gets no cache from trimming or releasing its cache.
+            int caches = ((HakmemAllocator) al).liveThreadCaches();
+            Thread idle = Thread.ofPlatform().start(() -> {
+                al.trim();
+                al.releaseThreadCache();
+            });
+            idle.join();
+            assertEquals(caches, ((HakmemAllocator) al).liveThreadCaches(), "trim and releaseThreadCache made a cache");
         }
         NativeAllocator closed = Hakmem.create();
         closed.close();

@@ -357,7 +357,7 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public void releaseThreadCache() {
         if (closed) throw closedError("releaseThreadCache");
-        ThreadCache own = caches.own();
+        ThreadCache own = caches.ownIfAny();
         if (own != null) drainCache(own);
     }
 
@@ -499,7 +499,7 @@ public final class HakmemAllocator implements NativeAllocator {
      */
     private void releaseCachedMemory() {
         caches.reclaimDead();
-        ThreadCache own = caches.own();
+        ThreadCache own = caches.ownIfAny();
         if (own != null) drainCache(own); // the calling thread's cache: its blocks may complete a slab or chunk
         caches.drainIdleStripes();
         small.releaseFreeSlabs(caches.live());

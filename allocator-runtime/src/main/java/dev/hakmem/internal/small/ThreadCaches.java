@@ -158,6 +158,18 @@ public final class ThreadCaches {
         return t.isVirtual() ? null : getSlow(t);
     }
 
+    /**
+     * The calling platform thread's cache if it has one, else null (and null on a virtual thread): for
+     * calls that only empty it ({@code releaseThreadCache()}, {@code trim()}, memory pressure), which
+     * must not give a thread that never allocated a cache of its own just to drain it.
+     */
+    public ThreadCache ownIfAny() {
+        Thread t = Thread.currentThread();
+        ThreadCache tc = slots[(int) t.threadId() & MASK];
+        if (tc != null && tc.owner() == t) return tc;
+        return t.isVirtual() ? null : local.get();
+    }
+
     /** The table of caches by thread id, for {@link #own(ThreadCache[])}: the same array for this object's life. */
     ThreadCache[] slots() {
         return slots;
