@@ -26,7 +26,8 @@
  *       forgot (coalesced away, chunk given back), so a second free of them is still named a double
  *       free.</li>
  *   <li>{@link dev.hakmem.internal.large.LargeCache}: one platform thread's cache of freed blocks
- *       of up to 64 pages (256 KiB; from 17 pages, since smaller requests are Mid unless their alignment needs a run).</li>
+ *       of up to 64 pages (256 KiB; from 17 pages, since smaller requests are Mid unless their
+ *       alignment needs a run).</li>
  * </ul>
  *
  * <h2>Thread cache (blocks of up to 256 KiB)</h2>
@@ -45,9 +46,11 @@
  * and a release store at the malloc on a page map shared with neighbouring runs, a second lookup of
  * the thread's cache, and, when mixed with Mid sizes, a tier switch the branch predictor cannot
  * learn. A Mid block is one registry load, one plain state-byte access and a pop or push. So the
- * page counts this cache serves are now 17 to 64 (the request sizes are multiples of 4 KiB above
- * 64 KiB, and aligned requests the classes cannot serve). A malloc of at most 64 pages at page alignment or less pops the stack of its page
- * count; a free pushes onto the freeing thread's stack if it has room, else goes to the arena.
+ * page counts this cache serves are now 17 to 64 (and smaller runs for aligned requests the classes
+ * cannot serve).
+ *
+ * <p>A malloc of at most 64 pages at page alignment or less pops the stack of its page count; a free
+ * pushes onto the freeing thread's stack if it has room, else goes to the arena.
  *
  * <p>Two designs were weighed. Per-arena quick lists (a LIFO per size under the arena's lock, or a
  * lock-free stack per arena) keep every block visible to every thread, but still cost a shared
