@@ -38,8 +38,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class CentralFreeList {
     private static final VarHandle CARVING, SLABS;
-    /** The orphans of a slab of which no free block is known: shared, never written (length 0). */
-    private static final long[] NO_BLOCKS = new long[0];
 
     static {
         try {
@@ -168,10 +166,10 @@ public final class CentralFreeList {
         Slab s = orphans.pollWithBlocks();
         if (s == null) return false;
         long[] o = orphans.take(s);
-        if (o != null) pushInBatches(o, o.length);
+        if (o != null) pushOrphans(s, o);
         // A slab still being carved stays listed, without orphans, for a platform thread to carve on:
         // the shared side never carves an orphaned slab (so a thread may claim one on a free).
-        if (s.carved() < s.capacity()) orphan(s, NO_BLOCKS);
+        if (s.carved() < s.capacity()) orphan(s, Slab.NO_ORPHANS);
         return true;
     }
 
@@ -193,7 +191,10 @@ public final class CentralFreeList {
         return null;
     }
 
-    /** Detaches the orphans of {@code slab} (just claimed by the caller), or null if it has none. */
+    /**
+     * Detaches the orphans of {@code slab} (just claimed by the caller), or null if it has none: an
+     * orphan bitmap for the caller to empty with {@link Slab#drainOrphans}.
+     */
     long[] takeOrphans(Slab slab) {
         return slab.hasOrphans() ? orphans.take(slab) : null;
     }
@@ -204,35 +205,51 @@ public final class CentralFreeList {
      * ({@link OrphanedSlabs}); the others are pooled. An owned slab of this class not carved to its
      * end (the one it was carving) is orphaned too, with no orphans if none of its blocks is here, so
      * that whoever takes it carves the rest: a partly carved slab nobody may carve would strand its
-     * rest for good. Sorts {@code blocks[0..n)}; clears and uses {@code orphaned} as scratch.
+     * rest for good. Reorders {@code blocks[0..n)}; clears and uses {@code orphaned} as scratch.
+     *
+     * <p>No sort and no copy: each block's bit is set in its slab's bitmap as the blocks come (the
+     * last slab looked up is remembered, so a run of one slab's blocks costs one map lookup). A sort
+     * of the ended thread's blocks, which lie in runs, took Java's merge path, whose buffer is as long
+     * as the array.
      */
-    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Set<Slab> orphaned) {
-        Arrays.sort(blocks, 0, n);
+    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Map<Slab, long[]> orphaned) {
         orphaned.clear();
         int pooled = 0; // the blocks to pool, compacted to the front of blocks
-        for (int i = 0; i < n; ) {
-            Slab s = registry.slab(blocks[i]);
-            int end = i + 1;
-            while (end < n && registry.slab(blocks[end]) == s) end++;
-            if (owned.contains(s) && !s.released()) {
-                orphan(s, Arrays.copyOfRange(blocks, i, end));
-                orphaned.add(s);
-            } else {
-                for (int j = i; j < end; j++) blocks[pooled++] = blocks[j];
+        Slab last = null;
+        long[] lastBits = null; // null: last is not an owned slab, its blocks are pooled
+        for (int i = 0; i < n; i++) {
+            long p = blocks[i];
+            Slab s = registry.slab(p);
+            if (s != last) {
+                last = s;
+                lastBits = owned.contains(s) && !s.released() ? orphaned.computeIfAbsent(s, Slab::newOrphanBits) : null;
             }
-            i = end;
+            if (lastBits != null) {
+                s.markOrphan(lastBits, p);
+            } else {
+                blocks[pooled++] = p;
+            }
         }
         pushInBatches(blocks, pooled);
+        for (Slab s : orphaned.keySet()) orphan(s, orphaned.get(s));
         for (Slab s : owned) {
-            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.contains(s)) orphan(s, NO_BLOCKS);
+            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.containsKey(s)) orphan(s, Slab.NO_ORPHANS);
         }
         orphaned.clear();
     }
 
-    /** Offers {@code slab} with its orphans {@code free}; pools them if it was claimed meanwhile. */
-    private void orphan(Slab slab, long[] free) {
-        long[] back = orphans.offer(slab, free, registry::isShared);
-        if (back != null) pushInBatches(back, back.length);
+    /** Offers {@code slab} with its orphan bitmap {@code bits}; pools them if it was claimed meanwhile. */
+    private void orphan(Slab slab, long[] bits) {
+        long[] back = orphans.offer(slab, bits, registry::isShared);
+        if (back != null) pushOrphans(slab, back);
+    }
+
+    /** Pools the orphans of {@code slab} in {@code bits} (a detached bitmap, emptied), in batches. */
+    private void pushOrphans(Slab slab, long[] bits) {
+        while (Slab.orphanCount(bits) > 0) {
+            long[] b = new long[batch];
+            pool.push(b, slab.drainOrphans(bits, b, 0, batch));
+        }
     }
 
     /** Pops one pooled batch into {@code dst} and recycles its node; returns its size, 0 if none. */
@@ -333,7 +350,7 @@ public final class CentralFreeList {
             long[] o = orphans.take(s);
             if (o == null) continue;
             orphaned.put(s, o);
-            freeBlocks.computeIfAbsent(s, k -> new int[1])[0] += o.length;
+            freeBlocks.computeIfAbsent(s, k -> new int[1])[0] += Slab.orphanCount(o);
         }
         List<Spill> locked = new ArrayList<>(spills.size());
         Set<Slab> released = new HashSet<>();

@@ -49,16 +49,16 @@ final class OrphanedSlabs {
     @SuppressWarnings("unused") private volatile long blocks;
 
     /**
-     * Attaches {@code free} (free blocks of the shared {@code slab}, the array given up) to the slab
-     * and lists it. Returns null if they stay attached (or a claimer took them), or the blocks, attached
-     * to nothing, if the slab has been claimed meanwhile and its claimer found no orphans: the caller
-     * must then put them elsewhere. ({@code shared} reads the slab's registry entry volatile, after
-     * the attach; a claim CASes that entry before it takes orphans, so either the claim is seen here or
-     * the claimer sees these.)
+     * Attaches {@code bits} (an orphan bitmap of the shared {@code slab}: {@link Slab#newOrphanBits},
+     * given up) to the slab and lists it. Returns null if they stay attached (or a claimer took them),
+     * or the bitmap, attached to nothing, if the slab has been claimed meanwhile and its claimer found
+     * no orphans: the caller must then put its blocks elsewhere. ({@code shared} reads the slab's
+     * registry entry volatile, after the attach; a claim CASes that entry before it takes orphans, so
+     * either the claim is seen here or the claimer sees these.)
      */
-    long[] offer(Slab slab, long[] free, Predicate<Slab> shared) {
-        slab.setOrphans(free);
-        BLOCKS.getAndAdd(this, (long) free.length);
+    long[] offer(Slab slab, long[] bits, Predicate<Slab> shared) {
+        slab.setOrphans(bits);
+        BLOCKS.getAndAdd(this, (long) Slab.orphanCount(bits));
         synchronized (this) {
             slabs.add(slab);
             if (slabs.size() >= sweepAt) {
@@ -69,10 +69,10 @@ final class OrphanedSlabs {
         return shared.test(slab) ? null : take(slab);
     }
 
-    /** Detaches {@code slab}'s orphans: the array, or null if another thread took them. */
+    /** Detaches {@code slab}'s orphans: the bitmap, or null if another thread took them. */
     long[] take(Slab slab) {
         long[] o = slab.takeOrphans();
-        if (o != null) BLOCKS.getAndAdd(this, (long) -o.length);
+        if (o != null) BLOCKS.getAndAdd(this, (long) -Slab.orphanCount(o));
         return o;
     }
 

@@ -15,12 +15,16 @@ import java.lang.invoke.VarHandle;
  * {@link BlockState}.
  */
 public final class Slab {
-    private static final VarHandle CARVED, ORPHANS;
+    private static final VarHandle CARVED, ORPHANS, SPARE_BITS;
+    /** Orphans of a slab of which no free block is known (count 0, no words): shared, never written. */
+    static final long[] NO_ORPHANS = {0};
 
     static {
         try {
-            CARVED = MethodHandles.lookup().findVarHandle(Slab.class, "carved", int.class);
-            ORPHANS = MethodHandles.lookup().findVarHandle(Slab.class, "orphans", long[].class);
+            var l = MethodHandles.lookup();
+            CARVED = l.findVarHandle(Slab.class, "carved", int.class);
+            ORPHANS = l.findVarHandle(Slab.class, "orphans", long[].class);
+            SPARE_BITS = l.findVarHandle(Slab.class, "spareBits", long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -35,10 +39,17 @@ public final class Slab {
     @SuppressWarnings("unused") private volatile int carved;
     /**
      * The free blocks of this slab that its owner held when it ended, waiting for the thread that
-     * takes the slab ({@link OrphanedSlabs}); null otherwise. Set (volatile) before the slab is made
-     * shared, taken with getAndSet, so exactly one thread gets them.
+     * takes the slab ({@link OrphanedSlabs}), as an orphan bitmap (see {@link #newOrphanBits}); null
+     * otherwise. Set (volatile) before the slab is made shared, taken with getAndSet, so exactly one
+     * thread gets them.
      */
     @SuppressWarnings("unused") private volatile long[] orphans;
+    /**
+     * A cleared orphan bitmap for the next time this slab is orphaned, left by the thread that emptied
+     * the last one ({@link #drainOrphans}), or null. Both sides exchange it with getAndSet, so a bitmap
+     * is only ever in one thread's hands, and an orphaned slab makes no Java garbage after its first time.
+     */
+    @SuppressWarnings("unused") private volatile long[] spareBits;
     /** Set (once, volatile) when the slab's memory went back to the OS; its owner then forgets it. */
     private volatile boolean released;
 
@@ -66,8 +77,8 @@ public final class Slab {
     /** Records that this slab's span was given back to the OS (it is then no one's). */
     public void markReleased() { released = true; }
 
-    /** Attaches {@code blocks} (free blocks of this slab, the array given up) as its orphans. */
-    void setOrphans(long[] blocks) { orphans = blocks; }
+    /** Attaches {@code bits} (an orphan bitmap of this slab, given up by the caller) as its orphans. */
+    void setOrphans(long[] bits) { orphans = bits; }
 
     /** Whether orphans are attached (a racy look: {@link #takeOrphans} decides). */
     boolean hasOrphans() { return orphans != null; }
@@ -75,11 +86,60 @@ public final class Slab {
     /** How many orphans are attached, -1 if none are (a racy look). */
     int orphanCount() {
         long[] o = orphans;
-        return o == null ? -1 : o.length;
+        return o == null ? -1 : orphanCount(o);
     }
 
-    /** Detaches and returns the orphans, or null if none are attached (another thread took them). */
+    /** Detaches and returns the orphan bitmap, or null if none is attached (another thread took it). */
     long[] takeOrphans() { return (long[]) ORPHANS.getAndSet(this, (long[]) null); }
+
+    /**
+     * An empty orphan bitmap of this slab for the caller alone: bit {@code i % 64} of word {@code i / 64}
+     * stands for block {@code i}, and the last element counts the set bits. The slab's spare one if it
+     * has one, else a new one (capacity / 8 bytes: 512 B for a slab of 4096 blocks). Why bits and not
+     * addresses: a thread that ends holding tens of thousands of free blocks made an array of their
+     * addresses per slab, 8 bytes of Java heap per block and thread life, and the heap, and with it the
+     * process's RSS, grew with that garbage (mstress: 129 MB/s of it).
+     */
+    long[] newOrphanBits() {
+        long[] b = (long[]) SPARE_BITS.getAndSet(this, (long[]) null);
+        return b != null ? b : new long[((capacity + 63) >>> 6) + 1];
+    }
+
+    /** The number of orphans in bitmap {@code bits}. */
+    static int orphanCount(long[] bits) {
+        return (int) bits[bits.length - 1];
+    }
+
+    /** Sets the bit of {@code address}, a block of this slab, in {@code bits} (the caller's alone). */
+    void markOrphan(long[] bits, long address) {
+        int k = indexOf(address);
+        long w = bits[k >>> 6], bit = 1L << k;
+        if ((w & bit) == 0) { // an address listed twice is one block: it is handed out once
+            bits[k >>> 6] = w | bit;
+            bits[bits.length - 1]++;
+        }
+    }
+
+    /**
+     * Moves up to {@code max} of the orphans in {@code bits} (a bitmap of this slab that the caller
+     * holds alone, detached or not yet attached) to {@code dst[at..)}, lowest address first, clearing
+     * their bits; returns how many. A bitmap emptied here becomes this slab's spare.
+     */
+    int drainOrphans(long[] bits, long[] dst, int at, int max) {
+        int last = bits.length - 1, left = (int) bits[last], n = 0;
+        if (left == 0) return 0; // NO_ORPHANS included, which is never written
+        for (int w = 0; w < last && n < max && n < left; w++) {
+            long word = bits[w];
+            while (word != 0 && n < max) {
+                dst[at + n++] = blockAddress((w << 6) + Long.numberOfTrailingZeros(word));
+                word &= word - 1;
+            }
+            bits[w] = word;
+        }
+        bits[last] = left - n;
+        if (left == n) SPARE_BITS.setVolatile(this, bits);
+        return n;
+    }
 
     /** The index of the block containing {@code address} (which must lie in this span). */
     public int indexOf(long address) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -62,14 +63,14 @@ public final class SmallTier {
     /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
     private final AtomicLongArray lateDoubleFrees;
     /**
-     * Scratch of {@link #abandon}, reused so that a thread's end leaves (almost) no garbage: one list
-     * per class, the ended cache's slabs, the slabs orphaned in one class. Guarded by
-     * {@code abandonFree} (abandon runs under {@link ThreadCaches}' reclaim lock anyway, one cache at
-     * a time; the own lock keeps that from being an unchecked assumption).
+     * Scratch of {@link #abandon}, reused so that a thread's end leaves (almost) no garbage: the ended
+     * cache's slabs, the slabs orphaned in one class. Guarded by {@code abandonOwned} (abandon runs
+     * under {@link ThreadCaches}' reclaim lock anyway, one cache at a time; the own lock keeps that
+     * from being an unchecked assumption). The free blocks themselves are gathered in the ended
+     * cache's spills, not copied to lists of the reclaimer's.
      */
-    private final FreeBlocks[] abandonFree;
     private final Set<Slab> abandonOwned = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<Slab> abandonOrphaned = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Slab, long[]> abandonOrphaned = new IdentityHashMap<>();
     /** The allocator's JFR sink: misuse, allocation samples at refills, slabs from and back to the OS. */
     private final AllocatorEvents events;
 
@@ -86,8 +87,6 @@ public final class SmallTier {
         this.registry = registry;
         this.checks = config.checks();
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
-        this.abandonFree = new FreeBlocks[classes.count()];
-        for (int c = 0; c < abandonFree.length; c++) abandonFree[c] = new FreeBlocks();
         this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT, events, Tier.TINY);
         this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT, events, Tier.MID);
         this.centrals = new CentralFreeList[classes.count()];
@@ -361,8 +360,8 @@ public final class SmallTier {
     /** {@code tc} has just claimed {@code s}: lists it as its own and keeps its orphans, if any, in its spill. */
     private void takeOver(ThreadCache tc, Slab s, int cls) {
         tc.owned.add(s);
-        long[] o = centrals[cls].takeOrphans(s);
-        if (o != null) tc.spill[cls].put(o, 0, o.length);
+        long[] bits = centrals[cls].takeOrphans(s);
+        if (bits != null) tc.spill[cls].putOrphans(s, bits);
     }
 
     /**
@@ -487,23 +486,21 @@ public final class SmallTier {
      * list ({@code toShared}: a stripe) or to the cache's own spill.
      */
     private void emptyCache(ThreadCache tc, int c, boolean toShared) {
-        FreeBlocks cached = new FreeBlocks();
-        takeCached(tc, c, cached);
-        if (!toShared) {
-            tc.spill[c].put(cached.blocks, 0, cached.count);
-            return;
-        }
-        centrals[c].pushInBatches(cached.blocks, cached.count);
-    }
-
-    /** Empties the cache (or generated front) of class {@code c} into {@code to}. */
-    private static void takeCached(ThreadCache tc, int c, FreeBlocks to) {
         ClassCache cc = tc.byClass[c];
-        to.add(cc.blocks, 0, cc.count);
+        moveBlocks(cc.blocks, cc.count, tc, c, toShared);
         cc.count = 0;
         if (tc.isFlat(c)) {
-            to.add(tc.front.blocks(c), 0, tc.front.count(c));
+            moveBlocks(tc.front.blocks(c), tc.front.count(c), tc, c, toShared);
             tc.front.setCount(c, 0);
+        }
+    }
+
+    /** Moves {@code blocks[0..n)} of class {@code c} to the shared list or to {@code tc}'s spill (copies). */
+    private void moveBlocks(long[] blocks, int n, ThreadCache tc, int c, boolean toShared) {
+        if (toShared) {
+            centrals[c].pushInBatches(blocks, n);
+        } else {
+            tc.spill[c].put(blocks, 0, n);
         }
     }
 
@@ -523,22 +520,21 @@ public final class SmallTier {
      * @return the free blocks given back and their bytes ({@code dev.hakmem.ThreadCacheReclaim})
      */
     public GivenBack abandon(ThreadCache tc) {
-        synchronized (abandonFree) {
-            return abandonLocked(tc, abandonFree, abandonOwned);
+        synchronized (abandonOwned) {
+            return abandonLocked(tc, abandonOwned);
         }
     }
 
-    private GivenBack abandonLocked(ThreadCache tc, FreeBlocks[] free, Set<Slab> owned) {
-        for (int c = 0; c < free.length; c++) {
-            FreeBlocks f = free[c];
-            f.clear();
+    private GivenBack abandonLocked(ThreadCache tc, Set<Slab> owned) {
+        int classCount = centrals.length;
+        for (int c = 0; c < classCount; c++) {
+            Spill gathered = tc.spill[c]; // the ended owner's: only this reclaimer puts blocks in it now
             flushOutbox(tc.byClass[c], c);
-            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) f.add(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
-            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) f.add(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
-            tc.spill[c].drainTo(f);
-            takeCached(tc, c, f);
+            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            emptyCache(tc, c, false);
         }
         owned.clear();
         for (Slab s : tc.owned) {
@@ -547,12 +543,11 @@ public final class SmallTier {
         }
         tc.owned.clear();
         long blocks = 0, bytes = 0;
-        for (int c = 0; c < free.length; c++) {
-            blocks += free[c].count;
-            bytes += (long) free[c].count * classes.size(c);
-            centrals[c].giveBackEnded(free[c].blocks, free[c].count, owned, abandonOrphaned);
+        for (int c = 0; c < classCount; c++) {
+            int n = tc.spill[c].giveBackEnded(centrals[c], owned, abandonOrphaned);
+            blocks += n;
+            bytes += (long) n * classes.size(c);
             tc.carving[c] = null;
-            free[c].clear();
         }
         owned.clear();
         return new GivenBack(blocks, bytes);

@@ -24,18 +24,23 @@ import dev.hakmem.spi.ThreadFront;
  * when a thread creates its own cache, before publishing it. The monitor orders the reclaimer's last
  * use of an array before the new owner's first.
  *
- * <p>Bound: at most {@value #PER_CLASS} cache arrays and as many spill arrays of at most
- * {@value #SPILL_AT_MOST} entries are kept per class: with the default 40 classes at most 384 KiB of
- * cache arrays and 2.5 MiB of spill arrays (the latter only after as many threads ended with large
- * spills); beyond that a reclaimed array is left to the garbage collector.
+ * <p>Bound: at most {@value #PER_CLASS} cache arrays and as many spill arrays are kept per class, the
+ * spill arrays of all classes together holding at most {@value #SPILL_BYTES} bytes (4 MiB, only after
+ * threads ended with that many spilled blocks); a cache array is at most its class's capacity; beyond
+ * that a reclaimed array is left to the garbage collector. Spill arrays are kept whatever their length, within the
+ * budget: a thread that ends holding tens of thousands of free blocks of a class (mstress) spilled
+ * them into an array that long, and the thread that follows it would grow one as long again by
+ * doubling, twice its length in garbage.
  */
 final class SpareCacheArrays {
     static final int PER_CLASS = 16;
-    static final int SPILL_AT_MOST = 512;
+    static final long SPILL_BYTES = 4L << 20;
     private static final long[] EMPTY = new long[0];
 
     private final long[][][] spare, spareSpill;
     private final int[] held, heldSpill;
+    /** Bytes of the spill arrays kept, at most {@link #SPILL_BYTES}. */
+    private long spillBytes;
 
     SpareCacheArrays(int classes) {
         this.spare = new long[classes][PER_CLASS][];
@@ -59,7 +64,10 @@ final class SpareCacheArrays {
             }
             if (c < dead.spill.length && heldSpill[c] < PER_CLASS) {
                 long[] s = dead.spill[c].detachArray();
-                if (s != null && s.length <= SPILL_AT_MOST) spareSpill[c][heldSpill[c]++] = s;
+                if (s != null && spillBytes + 8L * s.length <= SPILL_BYTES) {
+                    spareSpill[c][heldSpill[c]++] = s;
+                    spillBytes += 8L * s.length;
+                }
             }
         }
     }
@@ -72,8 +80,10 @@ final class SpareCacheArrays {
                 spare[c][held[c]] = null;
             }
             if (heldSpill[c] > 0 && c < fresh.spill.length) {
-                fresh.spill[c].lendArray(spareSpill[c][--heldSpill[c]]);
+                long[] s = spareSpill[c][--heldSpill[c]];
                 spareSpill[c][heldSpill[c]] = null;
+                spillBytes -= 8L * s.length;
+                fresh.spill[c].lendArray(s);
             }
         }
     }

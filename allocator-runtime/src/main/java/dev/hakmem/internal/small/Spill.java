@@ -37,7 +37,7 @@ import java.util.Set;
  *   <li>a thread under memory pressure ({@link #countInto}, {@link #removeIn}, from
  *       {@link CentralFreeList#releaseFreeSlabs}), with {@link #tryLock()}: a spill its owner holds is
  *       skipped, as the blocks in a thread cache are;</li>
- *   <li>the reclaimer of an ended owner ({@link #drainTo(FreeBlocks)}), with {@link #lock()}: it waits for a
+ *   <li>the reclaimer of an ended owner ({@link #put}, {@link #giveBackEnded}), with {@link #lock()}: it waits for a
  *       releaser that holds the lock, so that no releaser puts blocks back into a spill nobody will
  *       read again.</li>
  * </ul>
@@ -50,15 +50,32 @@ final class Spill extends PaddedLock {
     private int count;
 
     /**
-     * Owner only: appends {@code src[from..from+n)}. Waits for the lock if a releaser holds it (for the
-     * length of its count, never longer), so the owner's blocks stay with the owner.
+     * The owner (or the reclaimer of an ended owner) only: appends {@code src[from..from+n)}. Waits for
+     * the lock if a releaser holds it (for the length of its count, never longer), so the owner's
+     * blocks stay with the owner.
      */
     void put(long[] src, int from, int n) {
         lock();
         try {
-            if (count + n > blocks.length) blocks = Arrays.copyOf(blocks, Math.max(2 * blocks.length, count + n));
+            makeRoom(n);
             System.arraycopy(src, from, blocks, count, n);
             count += n;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Owner only: appends the orphans of {@code slab}, a slab it has just claimed, from {@code bits},
+     * their bitmap, which it took and now empties ({@link Slab#drainOrphans}); waits for the lock as
+     * {@link #put} does.
+     */
+    void putOrphans(Slab slab, long[] bits) {
+        int n = Slab.orphanCount(bits);
+        lock();
+        try {
+            makeRoom(n);
+            count += slab.drainOrphans(bits, blocks, count, n);
         } finally {
             unlock();
         }
@@ -78,6 +95,11 @@ final class Spill extends PaddedLock {
         } finally {
             unlock();
         }
+    }
+
+    /** Lock held: grows the array, by doubling, until {@code n} more blocks fit. */
+    private void makeRoom(int n) {
+        if (count + n > blocks.length) blocks = Arrays.copyOf(blocks, Math.max(2 * blocks.length, count + n));
     }
 
     /** Blocks held, for statistics: a racy read, exact once the owner is quiet. */
@@ -100,14 +122,17 @@ final class Spill extends PaddedLock {
     }
 
     /**
-     * The owner has ended: waits for the lock and appends every block to {@code to}, keeping the
-     * array for {@link #detachArray()}.
+     * The owner has ended and its slabs are shared: waits for the lock and gives every block back
+     * ({@link CentralFreeList#giveBackEnded}, which reorders them in this spill's array), leaving the
+     * spill empty and its array for {@link #detachArray()}. Returns how many blocks it gave back.
      */
-    void drainTo(FreeBlocks to) {
+    int giveBackEnded(CentralFreeList central, Set<Slab> owned, Map<Slab, long[]> orphaned) {
         lock();
         try {
-            to.add(blocks, 0, count);
+            int n = count;
+            central.giveBackEnded(blocks, n, owned, orphaned);
             count = 0;
+            return n;
         } finally {
             unlock();
         }

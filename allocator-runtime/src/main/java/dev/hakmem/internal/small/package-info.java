@@ -42,6 +42,12 @@
  * A free of a block whose owner has ended but is not yet reclaimed reclaims it there and then
  * ({@link dev.hakmem.internal.small.SmallFront}), so the thread that takes over an ended thread's live
  * blocks claims its slabs on its first frees, instead of sending them to an inbox nobody drains.
+ * A slab's orphans are a bitmap of its blocks ({@link dev.hakmem.internal.small.Slab#newOrphanBits}),
+ * reused from one orphaning to the next, and the reclaim gathers the ended thread's blocks in that
+ * thread's own spills, whose arrays the next threads inherit: a thread that ends holding 120,000 free
+ * blocks is reclaimed with 34 KB of Java garbage, where copying their addresses into lists and per-slab
+ * arrays made 3.9 MB ({@code ThreadEndGarbageTest}), and the heap, and with it the process's RSS,
+ * grew with every such thread's end.
  *
  * <p>Claimed slabs: a platform thread that frees a block of a shared slab carved to its end makes the
  * slab its own ({@link dev.hakmem.internal.small.SmallTier#claimShared}: a CAS on the registry entry

@@ -1,0 +1,96 @@
+package dev.hakmem.internal.small;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.internal.HakmemAllocator;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A thread that ends holding many free blocks (mstress: each thread frees tens of thousands at its end)
+ * is reclaimed, and its blocks reused by the next thread, with almost no Java garbage: its free blocks
+ * stay with their slabs as orphan bitmaps ({@link Slab#newOrphanBits}), gathered in its own spills, and
+ * the spill arrays are lent to the next thread ({@link SpareCacheArrays}). Before, each block's address
+ * was copied about three times into new arrays, and the heap grew with every thread's end.
+ */
+class ThreadEndGarbageTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int BLOCKS = 40_000;
+    private static final int[] SIZES = {16, 64, 1536};
+
+    /** Runs {@code body} in a new platform thread that then ends; returns the Java bytes it allocated in {@code body}. */
+    private static long inThread(HakmemAllocator a, Runnable body) throws InterruptedException {
+        AtomicLong bytes = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                for (int size : SIZES) a.free(a.malloc(size)); // makes the cache and its arrays: not measured
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                body.run();
+                bytes.set(THREADS.getCurrentThreadAllocatedBytes() - before);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (failure.get() != null) throw new AssertionError(failure.get());
+        return bytes.get();
+    }
+
+    @ParameterizedTest(name = "checks {0}")
+    @ValueSource(booleans = {true, false})
+    void aThreadThatEndsHoldingManyFreeBlocksIsReclaimedAndReusedAlmostWithoutGarbage(boolean checks) throws Exception {
+        AllocatorConfig config = AllocatorConfig.defaults().toBuilder().checks(checks).build();
+        try (HakmemAllocator warmUp = new HakmemAllocator(config)) {
+            endAndFollow(warmUp, 300); // the JVM's one-time costs of the paths (class initialisation) are not measured
+        }
+        try (HakmemAllocator a = new HakmemAllocator(config)) {
+            long[] garbage = endAndFollow(a, BLOCKS);
+            int blocks = BLOCKS * SIZES.length;
+            assertTrue(garbage[0] < blocks, "reclaiming " + blocks + " free blocks allocated " + garbage[0]
+                    + " bytes of Java heap (at most 1 per block)");
+            assertTrue(garbage[1] < blocks, "the next thread took " + blocks + " blocks making " + garbage[1]
+                    + " bytes of Java heap (at most 1 per block)");
+        }
+    }
+
+    /**
+     * A thread mallocs {@code perSize} blocks of each size, frees them all and ends; this thread reclaims
+     * its cache; a second thread mallocs as many again. Checks that the second reuses the first's slabs
+     * and hands out no block twice; returns the Java bytes of the reclaim and of the second thread's mallocs.
+     */
+    private static long[] endAndFollow(HakmemAllocator a, int perSize) throws Exception {
+        CacheReaper.deregister(a.smallFront().caches()); // this test reclaims, and measures it
+        long[] first = new long[perSize * SIZES.length];
+        inThread(a, () -> {
+            for (int i = 0; i < first.length; i++) first[i] = a.malloc(SIZES[i % SIZES.length]);
+            for (long p : first) a.free(p); // all free in its cache and spills when it ends
+        });
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended thread's cache is reclaimed here");
+        long reclaim = THREADS.getCurrentThreadAllocatedBytes() - before;
+
+        long committed = a.stats().bytesCommitted();
+        long[] next = new long[first.length];
+        long follower = inThread(a, () -> {
+            for (int i = 0; i < next.length; i++) next[i] = a.malloc(SIZES[i % SIZES.length]);
+        });
+        // Its blocks are the ended thread's free ones, or the rest of the slabs it was carving.
+        assertEquals(committed, a.stats().bytesCommitted(), "the next thread reused the ended thread's slabs");
+        Set<Long> seen = new HashSet<>();
+        for (long p : next) assertTrue(seen.add(p), "a block handed out twice: " + Long.toHexString(p));
+        a.smallFront().caches().reclaimDead();
+        for (long p : next) a.free(p);
+        assertEquals(0, a.stats().liveBlocks());
+        return new long[] {reclaim, follower};
+    }
+}
