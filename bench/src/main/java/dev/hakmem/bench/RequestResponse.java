@@ -79,8 +79,11 @@ public class RequestResponse {
         init(Peers.create(peer));
     }
 
-    /** The part of the setup that tests reuse to drive invocations with their own allocator. */
-    void init(BenchAllocator a) {
+    /**
+     * The part of the setup that tests and {@link dev.hakmem.bench.tuning.WorkloadDriver} reuse to
+     * drive invocations with their own allocator.
+     */
+    public void init(BenchAllocator a) {
         allocator = a;
     }
 

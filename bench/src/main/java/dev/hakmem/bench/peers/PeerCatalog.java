@@ -52,6 +52,7 @@ public final class PeerCatalog {
         hakmem("hakmem-small", "on request only: `Hakmem.create(config)` with small thread caches (Tiny 16 blocks, batch 4; Mid 8, batch 2; `small-caches.yaml`): a footprint-minded configuration");
         hakmem("hakmem-gen-small", "on request only: `small-caches.yaml` generated; compare with hakmem-small");
         hakmem("hakmem-gen-tuned", "a variant `hakmem:tune` made from the skewed workload's recorded profile (`tuned-skewed.yaml`); compare with hakmem-gen on skewed");
+        hakmem("hakmem-gen-tuned-rr", "on request only: a variant `hakmem:tune` made from the requestResponse workload's recorded profile (`tuned-request-response.yaml`); compare with hakmem on requestResponse");
         hakmem("hakmem-bare", "on request only: checks and statistics off, the ceiling the default is measured against");
         hakmem("hakmem-recorded", "on request only: `AllocationRecorder.create`, hakmem recording an allocation profile in its thread caches (what recording costs)");
         hakmem("hakmem-wrapped", "on request only: hakmem inside `AllocationRecorder.wrap`, the recorder's own per-thread tallies around any allocator");

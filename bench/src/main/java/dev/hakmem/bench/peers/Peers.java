@@ -4,6 +4,7 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.bench.variants.GenDefault;
 import dev.hakmem.bench.variants.GenNoChecks;
 import dev.hakmem.bench.variants.GenSmallCaches;
+import dev.hakmem.bench.variants.GenTunedRequestResponse;
 import dev.hakmem.bench.variants.GenTunedSkewed;
 import dev.hakmem.Hakmem;
 import dev.hakmem.profile.AllocationRecorder;
@@ -25,7 +26,7 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
+            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
             "bump");
@@ -49,7 +50,7 @@ public final class Peers {
      * When quick mode began to measure the headline peers three times (issue 17: results that hold
      * from run to run), the peers that no headline ratio or verdict needs left it too: the checks-off
      * configurations {@code hakmem-nochecks} and {@code hakmem-gen-nochecks} and the tuned variant
-     * {@code hakmem-gen-tuned} (what checks and tuning change: asked for by the issues that measure
+     * {@code hakmem-gen-tuned} and {@code hakmem-gen-tuned-rr} (what checks and tuning change: asked for by the issues that measure
      * them), {@code glibc-critical} (what the Java-to-C transition costs, never an allocator a user
      * would pick over glibc), {@code arena} (an {@code Arena} per block, slower than the heap and
      * Netty's peers on every workload of the 2026-12-02 run, so never the best Java peer), and
@@ -57,7 +58,7 @@ public final class Peers {
      * its 10 minutes.
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
-            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
+            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
             "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
@@ -116,6 +117,8 @@ public final class Peers {
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
+            // Tuned by hakmem:tune from the requestResponse workload's recorded profile (issue 16).
+            case "hakmem-gen-tuned-rr" -> () -> new HakmemPeer(name, GenTunedRequestResponse::create);
             // What recording a profile costs: counted in hakmem's thread caches, or by the recorder around it.
             case "hakmem-recorded" -> () -> new HakmemPeer(name, () -> AllocationRecorder.create("bench"));
             case "hakmem-wrapped" -> () -> new HakmemPeer(name, () -> AllocationRecorder.wrap(Hakmem.create(), "bench"));
