@@ -72,6 +72,7 @@ import org.openjdk.jmh.infra.IterationParams;
  * {@code -jvmArgsAppend} on the command line keeps (and {@code -jvmArgs} would replace).
  */
 @CrossThreadFrees
+@LongWarmup
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)

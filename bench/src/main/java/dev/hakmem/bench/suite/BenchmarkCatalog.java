@@ -1,6 +1,8 @@
 package dev.hakmem.bench.suite;
 
 import dev.hakmem.bench.CrossThreadFrees;
+import dev.hakmem.bench.LongWarmup;
+import java.lang.annotation.Annotation;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -20,7 +22,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <p>Why not a list in the script: the job must pick up every new workload by itself. Selection goes
  * through JMH's own matcher, so a regex selects here exactly what it would select on JMH's command
- * line; whether a workload frees on other threads comes from its {@link CrossThreadFrees} mark.
+ * line; whether a workload frees on other threads comes from its {@link CrossThreadFrees} mark, and
+ * whether it needs a long warm-up from its {@link LongWarmup} mark.
  */
 public final class BenchmarkCatalog {
     /**
@@ -57,23 +60,24 @@ public final class BenchmarkCatalog {
                 combinations *= override != null ? override.size() : p.getValue().length;
             }
             String method = e.getUsername().substring(e.getUserClassQName().length() + 1);
-            selected.add(new PlannedBenchmark(e.getUsername(), e.getMode(), crossThread(e.getUserClassQName(), method),
-                    params.containsKey("peer"), combinations));
+            String cls = e.getUserClassQName();
+            selected.add(new PlannedBenchmark(e.getUsername(), e.getMode(), marked(CrossThreadFrees.class, cls, method),
+                    params.containsKey("peer"), combinations, marked(LongWarmup.class, cls, method)));
         }
         return selected;
     }
 
-    /** True when the class, the benchmark method or any method of the {@code @Group} is marked. */
-    static boolean crossThread(String className, String methodOrGroup) {
+    /** True when the class, the benchmark method or any method of the {@code @Group} carries {@code mark}. */
+    static boolean marked(Class<? extends Annotation> mark, String className, String methodOrGroup) {
         Class<?> c;
         try {
             c = Class.forName(className, false, BenchmarkCatalog.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("benchmark class " + className + " is listed by JMH but not on the class path", e);
         }
-        if (c.isAnnotationPresent(CrossThreadFrees.class)) return true;
+        if (c.isAnnotationPresent(mark)) return true;
         for (Method m : c.getMethods()) {
-            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(CrossThreadFrees.class)) continue;
+            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(mark)) continue;
             Group g = m.getAnnotation(Group.class);
             if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return true;
         }

@@ -11,6 +11,7 @@ import java.util.Locale;
  * the budget as the matrix grows or waste it while it is small. The arithmetic, in seconds:
  * <pre>
  *   fixed       = invocations * JMH_START + runs * FORK + singleShotRuns * 3 * SINGLE_SHOT_INVOCATION
+ *                 + longWarmupRuns * (LONG_WARMUP - warm-up)    (see below)
  *   perRun      = (budget - fixed) / timedRuns / OVERSHOOT       timed part of one timed run
  *   measurement = 3 x perRun / 6    (clamped to 100-1000 ms)
  *   warm-up     = 1 x the rest of perRun, perRun - 3 x measurement   (clamped to 200-2000 ms)
@@ -26,8 +27,27 @@ import java.util.Locale;
  * which puts a fork's cost beyond its iterations at about 0.4 s with the class-data archive the
  * script sets up (FORK below keeps some margin). When the floors are hit and the estimate is over the
  * budget, the plan says by how much.
+ *
+ * <p>Timed runs of workloads marked {@link dev.hakmem.bench.LongWarmup} (those whose invocations start
+ * threads) warm up for at least {@link #LONG_WARMUP_MILLIS}; what that adds to their warm-up is fixed
+ * time the other runs give up. As it depends on the warm-up it adds to, the arithmetic runs twice:
+ * first without it, then with what the first pass's warm-up leaves it to add.
+ *
+ * @param longWarmupRuns how many of the {@code timedRuns} get the long warm-up
  */
-public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
+public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations, int longWarmupRuns) {
+    /**
+     * The least warm-up of a workload marked {@link dev.hakmem.bench.LongWarmup}: after 1.5 s, as after
+     * 2 s, hakmem's threadChurn and mstress scores were near those of 1 s iterations after 2-3 s, and
+     * the natives' near those after 0.39 s (2026-12-04; the numbers are in {@code LongWarmup}).
+     */
+    public static final long LONG_WARMUP_MILLIS = 1500;
+
+    /** A budget without long warm-ups. */
+    public QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
+        this(budgetSeconds, timedRuns, singleShotRuns, invocations, 0);
+    }
+
     /**
      * Seconds per fork beyond its iterations: JVM start, JMH handshake, trial setup and teardown. About
      * 0.4 s on average over the default matrix on 2 cores, with the script's class-data archive (two
@@ -43,17 +63,40 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
     static final double OVERSHOOT = 1.1;
     static final long MIN_WARMUP = 200, MAX_WARMUP = 2000, MIN_MEASUREMENT = 100, MAX_MEASUREMENT = 1000;
 
-    /** Settings for the timed runs (1 fork, 1 warm-up and 3 measurement iterations). */
+    /**
+     * Settings for the timed runs (1 fork, 1 warm-up and 3 measurement iterations); those of a workload
+     * marked {@link dev.hakmem.bench.LongWarmup} take {@link #longWarmup()} instead.
+     */
     public RunSettings timed() {
-        double perRunMillis = timedRuns == 0 ? 0 : 1000 * (budgetSeconds - fixedSeconds()) / timedRuns / OVERSHOOT;
+        return timed(longWarmupSeconds(timed(0)));
+    }
+
+    /** Timed settings when {@code extraSeconds} of the budget go to the long warm-ups. */
+    private RunSettings timed(double extraSeconds) {
+        double perRunMillis = timedRuns == 0 ? 0 : 1000 * (budgetSeconds - fixedSeconds(extraSeconds)) / timedRuns / OVERSHOOT;
         long measurement = clamp(perRunMillis / 6, MIN_MEASUREMENT, MAX_MEASUREMENT);
         return new RunSettings(1, 1, clamp(perRunMillis - 3 * measurement, MIN_WARMUP, MAX_WARMUP), 3, measurement);
     }
 
-    /** Seconds that do not depend on the iteration times. */
+    /** Settings for the timed runs of a workload marked {@link dev.hakmem.bench.LongWarmup}. */
+    public RunSettings longWarmup() {
+        return timed().withWarmupAtLeast(LONG_WARMUP_MILLIS);
+    }
+
+    /** Seconds beyond the timed runs' share: forks, start-up, single-shot runs, and what the long warm-ups add. */
     double fixedSeconds() {
+        return fixedSeconds(longWarmupSeconds(timed(0)));
+    }
+
+    private double fixedSeconds(double extraSeconds) {
         int ssInvocations = RunSettings.QUICK_SINGLE_SHOT.warmupIterations() + RunSettings.QUICK_SINGLE_SHOT.iterations();
-        return invocations * JMH_START + (timedRuns + singleShotRuns) * FORK + singleShotRuns * ssInvocations * SINGLE_SHOT_INVOCATION;
+        return invocations * JMH_START + (timedRuns + singleShotRuns) * FORK + singleShotRuns * ssInvocations * SINGLE_SHOT_INVOCATION
+                + extraSeconds;
+    }
+
+    /** What the long warm-ups add to the warm-up of {@code timed}, in seconds over all of them. */
+    private double longWarmupSeconds(RunSettings timed) {
+        return longWarmupRuns * Math.max(0, LONG_WARMUP_MILLIS - timed.warmupMillis()) * timed.warmupIterations() / 1000.0;
     }
 
     /** Expected seconds of all JMH invocations with {@link #timed()}. */
@@ -68,8 +111,9 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
         RunSettings t = timed();
         String s = String.format(Locale.ROOT,
                 "quick budget: %d timed + %d single-shot runs in %d JMH invocation(s), %.0f s available; "
-                        + "forks and start-up %.0f s, so timed runs get %s; estimate %.0f s",
-                timedRuns, singleShotRuns, invocations, budgetSeconds, fixedSeconds(), t.describe(), estimateSeconds());
+                        + "forks, start-up and %d long warm-up(s) of %d ms %.0f s, so timed runs get %s; estimate %.0f s",
+                timedRuns, singleShotRuns, invocations, budgetSeconds, longWarmupRuns, LONG_WARMUP_MILLIS, fixedSeconds(),
+                t.describe(), estimateSeconds());
         if (estimateSeconds() > budgetSeconds * 1.02) { // rounding to 10 ms alone never warns
             s += String.format(Locale.ROOT, " (OVER the budget by %.0f s: the minimum iteration times are reached; "
                     + "narrow the run with --peers or --bench)", estimateSeconds() - budgetSeconds);

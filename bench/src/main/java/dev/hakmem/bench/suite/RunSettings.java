@@ -23,6 +23,12 @@ public record RunSettings(int forks, int warmupIterations, long warmupMillis, in
     /** Quick mode, single-shot benchmarks: 1 fork, 1 warm-up and 2 measured invocations. */
     public static final RunSettings QUICK_SINGLE_SHOT = new RunSettings(1, 1, 0, 2, 0);
 
+    /** These settings with warm-up iterations of at least {@code millis} (timed settings only). */
+    public RunSettings withWarmupAtLeast(long millis) {
+        if (singleShot()) throw new IllegalStateException("single-shot settings have no warm-up time: " + describe());
+        return new RunSettings(forks, warmupIterations, Math.max(warmupMillis, millis), iterations, measurementMillis);
+    }
+
     /** True for the settings of single-shot benchmarks (no iteration times). */
     public boolean singleShot() {
         return warmupMillis == 0 && measurementMillis == 0;

@@ -67,10 +67,12 @@ public final class SuitePlanner {
             int further = rounds - 1;
             int headlineTimed = further * draft.headlineRunCount(benchmarks, false);
             int headlineSingleShot = further * draft.headlineRunCount(benchmarks, true);
+            List<PlannedBenchmark> longWarmup = benchmarks.stream().filter(PlannedBenchmark::longWarmup).toList();
+            int longWarmupRuns = draft.runCount(longWarmup, false) + further * draft.headlineRunCount(longWarmup, false);
             QuickBudget q = new QuickBudget(budget, draft.runCount(benchmarks, false) + headlineTimed,
-                    draft.runCount(benchmarks, true) + headlineSingleShot, draft.runs().size() * (1 + 2 * further));
-            RunSettings timed = q.timed();
-            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT : timed);
+                    draft.runCount(benchmarks, true) + headlineSingleShot, draft.runs().size() * (1 + 2 * further), longWarmupRuns);
+            RunSettings timed = q.timed(), longWarmed = q.longWarmup();
+            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT : b.longWarmup() ? longWarmed : timed);
             if (further > 0) {
                 System.out.printf(Locale.ROOT, "quick rounds: 1 with every peer, then %d with the headline peers only "
                         + "(hakmem, hakmem-gen and the natives within %.0f%% of the fastest native of round 1): "

@@ -64,6 +64,7 @@ class PlanTest {
         for (PlannedBenchmark b : all) {
             boolean cross = b.name().matches(".*\\.(Xmalloc|Larson|CacheScratch|Footprint)\\..*");
             assertEquals(cross, b.crossThread(), b.name());
+            assertEquals(b.name().contains(".Footprint."), b.longWarmup(), b.name() + ": only the workloads that start threads warm up long");
         }
         PlannedBenchmark tinyHot = only("TinyHot", Map.of());
         assertEquals(2, tinyHot.paramCombinations(), "size 16 and 64");
@@ -103,6 +104,20 @@ class PlanTest {
         Path file = dir.resolve("plan.tsv");
         plan.write(file);
         assertEquals(plan, Plan.read(file));
+    }
+
+    @Test
+    void aLongWarmupWorkloadRunsInItsOwnInvocationWithItsOwnWarmup() {
+        List<PlannedBenchmark> bs = List.of(
+                new PlannedBenchmark("dev.hakmem.bench.Xmalloc.twoThreads", Mode.Throughput, true, true, 1),
+                new PlannedBenchmark("dev.hakmem.bench.Footprint.threadChurn", Mode.Throughput, true, true, 2, true));
+        QuickBudget q = new QuickBudget(525, 10, 0, 2, 6);
+        Plan plan = Plan.of(bs, PEERS, b -> b.longWarmup() ? q.longWarmup() : q.timed());
+        assertEquals(List.of("cross-thread", "cross-thread-long-warmup"), plan.runs().stream().map(Plan.Run::group).toList());
+        assertEquals(q.timed().jmhArgs(), plan.runs().get(0).jmhArgs());
+        List<String> longArgs = plan.runs().get(1).jmhArgs();
+        assertTrue(Long.parseLong(longArgs.get(longArgs.indexOf("-w") + 1).replace("ms", "")) >= QuickBudget.LONG_WARMUP_MILLIS, longArgs.toString());
+        assertEquals(2 * 2, plan.runCount(bs.subList(1, 2), false), "2 thread kinds x 2 peers that free on any thread");
     }
 
     @Test

@@ -44,6 +44,19 @@ class QuickBudgetTest {
     }
 
     @Test
+    void longWarmupsAreCountedAndTakenFromTheOtherRuns() {
+        QuickBudget without = new QuickBudget(523, 391, 0, 10), with = new QuickBudget(523, 391, 0, 11, 48);
+        double added = 48 * (QuickBudget.LONG_WARMUP_MILLIS - without.timed().warmupMillis()) / 1000.0;
+        assertEquals(without.fixedSeconds() + 1 + added, with.fixedSeconds(), 1e-9,
+                "one more invocation, and what the long warm-ups add to the warm-up the others would get");
+        assertTrue(with.timed().warmupMillis() < without.timed().warmupMillis(), with.timed() + " vs " + without.timed());
+        assertEquals(QuickBudget.LONG_WARMUP_MILLIS, with.longWarmup().warmupMillis());
+        assertEquals(with.timed().measurementMillis(), with.longWarmup().measurementMillis());
+        assertTrue(with.explain().contains("48 long warm-up(s) of " + QuickBudget.LONG_WARMUP_MILLIS + " ms"), with.explain());
+        assertEquals(without.timed(), new QuickBudget(523, 391, 0, 10, 0).timed(), "no long warm-up, no change");
+    }
+
+    @Test
     void settingsAsJmhOptionsAndWords() {
         RunSettings t = new RunSettings(3, 3, 1000, 5, 1000);
         assertEquals(RunSettings.FULL_TIMED, t);
