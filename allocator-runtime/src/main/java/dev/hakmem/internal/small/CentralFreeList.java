@@ -244,11 +244,17 @@ public final class CentralFreeList {
         if (back != null) pushOrphans(slab, back);
     }
 
-    /** Pools the orphans of {@code slab} in {@code bits} (a detached bitmap, emptied), in batches. */
+    /**
+     * Pools the orphans of {@code slab} in {@code bits} (a detached bitmap, emptied), in batches. The
+     * count is read once, before the first drain: the drain that empties the bitmap hands it to the
+     * slab as its spare, and another thread may take and fill it at once, so it is not read again.
+     */
     private void pushOrphans(Slab slab, long[] bits) {
-        while (Slab.orphanCount(bits) > 0) {
+        for (int left = Slab.orphanCount(bits); left > 0; ) {
             long[] b = new long[batch];
-            pool.push(b, slab.drainOrphans(bits, b, 0, batch));
+            int n = slab.drainOrphans(bits, b, 0, batch);
+            pool.push(b, n);
+            left -= n;
         }
     }
 

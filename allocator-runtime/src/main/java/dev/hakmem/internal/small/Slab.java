@@ -123,7 +123,8 @@ public final class Slab {
     /**
      * Moves up to {@code max} of the orphans in {@code bits} (a bitmap of this slab that the caller
      * holds alone, detached or not yet attached) to {@code dst[at..)}, lowest address first, clearing
-     * their bits; returns how many. A bitmap emptied here becomes this slab's spare.
+     * their bits; returns how many. A bitmap emptied here becomes this slab's spare: the caller must
+     * not touch it again (another thread may take it for the slab's next orphaning at once).
      */
     int drainOrphans(long[] bits, long[] dst, int at, int max) {
         int last = bits.length - 1, left = (int) bits[last], n = 0;
