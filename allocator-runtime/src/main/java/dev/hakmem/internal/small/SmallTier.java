@@ -530,10 +530,11 @@ public final class SmallTier {
         for (int c = 0; c < classCount; c++) {
             Spill gathered = tc.spill[c]; // the ended owner's: only this reclaimer puts blocks in it now
             flushOutbox(tc.byClass[c], c);
-            for (BatchStack.Batch b = tc.pending[c]; b != null; b = b.next()) gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            gatherAndRecycle(tc.pending[c], gathered, c);
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
-            for (BatchStack.Batch b = tc.inbox[c].close(); b != null; b = b.next()) gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            gatherAndRecycle(tc.inbox[c].close(), gathered, c);
+            giveBackNodes(tc.byClass[c], c);
             emptyCache(tc, c, false);
         }
         owned.clear();
@@ -551,6 +552,32 @@ public final class SmallTier {
         }
         owned.clear();
         return new GivenBack(blocks, bytes);
+    }
+
+    /**
+     * An ended thread's chain of inbox nodes of class {@code c}, taken whole (held by the reclaimer
+     * alone): their entries, accepted, into {@code gathered}; the nodes to the class's given-back
+     * nodes, for other threads' outboxes, instead of to the garbage collector.
+     */
+    private void gatherAndRecycle(BatchStack.Batch chain, Spill gathered, int c) {
+        for (BatchStack.Batch b = chain; b != null; ) {
+            BatchStack.Batch next = b.next(); // before the node is recycled: its next is rewritten by its next push
+            gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            centrals[c].recycleNode(b);
+            b = next;
+        }
+    }
+
+    /** An ended thread's empty outbox node and spare nodes of class {@code c} go to the class's given-back nodes. */
+    private void giveBackNodes(ClassCache cc, int c) {
+        if (cc.outCount == 0 && cc.outNode != null) centrals[c].recycleNode(cc.outNode); // flushed before: empty
+        cc.outNode = null;
+        for (BatchStack.Batch b = cc.spareNodes; b != null; ) {
+            BatchStack.Batch next = b.next();
+            centrals[c].recycleNode(b);
+            b = next;
+        }
+        cc.spareNodes = null;
     }
 
     /**
