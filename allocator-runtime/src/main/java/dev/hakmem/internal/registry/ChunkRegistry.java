@@ -1,9 +1,12 @@
 package dev.hakmem.internal.registry;
 
 import dev.hakmem.internal.RecentFrees;
+import dev.hakmem.internal.os.OsMemory;
+import dev.hakmem.internal.os.RawMemory;
+import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.small.Slab;
-import java.lang.invoke.MethodHandles;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 
@@ -18,6 +21,16 @@ import java.lang.ref.Cleaner;
  * thread owns it from a subtraction, a shift and one int load ({@link #infoOf}).
  * {@code slabs[chunk][page]} holds the {@link Slab} (the out-of-band metadata) of each small page;
  * Mid spans cover 8 pages that all point at the same slab.
+ *
+ * <p>The page table lives in native memory of its own, mapped read-write and zero-filled
+ * ({@link OsMemory#map}): only the 4 KiB pages of it that entries are written to become resident
+ * (one per 64 MiB of the range in use). As a Java {@code int[]} it was 4 MiB of Java heap for the
+ * default 64 GiB of address space, every byte of it zeroed and resident from the start, before the
+ * first malloc: a fixed cost of every allocator, about a third of the live bytes of the bench's
+ * mstress. A load from it is a plain 4-byte load at {@code table + (((address - base) >>> 16) << 2)},
+ * like the array's, without its bounds check. Like the state maps, it is unmapped only when the
+ * registry is unreachable (a cleaner), and its pages are given back at {@link #close}: a call
+ * racing with close reads zeros, never an unmapped page.
  *
  * <p>Memory ordering: entries are written with plain stores by the thread that registers a slab,
  * before any block of that slab is handed out; a block's address reaches any other thread only
@@ -37,7 +50,10 @@ public final class ChunkRegistry {
 
     private final long base;
     private final long size;
-    private static final VarHandle INFO = MethodHandles.arrayElementVarHandle(int[].class);
+    /** CAS and volatile access to a page table entry (aligned: the table is page-aligned). */
+    private static final VarHandle INFO = ValueLayout.JAVA_INT.varHandle();
+    /** Plain access to a page table entry: no alignment check to pay on the fast path. */
+    private static final ValueLayout.OfInt PLAIN = ValueLayout.JAVA_INT_UNALIGNED;
     private static final int OWNER_SHIFT = 8;
     /** The largest owner id a page can record. */
     public static final int MAX_OWNER = (1 << (32 - OWNER_SHIFT)) - 1;
@@ -45,14 +61,16 @@ public final class ChunkRegistry {
     /** Unmaps the state maps of registries nobody can reach any more. */
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final int[] pageInfo;
+    /** Address of the page table: the int of page {@code i} of the range is at {@code pageInfo + 4 * i}. */
+    private final long pageInfo;
+    private final long pageInfoBytes;
     private final Slab[][] slabs;
     /** Checks on: the block states ({@link StateMap}); else null. */
     private final StateMap stateMap;
     /** Checks on: per chunk, the granule shift of its committed part of the state maps, or 0 (guarded by this). */
     private final byte[] stateShift;
-    /** Unmaps the state maps: when this registry is unreachable, or at {@link #release}; null with checks off. */
-    private final Cleaner.Cleanable unmapStates;
+    /** Unmaps the page table and the state maps: when this registry is unreachable, or at {@link #release}. */
+    private final Cleaner.Cleanable unmap;
     /**
      * Bases of the small spans given back most recently (bounded), so that a later free of a block
      * that was in one is named a double free rather than a foreign address ({@link #wasReleasedSpan}).
@@ -62,19 +80,63 @@ public final class ChunkRegistry {
     public ChunkRegistry(long base, long size, boolean checks) {
         this.base = base;
         this.size = size;
-        this.pageInfo = new int[(int) (size >>> PAGE_SHIFT)];
         this.slabs = new Slab[(int) (size >>> Reservation.CHUNK_SHIFT)][];
-        this.stateMap = checks ? new StateMap(base, size) : null;
         this.stateShift = checks ? new byte[slabs.length] : null;
-        this.unmapStates = stateMap == null ? null : CLEANER.register(this, stateMap::unmap); // holds the map, not this
+        long tableBytes = Math.max(OsMemory.PAGE_SIZE, (size >>> PAGE_SHIFT) * Integer.BYTES);
+        OsMemory.Result table = OsMemory.map(tableBytes, OsMemory.PAGE_SIZE);
+        if (!table.ok()) {
+            throw new OutOfMemoryError("could not map the " + tableBytes + "-byte page table of a " + size
+                    + "-byte reservation: " + OsMemory.describe(table.errno()) + " (AllocatorConfig.addressSpace)");
+        }
+        StateMap states;
+        try {
+            states = checks ? new StateMap(base, size) : null;
+        } catch (RuntimeException | Error e) {
+            OsMemory.unmapOrReport(table.value(), tableBytes, UNREACHABLE);
+            throw e;
+        }
+        this.pageInfo = table.value();
+        this.pageInfoBytes = tableBytes;
+        this.stateMap = states;
+        this.unmap = CLEANER.register(this, new Unmap(pageInfo, tableBytes, states)); // holds the maps, not this
+    }
+
+    /** What becomes of a page table whose unmap the OS refuses (for the log). */
+    private static final String UNREACHABLE = "the page table of an allocator no longer reachable stays mapped";
+
+    /** The cleaner's action: unmaps the page table and the state maps (null with checks off). */
+    private record Unmap(long table, long tableBytes, StateMap states) implements Runnable {
+        @Override
+        public void run() {
+            OsMemory.unmapOrReport(table, tableBytes, UNREACHABLE);
+            if (states != null) states.unmap();
+        }
+    }
+
+    /** Address of the page table's entry for the page holding {@code address} (contained). */
+    private long entry(long address) {
+        return pageInfo + (((address - base) >>> PAGE_SHIFT) << 2);
+    }
+
+    /** Address of the page table's entry of page number {@code page}. */
+    private long entryOfPage(long page) {
+        return pageInfo + (page << 2);
+    }
+
+    private int info(long entryAddress) {
+        return RawMemory.ANYWHERE.get(PLAIN, entryAddress);
+    }
+
+    private void setInfo(long entryAddress, int info) {
+        RawMemory.ANYWHERE.set(PLAIN, entryAddress, info);
     }
 
     /**
      * For a constructor that failed after making this registry, which nobody else has seen: unmaps the
-     * state maps now (once: the cleaner will not run again).
+     * page table and the state maps now (once: the cleaner will not run again).
      */
     public void release() {
-        if (unmapStates != null) unmapStates.clean();
+        unmap.clean();
     }
 
     /** Checks on: the block states of the small chunks; null with checks off. */
@@ -83,13 +145,15 @@ public final class ChunkRegistry {
     }
 
     /**
-     * The allocator is closed: gives the state maps' memory back to the OS. Their address space is
+     * The allocator is closed: gives the page table's and the state maps' memory back to the OS. Their address space is
      * unmapped only when this registry becomes unreachable (a cleaner), because the fast paths read
      * and write states without a lock: a call that races with close (outside the contract, but it
      * must not crash the JVM) finds zeroed pages, not an unmapped range.
      */
     public void close() {
         if (stateMap != null) stateMap.decommit();
+        int rc = OsMemory.decommit(pageInfo, pageInfoBytes);
+        if (rc != 0) RefusedReleases.report("the closed allocator's page table stays resident until it is unreachable", pageInfo, pageInfoBytes, rc);
     }
 
     public long base() { return base; }
@@ -106,7 +170,7 @@ public final class ChunkRegistry {
 
     /** The kind byte of the page holding {@code address}, which must be {@link #contains contained}. */
     public int kind(long address) {
-        return kindOfInfo(pageInfo[(int) ((address - base) >>> PAGE_SHIFT)]);
+        return kindOfInfo(info(entry(address)));
     }
 
     /**
@@ -114,7 +178,7 @@ public final class ChunkRegistry {
      * {@link #kindOfInfo} and {@link #ownerOfInfo}.
      */
     public int infoOf(long address) {
-        return contains(address) ? pageInfo[(int) ((address - base) >>> PAGE_SHIFT)] : 0;
+        return contains(address) ? info(entry(address)) : 0;
     }
 
     /** The kind part of a page's info: {@link #NONE}, {@link #LARGE} or a small class + 1. */
@@ -162,7 +226,7 @@ public final class ChunkRegistry {
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
             inChunk[(int) (first + i) & (PAGES_PER_CHUNK - 1)] = slab;
-            pageInfo[(int) first + i] = smallInfo(slab.sizeClass(), owner);
+            setInfo(entryOfPage(first + i), smallInfo(slab.sizeClass(), owner));
         }
     }
 
@@ -192,15 +256,15 @@ public final class ChunkRegistry {
         }
         int pages = (int) (spanSize >>> PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
-            pageInfo[(int) first + i] = NONE;
+            setInfo(entryOfPage(first + i), NONE);
             if (inChunk != null) inChunk[(int) (first + i) & (PAGES_PER_CHUNK - 1)] = null;
         }
     }
 
     /** Marks every page of a Large chunk, or clears them when {@code large} is false. */
     public void markLargeChunk(long chunk, boolean large) {
-        int first = (int) ((chunk - base) >>> PAGE_SHIFT);
-        for (int i = 0; i < PAGES_PER_CHUNK; i++) pageInfo[first + i] = large ? LARGE & 0xFF : NONE;
+        long first = (chunk - base) >>> PAGE_SHIFT;
+        for (int i = 0; i < PAGES_PER_CHUNK; i++) setInfo(entryOfPage(first + i), large ? LARGE & 0xFF : NONE);
     }
 
     /**
@@ -219,8 +283,7 @@ public final class ChunkRegistry {
      * what it was.
      */
     public boolean claim(Slab slab, long spanSize, int owner) {
-        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
-        if (!INFO.compareAndSet(pageInfo, first, smallInfo(slab.sizeClass(), 0), smallInfo(slab.sizeClass(), owner))) return false;
+        if (!INFO.compareAndSet(RawMemory.ANYWHERE, entry(slab.base()), smallInfo(slab.sizeClass(), 0), smallInfo(slab.sizeClass(), owner))) return false;
         changeOwner(slab, spanSize, 0, owner, 1);
         return true;
     }
@@ -230,15 +293,14 @@ public final class ChunkRegistry {
      * {@linkplain #claim claim} CASes first (so a claim that has happened before this read is seen).
      */
     public boolean isShared(Slab slab) {
-        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
-        return (int) INFO.getVolatile(pageInfo, first) == smallInfo(slab.sizeClass(), 0);
+        return (int) INFO.getVolatile(RawMemory.ANYWHERE, entry(slab.base())) == smallInfo(slab.sizeClass(), 0);
     }
 
     /** CASes the pages of {@code slab}'s span from page {@code fromPage} on, each from owner {@code from} to {@code to}. */
     private void changeOwner(Slab slab, long spanSize, int from, int to, int fromPage) {
-        int first = (int) ((slab.base() - base) >>> PAGE_SHIFT);
+        long first = (slab.base() - base) >>> PAGE_SHIFT;
         int expected = smallInfo(slab.sizeClass(), from), next = smallInfo(slab.sizeClass(), to);
-        for (int i = fromPage; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(pageInfo, first + i, expected, next);
+        for (int i = fromPage; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(RawMemory.ANYWHERE, entryOfPage(first + i), expected, next);
     }
 
     private static int smallInfo(int sizeClass, int owner) {
