@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
-import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,31 +16,15 @@ import org.junit.jupiter.api.Test;
  * little Java garbage, and the blocks it is handed are still each handed out once.
  */
 class SpareCacheArraysTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-    /** Mallocs and frees one block of every Tiny class; returns the Java bytes the calling thread allocated meanwhile. */
-    private static long touchEveryTinyClass(HakmemAllocator a) {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
+    /** Mallocs and frees one block of every Tiny class. */
+    private static void touchEveryTinyClass(HakmemAllocator a) {
         for (int size = 16; size <= AllocatorConfig.TINY_MAX; size += 16) a.free(a.malloc(size));
-        return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
+    /** The Java bytes a new thread's {@link #touchEveryTinyClass} allocates once its cache exists. */
     private static long inNewThread(HakmemAllocator a) throws InterruptedException {
-        AtomicLong bytes = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                a.free(a.malloc(16)); // makes the cache (structures, not arrays: not measured)
-                bytes.set(touchEveryTinyClass(a));
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        t.join();
-        if (failure.get() != null) throw new AssertionError(failure.get());
-        return bytes.get();
+        // the first malloc makes the cache (structures, not arrays: not measured)
+        return ThreadHeapBytes.ofEndedThread(() -> a.free(a.malloc(16)), () -> touchEveryTinyClass(a));
     }
 
     @Test

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
-import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,29 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * was copied about three times into new arrays, and the heap grew with every thread's end.
  */
 class ThreadEndGarbageTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final int BLOCKS = 40_000;
     private static final int[] SIZES = {16, 64, 1536};
 
     /** Runs {@code body} in a new platform thread that then ends; returns the Java bytes it allocated in {@code body}. */
     private static long inThread(HakmemAllocator a, Runnable body) throws InterruptedException {
-        AtomicLong bytes = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                for (int size : SIZES) a.free(a.malloc(size)); // makes the cache and its arrays: not measured
-                long before = THREADS.getCurrentThreadAllocatedBytes();
-                body.run();
-                bytes.set(THREADS.getCurrentThreadAllocatedBytes() - before);
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        t.join();
-        if (failure.get() != null) throw new AssertionError(failure.get());
-        return bytes.get();
+        // makes the cache and its arrays: not measured
+        return ThreadHeapBytes.ofEndedThread(() -> { for (int size : SIZES) a.free(a.malloc(size)); }, body);
     }
 
     @ParameterizedTest(name = "checks {0}")
@@ -75,9 +56,8 @@ class ThreadEndGarbageTest {
             for (int i = 0; i < first.length; i++) first[i] = a.malloc(SIZES[i % SIZES.length]);
             for (long p : first) a.free(p); // all free in its cache and spills when it ends
         });
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended thread's cache is reclaimed here");
-        long reclaim = THREADS.getCurrentThreadAllocatedBytes() - before;
+        long reclaim = ThreadHeapBytes.ofThisThread(
+                () -> assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended thread's cache is reclaimed here"));
 
         long committed = a.stats().bytesCommitted();
         long[] next = new long[first.length];
