@@ -2,9 +2,9 @@ package dev.hakmem.bench.suite;
 
 import dev.hakmem.bench.CrossThreadFrees;
 import dev.hakmem.bench.LongWarmup;
-import java.lang.annotation.Annotation;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
