@@ -115,7 +115,7 @@ public final class ChunkRegistry {
 
     /** Address of the page table's entry for the page holding {@code address} (contained). */
     private long entry(long address) {
-        return pageInfo + (((address - base) >>> PAGE_SHIFT) << 2);
+        return entryOfPage((address - base) >>> PAGE_SHIFT);
     }
 
     /** Address of the page table's entry of page number {@code page}. */

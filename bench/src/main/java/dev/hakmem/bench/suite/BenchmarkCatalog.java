@@ -60,7 +60,7 @@ public final class BenchmarkCatalog {
                 combinations *= override != null ? override.size() : p.getValue().length;
             }
             String method = e.getUsername().substring(e.getUserClassQName().length() + 1);
-            String cls = e.getUserClassQName();
+            Class<?> cls = benchmarkClass(e.getUserClassQName());
             selected.add(new PlannedBenchmark(e.getUsername(), e.getMode(), marked(CrossThreadFrees.class, cls, method),
                     params.containsKey("peer"), combinations, marked(LongWarmup.class, cls, method)));
         }
@@ -68,13 +68,7 @@ public final class BenchmarkCatalog {
     }
 
     /** True when the class, the benchmark method or any method of the {@code @Group} carries {@code mark}. */
-    static boolean marked(Class<? extends Annotation> mark, String className, String methodOrGroup) {
-        Class<?> c;
-        try {
-            c = Class.forName(className, false, BenchmarkCatalog.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("benchmark class " + className + " is listed by JMH but not on the class path", e);
-        }
+    static boolean marked(Class<? extends Annotation> mark, Class<?> c, String methodOrGroup) {
         if (c.isAnnotationPresent(mark)) return true;
         for (Method m : c.getMethods()) {
             if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(mark)) continue;
@@ -82,6 +76,15 @@ public final class BenchmarkCatalog {
             if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return true;
         }
         return false;
+    }
+
+    /** The class JMH lists a benchmark under, loaded without initialising it. */
+    private static Class<?> benchmarkClass(String className) {
+        try {
+            return Class.forName(className, false, BenchmarkCatalog.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("benchmark class " + className + " is listed by JMH but not on the class path", e);
+        }
     }
 
     /** The {@code -p name=v1,v2} options among JMH arguments (JMH replaces {@code @Param} values with them). */

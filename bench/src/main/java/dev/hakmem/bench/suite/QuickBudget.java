@@ -68,7 +68,7 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
      * marked {@link dev.hakmem.bench.LongWarmup} take {@link #longWarmup()} instead.
      */
     public RunSettings timed() {
-        return timed(longWarmupSeconds(timed(0)));
+        return timed(addedByLongWarmups());
     }
 
     /** Timed settings when {@code extraSeconds} of the budget go to the long warm-ups. */
@@ -85,7 +85,7 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
 
     /** Seconds beyond the timed runs' share: forks, start-up, single-shot runs, and what the long warm-ups add. */
     double fixedSeconds() {
-        return fixedSeconds(longWarmupSeconds(timed(0)));
+        return fixedSeconds(addedByLongWarmups());
     }
 
     private double fixedSeconds(double extraSeconds) {
@@ -94,9 +94,13 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
                 + extraSeconds;
     }
 
-    /** What the long warm-ups add to the warm-up of {@code timed}, in seconds over all of them. */
-    private double longWarmupSeconds(RunSettings timed) {
-        return longWarmupRuns * Math.max(0, LONG_WARMUP_MILLIS - timed.warmupMillis()) * timed.warmupIterations() / 1000.0;
+    /**
+     * Seconds the long warm-ups add over all of them: to the warm-up the arithmetic gives without them
+     * (its first pass), what it takes to reach {@link #LONG_WARMUP_MILLIS}.
+     */
+    private double addedByLongWarmups() {
+        RunSettings firstPass = timed(0);
+        return longWarmupRuns * Math.max(0, LONG_WARMUP_MILLIS - firstPass.warmupMillis()) * firstPass.warmupIterations() / 1000.0;
     }
 
     /** Expected seconds of all JMH invocations with {@link #timed()}. */
