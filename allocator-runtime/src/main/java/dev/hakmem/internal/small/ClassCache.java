@@ -32,18 +32,57 @@ final class ClassCache {
     /**
      * The outbox: blocks of this class freed by this cache's thread but owned by another thread
      * ({@code outOwner}), {@code outNode.blocks()[0..outCount)}, collected so that they travel to the
-     * owner's inbox a batch at a time, the node pushed whole ({@link SmallTier#freeRemote}); null
-     * between batches. Plain fields, like the rest of the cache.
+     * owner's inbox a batch at a time, the node pushed whole ({@link SmallTier#freeRemote}). Null (and
+     * {@code outCount} 0) between batches. Plain fields, like the rest of the cache.
      */
     BatchStack.Batch outNode;
-    /** Spare inbox nodes, a chain this cache took whole from its class's given-back nodes ({@link CentralFreeList#takeNodes}). */
-    BatchStack.Batch spareNodes;
     int outCount;
     ThreadCache outOwner;
+    /** How many batches for other owners the outbox keeps aside ({@link #parkedNodes}). */
+    static final int PARKED = 3;
+    /**
+     * Batches of the outbox set aside when a block of another owner arrived, one per owner:
+     * {@code parkedNodes[i].blocks()[0..count)} are blocks of {@code parkedOwners[i]}; a block of that
+     * owner makes its batch the current one again ({@link SmallTier#freeRemote}). A batch is sent when it
+     * is full, when its slot is taken for a newer one (round robin, {@link #parkNext}), or when the
+     * cache is drained or reclaimed. Why: with only the current batch, a thread that frees blocks of
+     * several owners in turn (mstress: a shared array of blocks of four threads) sent a node at every
+     * change of owner, one or two blocks per node, and the owners' inboxes held tens of thousands of
+     * such nodes (18,600, 5.4 MB of Java heap, after the run; docs/BENCHMARKS-HISTORY.md, session 31).
+     * A thread that frees blocks of one owner at a time (xmalloc) never parks one.
+     *
+     * <p>Both null until the class's first change of owner; slot {@code i} holds a batch iff
+     * {@code parkedOwners[i] != null}, and then its node has at least one block. Plain.
+     */
+    BatchStack.Batch[] parkedNodes;
+    ThreadCache[] parkedOwners;
+    /** The parked slot whose batch is sent when all are taken and another must be parked. */
+    int parkNext;
+    /** Spare inbox nodes, a chain this cache took whole from its class's given-back nodes ({@link CentralFreeList#takeNodes}). */
+    BatchStack.Batch spareNodes;
 
     ClassCache(int capacity, int batch) {
         this.capacity = capacity;
         this.batch = batch;
+    }
+
+    /** The parked slot holding {@code owner}'s batch ({@code null}: a free slot), or -1. */
+    int parkedOf(ThreadCache owner) {
+        ThreadCache[] owners = parkedOwners;
+        if (owners != null) {
+            for (int i = 0; i < owners.length; i++) if (owners[i] == owner) return i;
+        }
+        return -1;
+    }
+
+    /** Blocks in the outbox, parked batches included (statistics: read racily by other threads, so only approximate then). */
+    int outBlocks() {
+        int n = outCount;
+        BatchStack.Batch[] nodes = parkedNodes;
+        if (nodes != null) {
+            for (BatchStack.Batch b : nodes) if (b != null) n += b.count();
+        }
+        return n;
     }
 
     /**

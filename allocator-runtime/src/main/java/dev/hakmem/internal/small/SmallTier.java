@@ -366,8 +366,9 @@ public final class SmallTier {
 
     /**
      * Free of a block owned by another thread's cache {@code owner} (null if the id no longer names a
-     * cache: then the block is shared and stays here). The block joins the outbox of {@code cc}, which
-     * goes to the owner's inbox when full or when a block of another owner arrives. With checks on the
+     * cache: then the block is shared and stays here). The block joins the outbox of {@code cc}, whose
+     * batch for that owner goes to the owner's inbox when full; a batch for another owner is parked
+     * meanwhile ({@link ClassCache#parkedNodes}). With checks on the
      * caller has made the block {@link BlockState#REMOTE} (or FREED, when {@code owner} is null).
      */
     public void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, ThreadCache owner) {
@@ -379,12 +380,55 @@ public final class SmallTier {
             }
             return;
         }
-        if (cc.outOwner != owner && cc.outCount > 0) flushOutbox(cc, cls);
+        if (cc.outOwner != owner) switchOutbox(cc, cls, owner);
         if (cc.outNode == null) cc.outNode = spareNode(cc, cls);
         long[] out = cc.outNode.blocks();
         out[cc.outCount++] = address;
         cc.outOwner = owner;
         if (cc.outCount == out.length) flushOutbox(cc, cls);
+    }
+
+    /**
+     * A block of {@code owner} arrives while the outbox of {@code cc} fills a batch for another owner (or
+     * none): parks the current batch, sending the oldest parked one if every slot is taken, and makes
+     * {@code owner}'s parked batch, if it has one, the current one.
+     */
+    private void switchOutbox(ClassCache cc, int cls, ThreadCache owner) {
+        if (cc.parkedOwners == null) {
+            cc.parkedOwners = new ThreadCache[ClassCache.PARKED];
+            cc.parkedNodes = new BatchStack.Batch[ClassCache.PARKED];
+        }
+        int slot = cc.parkedOf(owner);
+        BatchStack.Batch resumed = null;
+        if (slot >= 0) {
+            resumed = cc.parkedNodes[slot];
+            cc.parkedNodes[slot] = null;
+            cc.parkedOwners[slot] = null;
+        }
+        if (cc.outCount > 0) {
+            if (slot < 0) slot = cc.parkedOf(null);
+            if (slot < 0) {
+                slot = cc.parkNext;
+                cc.parkNext = (slot + 1) % ClassCache.PARKED;
+                sendParked(cc, cls, slot);
+            }
+            cc.outNode.setCount(cc.outCount);
+            cc.parkedNodes[slot] = cc.outNode;
+            cc.parkedOwners[slot] = cc.outOwner;
+        }
+        cc.outNode = resumed;
+        cc.outCount = resumed == null ? 0 : resumed.count();
+        cc.outOwner = resumed == null ? null : owner;
+    }
+
+    /** Sends the batch parked in slot {@code slot} of {@code cc}'s outbox, if any, to its owner. */
+    private void sendParked(ClassCache cc, int cls, int slot) {
+        ThreadCache owner = cc.parkedOwners[slot];
+        if (owner == null) return;
+        BatchStack.Batch node = cc.parkedNodes[slot];
+        cc.parkedOwners[slot] = null;
+        cc.parkedNodes[slot] = null;
+        sendRemote(owner, cls, node);
     }
 
     /**
@@ -399,7 +443,7 @@ public final class SmallTier {
         return node;
     }
 
-    /** Sends the outbox, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
+    /** Sends the outbox's current batch, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
     private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
         BatchStack.Batch node = cc.outNode;
@@ -409,6 +453,13 @@ public final class SmallTier {
         cc.outCount = 0;
         cc.outOwner = null;
         sendRemote(owner, cls, node);
+    }
+
+    /** Sends every batch of {@code cc}'s outbox, current and parked, to its owner. */
+    private void flushOutboxes(ClassCache cc, int cls) {
+        flushOutbox(cc, cls);
+        if (cc.parkedOwners == null) return;
+        for (int slot = 0; slot < ClassCache.PARKED; slot++) sendParked(cc, cls, slot);
     }
 
     /**
@@ -466,7 +517,7 @@ public final class SmallTier {
      */
     public void drain(ThreadCache tc) {
         for (int c = 0; c < tc.byClass.length; c++) {
-            flushOutbox(tc.byClass[c], c);
+            flushOutboxes(tc.byClass[c], c);
             if (tc.id != 0) acceptInbox(tc, c);
             emptyCache(tc, c, tc.id == 0);
         }
@@ -529,7 +580,7 @@ public final class SmallTier {
         int classCount = centrals.length;
         for (int c = 0; c < classCount; c++) {
             Spill gathered = tc.spill[c]; // the ended owner's: only this reclaimer puts blocks in it now
-            flushOutbox(tc.byClass[c], c);
+            flushOutboxes(tc.byClass[c], c);
             gatherAndRecycle(tc.pending[c], gathered, c);
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
@@ -656,7 +707,7 @@ public final class SmallTier {
         for (int c = fromClass; c < toClass; c++) {
             long blocks = centrals[c].cachedBlocks();
             for (ThreadCache tc : caches) {
-                blocks += tc.byClass[c].count + tc.byClass[c].outCount + (tc.isFlat(c) ? tc.front.count(c) : 0);
+                blocks += tc.byClass[c].count + tc.byClass[c].outBlocks() + (tc.isFlat(c) ? tc.front.count(c) : 0);
                 if (tc.id != 0) blocks += tc.inbox[c].blocks() + tc.pendingBlocks[c] + tc.spill[c].blocks();
             }
             bytes += blocks * classes.size(c);
