@@ -93,6 +93,12 @@ public final class ThreadCaches {
      * where it is just as free.
      */
     private volatile ThreadCache[] byId = new ThreadCache[64];
+    /**
+     * Live owned caches made without an id (more platform threads at once than there are ids); written
+     * under this lock. While there are any, {@link #reclaimDeadIfAny} walks {@link #live}, else
+     * {@link #byId}.
+     */
+    private volatile int unnumbered;
     /** Ids of reclaimed caches, for reuse (guarded by this). */
     private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
     private int nextId = 1;
@@ -305,8 +311,17 @@ public final class ThreadCaches {
      * the lock otherwise). Returns how many were reclaimed.
      */
     int reclaimDeadIfAny() {
-        for (ThreadCache tc : live) {
-            if (!tc.owner().isAlive()) return reclaimDead();
+        if (unnumbered > 0) {
+            for (ThreadCache tc : live) {
+                if (!tc.owner().isAlive()) return reclaimDead();
+            }
+            return 0;
+        }
+        // Every owned cache has an id: the table by id lists them all, and walking it makes no
+        // iterator (this runs before every span a class takes: about 0.9 MB of iterators in 30 phases
+        // of mstress).
+        for (ThreadCache tc : byId) {
+            if (tc != null && !tc.owner().isAlive()) return reclaimDead();
         }
         return 0;
     }
@@ -331,6 +346,8 @@ public final class ThreadCaches {
             if (tc.id != 0) { // only now may the id name another cache
                 byId[tc.id] = null;
                 freeIds.push(tc.id);
+            } else {
+                unnumbered--;
             }
             int slot = (int) tc.owner().threadId() & MASK;
             if (slots[slot] == tc) slots[slot] = null;
@@ -363,6 +380,8 @@ public final class ThreadCaches {
         if (id != 0) {
             if (id >= byId.length) byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
             byId[id] = tc;
+        } else {
+            unnumbered++;
         }
         return tc;
     }

@@ -45,6 +45,28 @@ class ThreadEndGarbageTest {
     }
 
     /**
+     * The check that runs before every span a class takes ({@link ThreadCaches#reclaimDeadIfAny}: has
+     * some cache's thread ended?) allocates nothing while threads live, and still finds one that ended.
+     */
+    @org.junit.jupiter.api.Test
+    void theScanForEndedThreadsMakesNoGarbage() throws Exception {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            ThreadCaches caches = a.smallFront().caches();
+            CacheReaper.deregister(caches);
+            a.free(a.malloc(64)); // this thread's cache
+            for (int i = 0; i < 10_000; i++) caches.reclaimDeadIfAny(); // compiled, classes initialised
+            long bytes = ThreadHeapBytes.ofThisThread(() -> {
+                for (int i = 0; i < 10_000; i++) assertEquals(0, caches.reclaimDeadIfAny());
+            });
+            assertTrue(bytes < 10_000, "10,000 scans allocated " + bytes + " bytes");
+            Thread t = new Thread(() -> a.free(a.malloc(64)));
+            t.start();
+            t.join();
+            assertEquals(1, caches.reclaimDeadIfAny(), "an ended thread's cache is found and reclaimed");
+        }
+    }
+
+    /**
      * A thread mallocs {@code perSize} blocks of each size, frees them all and ends; this thread reclaims
      * its cache; a second thread mallocs as many again. Checks that the second reuses the first's slabs
      * and hands out no block twice; returns the Java bytes of the reclaim and of the second thread's mallocs.
