@@ -3,8 +3,9 @@ package dev.hakmem.internal.small;
 import dev.hakmem.spi.ThreadFront;
 
 /**
- * The block arrays of reclaimed thread caches (cache and spill, per class), kept for the caches of
- * the threads that come next, so that a thread's life leaves little Java garbage behind.
+ * The cache arrays of reclaimed thread caches, per class, kept for the caches of the threads that come
+ * next, so that a thread's life leaves little Java garbage behind; a reclaimed cache's spill arrays go
+ * back to the allocator's {@link SpillArrays} here too.
  *
  * <p>Why: each class a platform thread uses gets a cache array of its capacity (128 addresses, 1 KiB,
  * for a Tiny class by default), and its spills grow arrays for the blocks it frees beyond its cache
@@ -13,8 +14,7 @@ import dev.hakmem.spi.ThreadFront;
  * the reclaim's scratch lists ({@link SmallTier#abandon}, now reused); a server that starts and ends
  * threads turned that into a steady stream of garbage, and the heap grew with it: resident memory
  * that native allocators do not have. With both recycled it is about 33 KB, mostly the cache's
- * per-class objects. A thread's {@link Spill} arrays grow too, to hold the
- * blocks of the orphaned slabs it takes over, and are recycled the same way. Only the arrays are
+ * per-class objects. Only the arrays are
  * recycled, not the {@link ClassCache}, {@link Spill} or inbox objects: a statistics snapshot may
  * still read a reclaimed cache's counters after the reclaim (it is taken under the reclaim lock but
  * read outside it), and senders may still hold the reclaimed cache as the owner they send to.
@@ -24,29 +24,19 @@ import dev.hakmem.spi.ThreadFront;
  * when a thread creates its own cache, before publishing it. The monitor orders the reclaimer's last
  * use of an array before the new owner's first.
  *
- * <p>Bound: at most {@value #PER_CLASS} cache arrays and as many spill arrays are kept per class, the
- * spill arrays of all classes together holding at most {@value #SPILL_BYTES} bytes (4 MiB, only after
- * threads ended with that many spilled blocks); a cache array is at most its class's capacity; beyond
- * that a reclaimed array is left to the garbage collector. Spill arrays are kept whatever their length, within the
- * budget: a thread that ends holding tens of thousands of free blocks of a class (mstress) spilled
- * them into an array that long, and the thread that follows it would grow one as long again by
- * doubling, twice its length in garbage.
+ * <p>Bound: at most {@value #PER_CLASS} cache arrays are kept per class, each at most its class's
+ * capacity; beyond that a reclaimed array is left to the garbage collector.
  */
 final class SpareCacheArrays {
     static final int PER_CLASS = 16;
-    static final long SPILL_BYTES = 4L << 20;
     private static final long[] EMPTY = new long[0];
 
-    private final long[][][] spare, spareSpill;
-    private final int[] held, heldSpill;
-    /** Bytes of the spill arrays kept, at most {@link #SPILL_BYTES}. */
-    private long spillBytes;
+    private final long[][][] spare;
+    private final int[] held;
 
     SpareCacheArrays(int classes) {
         this.spare = new long[classes][PER_CLASS][];
-        this.spareSpill = new long[classes][PER_CLASS][];
         this.held = new int[classes];
-        this.heldSpill = new int[classes];
     }
 
     /**
@@ -62,13 +52,7 @@ final class SpareCacheArrays {
                 setArray(dead, c, EMPTY);
                 spare[c][held[c]++] = a;
             }
-            if (c < dead.spill.length && heldSpill[c] < PER_CLASS) {
-                long[] s = dead.spill[c].detachArray();
-                if (s != null && spillBytes + 8L * s.length <= SPILL_BYTES) {
-                    spareSpill[c][heldSpill[c]++] = s;
-                    spillBytes += 8L * s.length;
-                }
-            }
+            if (c < dead.spill.length) dead.spill[c].giveArrayBack();
         }
     }
 
@@ -79,23 +63,12 @@ final class SpareCacheArrays {
                 setArray(fresh, c, spare[c][--held[c]]);
                 spare[c][held[c]] = null;
             }
-            if (heldSpill[c] > 0 && c < fresh.spill.length) {
-                long[] s = spareSpill[c][--heldSpill[c]];
-                spareSpill[c][heldSpill[c]] = null;
-                spillBytes -= 8L * s.length;
-                fresh.spill[c].lendArray(s);
-            }
         }
     }
 
     /** Cache arrays kept for class {@code cls} (tests). */
     int held(int cls) {
         return held[cls];
-    }
-
-    /** Spill arrays kept for class {@code cls} (tests). */
-    int heldSpill(int cls) {
-        return heldSpill[cls];
     }
 
     // A class stored in a generated front keeps its array there; its ClassCache array stays empty.

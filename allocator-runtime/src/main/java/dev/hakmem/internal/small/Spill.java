@@ -2,7 +2,6 @@ package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
 import dev.hakmem.internal.registry.ChunkRegistry;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,7 +22,7 @@ import java.util.Set;
  *
  * <p>Size: at most the number of blocks of the class its thread freed beyond the cache at once
  * (8 bytes each on the Java heap, at most half of the free memory they name, which the small tiers
- * keep committed anyway); the array is dropped with the cache when its thread ends.
+ * keep committed anyway); the array goes back to the pool when its thread's cache is reclaimed.
  *
  * <p>Locking: the inherited try-lock guards {@code blocks} and {@code count}; taking it is a CAS
  * (acquire), releasing it a release store, so each holder sees everything the previous one wrote.
@@ -45,9 +44,15 @@ import java.util.Set;
 final class Spill extends PaddedLock {
     private static final long[] EMPTY = new long[0];
 
+    /** Where the arrays come from and go back to. */
+    private final SpillArrays arrays;
     /** Free blocks, {@code blocks[0..count)}, the most recently spilled on top; guarded by the lock. */
     private long[] blocks = EMPTY;
     private int count;
+
+    Spill(SpillArrays arrays) {
+        this.arrays = arrays;
+    }
 
     /**
      * The owner (or the reclaimer of an ended owner) only: appends {@code src[from..from+n)}. Waits for
@@ -97,9 +102,16 @@ final class Spill extends PaddedLock {
         }
     }
 
-    /** Lock held: grows the array, by doubling, until {@code n} more blocks fit. */
+    /**
+     * Lock held: grows the array, at least doubling it, until {@code n} more blocks fit; the shorter
+     * array goes back to the pool.
+     */
     private void makeRoom(int n) {
-        if (count + n > blocks.length) blocks = Arrays.copyOf(blocks, Math.max(2 * blocks.length, count + n));
+        if (count + n <= blocks.length) return;
+        long[] bigger = arrays.take(Math.max(2 * blocks.length, count + n));
+        System.arraycopy(blocks, 0, bigger, 0, count);
+        arrays.give(blocks);
+        blocks = bigger;
     }
 
     /** Blocks held, for statistics: a racy read, exact once the owner is quiet. */
@@ -139,26 +151,15 @@ final class Spill extends PaddedLock {
     }
 
     /**
-     * The owner has ended and the spill was drained: detaches its array (for {@link SpareCacheArrays})
-     * and returns it, or null if it holds blocks or is the empty array.
+     * The owner has ended and the spill was drained ({@link #giveBackEnded}): gives its array back to the
+     * pool, unless it still holds blocks.
      */
-    long[] detachArray() {
+    void giveArrayBack() {
         lock();
         try {
-            if (count != 0 || blocks.length == 0) return null;
-            long[] a = blocks;
+            if (count != 0 || blocks.length == 0) return;
+            arrays.give(blocks);
             blocks = EMPTY;
-            return a;
-        } finally {
-            unlock();
-        }
-    }
-
-    /** Gives a spill not yet used (its cache not yet published) the array {@code a} to fill. */
-    void lendArray(long[] a) {
-        lock();
-        try {
-            if (count == 0 && blocks.length == 0) blocks = a;
         } finally {
             unlock();
         }

@@ -76,7 +76,12 @@ public final class ThreadCache extends PaddedLock {
         this(capacities, batches, owner, 0);
     }
 
+    /** An owned cache (id above 0) whose spills have arrays of their own ({@link SpillArrays}); for tests. */
     public ThreadCache(int[] capacities, int[] batches, Thread owner, int id) {
+        this(capacities, batches, owner, id, new SpillArrays());
+    }
+
+    ThreadCache(int[] capacities, int[] batches, Thread owner, int id, SpillArrays spillArrays) {
         this.byClass = new ClassCache[capacities.length];
         for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c]);
         this.owner = owner;
@@ -86,7 +91,7 @@ public final class ThreadCache extends PaddedLock {
         this.pending = new BatchStack.Batch[inbox.length];
         this.pendingBlocks = new long[inbox.length];
         this.spill = new Spill[inbox.length];
-        for (int c = 0; c < spill.length; c++) spill[c] = new Spill();
+        for (int c = 0; c < spill.length; c++) spill[c] = new Spill(spillArrays);
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
     }
 

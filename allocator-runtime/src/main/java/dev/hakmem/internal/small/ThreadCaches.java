@@ -106,6 +106,8 @@ public final class ThreadCaches {
     private final ThreadCache retired;
     /** Cache arrays of reclaimed caches for new ones (guarded by this). */
     private final SpareCacheArrays spareArrays;
+    /** The arrays of the owned caches' spills ({@link Spill}), shared by all of them. */
+    private final SpillArrays spillArrays = new SpillArrays();
     /** Set by {@link #close} (guarded by this): then nothing is reclaimed any more. */
     private boolean closed;
     /** Caches created since the last reclaim: written under this lock, read without it (volatile). */
@@ -373,7 +375,7 @@ public final class ThreadCaches {
 
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
-        ThreadCache tc = new ThreadCache(capacities, batches, t, id);
+        ThreadCache tc = new ThreadCache(capacities, batches, t, id, spillArrays);
         if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         spareArrays.lend(tc);
