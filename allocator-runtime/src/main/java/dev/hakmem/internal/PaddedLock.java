@@ -2,7 +2,6 @@ package dev.hakmem.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Padding before the lock word, so that two locks never share a cache line. {@code gapFill} takes the
@@ -34,17 +33,13 @@ abstract class PaddedLockWord extends PaddedLockPadBefore {
         return (int) LOCKED.getOpaque(this) == 0 && LOCKED.compareAndSet(this, 0, 1);
     }
 
-    /** Takes the lock, waiting as long as it takes: spins briefly, then yields, then parks for short intervals. */
+    /** Takes the lock, waiting as long as it takes ({@link SpinLock#backOff}). */
     public final void lock() {
         if (!tryLock()) lockSlow();
     }
 
     private void lockSlow() {
-        for (int round = 0; !tryLock(); round++) {
-            if (round < 64) Thread.onSpinWait();
-            else if (round < 128) Thread.yield();
-            else LockSupport.parkNanos(20_000);
-        }
+        for (int round = 0; !tryLock(); round++) SpinLock.backOff(round);
     }
 
     /** Releases the lock (taken by this or, for hand-offs, another thread). */

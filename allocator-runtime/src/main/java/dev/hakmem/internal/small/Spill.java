@@ -1,6 +1,6 @@
 package dev.hakmem.internal.small;
 
-import dev.hakmem.internal.PaddedLock;
+import dev.hakmem.internal.SpinLock;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +41,7 @@ import java.util.Set;
  *       read again.</li>
  * </ul>
  */
-final class Spill extends PaddedLock {
+final class Spill extends SpinLock {
     private static final long[] EMPTY = new long[0];
 
     /** Where the arrays come from and go back to. */
