@@ -37,6 +37,7 @@ final class SpillArrays {
     /** An array of at least {@code minLength} elements (contents undefined): a pooled one, or a new one. */
     synchronized long[] take(int minLength) {
         int want = bucket(Math.max(minLength, MIN_LENGTH));
+        if (want >= BUCKETS) throw new OutOfMemoryError("a spill of " + minLength + " blocks is longer than a Java array can be");
         for (int k = want; k < BUCKETS; k++) {
             if (count[k] > 0) {
                 long[] a = held[k][--count[k]];

@@ -34,6 +34,13 @@ class SpillArraysTest {
     }
 
     @Test
+    void refusesALengthNoArrayCanHave() {
+        OutOfMemoryError e = org.junit.jupiter.api.Assertions.assertThrows(OutOfMemoryError.class,
+                () -> new SpillArrays().take(Integer.MAX_VALUE));
+        assertTrue(e.getMessage().contains("2147483647 blocks"), e.getMessage());
+    }
+
+    @Test
     void keepsNoMoreThanItsBoundAndOnlyItsOwnLengths() {
         SpillArrays pool = new SpillArrays();
         pool.give(new long[100]);
