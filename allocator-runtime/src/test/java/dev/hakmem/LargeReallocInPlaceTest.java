@@ -74,6 +74,26 @@ class LargeReallocInPlaceTest {
     }
 
     @Test
+    void aBlockThatMovesToGrowGetsRoomToGrowByHalfAgainInPlace() {
+        try (NativeAllocator al = Hakmem.create()) {
+            long p = al.malloc(80 * KIB);
+            long q = al.malloc(80 * KIB); // takes the pages after p
+            fill(al, p, 80 * KIB);
+            long requestedBefore = al.stats().bytesRequested();
+            long r = al.realloc(p, 100 * KIB);
+            assertNotEquals(p, r, "test set-up: the block moves");
+            assertTrue(al.usableSize(r) >= 150 * KIB, "room to grow by half: " + al.usableSize(r));
+            assertEquals(100 * KIB, al.stats().bytesRequested() - requestedBefore, "the statistics count what was asked for");
+            long next = al.realloc(r, 150 * KIB);
+            assertEquals(r, next, "the next growth by half stays in place");
+            assertPattern(al, next, 80 * KIB);
+            al.free(q);
+            al.free(next);
+            assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
+        }
+    }
+
+    @Test
     void aGrownBlockGoesThroughTheThreadCacheAtItsNewSize() {
         try (NativeAllocator al = Hakmem.create()) {
             long p = al.malloc(80 * KIB);

@@ -158,16 +158,24 @@ public final class HakmemAllocator implements NativeAllocator {
 
     /** Large or Huge: sizes above Mid, or alignments the classes cannot serve. */
     private long mallocBig(String op, long size, long alignment, boolean zero) {
+        return mallocBig(op, size, size, alignment, zero);
+    }
+
+    /**
+     * {@link #mallocBig(String, long, long, boolean)} of a block of {@code room} bytes for a request of
+     * {@code size} (at most {@code room}): the statistics and the allocation profile count the request.
+     */
+    private long mallocBig(String op, long size, long room, long alignment, boolean zero) {
         if (size < 0) throw Errors.negativeSize(op, size);
         long p;
         ThreadCache own = null;
-        boolean fits = LargeTier.fits(size, alignment);
+        boolean fits = LargeTier.fits(room, alignment);
         try {
             if (fits) {
                 own = caches.own();
-                p = large.allocate(own == null ? null : own.largeCache(), size, alignment, zero);
+                p = large.allocate(own == null ? null : own.largeCache(), room, alignment, zero);
             } else {
-                p = huge.allocate(op, size, alignment, zero);
+                p = huge.allocate(op, room, alignment, zero);
             }
         } catch (OutOfMemoryError e) {
             events.outOfMemory(e, size, fits ? Tier.LARGE : Tier.HUGE);
@@ -255,7 +263,13 @@ public final class HakmemAllocator implements NativeAllocator {
                 return address;
             }
         }
-        long q = malloc(newSize);
+        // A Large block that grows and must move gets room to grow by half again in place: a buffer
+        // grown by realloc usually grows again, and a move copies it (reallocGrowth: the copy took a
+        // third of the profile; docs/BENCHMARKS-HISTORY.md, session 31). The room's pages are touched
+        // only when written.
+        long q = newSize > usable && newSize > MID_MAX && newSize <= LARGE_MAX
+                ? mallocBig("realloc", newSize, Math.min(LARGE_MAX, newSize + (newSize >>> 1)), MIN_ALIGNMENT, false)
+                : malloc(newSize);
         RawMemory.copy(memoryOf(address), address, memoryOf(q), q, Math.min(usable, newSize));
         free(address);
         return q;
