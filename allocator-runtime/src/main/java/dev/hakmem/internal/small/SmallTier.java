@@ -394,10 +394,6 @@ public final class SmallTier {
      * {@code owner}'s parked batch, if it has one, the current one.
      */
     private void switchOutbox(ClassCache cc, int cls, ThreadCache owner) {
-        if (cc.parkedOwners == null) {
-            cc.parkedOwners = new ThreadCache[ClassCache.PARKED];
-            cc.parkedNodes = new BatchStack.Batch[ClassCache.PARKED];
-        }
         int slot = cc.parkedOf(owner);
         BatchStack.Batch resumed = null;
         if (slot >= 0) {
@@ -406,6 +402,10 @@ public final class SmallTier {
             cc.parkedOwners[slot] = null;
         }
         if (cc.outCount > 0) {
+            if (cc.parkedOwners == null) { // the class's first batch to park
+                cc.parkedOwners = new ThreadCache[ClassCache.PARKED];
+                cc.parkedNodes = new BatchStack.Batch[ClassCache.PARKED];
+            }
             if (slot < 0) slot = cc.parkedOf(null);
             if (slot < 0) {
                 slot = cc.parkNext;
@@ -597,6 +597,7 @@ public final class SmallTier {
         long blocks = 0, bytes = 0;
         for (int c = 0; c < classCount; c++) {
             int n = tc.spill[c].giveBackEnded(centrals[c], owned, abandonOrphaned);
+            tc.spill[c].giveArrayBack(); // for other threads' spills (SpillArrays)
             blocks += n;
             bytes += (long) n * classes.size(c);
             tc.carving[c] = null;

@@ -4,8 +4,8 @@ import dev.hakmem.spi.ThreadFront;
 
 /**
  * The cache arrays of reclaimed thread caches, per class, kept for the caches of the threads that come
- * next, so that a thread's life leaves little Java garbage behind; a reclaimed cache's spill arrays go
- * back to the allocator's {@link SpillArrays} here too.
+ * next, so that a thread's life leaves little Java garbage behind (a reclaimed cache's spill arrays go
+ * back to the allocator's {@link SpillArrays} when {@link SmallTier#abandon} empties the spills).
  *
  * <p>Why: each class a platform thread uses gets a cache array of its capacity (128 addresses, 1 KiB,
  * for a Tiny class by default), and its spills grow arrays for the blocks it frees beyond its cache
@@ -52,7 +52,6 @@ final class SpareCacheArrays {
                 setArray(dead, c, EMPTY);
                 spare[c][held[c]++] = a;
             }
-            if (c < dead.spill.length) dead.spill[c].giveArrayBack();
         }
     }
 
