@@ -263,10 +263,10 @@ public final class HakmemAllocator implements NativeAllocator {
                 return address;
             }
         }
-        // A Large block that grows and must move gets room to grow by half again in place: a buffer
-        // grown by realloc usually grows again, and a move copies it (reallocGrowth: the copy took a
-        // third of the profile; docs/BENCHMARKS-HISTORY.md, session 31). The room's pages are touched
-        // only when written.
+        // A block that grows to a Large size and must move gets room to grow by half again in place: a
+        // buffer grown by realloc usually grows again, and a move copies it (reallocGrowth: the copy
+        // took a third of the profile; docs/BENCHMARKS-HISTORY.md, session 31). The room's pages are
+        // touched only when written.
         long q = newSize > usable && newSize > MID_MAX && newSize <= LARGE_MAX
                 ? mallocBig("realloc", newSize, Math.min(LARGE_MAX, newSize + (newSize >>> 1)), MIN_ALIGNMENT, false)
                 : malloc(newSize);

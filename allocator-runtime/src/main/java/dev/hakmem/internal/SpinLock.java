@@ -6,9 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A test-and-set lock without padding, for objects that one thread uses almost alone (an owner's
  * spill, which other threads lock only under memory pressure or to reclaim it): a lock that threads
- * take at the same time belongs in a {@link PaddedLock}. Unpadded, the object is 24 bytes instead of
- * 160, which counts where there is one per size class and thread: a platform thread's life made that
- * much less Java garbage (docs/BENCHMARKS-HISTORY.md, session 31).
+ * take at the same time belongs in a {@link PaddedLock}. Unpadded, a spill is 32 bytes instead of 160,
+ * which counts where there is one per size class and thread: a platform thread's cache is 16.6 KB of
+ * Java heap instead of 22.2 KB (docs/BENCHMARKS-HISTORY.md, session 31).
  *
  * <p>The lock word is the inherited {@link AtomicInteger}'s value (1 while a thread holds the lock),
  * which gives this class its int and its memory-ordering operations without a field or a

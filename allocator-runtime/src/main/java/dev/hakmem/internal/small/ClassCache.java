@@ -47,11 +47,11 @@ final class ClassCache {
      * is full, when its slot is taken for a newer one (round robin, {@link #parkNext}), or when the
      * cache is drained or reclaimed. Why: with only the current batch, a thread that frees blocks of
      * several owners in turn (mstress: a shared array of blocks of four threads) sent a node at every
-     * change of owner, one or two blocks per node, and the owners' inboxes held tens of thousands of
-     * such nodes (18,600, 5.4 MB of Java heap, after the run; docs/BENCHMARKS-HISTORY.md, session 31).
+     * change of owner, one or two blocks per node, and after a run the classes' given-back pools held
+     * 18,600 such nodes (5.4 MB of Java heap; docs/BENCHMARKS-HISTORY.md, session 31).
      * A thread that frees blocks of one owner at a time (xmalloc) never parks one.
      *
-     * <p>Both null until the class's first change of owner; slot {@code i} holds a batch iff
+     * <p>Both null until the class first parks a batch; slot {@code i} holds a batch iff
      * {@code parkedOwners[i] != null}, and then its node has at least one block. Plain.
      */
     BatchStack.Batch[] parkedNodes;
