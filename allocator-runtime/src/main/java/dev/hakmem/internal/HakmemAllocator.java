@@ -516,7 +516,7 @@ public final class HakmemAllocator implements NativeAllocator {
         ThreadCache own = caches.ownIfAny();
         if (own != null) drainCache(own); // the calling thread's cache: its blocks may complete a slab or chunk
         caches.drainIdleStripes();
-        small.releaseFreeSlabs(caches.live());
+        small.releaseFreeSlabs(caches.liveAndStripes());
         large.releaseCache();
         huge.releaseRetained();
     }

@@ -35,8 +35,9 @@ import java.nio.ByteOrder;
  *       caches, which {@link #markLive} with a plain store when they hand them out; the owner's plain
  *       free of such a block can only meet that store if the block was freed twice and is already in
  *       use again, which no allocator can tell from a free of the new block.)</li>
- *   <li>{@link #freeShared}: an atomic CAS {@code LIVE -> FREED} for blocks of shared slabs (virtual
- *       threads' stripes, ended threads' slabs), which any thread may free: of two racing frees
+ *   <li>{@link #freeShared}: an atomic CAS {@code LIVE -> FREED} for blocks of shared slabs (ended
+ *       threads' slabs, those carved for virtual threads that found every stripe busy), which any
+ *       thread may free: of two racing frees
  *       exactly one wins; the other throws at the call.</li>
  *   <li>{@link #freeRemote}: an atomic CAS {@code LIVE -> REMOTE} with volatile semantics, by a thread
  *       freeing a block another live thread owns: of racing remote frees exactly one wins, the others

@@ -18,11 +18,11 @@ import java.util.function.BooleanSupplier;
  * The shared side of one size class: a pool of free blocks of shared slabs, the shared slabs being
  * carved, and the source of every new slab of the class.
  *
- * <p>Shared slabs are those no live thread owns: slabs carved for virtual threads' stripes, and the
- * slabs of threads that have ended. Their free blocks sit in the {@link BatchStack} {@code pool}; a
+ * <p>Shared slabs are those no live thread or stripe owns: slabs carved for mallocs without a cache
+ * (a virtual thread that found every stripe busy), and the slabs of threads that have ended. Their free blocks sit in the {@link BatchStack} {@code pool}; a
  * cache that overflows or runs dry exchanges a whole batch with it (one CAS to push; a pop is one CAS
  * under a lock that only poppers take). Slabs owned by a
- * platform thread never put blocks here while their owner lives (see {@link SmallTier}).
+ * platform thread or a stripe never put blocks here while their owner lives (see {@link SmallTier}).
  *
  * <p>Memory-ordering contract:
  * <ul>
@@ -99,7 +99,7 @@ public final class CentralFreeList {
     }
 
     /**
-     * For a shared cache (a stripe) or a caller without a cache: fills {@code dst[0..)} (which must
+     * For a cache without an id or a caller without a cache: fills {@code dst[0..)} (which must
      * hold a batch) with at least one free block and returns how many: a whole batch if one is pooled,
      * else at most {@code carveAtMost} blocks carved from a shared slab, new if need be. Throws
      * OutOfMemoryError naming {@code requested}.

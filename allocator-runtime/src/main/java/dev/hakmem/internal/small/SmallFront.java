@@ -202,7 +202,7 @@ public final class SmallFront {
         ThreadCache owner = caches.owner(ownerId);
         // Looked at when a batch for another owner starts, not per free: the owner's cache object is
         // written by its thread all the time, and a free stream to one owner (xmalloc) would miss on it.
-        if (owner != null && cc.outOwner != owner && !owner.owner().isAlive()) {
+        if (owner != null && cc.outOwner != owner && owner.ended()) {
             caches.reclaimDead();
             int now = ChunkRegistry.ownerOfInfo(registry.infoOf(address)); // after the reclaim's monitor: its disowning is seen
             if (now != ownerId) {
@@ -214,9 +214,12 @@ public final class SmallFront {
         small.freeRemote(tc, cc, cls, address, owner);
     }
 
-    /** A virtual thread's free: into a shared stripe, locked for this one call. */
+    /**
+     * A virtual thread's free: into a stripe, locked for this one call: the block's own stripe if it is
+     * free ({@link ThreadCaches#lockStripeFor}), so that the free is an owner's.
+     */
     private void freeShared(long address, int cls, int owner) {
-        ThreadCache stripe = caches.lockStripe();
+        ThreadCache stripe = caches.lockStripeFor(owner);
         if (stripe == null) {
             freeDirect(address, cls, owner);
             return;

@@ -178,8 +178,7 @@ public final class SmallTier {
         }
         Slab fresh = central.newOwnedSlab(requested, tc.id);
         tc.carving[cls] = fresh;
-        if (tc.owned.size() >= 64 && Integer.bitCount(tc.owned.size()) == 1) tc.owned.removeIf(Slab::released); // amortised
-        tc.owned.add(fresh);
+        addOwned(tc, fresh);
         return fresh.claimInto(dst, batch);
     }
 
@@ -261,7 +260,7 @@ public final class SmallTier {
                 return ACCEPTED;
             }
             ThreadCache o = owners.apply(owner);
-            if (o == null || o.id != owner || !o.owner().isAlive()) { // that owner has ended
+            if (o == null || o.id != owner || o.ended()) { // that owner has ended
                 return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
             }
             if (o.inbox[cls].push(new long[] {p}, 1)) return FORWARDED;
@@ -286,7 +285,7 @@ public final class SmallTier {
 
     /**
      * Slow path of free: {@code cc} is full (or not yet used). Moves its oldest batch out (to the
-     * owner's spill, where only it takes blocks from, or for a stripe to the shared list), then
+     * owner's spill, where only it takes blocks from, or for a cache without an id to the shared list), then
      * pushes.
      */
     public void flushAndPush(ThreadCache tc, ClassCache cc, int cls, long address) {
@@ -318,12 +317,12 @@ public final class SmallTier {
 
     /**
      * Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns
-     * the new count. An owning cache keeps them in its spill (no Java garbage); a stripe's go to the
-     * shared list as a new batch.
+     * the new count. An owning cache keeps them in its spill (no Java garbage); a cache without an id
+     * (a platform thread's made while every id was taken) sends them to the shared list as a new batch.
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
         if (tc.id == 0) {
-            BatchStack.Batch node = spareNode(tc.byClass[cls], cls); // a stripe's class cache: under its lock
+            BatchStack.Batch node = spareNode(tc.byClass[cls], cls); // owner-only, like the rest of the cache
             System.arraycopy(blocks, 0, node.blocks(), 0, batch);
             node.setCount(batch);
             centrals[cls].pushNode(node);
@@ -335,11 +334,12 @@ public final class SmallTier {
     }
 
     /**
-     * After this platform thread's free of a shared slab's block: makes the slab this thread's own, with
+     * After an owning cache's free of a shared slab's block (its platform thread's, or a virtual thread's
+     * under a stripe): makes the slab the cache's own, with
      * the free blocks its ended owner left with it ({@link OrphanedSlabs}), if it is carved to its end,
      * or if it is an orphaned slab still being carved (listed with its orphans: nobody carves it) and
-     * this thread has no slab of the class left to carve: then it carves on. A slab the shared side is
-     * carving for virtual threads' stripes stays shared.
+     * the cache has no slab of the class left to carve: then it carves on. A slab the shared side is
+     * carving for mallocs without a cache (virtual threads that found every stripe busy) stays shared.
      */
     public void claimShared(ThreadCache tc, long address, int cls) {
         Slab s = registry.slab(address);
@@ -352,6 +352,15 @@ public final class SmallTier {
         }
     }
 
+    /**
+     * Lists {@code s} among {@code tc}'s slabs, first dropping the ones given back to the OS since, once
+     * in every doubling of the list: a stripe lives as long as the allocator, claiming slabs all along.
+     */
+    private static void addOwned(ThreadCache tc, Slab s) {
+        if (tc.owned.size() >= 64 && Integer.bitCount(tc.owned.size()) == 1) tc.owned.removeIf(Slab::released); // amortised
+        tc.owned.add(s);
+    }
+
     /** Whether {@code carving} (a cache's slab being carved, or null) has nothing left to carve. */
     private static boolean carvedOut(Slab carving) {
         return carving == null || carving.carved() >= carving.capacity();
@@ -359,7 +368,7 @@ public final class SmallTier {
 
     /** {@code tc} has just claimed {@code s}: lists it as its own and keeps its orphans, if any, in its spill. */
     private void takeOver(ThreadCache tc, Slab s, int cls) {
-        tc.owned.add(s);
+        addOwned(tc, s);
         long[] bits = centrals[cls].takeOrphans(s);
         if (bits != null) tc.spill[cls].putOrphans(s, bits);
     }
@@ -512,8 +521,8 @@ public final class SmallTier {
     /**
      * Empties a cache whose thread lives on (a stripe, or the calling thread's own cache under memory
      * pressure): outboxes go to their owners; an owning cache accepts its inbox and keeps it and its
-     * cached blocks in its spills, a stripe gives its cached blocks to the shared lists; either way
-     * where {@link #releaseFreeSlabs} can see them.
+     * cached blocks in its spills (a stripe included), a cache without an id gives its cached blocks
+     * to the shared lists; either way where {@link #releaseFreeSlabs} can see them.
      */
     public void drain(ThreadCache tc) {
         for (int c = 0; c < tc.byClass.length; c++) {
@@ -534,7 +543,7 @@ public final class SmallTier {
 
     /**
      * Moves every cached block of class {@code c} (in the cache or its generated front) to the shared
-     * list ({@code toShared}: a stripe) or to the cache's own spill.
+     * list ({@code toShared}: a cache without an id) or to the cache's own spill.
      */
     private void emptyCache(ThreadCache tc, int c, boolean toShared) {
         ClassCache cc = tc.byClass[c];

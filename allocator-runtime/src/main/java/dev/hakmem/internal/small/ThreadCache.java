@@ -9,10 +9,12 @@ import java.util.ArrayList;
  * A cache per small class ({@link ClassCache}) plus counters. Either one platform thread's own
  * (touched only by that thread, until it has ended and {@link ThreadCaches#reclaimDead()} drains it),
  * or a stripe shared by virtual threads, used only while its lock ({@link PaddedLock#tryLock}) is held (then
- * {@link #owner()} is null and {@link #id} is 0).
+ * {@link #owner()} is null). The lock's acquire and release order one holder's plain accesses before
+ * the next holder's, so to the rest of the allocator a stripe is one more owner that never ends.
  *
- * <p>A platform thread's cache has an id above 0 and owns slabs: it alone carves them
- * ({@link #carving}) and hands out their blocks, so blocks of two threads never share a cache line.
+ * <p>An owning cache (a platform thread's or a stripe) has an id above 0 and owns slabs: it alone
+ * carves them ({@link #carving}) and hands out their blocks, so blocks of two threads never share a
+ * cache line, and its frees of its own blocks take no atomic instruction ({@link BlockState}).
  * Blocks of its slabs freed by other threads come back through its {@link #inbox}, one lock-free
  * stack per class (see {@link BatchStack} for the ordering contract), which this thread drains when
  * its cache runs dry. Blocks it frees itself while a class's cache is full go to that class's
@@ -34,8 +36,13 @@ public final class ThreadCache extends PaddedLock {
      * the statistics; null when the profile is off. Set before the cache is published.
      */
     long[] requests;
+    /** A stripe's uses, counted under its lock ({@link ThreadCaches#lockStripe}); plain. */
+    int stripeUses;
     private final Thread owner;
-    /** The owner id recorded in the registry for this cache's slabs; 0 for stripes (they own none). */
+    /**
+     * The owner id recorded in the registry for this cache's slabs (stripes have ids too); 0 only for a
+     * platform thread's cache made while every id was taken, which then works with shared slabs.
+     */
     final int id;
     /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
     final BatchStack[] inbox;
@@ -95,7 +102,17 @@ public final class ThreadCache extends PaddedLock {
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
     }
 
+    /** The platform thread whose cache this is, or null for a stripe (and for counters-only caches). */
     public Thread owner() { return owner; }
+
+    /**
+     * Whether this cache's thread has ended: never for a stripe, which lives as long as the
+     * allocator. A racy read of a cache reached by id is fine: an ended thread stays ended.
+     */
+    boolean ended() {
+        return owner != null && !owner.isAlive();
+    }
+
 
     /** The generated front of this cache, or null. */
     public ThreadFront front() {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Finds the calling thread's {@link ThreadCache} quickly, gives virtual threads a bounded set of
@@ -31,7 +32,9 @@ import java.util.function.Consumer;
  * holding the pop lock loses its processor, virtual threads holding every stripe can be parked there
  * while hundreds of others run, find no stripe, and malloc without a cache. Each of those carves only
  * the block it keeps ({@link CentralFreeList#refill}), so such a convoy costs time, not memory. Platform
- * threads keep a cache each, reclaimed when they end.
+ * threads keep a cache each, reclaimed when they end. Stripes own slabs as those caches do: each has an
+ * owner id (1 to the number of stripes; platform threads' caches get the ids after them), listed in
+ * {@link #byId} for the life of this object and never reclaimed ({@link ThreadCache#ended()} is false).
  *
  * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
  * as much as the rest of a Tiny malloc. So the front first looks in a small direct-mapped table indexed
@@ -64,6 +67,10 @@ public final class ThreadCaches {
     private static final int SLOTS = 1024;
     private static final int MASK = SLOTS - 1;
     private static final int RECLAIM_EVERY = 64;
+    /** A stripe's holder checks that it runs on the stripe's processor once in this many uses of the stripe. */
+    private static final int RECHECK_EVERY = 16;
+    /** Pauses a virtual thread spends waiting for its processor's or its block's stripe before taking another. */
+    private static final int SPINS = 16;
 
     private final ThreadCache[] slots = new ThreadCache[SLOTS];
     /**
@@ -74,6 +81,11 @@ public final class ThreadCaches {
     private final ThreadFront[] frontSlots;
     /** Caches shared by virtual threads: a power of two, at least twice the processor count. */
     private final ThreadCache[] stripes;
+    /**
+     * By {@code threadId & MASK}: the stripe a virtual thread with such an id locked last, tried first
+     * by {@link #lockStripe} instead of asking for the processor. Plain; any value is a valid index.
+     */
+    private final int[] stripeHints = new int[SLOTS];
     /** Counters of operations made without a cache (all stripes busy). */
     private final AtomicLongArray directAllocations, directFrees;
     private final AtomicLong directRequested = new AtomicLong();
@@ -141,8 +153,11 @@ public final class ThreadCaches {
         this.retired = new ThreadCache(capacities, batches, null);
         this.spareArrays = new SpareCacheArrays(capacities.length);
         this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
+        if (stripes.length >= byId.length) byId = new ThreadCache[stripes.length + 64];
         for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ThreadCache(capacities, batches, null);
+            int id = nextId++; // ids 1..stripes.length: stripes own slabs, like platform threads' caches
+            stripes[i] = new ThreadCache(capacities, batches, null, id, spillArrays);
+            byId[id] = stripes[i];
             if (profile != null) stripes[i].requests = ProfileCounters.newHistogram();
         }
         this.directAllocations = new AtomicLongArray(capacities.length);
@@ -200,17 +215,84 @@ public final class ThreadCaches {
      * when its operation is done), or null when every stripe stayed busy for a few rounds: then the
      * caller goes to the central lists directly ({@link SmallTier#mallocDirect}). It never waits
      * longer, because a holder may be parked (a virtual thread blocked on a monitor in a slow path
-     * gives up its carrier) and spinning threads would keep it from being scheduled again. Starts at
-     * the stripe of the processor the thread runs on ({@link CurrentCpu}: stripe {@code 2 * cpu}, so a
-     * stripe's lock word and class caches stay in one processor's cache, as a native allocator's
-     * per-carrier heap does; picked by a hash of the thread id, they moved between the processors with
-     * the virtual threads, and the lock's CAS took 39% of threadChurn's time with virtual threads), or
-     * at a hash of the thread id where the processor is unknown; with twice as many stripes as
-     * processors one is nearly always free at once.
+     * gives up its carrier) and spinning threads would keep it from being scheduled again.
+     *
+     * <p>Which stripe: the one of the processor the thread runs on ({@link CurrentCpu}: stripe
+     * {@code 2 * cpu}, so a stripe's lock word and class caches stay in one processor's cache, as a
+     * native allocator's per-carrier heap does; picked by a hash of the thread id, they moved between
+     * the processors with the virtual threads, and the lock's CAS took 39% of threadChurn's time with
+     * virtual threads). Asking for the processor is a downcall of about 3-4 ns, as much as the rest of
+     * a Tiny malloc, so the answer is remembered in {@link #stripeHints} by thread id and asked again
+     * only when the hinted stripe is busy, and once in {@value #RECHECK_EVERY} uses of a stripe, by
+     * whichever thread holds it then, so that a thread that moved to another processor follows within
+     * a few calls. Where the processor is unknown, the search starts at a hash of the thread id; with
+     * twice as many stripes as processors one is nearly always free at once.
      */
     public ThreadCache lockStripe() {
+        int slot = (int) Thread.currentThread().threadId() & MASK;
+        ThreadCache s = stripes[stripeHints[slot]];
+        if (s.tryLock()) {
+            if ((++s.stripeUses & (RECHECK_EVERY - 1)) == 0) recheckHint(slot, s);
+            return s;
+        }
+        return lockStripeSlow(slot);
+    }
+
+    /**
+     * {@link #lockStripe} for a virtual thread's free of a block whose slab's owner id is {@code owner}:
+     * the stripe that owns it, if that is a stripe and it is free, else any as {@link #lockStripe} picks.
+     * Under its owner the free is a plain store and the block stays where its stripe hands it out
+     * again; under another stripe it would travel as a remote free, in that stripe's outbox until a
+     * batch for the owner fills, and a stripe's outbox is sent only when it fills (a stripe never ends):
+     * blocks held there are memory that neither stripe can use (threadChurn with virtual threads kept
+     * 4 MB more resident before frees went to the owner; docs/BENCHMARKS-HISTORY.md, session 32).
+     */
+    public ThreadCache lockStripeFor(int owner) {
+        if (owner > 0 && owner <= stripes.length) {
+            ThreadCache s = stripes[owner - 1];
+            if (s.tryLock() || spinFor(s) != null) return s;
+        }
+        return lockStripe();
+    }
+
+    /**
+     * Stripe {@code s}, locked after a short spin ({@value #SPINS} pauses, under a microsecond), or
+     * null if it stayed busy. A stripe is held for one call, tens of nanoseconds, so a busy stripe is
+     * nearly always free again at once; a holder that lost its processor or parked keeps it longer,
+     * and then the caller moves on rather than waits.
+     */
+    private static ThreadCache spinFor(ThreadCache s) {
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (s.tryLock()) return s;
+        }
+        return null;
+    }
+
+    /**
+     * Under stripe {@code s}'s lock, once in {@value #RECHECK_EVERY} of its uses: if the processor the
+     * caller runs on now is not the stripe's, points the caller's hint at its processor's stripe.
+     */
+    private void recheckHint(int slot, ThreadCache s) {
+        int cpu = CurrentCpu.get();
+        if (cpu < 0) return;
+        int home = (cpu << 1) & (stripes.length - 1);
+        if (stripeHints[slot] != home) stripeHints[slot] = home;
+    }
+
+    /**
+     * {@link #lockStripe} when the hinted stripe is busy: from the processor's stripe on. The hint
+     * becomes the processor's stripe, whichever stripe this call got: the next stripe is a stand-in for
+     * a busy moment, and a thread that stayed on it would make it a third stripe carving memory for
+     * one processor (each stripe owns its slabs).
+     */
+    private ThreadCache lockStripeSlow(int slot) {
         int cpu = CurrentCpu.get();
         int start = cpu >= 0 ? cpu << 1 : (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 40);
+        int home = start & (stripes.length - 1);
+        if (stripeHints[slot] != home) stripeHints[slot] = home;
+        ThreadCache own = spinFor(stripes[home]);
+        if (own != null) return own;
         for (int round = 0; round < 4; round++) {
             for (int i = 0; i < stripes.length; i++) {
                 ThreadCache s = stripes[(start + i) & (stripes.length - 1)];
@@ -230,6 +312,11 @@ public final class ThreadCaches {
     /** The caches of threads not yet reclaimed (weakly consistent: caches may come and go). */
     public Iterable<ThreadCache> live() {
         return live;
+    }
+
+    /** {@link #live()} and the stripes: every cache that may hold blocks of its own slabs. */
+    public Iterable<ThreadCache> liveAndStripes() {
+        return () -> Stream.concat(live.stream(), Arrays.stream(stripes)).iterator();
     }
 
     /**
@@ -262,6 +349,11 @@ public final class ThreadCaches {
     /** Number of stripes shared by virtual threads. */
     public int stripeCount() {
         return stripes.length;
+    }
+
+    /** Stripe {@code i} (tests). */
+    ThreadCache stripe(int i) {
+        return stripes[i];
     }
 
     /**
@@ -323,7 +415,7 @@ public final class ThreadCaches {
         // iterator (this runs before every span a class takes: about 0.9 MB of iterators in 30 phases
         // of mstress).
         for (ThreadCache tc : byId) {
-            if (tc != null && !tc.owner().isAlive()) return reclaimDead();
+            if (tc != null && tc.ended()) return reclaimDead(); // a stripe never has
         }
         return 0;
     }

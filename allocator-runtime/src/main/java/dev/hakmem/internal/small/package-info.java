@@ -20,10 +20,20 @@
  * threads never share a cache line (no false sharing; a claimed slab, below, may still have some of
  * its blocks in other caches).
  *
- * <p>Shared slabs: virtual threads use a few shared stripes (see
- * {@link dev.hakmem.internal.small.ThreadCaches}) that carve shared slabs, and a thread that ends
- * leaves its slabs, blocks and inbox to the shared side
- * ({@link dev.hakmem.internal.small.SmallTier#abandon}). Free blocks of shared slabs travel in batches
+ * <p>Virtual threads use a few stripes, caches shared under a lock held for one call (see
+ * {@link dev.hakmem.internal.small.ThreadCaches}). A stripe has an owner id and owns slabs like a
+ * platform thread's cache: the lock orders each holder's plain accesses before the next holder's, so
+ * for everything below a stripe is one more owner, one that never ends. A virtual thread's free of a
+ * block taken under the same stripe is then an owner's free, a plain store, where with shared slabs it
+ * was a CAS on the state byte. A virtual thread's free therefore locks the block's own stripe when it
+ * is free ({@link dev.hakmem.internal.small.ThreadCaches#lockStripeFor}), and a malloc the stripe of
+ * its processor; a free under another stripe (the owner stayed busy) or on a platform thread is a
+ * remote free to the stripe's inbox. threadChurn with virtual threads ran 15-34% faster for it, with
+ * the same resident memory within the runs' spread (docs/BENCHMARKS-HISTORY.md, session 32).
+ *
+ * <p>Shared slabs: a thread that ends leaves its slabs, blocks and inbox to the shared side
+ * ({@link dev.hakmem.internal.small.SmallTier#abandon}), and a malloc without any cache (a virtual
+ * thread that found every stripe busy) carves from a shared slab. Free blocks of shared slabs travel in batches
  * through the class's {@link dev.hakmem.internal.small.CentralFreeList}, which every cache draws from
  * before taking new memory, so memory of ended threads is reused.
  *
@@ -37,8 +47,7 @@
  * committed for 5 MB live after 150 thread lives, and growing; with orphaned slabs 15 MB, flat.
  * An ended thread's slab still being carved is orphaned the same way, and its taker carves on (a
  * thread frees its blocks, which larson's small classes all live in, or is about to take a new slab
- * with none of its own left to carve). Virtual threads' stripes own no slab: they pool an orphaned
- * slab's blocks when their class runs dry, and leave a slab still being carved listed, empty.
+ * with none of its own left to carve).
  * A free of a block whose owner has ended but is not yet reclaimed reclaims it there and then
  * ({@link dev.hakmem.internal.small.SmallFront}), so the thread that takes over an ended thread's live
  * blocks claims its slabs on its first frees, instead of sending them to an inbox nobody drains.
@@ -60,8 +69,8 @@
  * as before: the one way blocks of an owned slab reach another thread's cache. An inbox entry sent to
  * the old owner and still in flight then reaches a thread that does not own the slab: it is forwarded
  * to the slab's owner, or accepted by CAS if that owner has ended
- * ({@link dev.hakmem.internal.small.SmallTier}'s {@code accepts}); a slab still being carved for
- * virtual threads' stripes is never claimed.
+ * ({@link dev.hakmem.internal.small.SmallTier}'s {@code accepts}); a shared slab still being carved
+ * for mallocs without a cache is never claimed.
  *
  * <p>Invariant: every carved block of a class is at each moment in exactly one place: live (with the
  * user), in one thread cache, in one thread's spill, in one outbox, in one inbox batch, in one batch
