@@ -35,6 +35,11 @@ import java.util.stream.Stream;
  * threads keep a cache each, reclaimed when they end. Stripes own slabs as those caches do: each has an
  * owner id (1 to the number of stripes; platform threads' caches get the ids after them), listed in
  * {@link #byId} for the life of this object and never reclaimed ({@link ThreadCache#ended()} is false).
+ * So each stripe also carves its own slab of each class it serves: the committed memory of the stripes
+ * grows to at most {@code stripes x (64 KiB per Tiny class + 512 KiB per Mid class)} as they touch
+ * classes, while only what is carved is resident (ThreadChurnTest with 150,000 virtual threads of
+ * 16 B-4 KiB blocks: 10-21 MiB committed, 0.5-1.1 MiB resident; 5.7-6.4 and 2.3-3.1 MiB when the
+ * stripes shared slabs).
  *
  * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
  * as much as the rest of a Tiny malloc. So the front first looks in a small direct-mapped table indexed
