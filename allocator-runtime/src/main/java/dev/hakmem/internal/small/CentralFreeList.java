@@ -200,29 +200,28 @@ public final class CentralFreeList {
     }
 
     /**
-     * The free blocks {@code blocks[0..n)} of this class that an ended thread's cache held, its slabs
-     * {@code owned} now shared: those of an owned slab stay with that slab, as its orphans
-     * ({@link OrphanedSlabs}); the others are pooled. An owned slab of this class not carved to its
-     * end (the one it was carving) is orphaned too, with no orphans if none of its blocks is here, so
-     * that whoever takes it carves the rest: a partly carved slab nobody may carve would strand its
-     * rest for good. Reorders {@code blocks[0..n)}; clears and uses {@code orphaned} as scratch.
+     * The free blocks {@code blocks[0..n)} of this class that an ended thread's cache held, its slabs now
+     * shared and marked {@link Slab#abandoning}: those of such a slab stay with it, set in its
+     * {@link Slab#abandonBits} for {@link #orphanAbandoned} to offer; the others are pooled. Reorders
+     * {@code blocks[0..n)}.
      *
      * <p>No sort and no copy: each block's bit is set in its slab's bitmap as the blocks come (the
-     * last slab looked up is remembered, so a run of one slab's blocks costs one map lookup). A sort
+     * last slab looked up is remembered, so a run of one slab's blocks costs one registry lookup). A sort
      * of the ended thread's blocks, which lie in runs, took Java's merge path, whose buffer is as long
      * as the array.
      */
-    void giveBackEnded(long[] blocks, int n, Set<Slab> owned, Map<Slab, long[]> orphaned) {
-        orphaned.clear();
+    void giveBackEnded(long[] blocks, int n) {
         int pooled = 0; // the blocks to pool, compacted to the front of blocks
         Slab last = null;
-        long[] lastBits = null; // null: last is not an owned slab, its blocks are pooled
+        long[] lastBits = null; // null: last is not an ended owner's slab, its blocks are pooled
         for (int i = 0; i < n; i++) {
             long p = blocks[i];
             Slab s = registry.slab(p);
             if (s != last) {
                 last = s;
-                lastBits = owned.contains(s) && !s.released() ? orphaned.computeIfAbsent(s, Slab::newOrphanBits) : null;
+                lastBits = s != null && s.abandoning && !s.released()
+                        ? (s.abandonBits != null ? s.abandonBits : (s.abandonBits = s.newOrphanBits()))
+                        : null;
             }
             if (lastBits != null) {
                 s.markOrphan(lastBits, p);
@@ -231,11 +230,24 @@ public final class CentralFreeList {
             }
         }
         pushInBatches(blocks, pooled);
-        for (Slab s : orphaned.keySet()) orphan(s, orphaned.get(s));
-        for (Slab s : owned) {
-            if (s.sizeClass() == sizeClass && !s.released() && s.carved() < s.capacity() && !orphaned.containsKey(s)) orphan(s, Slab.NO_ORPHANS);
+    }
+
+    /**
+     * After {@link #giveBackEnded} of every class: offers {@code s}, a slab of this class that an ended
+     * thread owned, with the free blocks found for it, or, with none, if it is not carved to its end
+     * (the one the thread was carving): whoever takes it carves the rest, where a partly carved slab
+     * nobody may carve would strand its rest for good. A fully carved slab without free blocks here is
+     * all live or elsewhere; its first free claims it. Clears the slab's marks.
+     */
+    void orphanAbandoned(Slab s) {
+        long[] bits = s.abandonBits;
+        s.abandoning = false;
+        s.abandonBits = null;
+        if (bits != null) {
+            orphan(s, bits);
+        } else if (!s.released() && s.carved() < s.capacity()) {
+            orphan(s, Slab.NO_ORPHANS);
         }
-        orphaned.clear();
     }
 
     /** Offers {@code slab} with its orphan bitmap {@code bits}; pools them if it was claimed meanwhile. */

@@ -52,6 +52,16 @@ public final class Slab {
     @SuppressWarnings("unused") private volatile long[] spareBits;
     /** Set (once, volatile) when the slab's memory went back to the OS; its owner then forgets it. */
     private volatile boolean released;
+    /**
+     * While the cache that owned this slab is reclaimed ({@link SmallTier#abandon}): true, and the orphan
+     * bitmap being filled with the ended owner's free blocks of this slab, or null while none was found.
+     * Plain: written and read only by the reclaimer, under SmallTier's abandon lock, and cleared before
+     * it is released. Fields of the slab instead of a set of the owned slabs and a map to their bitmaps:
+     * two hash lookups per slab change in the ended thread's blocks took a third of threadChurn's time
+     * with platform threads (docs/BENCHMARKS-HISTORY.md, session 32).
+     */
+    boolean abandoning;
+    long[] abandonBits;
 
     public Slab(long base, int sizeClass, int blockSize, int capacity, long magic) {
         this.base = base;

@@ -11,11 +11,7 @@ import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
@@ -63,14 +59,12 @@ public final class SmallTier {
     /** Per class: racing double frees caught late (refused inbox entries, see {@link BlockState}). */
     private final AtomicLongArray lateDoubleFrees;
     /**
-     * Scratch of {@link #abandon}, reused so that a thread's end leaves (almost) no garbage: the ended
-     * cache's slabs, the slabs orphaned in one class. Guarded by {@code abandonOwned} (abandon runs
-     * under {@link ThreadCaches}' reclaim lock anyway, one cache at a time; the own lock keeps that
-     * from being an unchecked assumption). The free blocks themselves are gathered in the ended
-     * cache's spills, not copied to lists of the reclaimer's.
+     * Held by {@link #abandon}, which marks the ended cache's slabs ({@link Slab#abandoning}) for the
+     * length of the call: abandon runs under {@link ThreadCaches}' reclaim lock anyway, one cache at a
+     * time; this lock keeps that from being an unchecked assumption. The free blocks themselves are
+     * gathered in the ended cache's spills, not copied to lists of the reclaimer's.
      */
-    private final Set<Slab> abandonOwned = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Slab, long[]> abandonOrphaned = new IdentityHashMap<>();
+    private final Object abandonLock = new Object();
     /** The allocator's JFR sink: misuse, allocation samples at refills, slabs from and back to the OS. */
     private final AllocatorEvents events;
 
@@ -580,12 +574,12 @@ public final class SmallTier {
      * @return the free blocks given back and their bytes ({@code dev.hakmem.ThreadCacheReclaim})
      */
     public GivenBack abandon(ThreadCache tc) {
-        synchronized (abandonOwned) {
-            return abandonLocked(tc, abandonOwned);
+        synchronized (abandonLock) {
+            return abandonLocked(tc);
         }
     }
 
-    private GivenBack abandonLocked(ThreadCache tc, Set<Slab> owned) {
+    private GivenBack abandonLocked(ThreadCache tc) {
         int classCount = centrals.length;
         for (int c = 0; c < classCount; c++) {
             Spill gathered = tc.spill[c]; // the ended owner's: only this reclaimer puts blocks in it now
@@ -597,21 +591,22 @@ public final class SmallTier {
             giveBackNodes(tc.byClass[c], c);
             emptyCache(tc, c, false);
         }
-        owned.clear();
         for (Slab s : tc.owned) {
             registry.disown(s, centrals[s.sizeClass()].spanSize(), tc.id);
-            owned.add(s);
+            s.abandoning = true;
         }
-        tc.owned.clear();
         long blocks = 0, bytes = 0;
         for (int c = 0; c < classCount; c++) {
-            int n = tc.spill[c].giveBackEnded(centrals[c], owned, abandonOrphaned);
+            int n = tc.spill[c].giveBackEnded(centrals[c]);
             tc.spill[c].giveArrayBack(); // for other threads' spills (SpillArrays)
             blocks += n;
             bytes += (long) n * classes.size(c);
             tc.carving[c] = null;
         }
-        owned.clear();
+        for (Slab s : tc.owned) {
+            if (s.abandoning) centrals[s.sizeClass()].orphanAbandoned(s); // a slab listed twice is offered once
+        }
+        tc.owned.clear();
         return new GivenBack(blocks, bytes);
     }
 

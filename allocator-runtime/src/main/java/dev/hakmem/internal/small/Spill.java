@@ -138,11 +138,11 @@ final class Spill extends SpinLock {
      * ({@link CentralFreeList#giveBackEnded}, which reorders them in this spill's array), leaving the
      * spill empty and its array for {@link #detachArray()}. Returns how many blocks it gave back.
      */
-    int giveBackEnded(CentralFreeList central, Set<Slab> owned, Map<Slab, long[]> orphaned) {
+    int giveBackEnded(CentralFreeList central) {
         lock();
         try {
             int n = count;
-            central.giveBackEnded(blocks, n, owned, orphaned);
+            central.giveBackEnded(blocks, n);
             count = 0;
             return n;
         } finally {
