@@ -87,8 +87,10 @@ public final class ThreadCaches {
     /** Caches shared by virtual threads: a power of two, at least twice the processor count. */
     private final ThreadCache[] stripes;
     /**
-     * By {@code threadId & MASK}: the stripe a virtual thread with such an id locked last, tried first
-     * by {@link #lockStripe} instead of asking for the processor. Plain; any value is a valid index.
+     * By {@code threadId & MASK}: the stripe of the processor a virtual thread with such an id ran on
+     * when it last asked, tried first by {@link #lockStripe} instead of asking again. Plain, racy (two
+     * threads whose ids collide share a hint, which costs at most a wrong first try); every value
+     * written is a stripe's index.
      */
     private final int[] stripeHints = new int[SLOTS];
     /** Counters of operations made without a cache (all stripes busy). */
@@ -237,7 +239,7 @@ public final class ThreadCaches {
         int slot = (int) Thread.currentThread().threadId() & MASK;
         ThreadCache s = stripes[stripeHints[slot]];
         if (s.tryLock()) {
-            if ((++s.stripeUses & (RECHECK_EVERY - 1)) == 0) recheckHint(slot, s);
+            if ((++s.stripeUses & (RECHECK_EVERY - 1)) == 0) recheckHint(slot);
             return s;
         }
         return lockStripeSlow(slot);
@@ -275,10 +277,10 @@ public final class ThreadCaches {
     }
 
     /**
-     * Under stripe {@code s}'s lock, once in {@value #RECHECK_EVERY} of its uses: if the processor the
-     * caller runs on now is not the stripe's, points the caller's hint at its processor's stripe.
+     * Under a stripe's lock, once in {@value #RECHECK_EVERY} of its uses: if the processor the caller
+     * runs on now is not the hinted stripe's, points the caller's hint at its processor's stripe.
      */
-    private void recheckHint(int slot, ThreadCache s) {
+    private void recheckHint(int slot) {
         int cpu = CurrentCpu.get();
         if (cpu < 0) return;
         int home = (cpu << 1) & (stripes.length - 1);
