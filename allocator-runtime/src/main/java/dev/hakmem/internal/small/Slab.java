@@ -57,8 +57,8 @@ public final class Slab {
      * bitmap being filled with the ended owner's free blocks of this slab, or null while none was found.
      * Plain: written and read only by the reclaimer, under SmallTier's abandon lock, and cleared before
      * it is released. Fields of the slab instead of a set of the owned slabs and a map to their bitmaps:
-     * two hash lookups per slab change in the ended thread's blocks took a third of threadChurn's time
-     * with platform threads (docs/BENCHMARKS-HISTORY.md, session 32).
+     * with two hash lookups per slab change in the ended thread's blocks, the reclaim held half of
+     * threadChurn's samples with platform threads, a quarter after (docs/BENCHMARKS-HISTORY.md, session 32).
      */
     boolean abandoning;
     long[] abandonBits;

@@ -113,7 +113,6 @@ public final class ThreadCache extends PaddedLock {
         return owner != null && !owner.isAlive();
     }
 
-
     /** The generated front of this cache, or null. */
     public ThreadFront front() {
         return front;

@@ -29,7 +29,8 @@
  * is free ({@link dev.hakmem.internal.small.ThreadCaches#lockStripeFor}), and a malloc the stripe of
  * its processor; a free under another stripe (the owner stayed busy) or on a platform thread is a
  * remote free to the stripe's inbox. threadChurn with virtual threads ran 15-34% faster for it, with
- * the same resident memory within the runs' spread (docs/BENCHMARKS-HISTORY.md, session 32).
+ * the same resident memory within the runs' spread, at the price of committed memory that each
+ * stripe's slabs hold (see ThreadCaches; docs/BENCHMARKS-HISTORY.md, session 32).
  *
  * <p>Shared slabs: a thread that ends leaves its slabs, blocks and inbox to the shared side
  * ({@link dev.hakmem.internal.small.SmallTier#abandon}), and a malloc without any cache (a virtual
