@@ -597,6 +597,11 @@ public final class HakmemAllocator implements NativeAllocator {
         return registry.slab(address).base();
     }
 
+    /** Number of stripes virtual threads share ({@link ThreadCaches#stripeCount()}; tests). */
+    public int stripeCount() {
+        return caches.stripeCount();
+    }
+
     /** Caches of platform threads not yet reclaimed (tests). */
     public int liveThreadCaches() {
         return caches.liveCaches();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.Tier;
+import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.small.SizeClasses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -74,16 +76,16 @@ class ThreadChurnTest {
      * the second churn may reach this even where the first stayed below it. Memory per thread would
      * still exceed it by far.
      */
-    static long stripeCarving(AllocatorStats stats) {
-        int processors = Runtime.getRuntime().availableProcessors();
-        long stripes = Integer.highestOneBit(Math.max(2, 2 * processors - 1)) * 2L; // as ThreadCaches makes them
+    static long stripeCarving(Stress.Session s, AllocatorStats stats) {
         long perStripe = 0;
         int previous = 0;
         for (AllocatorStats.ClassStats c : stats.classes()) {
-            if (c.size() >= MIN && previous < MAX) perStripe += c.tier() == Tier.TINY ? 64L << 10 : 512L << 10;
+            if (c.size() >= MIN && previous < MAX) {
+                perStripe += 1L << (c.tier() == Tier.TINY ? SizeClasses.TINY_SLAB_SHIFT : SizeClasses.MID_SPAN_SHIFT);
+            }
             previous = c.size();
         }
-        return stripes * perStripe;
+        return ((HakmemAllocator) s.alloc).stripeCount() * perStripe;
     }
 
     @Test
@@ -111,13 +113,13 @@ class ThreadChurnTest {
             }
             String ctx = " (" + kind + ", seed " + run.seed + ")";
             for (AllocatorStats st : List.of(s1, s2)) {
-                long bound = virtual ? Math.max(COMMITTED_BOUND, stripeCarving(st) + GROWTH_SLACK) : COMMITTED_BOUND;
+                long bound = virtual ? Math.max(COMMITTED_BOUND, stripeCarving(s, st) + GROWTH_SLACK) : COMMITTED_BOUND;
                 assertTrue(st.bytesCommitted() <= bound,
                         "committed " + Stress.mib(st.bytesCommitted()) + " > bound " + Stress.mib(bound) + ctx);
                 assertTrue(Stress.cachedSmall(st) <= CACHED_BOUND,
                         "Tiny+Mid cached " + Stress.mib(Stress.cachedSmall(st)) + " > bound " + Stress.mib(CACHED_BOUND) + ctx);
             }
-            long floor = virtual ? Math.max(s1.bytesCommitted(), stripeCarving(s2)) : s1.bytesCommitted();
+            long floor = virtual ? Math.max(s1.bytesCommitted(), stripeCarving(s, s2)) : s1.bytesCommitted();
             assertTrue(s2.bytesCommitted() <= floor + GROWTH_SLACK,
                     String.format("committed grew with the thread count: %s after %,d threads, %s after %,d more%s",
                             Stress.mib(s1.bytesCommitted()), first, Stress.mib(s2.bytesCommitted()), second, ctx));

@@ -75,6 +75,14 @@ final class ClassCache {
         return -1;
     }
 
+    /** Takes the batch parked in slot {@code slot} out of it (the slot is then free); null if none is parked there. */
+    BatchStack.Batch unpark(int slot) {
+        BatchStack.Batch node = parkedNodes[slot];
+        parkedNodes[slot] = null;
+        parkedOwners[slot] = null;
+        return node;
+    }
+
     /** Blocks in the outbox, parked batches included (statistics: read racily by other threads, so only approximate then). */
     int outBlocks() {
         int n = outCount;

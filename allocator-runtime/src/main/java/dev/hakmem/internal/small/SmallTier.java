@@ -398,12 +398,7 @@ public final class SmallTier {
      */
     private void switchOutbox(ClassCache cc, int cls, ThreadCache owner) {
         int slot = cc.parkedOf(owner);
-        BatchStack.Batch resumed = null;
-        if (slot >= 0) {
-            resumed = cc.parkedNodes[slot];
-            cc.parkedNodes[slot] = null;
-            cc.parkedOwners[slot] = null;
-        }
+        BatchStack.Batch resumed = slot >= 0 ? cc.unpark(slot) : null;
         if (cc.outCount > 0) {
             if (cc.parkedOwners == null) { // the class's first batch to park
                 cc.parkedOwners = new ThreadCache[ClassCache.PARKED];
@@ -427,11 +422,7 @@ public final class SmallTier {
     /** Sends the batch parked in slot {@code slot} of {@code cc}'s outbox, if any, to its owner. */
     private void sendParked(ClassCache cc, int cls, int slot) {
         ThreadCache owner = cc.parkedOwners[slot];
-        if (owner == null) return;
-        BatchStack.Batch node = cc.parkedNodes[slot];
-        cc.parkedOwners[slot] = null;
-        cc.parkedNodes[slot] = null;
-        sendRemote(owner, cls, node);
+        if (owner != null) sendRemote(owner, cls, cc.unpark(slot));
     }
 
     /**

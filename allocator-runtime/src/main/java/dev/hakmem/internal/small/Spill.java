@@ -136,7 +136,7 @@ final class Spill extends SpinLock {
     /**
      * The owner has ended and its slabs are shared: waits for the lock and gives every block back
      * ({@link CentralFreeList#giveBackEnded}, which reorders them in this spill's array), leaving the
-     * spill empty and its array for {@link #detachArray()}. Returns how many blocks it gave back.
+     * spill empty and its array for {@link #giveArrayBack()}. Returns how many blocks it gave back.
      */
     int giveBackEnded(CentralFreeList central) {
         lock();

@@ -283,8 +283,13 @@ public final class ThreadCaches {
     private void recheckHint(int slot) {
         int cpu = CurrentCpu.get();
         if (cpu < 0) return;
-        int home = (cpu << 1) & (stripes.length - 1);
+        int home = stripeOf(cpu);
         if (stripeHints[slot] != home) stripeHints[slot] = home;
+    }
+
+    /** The index of processor {@code cpu}'s stripe: {@code 2 * cpu}, wrapped. */
+    private int stripeOf(int cpu) {
+        return (cpu << 1) & (stripes.length - 1);
     }
 
     /**
@@ -295,14 +300,13 @@ public final class ThreadCaches {
      */
     private ThreadCache lockStripeSlow(int slot) {
         int cpu = CurrentCpu.get();
-        int start = cpu >= 0 ? cpu << 1 : (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 40);
-        int home = start & (stripes.length - 1);
+        int home = cpu >= 0 ? stripeOf(cpu) : (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 40) & (stripes.length - 1);
         if (stripeHints[slot] != home) stripeHints[slot] = home;
         ThreadCache own = spinFor(stripes[home]);
         if (own != null) return own;
         for (int round = 0; round < 4; round++) {
             for (int i = 0; i < stripes.length; i++) {
-                ThreadCache s = stripes[(start + i) & (stripes.length - 1)];
+                ThreadCache s = stripes[(home + i) & (stripes.length - 1)];
                 if (s.tryLock()) return s;
             }
             Thread.onSpinWait();
@@ -414,7 +418,7 @@ public final class ThreadCaches {
     int reclaimDeadIfAny() {
         if (unnumbered > 0) {
             for (ThreadCache tc : live) {
-                if (!tc.owner().isAlive()) return reclaimDead();
+                if (tc.ended()) return reclaimDead();
             }
             return 0;
         }

@@ -7,6 +7,7 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
 import java.util.HashSet;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A thread that ends holding many free blocks (mstress: each thread frees tens of thousands at its end)
  * is reclaimed, and its blocks reused by the next thread, with almost no Java garbage: its free blocks
  * stay with their slabs as orphan bitmaps ({@link Slab#newOrphanBits}), gathered in its own spills, and
- * the spill arrays are lent to the next thread ({@link SpareCacheArrays}). Before, each block's address
+ * the spill arrays go back to the allocator's pool for other spills ({@link SpillArrays}). Before, each block's address
  * was copied about three times into new arrays, and the heap grew with every thread's end.
  */
 class ThreadEndGarbageTest {
@@ -48,7 +49,7 @@ class ThreadEndGarbageTest {
      * The check that runs before every span a class takes ({@link ThreadCaches#reclaimDeadIfAny}: has
      * some cache's thread ended?) allocates nothing while threads live, and still finds one that ended.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void theScanForEndedThreadsMakesNoGarbage() throws Exception {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
             ThreadCaches caches = a.smallFront().caches();
