@@ -2,6 +2,7 @@ package dev.hakmem.internal.small;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Tier;
+import dev.hakmem.internal.registry.StateMap;
 
 /**
  * The Tiny and Mid size classes of one allocator, and the tables that make size-to-class and
@@ -79,11 +80,11 @@ public final class SizeClasses {
     public long spanSize(int cls) { return 1L << spanShift(cls); }
 
     /**
-     * log2 of the check-state granule of class {@code cls}: 16 bytes for Tiny, 256 for Mid. Every block
+     * log2 of the check-state granule of class {@code cls} ({@link StateMap}): 16 bytes for Tiny, 256 for Mid. Every block
      * of the class starts on a granule boundary (class sizes are multiples of it and span bases are
      * aligned), so the granule index of a block start identifies the block without a division.
      */
-    public int granuleShift(int cls) { return cls < tinyCount ? 4 : 8; }
+    public int granuleShift(int cls) { return cls < tinyCount ? StateMap.TINY_SHIFT : StateMap.MID_SHIFT; }
 
     /**
      * Whether {@code address} (on a page of class {@code cls}) is where a block of the class starts: a

@@ -25,6 +25,18 @@ import java.lang.ref.Reference;
  *
  * <p>Virtual threads have no cache of their own: they lock a shared stripe for one call
  * ({@link ThreadCaches#lockStripe}), or go straight to the shared lists when every stripe is busy.
+ *
+ * <p><b>Inlining depth.</b> C2 inlines at most {@code MaxInlineLevel} (15) calls deep from the method
+ * it compiles, and the {@code java.lang.foreign} access of a block's state byte ({@link BlockState})
+ * takes about 8 of them inside the JDK. Every level between a caller's loop and that access counts,
+ * the caller's own methods included; one too many and the access is compiled as a call, and the free
+ * runs several times slower. So the fast paths are kept shallow: {@code HakmemAllocator.free} reads
+ * the page's info itself, {@link #free} holds its body and {@link #freeTo} the owner's check instead of
+ * calling them, {@link #mallocFrom} marks the block live itself, and {@link BlockState} uses the var
+ * handle directly. A loop that calls malloc and free through six methods of its own then still
+ * compiles them whole (five are tested: {@code FastPathInliningTest}); before, three such methods
+ * were one too many, and tinyHot's cycle ran 2.4x slower (the CallDepth benchmark in
+ * docs/BENCHMARKS.md). Whoever adds a call level to these paths takes one from every caller.
  */
 public final class SmallFront {
     /** How a free changes a block's state: see {@link #checkFree}. */
@@ -88,7 +100,10 @@ public final class SmallFront {
         } else {
             p = refillAndPop(tc, cc, cls, size);
         }
-        if (checks) markLive(p, cls);
+        if (checks) {
+            BlockState.markLive(stateAddress(p, cls)); // markLive's body: one inlining level fewer
+            Reference.reachabilityFence(this);
+        }
         if (stats) {
             cc.allocations++;
             tc.requestedBytes += size;
@@ -160,9 +175,17 @@ public final class SmallFront {
             freeShared(address, cls, owner);
             return;
         }
-        freeInto(tc, address, cls, owner);
+        // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
+        ClassCache cc = tc.byClass[cls];
+        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+        freeTo(tc, cc, address, cls, owner);
+        if (stats) {
+            cc.frees++;
+            if (profile != null) profile.free(cc, cls);
+        }
     }
 
+    /** {@link #free} into a cache the caller holds: a virtual thread's stripe. */
     private void freeInto(ThreadCache tc, long address, int cls, int owner) {
         ClassCache cc = tc.byClass[cls];
         if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
@@ -176,7 +199,12 @@ public final class SmallFront {
     /** {@link #freeInto} without the counting and the checks-off validation. */
     private void freeTo(ThreadCache tc, ClassCache cc, long address, int cls, int owner) {
         if (owner == tc.id || owner == 0) { // this thread's slab (tc.id != 0), or a shared one
-            if (checks) checkFree(address, cls, owner == 0 ? SHARED : OWNED);
+            if (checks) { // checkFree's body, not a call of it: one inlining level fewer (see the class comment)
+                long a = startState(address, cls);
+                byte refused = a == 0 ? BlockState.NEVER : owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
+                Reference.reachabilityFence(this); // see markLive
+                if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
+            }
             int n = cc.count;
             if (n < cc.blocks.length) {
                 cc.blocks[n] = address;
@@ -268,14 +296,22 @@ public final class SmallFront {
      * {@link SmallTier#freeError}.
      */
     private void checkFree(long address, int cls, int how) {
-        boolean tiny = cls < tinyCount;
-        if ((address & (tiny ? (1 << StateMap.TINY_SHIFT) - 1 : (1 << StateMap.MID_SHIFT) - 1)) == 0) { // a granule's start
-            long a = stateAddress(address, cls);
-            byte refused = how == OWNED ? BlockState.freeOwned(a) : how == SHARED ? BlockState.freeShared(a) : BlockState.freeRemote(a);
-            Reference.reachabilityFence(this); // see markLive
-            if (refused == BlockState.LIVE) return;
-        }
-        throw small.freeError("free", address, cls);
+        long a = startState(address, cls);
+        byte refused = a == 0 ? BlockState.NEVER
+                : how == OWNED ? BlockState.freeOwned(a) : how == SHARED ? BlockState.freeShared(a) : BlockState.freeRemote(a);
+        Reference.reachabilityFence(this); // see markLive
+        if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
+    }
+
+    /**
+     * The address of the state byte of the granule that starts at {@code address}, or 0 when
+     * {@code address} starts no granule of class {@code cls} (an interior address, whose free throws
+     * as a free of a block never allocated does). A state byte's address is never 0: the maps are
+     * mapped memory.
+     */
+    private long startState(long address, int cls) {
+        long granuleMask = cls < tinyCount ? (1 << StateMap.TINY_SHIFT) - 1 : (1 << StateMap.MID_SHIFT) - 1;
+        return (address & granuleMask) == 0 ? stateAddress(address, cls) : 0;
     }
 
     /** Address of the state byte of the block at {@code address} of class {@code cls} ({@link StateMap}). */
