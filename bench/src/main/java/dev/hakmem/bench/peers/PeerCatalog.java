@@ -27,8 +27,10 @@ public final class PeerCatalog {
         /** A way Java code gets memory without a C allocator of its own: Netty, arenas, the heap. */
         JAVA,
         /**
-         * The bump pointer: a floor that never frees, the cost of the workload's loop alone. Not an
-         * allocator a user could pick, so the verdict does not count it as the best Java peer.
+         * The floors: the bump pointer, which never frees, and the free-list floor, which reuses freed
+         * blocks with no bookkeeping beyond a pop and a push: the cost of the workload's loop with an
+         * allocator that does (almost) nothing. Not allocators a user could pick, so the verdict does
+         * not count them as the best Java peer.
          */
         FLOOR
     }
@@ -69,6 +71,7 @@ public final class PeerCatalog {
         add("arena", Kind.JAVA, "one `Arena.ofConfined()` per block (zeroed memory; free closes the arena): frees only on the allocating thread, so n/a on workloads that free elsewhere");
         add("heap", Kind.JAVA, "a heap `byte[]` per block (zeroed; free drops the reference and leaves it to the GC): the garbage-collected reference point");
         add("bump", Kind.FLOOR, "a bump pointer over one mmap'ed region that never frees: the floor, what the workload's loop costs with an allocator that does nothing; no allocator can beat it");
+        add("freelist", Kind.FLOOR, "on request only: one thread's free list per 16-byte class in Java arrays, a 16-byte header per block, no checks, no statistics, no thread: the floor of the single-threaded workloads that reuse memory (the bump pointer walks cold memory there); n/a on workloads that free on other threads");
     }
 
     private PeerCatalog() {}

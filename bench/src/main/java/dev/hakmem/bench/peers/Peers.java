@@ -29,7 +29,7 @@ public final class Peers {
             "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
-            "bump");
+            "bump", "freelist");
 
     /**
      * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
@@ -59,7 +59,7 @@ public final class Peers {
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
             "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
-            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump");
+            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -115,6 +115,7 @@ public final class Peers {
             case "arena" -> ArenaPeer::new;
             case "heap" -> HeapPeer::new;
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
+            case "freelist" -> FreeListPeer::new;
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // Tuned by hakmem:tune from the requestResponse workload's recorded profile (issue 16).
