@@ -581,6 +581,11 @@ public final class HakmemAllocator implements NativeAllocator {
         return caches;
     }
 
+    /** The registry of pages (for {@code FrontSupport}, whose page lookup is then one call shallower than {@link #pageInfo}). */
+    public ChunkRegistry registry() {
+        return registry;
+    }
+
     /** Kind and owner of the page of {@code address} ({@link ChunkRegistry#infoOf}). */
     public int pageInfo(long address) {
         return registry.infoOf(address);

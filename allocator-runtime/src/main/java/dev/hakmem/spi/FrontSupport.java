@@ -27,11 +27,17 @@ public final class FrontSupport {
     private final SmallFront small;
     /** Held here so that {@link #ownFront} is as few loads from the variant as the generic front's lookup. */
     private final ThreadCaches caches;
+    /**
+     * Held here so that {@link #pageInfo} reads the page table one call level nearer the variant's
+     * loop than through the allocator: C2 inlines only so deep (see {@code SmallFront}'s class comment).
+     */
+    private final ChunkRegistry registry;
 
     private FrontSupport(HakmemAllocator allocator) {
         this.allocator = allocator;
         this.small = allocator.smallFront();
         this.caches = allocator.threadCaches();
+        this.registry = allocator.registry();
     }
 
     /**
@@ -101,7 +107,7 @@ public final class FrontSupport {
      * @return the page's info word (one load from the registry)
      */
     public int pageInfo(long address) {
-        return allocator.pageInfo(address);
+        return registry.infoOf(address);
     }
 
     /**

@@ -39,9 +39,6 @@ import java.lang.ref.Reference;
  * docs/BENCHMARKS.md). Whoever adds a call level to these paths takes one from every caller.
  */
 public final class SmallFront {
-    /** How a free changes a block's state: see {@link #checkFree}. */
-    private static final int OWNED = 0, SHARED = 1, REMOTE = 2;
-
     private final boolean checks;
     private final boolean stats;
     /** Classes below this are Tiny (16-byte state granules), the others Mid (256-byte granules). */
@@ -199,7 +196,7 @@ public final class SmallFront {
     /** {@link #freeInto} without the counting and the checks-off validation. */
     private void freeTo(ThreadCache tc, ClassCache cc, long address, int cls, int owner) {
         if (owner == tc.id || owner == 0) { // this thread's slab (tc.id != 0), or a shared one
-            if (checks) { // checkFree's body, not a call of it: one inlining level fewer (see the class comment)
+            if (checks) { // here, not in a method of its own: one inlining level fewer (see the class comment)
                 long a = startState(address, cls);
                 byte refused = a == 0 ? BlockState.NEVER : owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
                 Reference.reachabilityFence(this); // see markLive
@@ -238,7 +235,7 @@ public final class SmallFront {
                 return;
             }
         }
-        if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
+        if (checks) checkFree(address, cls, owner != null);
         small.freeRemote(tc, cc, cls, address, owner);
     }
 
@@ -262,7 +259,7 @@ public final class SmallFront {
     /** Every stripe busy: straight to the owner's inbox or the shared list. */
     private void freeDirect(long address, int cls, int ownerId) {
         ThreadCache owner = ownerId == 0 ? null : caches.owner(ownerId);
-        if (checks) checkFree(address, cls, owner == null ? SHARED : REMOTE);
+        if (checks) checkFree(address, cls, owner != null);
         else small.checkBlockStart("free", address, cls);
         small.freeDirect(address, cls, owner);
         if (stats) {
@@ -287,18 +284,18 @@ public final class SmallFront {
     }
 
     /**
-     * Checks on: validates that {@code address} starts a live block of class {@code cls} and changes
-     * its state as a free of kind {@code how} does ({@link BlockState}): {@code OWNED}, the slab's
-     * owner (plain); {@code SHARED}, a shared slab's block (CAS to FREED); {@code REMOTE}, another
-     * thread's block (CAS to REMOTE). Throws, changing nothing, for an interior or never-allocated
-     * address or a block already free. Only a block start's granule is ever LIVE, so a successful
-     * transition from LIVE proves the address starts a live block; a failure is diagnosed in
-     * {@link SmallTier#freeError}.
+     * Checks on: validates that {@code address} starts a live block of class {@code cls}, freed by a
+     * thread that does not own its slab, and changes its state ({@link BlockState}): a block of another
+     * live thread's slab ({@code remote}) by a CAS to REMOTE, a shared slab's block by a CAS to FREED.
+     * Throws, changing nothing, for an interior or never-allocated address or a block already free.
+     * Only a block start's granule is ever LIVE, so a successful transition from LIVE proves the
+     * address starts a live block; a failure is diagnosed in {@link SmallTier#freeError}. The owner's
+     * free (and a shared slab's block freed into a cache) is checked in {@link #freeTo} and
+     * {@link #frontMarkFreed} themselves, for the inlining depth.
      */
-    private void checkFree(long address, int cls, int how) {
+    private void checkFree(long address, int cls, boolean remote) {
         long a = startState(address, cls);
-        byte refused = a == 0 ? BlockState.NEVER
-                : how == OWNED ? BlockState.freeOwned(a) : how == SHARED ? BlockState.freeShared(a) : BlockState.freeRemote(a);
+        byte refused = a == 0 ? BlockState.NEVER : remote ? BlockState.freeRemote(a) : BlockState.freeShared(a);
         Reference.reachabilityFence(this); // see markLive
         if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
     }
@@ -350,6 +347,10 @@ public final class SmallFront {
      * validates it and marks it freed (throws on misuse, changing nothing).
      */
     public void frontMarkFreed(long address, int cls, int owner) {
-        checkFree(address, cls, owner == 0 ? SHARED : OWNED);
+        // as in freeTo, not in a method of its own: a generated front's path is two levels deeper than free's
+        long a = startState(address, cls);
+        byte refused = a == 0 ? BlockState.NEVER : owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
+        Reference.reachabilityFence(this); // see markLive
+        if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
     }
 }
