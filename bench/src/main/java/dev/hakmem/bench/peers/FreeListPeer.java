@@ -43,7 +43,7 @@ final class FreeListPeer implements BenchAllocator {
 
     @Override
     public long malloc(long size) {
-        if (size < 0 || size > MAX_BLOCK) return mallocOdd(size);
+        if (size < 1 || size > MAX_BLOCK) return mallocOdd(size);
         int c = (int) ((size + 15) >>> 4);
         int n = counts[c];
         if (n > 0) {
@@ -53,10 +53,14 @@ final class FreeListPeer implements BenchAllocator {
         return carve(c);
     }
 
-    /** A negative size, or one above {@link #MAX_BLOCK}, carved and never reused. */
+    /**
+     * A size of 0 (a block of the 16-byte class, as the class comment says, where class 0 would be a
+     * block of no bytes whose address is the next block's header), or one above {@link #MAX_BLOCK}
+     * (carved and never reused); a negative one throws.
+     */
     private long mallocOdd(long size) {
         if (size < 0 || size > (long) Integer.MAX_VALUE << 4) throw new IllegalArgumentException("freelist: cannot malloc " + size + " bytes");
-        return carve((int) ((size + 15) >>> 4));
+        return carve((int) Math.max(1, (size + 15) >>> 4));
     }
 
     private long carve(int c) {
