@@ -75,20 +75,27 @@ class ThreadEndGarbageTest {
     private static long[] endAndFollow(HakmemAllocator a, int perSize) throws Exception {
         CacheReaper.deregister(a.smallFront().caches()); // this test reclaims, and measures it
         long[] first = new long[perSize * SIZES.length];
+        long[] before = new long[1]; // read by the thread before it ends: stats() reclaims ended threads first
         inThread(a, () -> {
             for (int i = 0; i < first.length; i++) first[i] = a.malloc(SIZES[i % SIZES.length]);
             for (long p : first) a.free(p); // all free in its cache and spills when it ends
+            before[0] = a.stats().bytesCommitted();
         });
+        long committed = before[0];
         long reclaim = ThreadHeapBytes.ofThisThread(
                 () -> assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended thread's cache is reclaimed here"));
-
-        long committed = a.stats().bytesCommitted();
+        // Its wholly free Mid spans went back to the OS (CentralFreeList's releaseEndedFreeSlabs), its Tiny slabs stayed.
+        long midBytes = (long) perSize * SIZES[SIZES.length - 1];
+        assertTrue(committed - a.stats().bytesCommitted() >= midBytes - (512 << 10),
+                "the reclaim gave back " + (committed - a.stats().bytesCommitted()) + " bytes, not the ended thread's Mid spans ("
+                        + midBytes + " bytes of blocks)");
         long[] next = new long[first.length];
         long follower = inThread(a, () -> {
             for (int i = 0; i < next.length; i++) next[i] = a.malloc(SIZES[i % SIZES.length]);
         });
-        // Its blocks are the ended thread's free ones, or the rest of the slabs it was carving.
-        assertEquals(committed, a.stats().bytesCommitted(), "the next thread reused the ended thread's slabs");
+        // Its blocks are the ended thread's free ones, or the rest of the slabs it was carving, or (Mid)
+        // the spans it gave back: as much memory as before, no more.
+        assertEquals(committed, a.stats().bytesCommitted(), "the next thread reused the ended thread's slabs and spans");
         Set<Long> seen = new HashSet<>();
         for (long p : next) assertTrue(seen.add(p), "a block handed out twice: " + Long.toHexString(p));
         a.smallFront().caches().reclaimDead();
