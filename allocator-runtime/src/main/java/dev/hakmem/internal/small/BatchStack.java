@@ -73,7 +73,7 @@ public final class BatchStack extends BatchStackFields {
 
         /**
          * Whether the node may be recycled ({@link CentralFreeList#recycleNode}): only nodes made for
-         * that ({@link CentralFreeList#newNode}), so the recycled population is bounded by what was
+         * that ({@link CentralFreeList#takeNode}), so the recycled population is bounded by what was
          * ever in flight at once. The one-off nodes of {@link #push(long[], int)} (an ended thread's
          * cache, a pressure release) are dropped when emptied: recycling them too would grow the
          * given-back stack with every such batch, when nobody takes nodes from it.

@@ -58,8 +58,6 @@ final class ClassCache {
     ThreadCache[] parkedOwners;
     /** The parked slot whose batch is sent when all are taken and another must be parked. */
     int parkNext;
-    /** Spare inbox nodes, a chain this cache took whole from its class's given-back nodes ({@link CentralFreeList#takeNodes}). */
-    BatchStack.Batch spareNodes;
 
     ClassCache(int capacity, int batch) {
         this.capacity = capacity;

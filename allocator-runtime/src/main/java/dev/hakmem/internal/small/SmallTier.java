@@ -316,7 +316,7 @@ public final class SmallTier {
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
         if (tc.id == 0) {
-            BatchStack.Batch node = spareNode(tc.byClass[cls], cls); // owner-only, like the rest of the cache
+            BatchStack.Batch node = centrals[cls].takeNode();
             System.arraycopy(blocks, 0, node.blocks(), 0, batch);
             node.setCount(batch);
             centrals[cls].pushNode(node);
@@ -384,7 +384,7 @@ public final class SmallTier {
             return;
         }
         if (cc.outOwner != owner) switchOutbox(cc, cls, owner);
-        if (cc.outNode == null) cc.outNode = spareNode(cc, cls);
+        if (cc.outNode == null) cc.outNode = centrals[cls].takeNode();
         long[] out = cc.outNode.blocks();
         out[cc.outCount++] = address;
         cc.outOwner = owner;
@@ -425,17 +425,6 @@ public final class SmallTier {
         if (owner != null) sendRemote(owner, cls, cc.unpark(slot));
     }
 
-    /**
-     * An empty inbox node for an outbox: from the cache's own chain of spares, refilled whole from the
-     * class's given-back nodes, or a new one when there is none.
-     */
-    private BatchStack.Batch spareNode(ClassCache cc, int cls) {
-        BatchStack.Batch node = cc.spareNodes;
-        if (node == null) node = centrals[cls].takeNodes();
-        if (node == null) return centrals[cls].newNode();
-        cc.spareNodes = node.next();
-        return node;
-    }
 
     /** Sends the outbox's current batch, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
     private void flushOutbox(ClassCache cc, int cls) {
@@ -619,12 +608,6 @@ public final class SmallTier {
     private void giveBackNodes(ClassCache cc, int c) {
         if (cc.outCount == 0 && cc.outNode != null) centrals[c].recycleNode(cc.outNode); // flushed before: empty
         cc.outNode = null;
-        for (BatchStack.Batch b = cc.spareNodes; b != null; ) {
-            BatchStack.Batch next = b.next();
-            centrals[c].recycleNode(b);
-            b = next;
-        }
-        cc.spareNodes = null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.hakmem.internal.small;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
@@ -52,28 +53,21 @@ class CentralFreeListTest {
     }
 
     /**
-     * The pool's nodes are recycled (issue 15: no Java garbage per batch): pushers fill nodes from
-     * their own spare chains ({@code takeNodes}, else {@code newNode}) and push them whole; refills
-     * pop under the pool's pop lock and give each node back. A node reused while still on the stack,
-     * or an ABA on a pop's CAS, would hand a block out twice or lose it.
+     * The pool's nodes are recycled (issue 15: no Java garbage per batch): pushers fill nodes taken one
+     * at a time from the given-back ones ({@code takeNode}, a new one when there is none) and push them
+     * whole; refills pop under the pool's pop lock and give each node back. A node reused while still
+     * on the stack, or an ABA on a pop's CAS, would hand a block out twice or lose it.
      */
     @RepeatedTest(3)
     void recycledPoolNodesLoseAndDuplicateNothing() throws Exception {
         int cls = classes.classOf(64);
         int threads = 4, rounds = 30_000, batch = 16;
         CentralFreeList list = new CentralFreeList(cls, batch, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
+        Set<BatchStack.Batch> made = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         java.util.concurrent.atomic.AtomicLong nodesMade = new java.util.concurrent.atomic.AtomicLong();
-        ThreadLocal<BatchStack.Batch[]> spares = ThreadLocal.withInitial(() -> new BatchStack.Batch[1]);
         raceRefillAndGiveBack(list, threads, rounds, batch, (got, n) -> {
-            BatchStack.Batch[] mine = spares.get();
-            if (mine[0] == null) mine[0] = list.takeNodes();
-            BatchStack.Batch node = mine[0];
-            if (node == null) {
-                node = list.newNode();
-                nodesMade.incrementAndGet();
-            } else {
-                mine[0] = node.next();
-            }
+            BatchStack.Batch node = list.takeNode();
+            if (made.add(node)) nodesMade.incrementAndGet();
             System.arraycopy(got, 0, node.blocks(), 0, n);
             node.setCount(n);
             list.pushNode(node);
@@ -148,14 +142,34 @@ class CentralFreeListTest {
             list.push(java.util.Arrays.copyOf(got, n), n);
         }
         while (list.cachedBlocks() > 0) list.refillFromShared(got, 16);
-        assertEquals(null, list.takeNodes(), "one-off nodes were recycled");
-        BatchStack.Batch node = list.newNode();
+        BatchStack.Batch node = list.takeNode();
+        assertTrue(node.recyclable && node.count() == 0, "one-off nodes were recycled: a node of " + node.count() + " blocks came back");
         int n = list.refill(got, 16, 64);
         System.arraycopy(got, 0, node.blocks(), 0, n);
         node.setCount(n);
         list.pushNode(node);
         assertEquals(n, list.refillFromShared(got, 16));
-        assertEquals(node, list.takeNodes(), "a recyclable node comes back once popped");
+        assertSame(node, list.takeNode(), "a recyclable node comes back once popped");
+    }
+
+    /**
+     * Given-back nodes are taken one at a time (issue 15): a sender that holds a node does not hold the
+     * others, so another sender reuses one instead of making a new one. When senders took the whole
+     * chain and kept it for life, each sender that found it empty made new nodes, and mstress's
+     * threads (one phase each) grew the chain to 12,600 nodes, 7 MB of Java heap, in 100 phases.
+     */
+    @Test
+    void givenBackNodesAreTakenOneAtATime() {
+        int cls = classes.classOf(64);
+        CentralFreeList list = new CentralFreeList(cls, 16, classes, new SpanSource(space.reservation, space.budget, SizeClasses.TINY_SLAB_SHIFT), space.registry, () -> false);
+        Set<BatchStack.Batch> made = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < 10; i++) made.add(list.takeNode());
+        assertEquals(10, made.size(), "an empty list makes a new node each time");
+        for (BatchStack.Batch b : made) list.recycleNode(b);
+        Set<BatchStack.Batch> again = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int sender = 0; sender < 10; sender++) again.add(list.takeNode()); // ten senders, one node each
+        assertEquals(made, again, "each sender got one of the nodes given back, none new");
+        assertTrue(made.add(list.takeNode()), "with every given-back node taken, a new one is made");
     }
 
     /**
