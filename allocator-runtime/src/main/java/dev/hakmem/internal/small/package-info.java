@@ -52,6 +52,11 @@
  * A free of a block whose owner has ended but is not yet reclaimed reclaims it there and then
  * ({@link dev.hakmem.internal.small.SmallFront}), so the thread that takes over an ended thread's live
  * blocks claims its slabs on its first frees, instead of sending them to an inbox nobody drains.
+ * A Mid slab (a 512 KiB span) whose carved blocks the reclaim finds all free is not orphaned but given
+ * back to the OS, free for any Mid class to take again: kept as its class's orphan, it stayed resident
+ * until a thread of that class came, and mstress's resident memory was the sum of every class's
+ * high-water mark (its peak RSS 60-62 MB, 54-55 MB after). A Tiny slab stays an orphan either way: given
+ * back, each cost threadChurn's short lives a {@code madvise} and page faults, a third of its speed.
  * A slab's orphans are a bitmap of its blocks ({@link dev.hakmem.internal.small.Slab#newOrphanBits}),
  * reused from one orphaning to the next, and the reclaim gathers the ended thread's blocks in that
  * thread's own spills, whose arrays the next threads inherit: a thread that ends holding 120,000 free
