@@ -425,7 +425,6 @@ public final class SmallTier {
         if (owner != null) sendRemote(owner, cls, cc.unpark(slot));
     }
 
-
     /** Sends the outbox's current batch, a node, to its owner ({@link #sendRemote}); the next remote free starts a new one. */
     private void flushOutbox(ClassCache cc, int cls) {
         if (cc.outCount == 0) return;
@@ -568,7 +567,7 @@ public final class SmallTier {
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
             gatherAndRecycle(tc.inbox[c].close(), gathered, c);
-            giveBackNodes(tc.byClass[c], c);
+            giveBackOutboxNode(tc.byClass[c], c);
             emptyCache(tc, c, false);
         }
         for (Slab s : tc.owned) {
@@ -604,8 +603,8 @@ public final class SmallTier {
         }
     }
 
-    /** An ended thread's empty outbox node and spare nodes of class {@code c} go to the class's given-back nodes. */
-    private void giveBackNodes(ClassCache cc, int c) {
+    /** An ended thread's empty outbox node of class {@code c} goes to the class's given-back nodes. */
+    private void giveBackOutboxNode(ClassCache cc, int c) {
         if (cc.outCount == 0 && cc.outNode != null) centrals[c].recycleNode(cc.outNode); // flushed before: empty
         cc.outNode = null;
     }

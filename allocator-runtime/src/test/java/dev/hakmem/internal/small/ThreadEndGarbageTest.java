@@ -38,10 +38,16 @@ class ThreadEndGarbageTest {
         try (HakmemAllocator a = new HakmemAllocator(config)) {
             long[] garbage = endAndFollow(a, BLOCKS);
             int blocks = BLOCKS * SIZES.length;
-            assertTrue(garbage[0] < blocks, "reclaiming " + blocks + " free blocks allocated " + garbage[0]
-                    + " bytes of Java heap (at most 1 per block)");
-            assertTrue(garbage[1] < blocks, "the next thread took " + blocks + " blocks making " + garbage[1]
-                    + " bytes of Java heap (at most 1 per block)");
+            long spans = garbage[2];
+            System.out.println("ThreadEndGarbageTest (checks " + checks + "): reclaim " + garbage[0] + " bytes, next thread "
+                    + garbage[1] + " bytes, " + spans + " Mid spans given back and taken again");
+            // Per block, under a byte; per Mid span given back to the OS and taken again (session 34), a
+            // span's bookkeeping (its free-list node, the registry's memory of spans given back, a new
+            // slab object): 4f6cdd3, which kept them, made 25-55 KB and 3 KB; 95f05c7 41-102 KB and 13 KB.
+            assertTrue(garbage[0] < blocks + 1024 * spans, "reclaiming " + blocks + " free blocks and giving back " + spans
+                    + " spans allocated " + garbage[0] + " bytes of Java heap (at most 1 per block and 1 KiB per span)");
+            assertTrue(garbage[1] < blocks + 1024 * spans, "the next thread took " + blocks + " blocks and " + spans + " spans making "
+                    + garbage[1] + " bytes of Java heap (at most 1 per block and 1 KiB per span)");
         }
     }
 
@@ -70,7 +76,8 @@ class ThreadEndGarbageTest {
     /**
      * A thread mallocs {@code perSize} blocks of each size, frees them all and ends; this thread reclaims
      * its cache; a second thread mallocs as many again. Checks that the second reuses the first's slabs
-     * and hands out no block twice; returns the Java bytes of the reclaim and of the second thread's mallocs.
+     * and hands out no block twice; returns the Java bytes of the reclaim and of the second thread's
+     * mallocs, and the Mid spans the reclaim gave back.
      */
     private static long[] endAndFollow(HakmemAllocator a, int perSize) throws Exception {
         CacheReaper.deregister(a.smallFront().caches()); // this test reclaims, and measures it
@@ -86,7 +93,8 @@ class ThreadEndGarbageTest {
                 () -> assertEquals(1, a.smallFront().caches().reclaimDead(), "the ended thread's cache is reclaimed here"));
         // Its wholly free Mid spans went back to the OS (CentralFreeList's releaseEndedFreeSlabs), its Tiny slabs stayed.
         long midBytes = (long) perSize * SIZES[SIZES.length - 1];
-        assertTrue(committed - a.stats().bytesCommitted() >= midBytes - (512 << 10),
+        long givenBack = committed - a.stats().bytesCommitted();
+        assertTrue(givenBack >= midBytes - (512 << 10),
                 "the reclaim gave back " + (committed - a.stats().bytesCommitted()) + " bytes, not the ended thread's Mid spans ("
                         + midBytes + " bytes of blocks)");
         long[] next = new long[first.length];
@@ -101,6 +109,6 @@ class ThreadEndGarbageTest {
         a.smallFront().caches().reclaimDead();
         for (long p : next) a.free(p);
         assertEquals(0, a.stats().liveBlocks());
-        return new long[] {reclaim, follower};
+        return new long[] {reclaim, follower, givenBack / (512 << 10)};
     }
 }
