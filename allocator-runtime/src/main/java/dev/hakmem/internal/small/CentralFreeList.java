@@ -1,7 +1,6 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
-import dev.hakmem.internal.SpinLock;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.small.BatchStack.Batch;
 import java.lang.invoke.MethodHandles;
@@ -75,16 +74,16 @@ public final class CentralFreeList {
     private final BatchStack pool = new BatchStack();
     /**
      * Taken by every thread that removes nodes from {@code pool} ({@link #popInto}, and the pressure
-     * path's {@code takeAll}), never by pushers. With removals serialised, the node a popper read as
+     * path's {@code takeAll}) or from the given-back nodes ({@link #takeNode}), never by pushers. With removals serialised, the node a popper read as
      * the head cannot leave the stack before its CAS, so the CAS from that node to its successor is
      * never fooled by the node coming back (the ABA hazard of a lock-free pop with recycled nodes).
      * So the pool's nodes can be recycled like inbox nodes, and a batch moved through the pool makes
-     * no Java garbage. The lock covers one CAS and is taken once per batch refill.
+     * no Java garbage. The lock covers one CAS and is taken once per batch refill or outbox node.
      */
     final PaddedLock popLock = new PaddedLock() {};
     /**
      * Inbox nodes given back by the owners that emptied them, for senders to fill again. Pushed node
-     * by node without a lock, popped one at a time under {@link #nodeLock} ({@link #takeNode}), so
+     * by node without a lock, popped one at a time under {@link #popLock} ({@link #takeNode}), so
      * reusing them has no ABA hazard (see {@link BatchStack.Batch}); unbounded, so it holds as many as
      * are ever in flight at once.
      *
@@ -94,8 +93,6 @@ public final class CentralFreeList {
      * byte resident) after 100 phases, for the few dozen ever in flight at once.
      */
     private final BatchStack returnedNodes = new BatchStack();
-    /** Held for the one CAS of a pop from {@link #returnedNodes}: one popper at a time. */
-    private final SpinLock nodeLock = new SpinLock() {};
     /** Fully carved slabs of ended threads with the free blocks their owner held ({@link OrphanedSlabs}). */
     private final OrphanedSlabs orphans = new OrphanedSlabs();
 
@@ -313,13 +310,7 @@ public final class CentralFreeList {
 
     /** Pops one pooled batch into {@code dst} and recycles its node; returns its size, 0 if none. */
     private int popInto(long[] dst) {
-        Batch b;
-        popLock.lock();
-        try {
-            b = pool.popBatch();
-        } finally {
-            popLock.unlock();
-        }
+        Batch b = popOne(pool);
         if (b == null) return 0;
         int n = b.count();
         System.arraycopy(b.blocks(), 0, dst, 0, n);
@@ -329,14 +320,21 @@ public final class CentralFreeList {
 
     /** An empty inbox node for an outbox: a given-back one, else a new one with an array of the batch size. */
     Batch takeNode() {
-        Batch b;
-        nodeLock.lock();
-        try {
-            b = returnedNodes.popBatch();
-        } finally {
-            nodeLock.unlock();
-        }
+        Batch b = popOne(returnedNodes);
         return b != null ? b : new Batch(new long[batch], 0, null, true);
+    }
+
+    /**
+     * Pops one node of {@code stack} (the pool or the given-back nodes) under {@link #popLock}: with one
+     * popper at a time, a node popped here may be recycled without an ABA hazard ({@link BatchStack.Batch}).
+     */
+    private Batch popOne(BatchStack stack) {
+        popLock.lock();
+        try {
+            return stack.popBatch();
+        } finally {
+            popLock.unlock();
+        }
     }
 
     /**
