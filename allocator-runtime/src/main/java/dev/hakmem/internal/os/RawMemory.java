@@ -17,6 +17,15 @@ public final class RawMemory {
     /** Every address, global scope: no liveness check at all. */
     public static final MemorySegment ANYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
+    /**
+     * {@code address} (a mapping's start, which every 64-bit platform keeps below 2^62) with the top
+     * two bits cleared: the same value, but one the JIT knows to lie in [0, 2^62), so that
+     * {@code ANYWHERE}'s access at it plus a shifted offset needs no bounds check.
+     */
+    public static long inRange(long address) {
+        return address & ((1L << 62) - 1);
+    }
+
     private RawMemory() {}
 
     /** Zeroes {@code bytes} bytes at {@code address}, reached through {@code memory}. */

@@ -126,7 +126,7 @@ public final class ChunkRegistry {
 
     /** Address of the page table's entry of page number {@code page}. */
     private long entryOfPage(long page) {
-        return pageInfo + (page << 2);
+        return RawMemory.inRange(pageInfo) + (page << 2);
     }
 
     private int info(long entryAddress) {

@@ -22,6 +22,15 @@ import java.util.ArrayList;
  */
 public final class ThreadCache extends PaddedLock {
     final ClassCache[] byClass;
+    /**
+     * The class cache of this thread's last refill or flush, the slow paths of a class in heavy use
+     * (never null; owner-only, plain; written by those slow paths only, so the fast paths store
+     * nothing). A free whose block is of this class takes it, on a branch the processor predicts,
+     * instead of indexing {@link #byClass} with the class read from the page table: then the push does
+     * not wait on the chain of loads from the block's address to its class, and a loop of frees of
+     * one class has its cache hoisted out of the loop by the JIT.
+     */
+    ClassCache hotClass;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     long requestedBytes;
     /**
@@ -44,6 +53,12 @@ public final class ThreadCache extends PaddedLock {
      * platform thread's cache made while every id was taken, which then works with shared slabs.
      */
     final int id;
+    /**
+     * The owner that this cache's own slabs have in the registry: {@link #id}, or -1, which no page has,
+     * for a cache without an id (whose blocks all come from shared slabs, owner 0). So the free path
+     * tells "my slab" from "a shared slab" with one comparison.
+     */
+    final int ownSlabs;
     /** Per class: free blocks of this cache's slabs, pushed by any thread; empty array when id is 0. */
     final BatchStack[] inbox;
     /**
@@ -90,9 +105,11 @@ public final class ThreadCache extends PaddedLock {
 
     ThreadCache(int[] capacities, int[] batches, Thread owner, int id, SpillArrays spillArrays) {
         this.byClass = new ClassCache[capacities.length];
-        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c]);
+        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(c, capacities[c], batches[c]);
+        this.hotClass = byClass[0];
         this.owner = owner;
         this.id = id;
+        this.ownSlabs = id != 0 ? id : -1;
         this.inbox = new BatchStack[id == 0 ? 0 : capacities.length];
         for (int c = 0; c < inbox.length; c++) inbox[c] = new BatchStack();
         this.pending = new BatchStack.Batch[inbox.length];
