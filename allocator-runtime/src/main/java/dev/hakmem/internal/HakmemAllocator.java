@@ -306,12 +306,7 @@ public final class HakmemAllocator implements NativeAllocator {
         // (see SmallFront). The page table outlives close, so it may be read before the check.
         int info = registry.infoOf(address);
         if (closed) throw closedError("free", address);
-        int kind = ChunkRegistry.kindOfInfo(info);
-        if (kind > 0) {
-            front.free(address, kind - 1, ChunkRegistry.ownerOfInfo(info));
-            return;
-        }
-        freeOther(address, kind);
+        if (!front.free(address, info)) freeOther(address, ChunkRegistry.kindOfInfo(info));
     }
 
     /**
@@ -320,12 +315,7 @@ public final class HakmemAllocator implements NativeAllocator {
      */
     public void freeWithInfo(long address, int info) {
         if (closed) throw closedError("free", address);
-        int kind = ChunkRegistry.kindOfInfo(info);
-        if (kind > 0) {
-            front.free(address, kind - 1, ChunkRegistry.ownerOfInfo(info));
-            return;
-        }
-        freeOther(address, kind);
+        if (!front.free(address, info)) freeOther(address, ChunkRegistry.kindOfInfo(info));
     }
 
     /** Free of anything but a Tiny/Mid block; {@code kind} is {@link ChunkRegistry#kindOf} the address. */

@@ -13,23 +13,25 @@ import java.lang.ref.Reference;
  *
  * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}), a pop
  * from the class's LIFO array, with checks on one plain byte store ({@link BlockState#markLive}), with
- * stats on two plain increments. Fast path of {@link #free}, given the class and the page's owner
- * (decoded once by the caller from one registry load): the same lookup; if the caller owns the
+ * stats on two plain increments. Fast path of {@link #free}, given the page's info (class and owner, one
+ * registry load by the caller): the same lookup; if the caller owns the
  * block's slab, a plain load and store of its state byte ({@link BlockState#freeOwned}) and a push;
  * a block of a shared slab costs a CAS instead ({@link BlockState#freeShared}); a block another
  * thread owns goes back to it ({@link #freeRemote}, a CAS to {@link BlockState#REMOTE} and the
  * outbox). So the common case, a thread freeing what it allocated, executes no atomic instruction.
  *
- * <p><b>Dependent loads.</b> A free learns its block's class from the page table, a load that waits
- * for the block's address; indexing the thread's class caches with that class made the push wait
- * for it too, so a run of frees was a chain of dependent loads (address, page entry, class cache,
- * its array, the array's length) that the processor could not overlap. The free therefore takes the
- * thread's hot class ({@link ThreadCache#hotClass}, set by the slow paths) when the block is of that
- * class: a compare and a branch the processor predicts, after which the push needs nothing from the
- * page table, and a loop of frees of one class has its cache hoisted by the JIT. The state maps' and
- * the page table's addresses go through {@link RawMemory#inRange}, so that the JIT can prove the
- * accesses in bounds of the segment they use and drops their bounds checks. Together: tinyHot
- * 1.11x (16 B) and 1.24x (64 B) of the code before, randomMixed unchanged (docs/BENCHMARKS.md).
+ * <p><b>Dependent loads.</b> A free learns its block's class and owner from the page table, a load
+ * that waits for the block's address. Indexing the thread's class caches with that class made the
+ * push wait for it too, so a run of frees was a chain of dependent loads (address, page entry, class
+ * cache, its array, the array's length) that the processor could not overlap. So {@link #free} first
+ * compares the page's whole info with the thread's {@link ThreadCache#hotInfo}: the info of its own
+ * slabs of its hot class ({@link ThreadCache#hotClass}, the class of its last refill or flush,
+ * written by those slow paths only). On a match, a branch the processor predicts, the block is an
+ * owner's free of that class: nothing of the info is decoded, the push needs nothing from the page
+ * table, and in a loop of frees of one class the JIT hoists the class cache out of the loop. Other
+ * frees decode the info as before. The state maps' and the page table's addresses go through
+ * {@link RawMemory#inRange}, so that the JIT proves the accesses within the segment they use and
+ * drops their bounds checks. What it gained and cost: docs/BENCHMARKS.md (session 35).
  *
  * <p>Leak sampling ({@code AllocatorConfig.leakSampling}) adds nothing here, not even a test of a
  * flag: it lives in a wrapper around the whole allocator, built only when it is on
@@ -153,7 +155,7 @@ public final class SmallFront {
      * caches of ended threads (their blocks may be exactly what is missing) and tries once more.
      */
     private long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long size) {
-        tc.hotClass = cc;
+        tc.makeHot(cc);
         try {
             return small.refillAndPop(tc, cc, cls, size);
         } catch (OutOfMemoryError e) {
@@ -175,25 +177,45 @@ public final class SmallFront {
     // ---------------------------------------------------------------- free
 
     /**
-     * Frees the block at {@code address} of class {@code cls} on a page whose owner is {@code owner}
-     * (a thread cache's id, or 0 for a shared slab). Throws, changing nothing, for anything but a
+     * Frees the block at {@code address} if its page, whose info ({@link ChunkRegistry#infoOf}) is
+     * {@code info}, is of a small class (the info gives the class and the owner: a thread cache's id,
+     * or 0 for a shared slab), and returns true; returns false, having done nothing, for a page of
+     * another kind (Large, or none: the caller's case). Throws, changing nothing, for anything but a
      * live block's start.
+     *
+     * <p>The common free is tried first: the calling thread owns the block's slab and the block is
+     * of its hot class ({@link ThreadCache#hotInfo}), told by one comparison of the whole info,
+     * before its kind is even decoded (see the class comment).
      */
-    public void free(long address, int cls, int owner) {
+    public boolean free(long address, int info) {
         ThreadCache tc = caches.own(slots);
-        if (tc == null) {
-            freeShared(address, cls, owner);
-            return;
-        }
+        ClassCache cc;
+        int cls;
         // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
-        ClassCache cc = tc.hotClass;
-        if (cc.cls != cls) cc = tc.byClass[cls];
-        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
-        freeTo(tc, cc, address, cls, owner);
-        if (stats) {
-            cc.frees++;
-            if (profile != null) profile.free(cc, cls);
+        if (tc != null && info == tc.hotInfo) {
+            cc = tc.hotClass;
+            cls = cc.cls;
+            if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+            freeTo(tc, cc, address, cls, tc.ownSlabs);
+        } else {
+            cls = ChunkRegistry.kindOfInfo(info) - 1;
+            if (cls < 0) return false;
+            if (tc == null) {
+                freeShared(address, cls, ChunkRegistry.ownerOfInfo(info));
+                return true;
+            }
+            cc = tc.byClass[cls];
+            if (!checks) small.checkBlockStart("free", address, cls);
+            freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
         }
+        if (stats) countFree(cc, cls);
+        return true;
+    }
+
+    /** Stats on: counts a free of class {@code cls} into {@code cc}. */
+    private void countFree(ClassCache cc, int cls) {
+        cc.frees++;
+        if (profile != null) profile.free(cc, cls);
     }
 
     /** {@link #free} into a cache the caller holds: a virtual thread's stripe. */
@@ -201,10 +223,7 @@ public final class SmallFront {
         ClassCache cc = tc.byClass[cls];
         if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
         freeTo(tc, cc, address, cls, owner);
-        if (stats) {
-            cc.frees++;
-            if (profile != null) profile.free(cc, cls);
-        }
+        if (stats) countFree(cc, cls);
     }
 
     /** {@link #freeInto} without the counting and the checks-off validation. */
@@ -238,7 +257,7 @@ public final class SmallFront {
             blocks[n] = address;
             cc.count = n + 1;
         } else {
-            tc.hotClass = cc;
+            tc.makeHot(cc);
             small.flushAndPush(tc, cc, cls, address);
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.registry.ChunkRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ class HotClassTest {
             assertEquals(16, a.mallocUsableSize(16), "set-up: a 16-byte class");
             ClassCache hot = tc.hotClass;
             long big = a.malloc(512);
-            tc.hotClass = hot; // keep the 16-byte class hot whatever the 512-byte refill did
+            tc.makeHot(hot); // keep the 16-byte class hot whatever the 512-byte refill did
             a.free(big);
             assertSame(hot, tc.hotClass, "a free that does not flush leaves the hot class alone");
             long again16 = a.malloc(16);
@@ -42,6 +43,20 @@ class HotClassTest {
     @Test
     void withoutChecks() {
         blocksOfAnotherClassGoToTheirOwnCache(AllocatorConfig.defaults().toBuilder().checks(false).build());
+    }
+
+    @Test
+    void aCacheWithoutAnIdHasAHotInfoNoPageHas() {
+        int[] caps = {64, 64}, batches = {16, 16};
+        ThreadCache owned = new ThreadCache(caps, batches, Thread.currentThread(), 5);
+        assertEquals(ChunkRegistry.smallInfo(0, 5), owned.hotInfo, "its own slabs of class 0");
+        owned.makeHot(owned.byClass[1]);
+        assertEquals(ChunkRegistry.smallInfo(1, 5), owned.hotInfo);
+        ThreadCache idless = new ThreadCache(caps, batches, Thread.currentThread());
+        assertEquals(ChunkRegistry.NO_PAGE_INFO, idless.hotInfo);
+        for (int info : new int[] {0, ChunkRegistry.LARGE & 0xFF, ChunkRegistry.smallInfo(0, 0), ChunkRegistry.smallInfo(1, 0)}) {
+            assertNotEquals(info, idless.hotInfo, "a shared slab's, a Large or an empty page's info");
+        }
     }
 
     @Test
