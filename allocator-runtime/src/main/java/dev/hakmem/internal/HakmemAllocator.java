@@ -306,7 +306,12 @@ public final class HakmemAllocator implements NativeAllocator {
         // (see SmallFront). The page table outlives close, so it may be read before the check.
         int info = registry.infoOf(address);
         if (closed) throw closedError("free", address);
-        if (!front.free(address, info)) freeOther(address, ChunkRegistry.kindOfInfo(info));
+        int kind = ChunkRegistry.kindOfInfo(info);
+        if (kind > 0) { // tested here, not in the front: a Large free must not pay the front's lookup (midLargeMt)
+            front.free(address, info);
+            return;
+        }
+        freeOther(address, kind);
     }
 
     /**
@@ -315,7 +320,12 @@ public final class HakmemAllocator implements NativeAllocator {
      */
     public void freeWithInfo(long address, int info) {
         if (closed) throw closedError("free", address);
-        if (!front.free(address, info)) freeOther(address, ChunkRegistry.kindOfInfo(info));
+        int kind = ChunkRegistry.kindOfInfo(info);
+        if (kind > 0) { // tested here, not in the front: a Large free must not pay the front's lookup (midLargeMt)
+            front.free(address, info);
+            return;
+        }
+        freeOther(address, kind);
     }
 
     /** Free of anything but a Tiny/Mid block; {@code kind} is {@link ChunkRegistry#kindOf} the address. */

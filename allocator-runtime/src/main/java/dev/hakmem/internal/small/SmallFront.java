@@ -177,17 +177,15 @@ public final class SmallFront {
     // ---------------------------------------------------------------- free
 
     /**
-     * Frees the block at {@code address} if its page, whose info ({@link ChunkRegistry#infoOf}) is
-     * {@code info}, is of a small class (the info gives the class and the owner: a thread cache's id,
-     * or 0 for a shared slab), and returns true; returns false, having done nothing, for a page of
-     * another kind (Large, or none: the caller's case). Throws, changing nothing, for anything but a
-     * live block's start.
+     * Frees the block at {@code address} on a page of a small class whose info
+     * ({@link ChunkRegistry#infoOf}) is {@code info}: its class and its owner (a thread cache's id, or
+     * 0 for a shared slab). Throws, changing nothing, for anything but a live block's start.
      *
      * <p>The common free is tried first: the calling thread owns the block's slab and the block is
      * of its hot class ({@link ThreadCache#hotInfo}), told by one comparison of the whole info,
-     * before its kind is even decoded (see the class comment).
+     * before its class and owner are decoded (see the class comment).
      */
-    public boolean free(long address, int info) {
+    public void free(long address, int info) {
         ThreadCache tc = caches.own(slots);
         ClassCache cc;
         int cls;
@@ -199,17 +197,15 @@ public final class SmallFront {
             freeTo(tc, cc, address, cls, tc.ownSlabs);
         } else {
             cls = ChunkRegistry.kindOfInfo(info) - 1;
-            if (cls < 0) return false;
             if (tc == null) {
                 freeShared(address, cls, ChunkRegistry.ownerOfInfo(info));
-                return true;
+                return;
             }
             cc = tc.byClass[cls];
             if (!checks) small.checkBlockStart("free", address, cls);
             freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
         }
         if (stats) countFree(cc, cls);
-        return true;
     }
 
     /** Stats on: counts a free of class {@code cls} into {@code cc}. */
