@@ -20,18 +20,13 @@ import java.lang.ref.Reference;
  * thread owns goes back to it ({@link #freeRemote}, a CAS to {@link BlockState#REMOTE} and the
  * outbox). So the common case, a thread freeing what it allocated, executes no atomic instruction.
  *
- * <p><b>Dependent loads.</b> A free learns its block's class and owner from the page table, a load
- * that waits for the block's address. Indexing the thread's class caches with that class made the
- * push wait for it too, so a run of frees was a chain of dependent loads (address, page entry, class
- * cache, its array, the array's length) that the processor could not overlap. So {@link #free} first
- * compares the page's whole info with the thread's {@link ThreadCache#hotInfo}: the info of its own
- * slabs of its hot class ({@link ThreadCache#hotClass}, the class of its last refill or flush,
- * written by those slow paths only). On a match, a branch the processor predicts, the block is an
- * owner's free of that class: nothing of the info is decoded, the push needs nothing from the page
- * table, and in a loop of frees of one class the JIT hoists the class cache out of the loop. Other
- * frees decode the info as before. The state maps' and the page table's addresses go through
+ * <p><b>Bounds checks.</b> The state maps' and the page table's addresses go through
  * {@link RawMemory#inRange}, so that the JIT proves the accesses within the segment they use and
- * drops their bounds checks. What it gained and cost: docs/BENCHMARKS.md (session 35).
+ * drops their bounds checks; the push compares unsigned, so the array's own check goes too; and
+ * "my slab" is one comparison ({@link ThreadCache#ownSlabs}). A prediction of the freed block's
+ * class (the class of the thread's last refill, taken on a compare instead of indexing the class
+ * caches with the class loaded from the page table) made tinyHot 1.2x faster but skewed 0.7x, whose
+ * frees of mixed classes mispredict that compare: measured and dropped (docs/BENCHMARKS.md, session 35).
  *
  * <p>Leak sampling ({@code AllocatorConfig.leakSampling}) adds nothing here, not even a test of a
  * flag: it lives in a wrapper around the whole allocator, built only when it is on
@@ -155,7 +150,6 @@ public final class SmallFront {
      * caches of ended threads (their blocks may be exactly what is missing) and tries once more.
      */
     private long refillAndPop(ThreadCache tc, ClassCache cc, int cls, long size) {
-        tc.makeHot(cc);
         try {
             return small.refillAndPop(tc, cc, cls, size);
         } catch (OutOfMemoryError e) {
@@ -180,31 +174,18 @@ public final class SmallFront {
      * Frees the block at {@code address} on a page of a small class whose info
      * ({@link ChunkRegistry#infoOf}) is {@code info}: its class and its owner (a thread cache's id, or
      * 0 for a shared slab). Throws, changing nothing, for anything but a live block's start.
-     *
-     * <p>The common free is tried first: the calling thread owns the block's slab and the block is
-     * of its hot class ({@link ThreadCache#hotInfo}), told by one comparison of the whole info,
-     * before its class and owner are decoded (see the class comment).
      */
     public void free(long address, int info) {
         ThreadCache tc = caches.own(slots);
-        ClassCache cc;
-        int cls;
-        // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
-        if (tc != null && info == tc.hotInfo) {
-            cc = tc.hotClass;
-            cls = cc.cls;
-            if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
-            freeTo(tc, cc, address, cls, tc.ownSlabs);
-        } else {
-            cls = ChunkRegistry.kindOfInfo(info) - 1;
-            if (tc == null) {
-                freeShared(address, cls, ChunkRegistry.ownerOfInfo(info));
-                return;
-            }
-            cc = tc.byClass[cls];
-            if (!checks) small.checkBlockStart("free", address, cls);
-            freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
+        int cls = ChunkRegistry.kindOfInfo(info) - 1;
+        if (tc == null) {
+            freeShared(address, cls, ChunkRegistry.ownerOfInfo(info));
+            return;
         }
+        // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
+        ClassCache cc = tc.byClass[cls];
+        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+        freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
         if (stats) countFree(cc, cls);
     }
 
@@ -253,8 +234,7 @@ public final class SmallFront {
             blocks[n] = address;
             cc.count = n + 1;
         } else {
-            tc.makeHot(cc);
-            small.flushAndPush(tc, cc, cls, address);
+                small.flushAndPush(tc, cc, cls, address);
         }
     }
 

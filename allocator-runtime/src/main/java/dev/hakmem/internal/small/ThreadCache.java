@@ -2,7 +2,6 @@ package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
 import dev.hakmem.internal.large.LargeCache;
-import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 
@@ -23,21 +22,6 @@ import java.util.ArrayList;
  */
 public final class ThreadCache extends PaddedLock {
     final ClassCache[] byClass;
-    /**
-     * The class cache of this thread's last refill or flush, the slow paths of a class in heavy use
-     * (never null; owner-only, plain; written by those slow paths only, so the fast paths store
-     * nothing). A free whose block is of this class takes it, on a branch the processor predicts,
-     * instead of indexing {@link #byClass} with the class read from the page table: then the push does
-     * not wait on the chain of loads from the block's address to its class, and a loop of frees of
-     * one class has its cache hoisted out of the loop by the JIT.
-     */
-    ClassCache hotClass;
-    /**
-     * The page info ({@link ChunkRegistry#smallInfo}) of this cache's own slabs of {@link #hotClass},
-     * or {@link ChunkRegistry#NO_PAGE_INFO} for a cache without an id: a free whose page info equals it
-     * is an owner's free of the hot class, told by one comparison. Written with {@link #hotClass}.
-     */
-    int hotInfo;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     long requestedBytes;
     /**
@@ -116,7 +100,6 @@ public final class ThreadCache extends PaddedLock {
         this.owner = owner;
         this.id = id;
         this.ownSlabs = id != 0 ? id : -1;
-        makeHot(byClass[0]);
         this.inbox = new BatchStack[id == 0 ? 0 : capacities.length];
         for (int c = 0; c < inbox.length; c++) inbox[c] = new BatchStack();
         this.pending = new BatchStack.Batch[inbox.length];
@@ -124,12 +107,6 @@ public final class ThreadCache extends PaddedLock {
         this.spill = new Spill[inbox.length];
         for (int c = 0; c < spill.length; c++) spill[c] = new Spill(spillArrays);
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
-    }
-
-    /** Makes {@code cc} this cache's {@link #hotClass} (a slow path's call). */
-    void makeHot(ClassCache cc) {
-        hotClass = cc;
-        hotInfo = id != 0 ? ChunkRegistry.smallInfo(cc.cls, id) : ChunkRegistry.NO_PAGE_INFO;
     }
 
     /** The platform thread whose cache this is, or null for a stripe (and for counters-only caches). */

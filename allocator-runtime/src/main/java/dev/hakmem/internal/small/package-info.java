@@ -108,9 +108,6 @@
  *
  * <p>The fast paths are in {@link dev.hakmem.internal.small.SmallFront}, with the entries generated
  * fronts call for their slow paths; the slow paths are in {@link dev.hakmem.internal.small.SmallTier}.
- * A free compares its page's info with the thread's hot class (the class of its last refill or flush,
- * owned by the thread) before decoding it, so that a run of frees of one class does not wait on the
- * page table (see {@code SmallFront}'s class comment).
  *
  * <p>Counting: with stats on, each cache counts its allocations and frees per class in plain fields
  * that only its owner writes (read racily by {@code stats()}); with the allocation profile on
