@@ -20,8 +20,6 @@ final class ClassCache {
     /** The most blocks this cache holds: the length {@link #blocks} grows to (see {@link #arrayForRefill}). */
     final int capacity;
     final int batch;
-    /** The size class this cache holds. */
-    final int cls;
     /** Refills since {@link #blocks} got its length (owner only, plain, like the rest). */
     int refills;
     /** Statistics, plain increments by the owner; read racily by stats(). */
@@ -61,8 +59,7 @@ final class ClassCache {
     /** The parked slot whose batch is sent when all are taken and another must be parked. */
     int parkNext;
 
-    ClassCache(int cls, int capacity, int batch) {
-        this.cls = cls;
+    ClassCache(int capacity, int batch) {
         this.capacity = capacity;
         this.batch = batch;
     }

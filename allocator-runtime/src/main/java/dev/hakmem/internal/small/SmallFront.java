@@ -207,8 +207,7 @@ public final class SmallFront {
     private void freeTo(ThreadCache tc, ClassCache cc, long address, int cls, int owner) {
         if (owner == tc.ownSlabs) { // this thread's slab: no atomic instruction
             if (checks) { // here, not in a method of its own: one inlining level fewer (see the class comment)
-                // cc.cls (== cls): in a loop of frees of one class the JIT hoists its tier test out of the loop
-                byte refused = isGranuleStart(address, cc.cls) ? BlockState.freeOwned(stateAddress(address, cc.cls)) : BlockState.NEVER;
+                byte refused = isGranuleStart(address, cls) ? BlockState.freeOwned(stateAddress(address, cls)) : BlockState.NEVER;
                 Reference.reachabilityFence(this); // see markLive
                 if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
             }

@@ -96,7 +96,7 @@ public final class ThreadCache extends PaddedLock {
 
     ThreadCache(int[] capacities, int[] batches, Thread owner, int id, SpillArrays spillArrays) {
         this.byClass = new ClassCache[capacities.length];
-        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(c, capacities[c], batches[c]);
+        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c]);
         this.owner = owner;
         this.id = id;
         this.ownSlabs = id != 0 ? id : -1;
