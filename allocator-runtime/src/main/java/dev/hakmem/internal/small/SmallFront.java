@@ -177,15 +177,15 @@ public final class SmallFront {
      */
     public void free(long address, int info) {
         ThreadCache tc = caches.own(slots);
-        int cls = ChunkRegistry.kindOfInfo(info) - 1;
+        int cls = ChunkRegistry.kindOfInfo(info) - 1, owner = ChunkRegistry.ownerOfInfo(info);
         if (tc == null) {
-            freeShared(address, cls, ChunkRegistry.ownerOfInfo(info));
+            freeShared(address, cls, owner);
             return;
         }
         // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
         ClassCache cc = tc.byClass[cls];
         if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
-        freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
+        freeTo(tc, cc, address, cls, owner);
         if (stats) countFree(cc, cls);
     }
 
@@ -233,7 +233,7 @@ public final class SmallFront {
             blocks[n] = address;
             cc.count = n + 1;
         } else {
-                small.flushAndPush(tc, cc, cls, address);
+            small.flushAndPush(tc, cc, cls, address);
         }
     }
 
