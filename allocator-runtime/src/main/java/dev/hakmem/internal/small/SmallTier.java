@@ -310,21 +310,34 @@ public final class SmallTier {
     }
 
     /**
-     * Sends the oldest {@code batch} of {@code blocks[0..count)} away and shifts the rest down; returns
-     * the new count. An owning cache keeps them in its spill (no Java garbage); a cache without an id
-     * (a platform thread's made while every id was taken) sends them to the shared list as a new batch.
+     * Sends the oldest blocks of {@code blocks[0..count)} away and shifts the rest down; returns the
+     * new count. An owning cache keeps the older half in its spill (no Java garbage); a cache without
+     * an id (a platform thread's made while every id was taken) sends the oldest {@code batch} to the
+     * shared list as a new batch, a node's worth.
+     *
+     * <p>Why half and not a batch: the shift copies what stays. With a batch of 32 of a full cache of
+     * 512, a thread freeing more blocks than its cache holds (skewedFootprint frees 400,000 in a row)
+     * copied 480 addresses for every 32 it freed, and {@code arraycopy} took 9% of the run's time;
+     * with half, each address sent away costs two copies, the one into the spill and the shift. The
+     * newest half stays, so the blocks freed last are still handed out first; jemalloc's thread cache
+     * flushes to a fraction of its capacity the same way. A refill still takes one batch back
+     * ({@link #reuse}): taking half the cache back made skewedFootprint another 9% faster but mstress
+     * 13% slower (docs/BENCHMARKS-HISTORY.md, session 36).
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
+        int n;
         if (tc.id == 0) {
+            n = batch;
             BatchStack.Batch node = centrals[cls].takeNode();
-            System.arraycopy(blocks, 0, node.blocks(), 0, batch);
-            node.setCount(batch);
+            System.arraycopy(blocks, 0, node.blocks(), 0, n);
+            node.setCount(n);
             centrals[cls].pushNode(node);
         } else {
-            tc.spill[cls].put(blocks, 0, batch);
+            n = Math.max(batch, count >>> 1);
+            tc.spill[cls].put(blocks, 0, n);
         }
-        System.arraycopy(blocks, batch, blocks, 0, count - batch);
-        return count - batch;
+        System.arraycopy(blocks, n, blocks, 0, count - n);
+        return count - n;
     }
 
     /**

@@ -74,8 +74,8 @@ class ClassCacheGrowthTest {
             assertEquals(16, cc.blocks.length, "a quarter of 64");
             for (int round = 0; round < 20; round++) cycle(a, 2000);
             assertEquals(64, cc.blocks.length, "grown to the capacity, not beyond");
-            assertEquals(64, cc.count);
-            assertEquals(2000 - 64, spillOf(a, SIZE).blocks(), "the rest of the working set is in the spill");
+            assertTrue(cc.count > 32 && cc.count <= 64, "a full cache sends its older half away: " + cc.count);
+            assertEquals(2000 - cc.count, spillOf(a, SIZE).blocks(), "the rest of the working set is in the spill");
         }
     }
 
@@ -87,6 +87,35 @@ class ClassCacheGrowthTest {
             assertEquals(32, cacheOf(a, SIZE).blocks.length, "a batch, more than a quarter of 40");
             for (int round = 0; round < 20; round++) cycle(a, 500);
             assertEquals(40, cacheOf(a, SIZE).blocks.length, "doubling stops at the capacity");
+        }
+    }
+
+    @Test
+    void aFullCacheSendsItsOlderHalfToTheSpillAndKeepsTheNewest() {
+        AllocatorConfig config = AllocatorConfig.builder().classCache(SIZE, 64, 8).build();
+        try (HakmemAllocator a = new HakmemAllocator(config)) {
+            for (int round = 0; round < 20; round++) cycle(a, 2000); // grown to the capacity
+            ClassCache cc = cacheOf(a, SIZE);
+            Spill spill = spillOf(a, SIZE);
+            long[] held = new long[2000];
+            for (int i = 0; i < held.length; i++) held[i] = a.malloc(SIZE);
+            assertEquals(0, cc.count + spill.blocks(), "set-up: everything handed out");
+            for (int i = 0; i < 64; i++) a.free(held[i]);
+            assertEquals(64, cc.count, "set-up: the cache is full");
+            a.free(held[64]);
+            assertEquals(33, cc.count, "the newest half and the block just freed stay");
+            assertEquals(32, spill.blocks(), "the older half went to the spill");
+            for (int i = 0; i < 33; i++) assertEquals(held[32 + i], cc.blocks[i], "in the order they were freed, at " + i);
+            for (int i = 0; i < 33; i++) assertEquals(held[64 - i], a.malloc(SIZE), "the cache hands out the newest first");
+            long[] refilled = new long[32];
+            for (int i = 0; i < 32; i++) refilled[i] = a.malloc(SIZE);
+            assertEquals(0, spill.blocks(), "refills took the spill back, a batch at a time");
+            for (int i = 0; i < 32; i++) {
+                int batch = i / 8, inBatch = i % 8; // the spill's top batch first, each in LIFO order
+                assertEquals(held[31 - 8 * batch - inBatch], refilled[i], "newest of the spilled first, at " + i);
+            }
+            for (int i = 65; i < held.length; i++) a.free(held[i]);
+            for (int i = 0; i < 65; i++) a.free(i < 32 ? refilled[i] : held[i]);
         }
     }
 }
