@@ -183,8 +183,21 @@ public final class SmallTier {
             if (checks) n = accept(tc.id, cls, dst, n);
             if (n > 0) return n;
         }
-        if ((n = tc.spill[cls].take(dst, batch)) > 0) return n;
+        if ((n = tc.spill[cls].take(dst, spillTake(cls, dst.length, batch))) > 0) return n;
         return centrals[cls].refillFromShared(dst, batch);
+    }
+
+    /**
+     * How many blocks a refill of a cache array of {@code length} takes from the spill: for a Mid class
+     * as many as a flush sends there ({@link #flushOldest}: half the array), for a Tiny class a batch.
+     * Measured (docs/BENCHMARKS-HISTORY.md, session 36): half for Mid made midLargeMt with two threads
+     * 7% faster in two runs (its classes' batch is 4 blocks, so the cache ran dry again four
+     * allocations after a refill); half for Tiny made skewedFootprint 8-9% faster but mstress 13-15%
+     * slower, whose short-lived threads then refilled less often and so grew their caches' arrays,
+     * which grow by refills ({@link ClassCache#arrayForRefill}), more slowly.
+     */
+    private int spillTake(int cls, int length, int batch) {
+        return classes.isTiny(cls) ? batch : Math.max(batch, length >>> 1);
     }
 
     /**
@@ -278,9 +291,9 @@ public final class SmallTier {
     }
 
     /**
-     * Slow path of free: {@code cc} is full (or not yet used). Moves its oldest batch out (to the
-     * owner's spill, where only it takes blocks from, or for a cache without an id to the shared list), then
-     * pushes.
+     * Slow path of free: {@code cc} is full (or not yet used). Moves its older half out (to the
+     * owner's spill, where only it takes blocks from, or, for a cache without an id, its oldest batch to
+     * the shared list: {@link #flushOldest}), then pushes.
      */
     public void flushAndPush(ThreadCache tc, ClassCache cc, int cls, long address) {
         if (tc.isFlat(cls)) {
@@ -320,9 +333,8 @@ public final class SmallTier {
      * copied 480 addresses for every 32 it freed, and {@code arraycopy} took 9% of the run's time;
      * with half, each address sent away costs two copies, the one into the spill and the shift. The
      * newest half stays, so the blocks freed last are still handed out first; jemalloc's thread cache
-     * flushes to a fraction of its capacity the same way. A refill still takes one batch back
-     * ({@link #reuse}): taking half the cache back made skewedFootprint another 9% faster but mstress
-     * 13% slower (docs/BENCHMARKS-HISTORY.md, session 36).
+     * flushes to a fraction of its capacity the same way. A refill takes half the cache back for a
+     * Mid class, a batch for a Tiny one ({@link #spillTake}).
      */
     private int flushOldest(ThreadCache tc, int cls, long[] blocks, int count, int batch) {
         int n;

@@ -6,7 +6,7 @@
  * the slab base, nothing written) owned by one platform thread's
  * {@link dev.hakmem.internal.small.ThreadCache}, handed out from that cache's
  * {@link dev.hakmem.internal.small.ClassCache} (a LIFO array). Freed by the owner, it goes back onto
- * the owner's cache, and when that is full the cache's oldest batch goes to the owner's
+ * the owner's cache, and when that is full the cache's older half goes to the owner's
  * {@link dev.hakmem.internal.small.Spill} (a reused array: no Java garbage per batch); freed by another
  * thread, it goes into that thread's outbox and, a batch at a time, into the owner's inbox (a
  * lock-free {@link dev.hakmem.internal.small.BatchStack}). The owner refills a dry cache from its

@@ -118,4 +118,36 @@ class ClassCacheGrowthTest {
             for (int i = 0; i < 65; i++) a.free(i < 32 ? refilled[i] : held[i]);
         }
     }
+
+    @Test
+    void aMidClassRefillTakesHalfTheCacheBackFromTheSpill() {
+        int size = 10240, cls = AllocatorConfig.defaults().tinyClasses().length + 12; // the 13th Mid class
+        assertEquals(size, AllocatorConfig.defaults().classSize(cls), "set-up: the class of 10 KiB");
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            for (int round = 0; round < 20; round++) cycleOf(a, size, 200); // grown to the capacity
+            ThreadCache tc = a.smallFront().caches().own();
+            ClassCache cc = tc.byClass[cls];
+            Spill spill = tc.spill[cls];
+            assertEquals(64, cc.blocks.length, "set-up: the default capacity of a Mid class above 4 KiB");
+            assertEquals(4, cc.batch, "set-up: its default batch");
+            long[] held = new long[200];
+            for (int i = 0; i < held.length; i++) held[i] = a.malloc(size);
+            java.util.List<Long> rest = new java.util.ArrayList<>();
+            while (cc.count > 0 || spill.blocks() > 0) rest.add(a.malloc(size)); // the cache and the spill dry
+            for (int i = 0; i < 65; i++) a.free(held[i]);
+            assertEquals(33, cc.count, "a full cache sent its older half away");
+            assertEquals(32, spill.blocks());
+            for (int i = 0; i < 34; i++) held[i] = a.malloc(size); // the 33 cached, then a refill
+            assertEquals(0, spill.blocks(), "one refill took half the cache's length back, not a batch of 4");
+            assertEquals(31, cc.count);
+            for (int i = 0; i < held.length; i++) if (i < 34 || i >= 65) a.free(held[i]); // 34..64 are free
+            for (long p : rest) a.free(p);
+        }
+    }
+
+    private static void cycleOf(HakmemAllocator a, int size, int n) {
+        long[] held = new long[n];
+        for (int i = 0; i < n; i++) held[i] = a.malloc(size);
+        for (long p : held) a.free(p);
+    }
 }
