@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * A thread's cache of a class starts at a quarter of the class's capacity and grows, at refills, to
  * the capacity when the thread's working set of the class needs it ({@link ClassCache#arrayForRefill}):
  * then the working set stays in the cache (nothing spills), and never more than the capacity does.
+ * A full cache sends its older half to the spill, which gives it back a batch at a time to a Tiny
+ * class and half a cache at a time to a Mid one ({@link SmallTier}'s {@code flushOldest} and
+ * {@code spillTake}).
  */
 class ClassCacheGrowthTest {
     private static final int SIZE = 32;
@@ -34,10 +39,15 @@ class ClassCacheGrowthTest {
 
     /** Mallocs {@code n} blocks of {@link #SIZE} bytes, checks they are distinct, frees them oldest first. */
     private static void cycle(HakmemAllocator a, int n) {
+        cycleOf(a, SIZE, n);
+    }
+
+    /** Mallocs {@code n} blocks of {@code size} bytes, checks they are distinct, frees them oldest first. */
+    private static void cycleOf(HakmemAllocator a, int size, int n) {
         long[] held = new long[n];
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            held[i] = a.malloc(SIZE);
+            held[i] = a.malloc(size);
             assertTrue(seen.add(held[i]), "a live block handed out twice");
         }
         for (long p : held) a.free(p);
@@ -132,7 +142,7 @@ class ClassCacheGrowthTest {
             assertEquals(4, cc.batch, "set-up: its default batch");
             long[] held = new long[200];
             for (int i = 0; i < held.length; i++) held[i] = a.malloc(size);
-            java.util.List<Long> rest = new java.util.ArrayList<>();
+            List<Long> rest = new ArrayList<>();
             while (cc.count > 0 || spill.blocks() > 0) rest.add(a.malloc(size)); // the cache and the spill dry
             for (int i = 0; i < 65; i++) a.free(held[i]);
             assertEquals(33, cc.count, "a full cache sent its older half away");
@@ -143,11 +153,5 @@ class ClassCacheGrowthTest {
             for (int i = 0; i < held.length; i++) if (i < 34 || i >= 65) a.free(held[i]); // 34..64 are free
             for (long p : rest) a.free(p);
         }
-    }
-
-    private static void cycleOf(HakmemAllocator a, int size, int n) {
-        long[] held = new long[n];
-        for (int i = 0; i < n; i++) held[i] = a.malloc(size);
-        for (long p : held) a.free(p);
     }
 }
