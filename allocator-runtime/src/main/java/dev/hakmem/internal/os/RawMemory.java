@@ -20,7 +20,8 @@ public final class RawMemory {
     /**
      * {@code address} (a mapping's start, which every 64-bit platform keeps below 2^62) with the top
      * two bits cleared: the same value, but one the JIT knows to lie in [0, 2^62), so that
-     * {@code ANYWHERE}'s access at it plus a shifted offset needs no bounds check.
+     * {@code ANYWHERE}'s access at it plus a shifted offset needs no bounds check. Apply it where the
+     * address is used, not once into a field: a field's value carries no range the JIT can see.
      */
     public static long inRange(long address) {
         return address & ((1L << 62) - 1);

@@ -207,16 +207,12 @@ public final class SmallFront {
     private void freeTo(ThreadCache tc, ClassCache cc, long address, int cls, int owner) {
         if (owner == tc.ownSlabs) { // this thread's slab: no atomic instruction
             if (checks) { // here, not in a method of its own: one inlining level fewer (see the class comment)
-                byte refused = isGranuleStart(address, cls) ? BlockState.freeOwned(stateAddress(address, cls)) : BlockState.NEVER;
-                Reference.reachabilityFence(this); // see markLive
-                if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
+                requireLive(isGranuleStart(address, cls) ? BlockState.freeOwned(stateAddress(address, cls)) : BlockState.NEVER, address, cls);
             }
             push(tc, cc, cls, address);
         } else if (owner == 0) { // a shared slab: any thread may free its blocks, so a CAS
             if (checks) {
-                byte refused = isGranuleStart(address, cls) ? BlockState.freeShared(stateAddress(address, cls)) : BlockState.NEVER;
-                Reference.reachabilityFence(this); // see markLive
-                if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
+                requireLive(isGranuleStart(address, cls) ? BlockState.freeShared(stateAddress(address, cls)) : BlockState.NEVER, address, cls);
             }
             push(tc, cc, cls, address);
             if (tc.id != 0) small.claimShared(tc, address, cls);
@@ -316,23 +312,30 @@ public final class SmallFront {
      * {@link #frontMarkFreed} themselves, for the inlining depth.
      */
     private void checkFree(long address, int cls, boolean remote) {
-        long a = startState(address, cls);
-        byte refused = a == 0 ? BlockState.NEVER : remote ? BlockState.freeRemote(a) : BlockState.freeShared(a);
-        Reference.reachabilityFence(this); // see markLive
+        byte refused = BlockState.NEVER;
+        if (isGranuleStart(address, cls)) {
+            long a = stateAddress(address, cls);
+            refused = remote ? BlockState.freeRemote(a) : BlockState.freeShared(a);
+        }
+        requireLive(refused, address, cls);
+    }
+
+    /**
+     * After a free's transition of a block's state: throws the free's error unless it was from
+     * {@link BlockState#LIVE} ({@code refused}: the state that refused it, or LIVE). Called after the
+     * write, with this front as the receiver, it keeps the front reachable until the write is done (see
+     * {@link #markLive}); one level above the state access, never the deepest call of a fast path.
+     */
+    private void requireLive(byte refused, long address, int cls) {
+        Reference.reachabilityFence(this);
         if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
     }
 
     /**
-     * The address of the state byte of the granule that starts at {@code address}, or 0 when
-     * {@code address} starts no granule of class {@code cls} (an interior address, whose free throws
-     * as a free of a block never allocated does). A state byte's address is never 0: the maps are
-     * mapped memory.
+     * Whether {@code address} starts a state granule of class {@code cls}'s tier (a block start must;
+     * an interior address, which does not, is refused as {@link BlockState#NEVER}, as a free of a
+     * block never allocated is).
      */
-    private long startState(long address, int cls) {
-        return isGranuleStart(address, cls) ? stateAddress(address, cls) : 0;
-    }
-
-    /** Whether {@code address} starts a state granule of class {@code cls}'s tier (a block start must). */
     private boolean isGranuleStart(long address, int cls) {
         long granuleMask = cls < tinyCount ? (1 << StateMap.TINY_SHIFT) - 1 : (1 << StateMap.MID_SHIFT) - 1;
         return (address & granuleMask) == 0;
@@ -375,9 +378,11 @@ public final class SmallFront {
      */
     public void frontMarkFreed(long address, int cls, int owner) {
         // as in freeTo, not in a method of its own: a generated front's path is two levels deeper than free's
-        long a = startState(address, cls);
-        byte refused = a == 0 ? BlockState.NEVER : owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
-        Reference.reachabilityFence(this); // see markLive
-        if (refused != BlockState.LIVE) throw small.freeError("free", address, cls);
+        byte refused = BlockState.NEVER;
+        if (isGranuleStart(address, cls)) {
+            long a = stateAddress(address, cls);
+            refused = owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
+        }
+        requireLive(refused, address, cls);
     }
 }
