@@ -61,6 +61,8 @@ public final class ChunkRegistry {
      */
     private static final VarHandle PLAIN_INFO = PLAIN.varHandle();
     private static final int OWNER_SHIFT = 8;
+    /** An info no page has: kind {@link #NONE} with an owner (pages of no kind have owner 0). */
+    public static final int NO_PAGE_INFO = 1 << OWNER_SHIFT;
     /** The largest owner id a page can record. */
     public static final int MAX_OWNER = (1 << (32 - OWNER_SHIFT)) - 1;
 
@@ -309,7 +311,8 @@ public final class ChunkRegistry {
         for (int i = fromPage; i < (int) (spanSize >>> PAGE_SHIFT); i++) INFO.compareAndSet(RawMemory.ANYWHERE, entryOfPage(first + i), expected, next);
     }
 
-    private static int smallInfo(int sizeClass, int owner) {
+    /** The info of a page of small class {@code sizeClass} owned by {@code owner} (0: a shared slab). */
+    public static int smallInfo(int sizeClass, int owner) {
         return (owner << OWNER_SHIFT) | (sizeClass + 1);
     }
 }

@@ -24,6 +24,8 @@ final class ClassCache {
     int refills;
     /** Statistics, plain increments by the owner; read racily by stats(). */
     long allocations, frees;
+    /** {@link #frees} at the thread's last judgement of its hot class ({@link HotClass}; owner only, plain). */
+    long freesAtJudgement;
     /**
      * The allocation profile ({@link ProfileCounters}), plain, written like the statistics: the current
      * run of allocations without a free, its longest, the net live count not yet published, the peak.

@@ -23,10 +23,14 @@ import java.lang.ref.Reference;
  * <p><b>Bounds checks.</b> The state maps' and the page table's addresses go through
  * {@link RawMemory#inRange}, so that the JIT proves the accesses within the segment they use and
  * drops their bounds checks; the push compares unsigned, so the array's own check goes too; and
- * "my slab" is one comparison ({@link ThreadCache#ownSlabs}). A prediction of the freed block's
- * class (the class of the thread's last refill, taken on a compare instead of indexing the class
- * caches with the class loaded from the page table) made tinyHot 1.2x faster but skewed 0.7x, whose
- * frees of mixed classes mispredict that compare: measured and dropped (docs/BENCHMARKS.md, session 35).
+ * "my slab" is one comparison ({@link ThreadCache#ownSlabs}).
+ *
+ * <p><b>The hot class.</b> A thread whose recent frees were nearly all of one class (judged from the
+ * statistics' counters on slow paths: {@link HotClass}) has that class's page info in
+ * {@link ThreadCache#hotInfo}; {@link #free} compares the page's whole info with it first, and on a
+ * match pushes on the hot class's cache without decoding the info or indexing the class caches with
+ * it, so the push does not wait on the page table's load. A thread of mixed classes has none, and the
+ * comparison always fails.
  *
  * <p>Leak sampling ({@code AllocatorConfig.leakSampling}) adds nothing here, not even a test of a
  * flag: it lives in a wrapper around the whole allocator, built only when it is on
@@ -104,7 +108,7 @@ public final class SmallFront {
             p = cc.blocks[n - 1];
             cc.count = n - 1;
         } else {
-            p = refillAndPop(tc, cc, cls, size);
+            p = refillHot(tc, cc, cls, size);
         }
         if (checks) {
             BlockState.markLive(stateAddress(p, cls)); // markLive's body: one inlining level fewer
@@ -145,6 +149,12 @@ public final class SmallFront {
         return p;
     }
 
+    /** Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged ({@link HotClass}). */
+    private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
+        if (stats) HotClass.slowPath(tc, cls);
+        return refillAndPop(tc, cc, cls, size);
+    }
+
     /**
      * Slow path of malloc: refill the cache. Before giving up with OutOfMemoryError, reclaims the
      * caches of ended threads (their blocks may be exactly what is missing) and tries once more.
@@ -177,15 +187,26 @@ public final class SmallFront {
      */
     public void free(long address, int info) {
         ThreadCache tc = caches.own(slots);
-        int cls = ChunkRegistry.kindOfInfo(info) - 1, owner = ChunkRegistry.ownerOfInfo(info);
         if (tc == null) {
-            freeShared(address, cls, owner);
+            freeShared(address, ChunkRegistry.kindOfInfo(info) - 1, ChunkRegistry.ownerOfInfo(info));
             return;
         }
         // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
-        ClassCache cc = tc.byClass[cls];
-        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
-        freeTo(tc, cc, address, cls, owner);
+        int hot = tc.hotInfo;
+        ClassCache cc;
+        int cls;
+        if (info == hot) { // the thread's own slab of its hot class: nothing decoded from the page table's load
+            cc = tc.hotClass;
+            cls = ChunkRegistry.kindOfInfo(hot) - 1;
+            if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+            freeTo(tc, cc, address, cls, tc.ownSlabs);
+        } else {
+            if (hot != ChunkRegistry.NO_PAGE_INFO) HotClass.miss(tc);
+            cls = ChunkRegistry.kindOfInfo(info) - 1;
+            cc = tc.byClass[cls];
+            if (!checks) small.checkBlockStart("free", address, cls);
+            freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
+        }
         if (stats) countFree(cc, cls);
     }
 
@@ -229,8 +250,14 @@ public final class SmallFront {
             blocks[n] = address;
             cc.count = n + 1;
         } else {
-            small.flushAndPush(tc, cc, cls, address);
+            flushHot(tc, cc, cls, address);
         }
+    }
+
+    /** Slow path of the generic free: {@link SmallTier#flushAndPush}, after the thread's hot class is judged ({@link HotClass}). */
+    private void flushHot(ThreadCache tc, ClassCache cc, int cls, long address) {
+        if (stats) HotClass.slowPath(tc, cls);
+        small.flushAndPush(tc, cc, cls, address);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.PaddedLock;
 import dev.hakmem.internal.large.LargeCache;
+import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.ThreadFront;
 import java.util.ArrayList;
 
@@ -22,6 +23,19 @@ import java.util.ArrayList;
  */
 public final class ThreadCache extends PaddedLock {
     final ClassCache[] byClass;
+    /**
+     * The page info of this cache's own slabs of its hot class ({@link HotClass}), or
+     * {@link ChunkRegistry#NO_PAGE_INFO} when no class is hot: a free whose page info equals it is an
+     * owner's free of {@link #hotClass}, told by one comparison. Owner-only, plain; written on slow paths
+     * and by {@link HotClass#miss}'s judgements only.
+     */
+    int hotInfo = ChunkRegistry.NO_PAGE_INFO;
+    /** {@code byClass[c]} of the hot class {@code c}, or null when none is ({@link #hotInfo}). */
+    ClassCache hotClass;
+    /** Frees that missed the hot class since the last judgement; found mixed by the last judgement; slow paths since ({@link HotClass}). */
+    int hotMisses;
+    boolean hotRefuted;
+    int hotSlowPaths;
     /** Cumulative bytes asked for by this thread (statistics; plain). */
     long requestedBytes;
     /**
