@@ -24,12 +24,17 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  * 7/8 of them, that class is hot; if no class has, none is, and the thread is marked mixed
  * ({@link ThreadCache#hotRefuted}). A judgement is asked for
  * <ul>
- * <li>at a refill or a flush of an owning cache ({@link #slowPath}): with too few frees to judge, the
- *     refilled or flushed class is made hot on trust, unless the thread was found mixed; a mixed thread
- *     is judged again at every {@value #RECHECK}th slow path only, to keep the counters' sum off its
- *     slow paths;</li>
- * <li>after {@link #MISSES} frees that missed the hot class while one was hot ({@link #miss}), so a
- *     thread whose frees stop being of its hot class loses the prediction within a few hundred frees.</li>
+ * <li>at a refill or a flush of an owning cache ({@link #slowPath}) of a class that is not hot: with
+ *     too few frees to judge, the refilled or flushed class is made hot on trust, unless the thread was
+ *     found mixed; a mixed thread is judged again at every {@value #RECHECK}th slow path only. A slow
+ *     path of the hot class itself judges nothing (the misses do, if there are any). So the sum of the
+ *     counters stays off nearly every slow path: a thread that only mallocs one class (xmalloc's
+ *     producer) refills without it;</li>
+ * <li>after {@link #MISSES} frees that missed the hot class while one was hot ({@link #miss}): the class
+ *     stays hot only if those misses were at most 1/8 of the frees since the previous judgement, so a
+ *     thread whose frees stop being of its hot class loses the prediction within a few hundred frees,
+ *     and so does one whose frees of that class are of other threads' blocks (a remote free misses: its
+ *     page has another owner).</li>
  * </ul>
  * The cost bound: while a class is hot, at most {@link #MISSES} mispredicted frees per judgement; once
  * a thread is found mixed, none, and its misses are not even counted. With statistics off there is no
@@ -59,6 +64,7 @@ final class HotClass {
      */
     static void slowPath(ThreadCache tc, int cls) {
         if (tc.id == 0 || tc.owner() == null) return; // no own slabs, or a stripe: never hot
+        if (tc.hotClass == tc.byClass[cls]) return; // hot already: its misses, if any, will judge it
         if (tc.hotRefuted && ++tc.hotSlowPaths < RECHECK) return;
         tc.hotSlowPaths = 0;
         judge(tc, cls);
@@ -90,10 +96,13 @@ final class HotClass {
             return;
         }
         for (ClassCache cc : caches) cc.freesAtJudgement = cc.frees;
+        // Asked by the misses: the hot class stays if they were at most 1/8 of the frees, whatever the
+        // classes' shares (its own frees miss too when its blocks are of other threads' slabs).
+        boolean missed = tc.hotMisses >= MISSES;
         tc.hotMisses = 0;
-        tc.hotRefuted = most * 8 < total * 7;
+        tc.hotRefuted = missed ? total < 8L * MISSES : most * 8 < total * 7;
         if (tc.hotRefuted) makeCold(tc);
-        else makeHot(tc, best);
+        else if (!missed) makeHot(tc, best);
     }
 
     private static void makeHot(ThreadCache tc, int cls) {

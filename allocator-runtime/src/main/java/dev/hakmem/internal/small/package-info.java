@@ -113,6 +113,10 @@
  * that only its owner writes (read racily by {@code stats()}); with the allocation profile on
  * ({@link dev.hakmem.internal.small.ProfileCounters}), it also keeps a request histogram and, per
  * class, the run, burst, unpublished live count and peak next to them, so a profile costs a few plain
- * increments on the objects the fast paths already hold.
+ * increments on the objects the fast paths already hold. Those free counters are also the evidence
+ * for a thread's hot class ({@link dev.hakmem.internal.small.HotClass}): judged on slow paths only, a
+ * class with nearly all of a thread's recent frees is taken by the free path on one comparison of the
+ * page's info, so that the push does not wait on the page table's load; a thread of mixed classes has
+ * none. Statistics off, no class is ever hot.
  */
 package dev.hakmem.internal.small;

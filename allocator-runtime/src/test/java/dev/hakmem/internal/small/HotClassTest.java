@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +80,7 @@ class HotClassTest {
     }
 
     @Test
-    void aMissJudgesTheThreadWithoutASlowPath() {
+    void missesDropTheHotClassWithoutASlowPath() {
         try (HakmemAllocator a = new HakmemAllocator(DEFAULTS)) {
             long[] warm = new long[64];
             for (int i = 0; i < warm.length; i++) warm[i] = a.malloc(64); // 64-byte blocks in the cache
@@ -93,7 +95,37 @@ class HotClassTest {
                 for (int i = 0; i < warm.length; i++) warm[i] = a.malloc(64);
                 for (long p : warm) a.free(p);
             }
-            assertHot(a, tc, 64, "the misses' judgement found the frees all of 64 B");
+            assertCold(tc, "the misses' judgement: every free since the previous one missed the hot class");
+            assertTrue(tc.hotRefuted);
+        }
+    }
+
+    @Test
+    void freesOfOtherThreadsBlocksDropTheHotClass() throws InterruptedException {
+        try (HakmemAllocator a = new HakmemAllocator(DEFAULTS)) {
+            a.free(a.malloc(64));
+            ThreadCache tc = own(a);
+            assertHot(a, tc, 64, "set-up: 64 B hot on trust");
+            long[] theirs = new long[1000];
+            CountDownLatch made = new CountDownLatch(1), freed = new CountDownLatch(1);
+            Thread producer = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < theirs.length; i++) theirs[i] = a.malloc(64);
+                made.countDown();
+                try {
+                    freed.await(); // alive while its blocks are freed: they stay its own, and every free is remote
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(made.await(30, TimeUnit.SECONDS));
+            try {
+                for (long p : theirs) a.free(p); // all of the hot class, all remote: every one misses
+            } finally {
+                freed.countDown();
+                producer.join();
+            }
+            assertCold(tc, "a class whose frees all miss is not kept hot");
+            assertTrue(tc.hotRefuted);
         }
     }
 
