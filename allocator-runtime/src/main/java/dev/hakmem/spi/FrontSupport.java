@@ -23,6 +23,8 @@ import dev.hakmem.internal.small.ThreadCaches;
  * <p>Not a stable API for hand-written code: it follows the generator of the same version.
  */
 public final class FrontSupport {
+    /** No hot class: the value of {@link ThreadFront#hotInfo} when none of the front's classes is hot. */
+    public static final int NO_HOT = ChunkRegistry.NO_PAGE_INFO;
     private final HakmemAllocator allocator;
     private final SmallFront small;
     /** Held here so that {@link #ownFront} is as few loads from the variant as the generic front's lookup. */
@@ -169,6 +171,17 @@ public final class FrontSupport {
      */
     public void flush(ThreadFront front, int cls, long address) {
         small.frontFlush(front, cls, address);
+    }
+
+    /**
+     * A free of a front class that missed the front's hot class while one was hot (a generated front's
+     * free calls it only then): counted, and after enough such frees the thread's hot class is judged
+     * again.
+     *
+     * @param front the calling thread's front
+     */
+    public void hotMiss(ThreadFront front) {
+        small.frontHotMiss(front);
     }
 
     /**

@@ -29,6 +29,16 @@ public abstract class ThreadFront {
     private final Thread owner;
     /** Bytes asked for through this front (statistics; plain, owner-only). */
     public long requestedBytes;
+    /**
+     * The page info of this thread's own slabs of its hot class, when that class is one of this front's,
+     * else {@link FrontSupport#NO_HOT}, which no page has: a free whose page info equals it is an owner's
+     * free of class {@link #hotClass}, told by one comparison before anything is decoded from the info.
+     * Written by the runtime's slow paths only (the thread's refills and flushes, and a judgement
+     * after {@link FrontSupport#hotMiss}), never with statistics off; owner-only, plain.
+     */
+    public int hotInfo = FrontSupport.NO_HOT;
+    /** The hot class, meaningful while {@link #hotInfo} is not {@link FrontSupport#NO_HOT}. */
+    public int hotClass;
 
     /**
      * Binds the front to its thread's runtime state; only {@link FrontFactory#create} calls it, through

@@ -102,16 +102,34 @@ final class VariantClass {
                 .build();
     }
 
+    /**
+     * The variant's free. With statistics on, the runtime may make one front class the thread's hot
+     * class (its {@code HotClass}: nearly all of the thread's recent frees are of it); a free whose page
+     * info equals the front's {@code hotInfo} then pushes on that class without decoding the info, so
+     * the push does not wait on the page table's load, and a free that misses it is reported for the
+     * next judgement. With statistics off no class is ever hot, and that code is left out.
+     */
     private static MethodSpec free(Names names) {
-        return MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        MethodSpec.Builder free = MethodSpec.methodBuilder("free").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addParameter(long.class, "address")
-                .addJavadoc("A block of a front class on a platform thread: the generated front (the class from the page's kind); anything else: the runtime.\n")
+                .addJavadoc("A block of a front class on a platform thread: the generated front (the class from the page's kind$L); anything else: the runtime.\n",
+                        names.spec().config().stats() ? ", or the thread's hot class on one comparison of the page's info" : "")
                 .addStatement("int info = support.pageInfo(address)")
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
                 .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
-                        names.cache())
-                .addStatement("$T.free(support, c, kind - 1, address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT)
-                .addStatement("return")
+                        names.cache());
+        if (names.spec().config().stats()) {
+            free.addStatement("int hot = c.hotInfo")
+                    .beginControlFlow("if (info == hot)")
+                    .addStatement("$T.free(support, c, c.hotClass, address, c.id())", names.front())
+                    .nextControlFlow("else")
+                    .addStatement("if (hot != $T.NO_HOT) support.hotMiss(c)", Names.FRONT_SUPPORT)
+                    .addStatement("$T.free(support, c, kind - 1, address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT)
+                    .endControlFlow();
+        } else {
+            free.addStatement("$T.free(support, c, kind - 1, address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT);
+        }
+        return free.addStatement("return")
                 .endControlFlow()
                 .addStatement("support.free(address, info)")
                 .build();

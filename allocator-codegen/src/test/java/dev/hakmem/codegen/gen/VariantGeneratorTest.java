@@ -1,6 +1,7 @@
 package dev.hakmem.codegen.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.palantir.javapoet.JavaFile;
@@ -8,8 +9,11 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.codegen.AllocatorSpec;
+import dev.hakmem.spi.FrontSupport;
+import dev.hakmem.spi.ThreadFront;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.lang.reflect.Field;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,6 +102,44 @@ class VariantGeneratorTest {
                 assertEquals(1, r.leakedBlocks(), r::toString);
                 assertEquals(1, alloc.stats().classes().get(2).liveBlocks(), "stats() after close: the 48-byte block at " + leaked);
                 assertTrue(alloc.dump().contains("hakmem allocator: 1 live blocks"), alloc::dump);
+            }
+        }
+    }
+
+    /**
+     * The runtime's hot class reaches the generated front: frees of one front class make it the front's
+     * hot class ({@code ThreadFront.hotInfo}), whose free then takes the generated free's first branch
+     * and puts each block where the general branch would; frees of mixed classes drop it.
+     */
+    @Test
+    void theFrontGetsTheThreadsHotClass(@TempDir Path dir) throws Exception {
+        AllocatorSpec spec = smallSpec();
+        try (URLClassLoader loader = GeneratedCode.compile(spec, dir)) {
+            Class<?> variant = loader.loadClass(spec.className());
+            try (NativeAllocator alloc = (NativeAllocator) variant.getMethod("create").invoke(null)) {
+                Field supportField = variant.getDeclaredField("support");
+                supportField.setAccessible(true);
+                ThreadFront front = ((FrontSupport) supportField.get(alloc)).ownFront();
+                long[] blocks = new long[100];
+                for (int round = 0; round < 10; round++) {
+                    for (int i = 0; i < blocks.length; i++) blocks[i] = alloc.malloc(16);
+                    for (long b : blocks) alloc.free(b);
+                }
+                assertNotEquals(FrontSupport.NO_HOT, front.hotInfo, "1,000 frees of the 16-byte class: it is hot");
+                assertEquals(0, front.hotClass);
+                long p = alloc.malloc(16), q = alloc.malloc(32);
+                alloc.free(q); // the general branch
+                alloc.free(p); // the hot branch
+                assertEquals(p, alloc.malloc(16), "the hot branch pushed the block on its class's top");
+                assertEquals(q, alloc.malloc(32), "the general branch pushed the block on its class's top");
+                alloc.free(p);
+                alloc.free(q);
+                for (int round = 0; round < 20; round++) {
+                    for (int i = 0; i < blocks.length; i++) blocks[i] = alloc.malloc(16 * (1 + i % 3));
+                    for (long b : blocks) alloc.free(b);
+                }
+                assertEquals(FrontSupport.NO_HOT, front.hotInfo, "frees of three classes in turn: none is hot");
+                assertEquals(0, alloc.stats().liveBlocks());
             }
         }
     }

@@ -164,14 +164,20 @@ public final class SmallCachesAllocator implements NativeAllocator {
     }
 
     /**
-     * A block of a front class on a platform thread: the generated front (the class from the page's kind); anything else: the runtime.
+     * A block of a front class on a platform thread: the generated front (the class from the page's kind, or the thread's hot class on one comparison of the page's info); anything else: the runtime.
      */
     @Override
     public void free(long address) {
         int info = support.pageInfo(address);
         int kind = FrontSupport.kindOf(info);
         if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
-            SmallCachesAllocatorFront.free(support, c, kind - 1, address, FrontSupport.ownerOf(info));
+            int hot = c.hotInfo;
+            if (info == hot) {
+                SmallCachesAllocatorFront.free(support, c, c.hotClass, address, c.id());
+            } else {
+                if (hot != FrontSupport.NO_HOT) support.hotMiss(c);
+                SmallCachesAllocatorFront.free(support, c, kind - 1, address, FrontSupport.ownerOf(info));
+            }
             return;
         }
         support.free(address, info);

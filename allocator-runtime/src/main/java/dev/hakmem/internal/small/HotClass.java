@@ -1,6 +1,8 @@
 package dev.hakmem.internal.small;
 
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.spi.FrontSupport;
+import dev.hakmem.spi.ThreadFront;
 
 /**
  * A thread's hot class: the one size class that nearly all of its recent frees were of, which the free
@@ -40,9 +42,17 @@ import dev.hakmem.internal.registry.ChunkRegistry;
  * a thread is found mixed, none, and its misses are not even counted. With statistics off there is no
  * evidence, and no class is ever hot: the free path then pays one comparison that always fails.
  *
+ * <p><b>Generated variants.</b> A class that a variant's generated front stores ({@link ThreadCache#isFlat})
+ * is made hot in the front's own fields ({@link ThreadFront#hotInfo}, {@link ThreadFront#hotClass}),
+ * which the generated free compares the same way; its refills and flushes ({@link SmallFront#frontRefill},
+ * {@link SmallFront#frontFlush}) and its misses ({@link SmallFront#frontHotMiss}) feed the same judgement,
+ * whose evidence is the thread's frees of each class through both paths ({@link ThreadCache#frees}).
+ * At most one of the two holds a hot class.
+ *
  * <p><b>Invariant.</b> Either {@code hotInfo == ChunkRegistry.smallInfo(c, id)} and
- * {@code hotClass == byClass[c]} for a class {@code c} of the cache's own slabs, or {@code hotInfo ==}
- * {@link ChunkRegistry#NO_PAGE_INFO}, which no page has, and {@code hotClass} is null. So a free that
+ * {@code hotClass == byClass[c]} for a class {@code c} of the cache's own slabs (or the front's
+ * {@code hotInfo} and {@code hotClass == c} for a class it stores), or {@code hotInfo ==}
+ * {@link ChunkRegistry#NO_PAGE_INFO}, which no page has. So a free that
  * takes the hot branch is exactly a free of the caller's own slab of class {@code c}, which the general
  * branch would have taken too: the prediction changes which instructions run, never where a block goes.
  * Caches without an id (their blocks are on shared slabs) and stripes never have a hot class. All fields
@@ -64,7 +74,7 @@ final class HotClass {
      */
     static void slowPath(ThreadCache tc, int cls) {
         if (tc.id == 0 || tc.owner() == null) return; // no own slabs, or a stripe: never hot
-        if (tc.hotClass == tc.byClass[cls]) return; // hot already: its misses, if any, will judge it
+        if (isHot(tc, cls)) return; // hot already: its misses, if any, will judge it
         if (tc.hotRefuted && ++tc.hotSlowPaths < RECHECK) return;
         tc.hotSlowPaths = 0;
         judge(tc, cls);
@@ -84,7 +94,7 @@ final class HotClass {
         long total = 0, most = -1;
         int best = -1;
         for (int c = 0; c < caches.length; c++) {
-            long d = caches[c].frees - caches[c].freesAtJudgement;
+            long d = tc.frees(c) - caches[c].freesAtJudgement;
             total += d;
             if (d > most) {
                 most = d;
@@ -95,7 +105,7 @@ final class HotClass {
             if (!tc.hotRefuted && trusted >= 0) makeHot(tc, trusted);
             return;
         }
-        for (ClassCache cc : caches) cc.freesAtJudgement = cc.frees;
+        for (int c = 0; c < caches.length; c++) caches[c].freesAtJudgement = tc.frees(c);
         // Asked by the misses: the hot class stays if they were at most 1/8 of the frees, whatever the
         // classes' shares (its own frees miss too when its blocks are of other threads' slabs).
         boolean missed = tc.hotMisses >= MISSES;
@@ -105,13 +115,28 @@ final class HotClass {
         else if (!missed) makeHot(tc, best);
     }
 
+    /** Whether class {@code cls} is {@code tc}'s hot class, in its own caches or in its generated front's. */
+    private static boolean isHot(ThreadCache tc, int cls) {
+        ThreadFront front = tc.front;
+        return tc.isFlat(cls) ? front.hotInfo != FrontSupport.NO_HOT && front.hotClass == cls : tc.hotClass == tc.byClass[cls];
+    }
+
+    /** Makes {@code cls} hot: in the generated front if it stores the class, else in the cache's own fields; the other has none. */
     private static void makeHot(ThreadCache tc, int cls) {
-        tc.hotClass = tc.byClass[cls];
-        tc.hotInfo = ChunkRegistry.smallInfo(cls, tc.id);
+        makeCold(tc);
+        int info = ChunkRegistry.smallInfo(cls, tc.id);
+        if (tc.isFlat(cls)) {
+            tc.front.hotClass = cls;
+            tc.front.hotInfo = info;
+        } else {
+            tc.hotClass = tc.byClass[cls];
+            tc.hotInfo = info;
+        }
     }
 
     private static void makeCold(ThreadCache tc) {
         tc.hotInfo = ChunkRegistry.NO_PAGE_INFO;
         tc.hotClass = null;
+        if (tc.front != null) tc.front.hotInfo = FrontSupport.NO_HOT;
     }
 }

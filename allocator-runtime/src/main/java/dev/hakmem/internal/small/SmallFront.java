@@ -379,13 +379,20 @@ public final class SmallFront {
     /** Slow path of a front's malloc of class {@code cls}: refills and pops (checks and stats are the caller's). */
     public long frontRefill(ThreadFront f, int cls, long size) {
         ThreadCache tc = (ThreadCache) f.core();
+        if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, tc.byClass[cls], cls, size);
     }
 
     /** Slow path of a front's free: its class {@code cls} is full (or unused). */
     public void frontFlush(ThreadFront f, int cls, long address) {
         ThreadCache tc = (ThreadCache) f.core();
+        if (stats) HotClass.slowPath(tc, cls);
         small.flushAndPush(tc, tc.byClass[cls], cls, address);
+    }
+
+    /** A front's free that missed its hot class while one was hot ({@link HotClass#miss}). */
+    public void frontHotMiss(ThreadFront f) {
+        HotClass.miss((ThreadCache) f.core());
     }
 
     /** A front's free of a block owned by thread cache {@code owner} (not the caller's, not 0), checks included. */

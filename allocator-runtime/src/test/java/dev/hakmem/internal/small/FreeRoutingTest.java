@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +16,18 @@ import org.junit.jupiter.api.Test;
  */
 class FreeRoutingTest {
     private static void blocksGoToTheirOwnClassCache(AllocatorConfig config) {
+        blocksGoToTheirOwnClassCache(config, a -> {});
+    }
+
+    /**
+     * The routing check, with {@code afterMallocs} run once a 16-byte and a 512-byte block are live
+     * (and before the 512-byte one is freed): {@link HotClassTest} makes the 16-byte class hot there.
+     */
+    static void blocksGoToTheirOwnClassCache(AllocatorConfig config, Consumer<HakmemAllocator> afterMallocs) {
         try (HakmemAllocator a = new HakmemAllocator(config)) {
             long small = a.malloc(16);
             long big = a.malloc(512);
+            afterMallocs.accept(a);
             a.free(big);
             long again16 = a.malloc(16);
             assertNotEquals(big, again16, "a 512-byte block was pushed on the 16-byte class's cache");

@@ -154,21 +154,13 @@ class HotClassTest {
         }
     }
 
+    /** {@link FreeRoutingTest}'s routing check with the 16-byte class hot (whatever the 512-byte refill made hot). */
     private static void blocksOfAnotherClassGoToTheirOwnCache(AllocatorConfig config) {
-        try (HakmemAllocator a = new HakmemAllocator(config)) {
-            long small = a.malloc(16);
-            long big = a.malloc(512);
+        FreeRoutingTest.blocksGoToTheirOwnClassCache(config, a -> {
             ThreadCache tc = own(a);
-            HotClass.judge(tc, classOf(a, 16)); // 16 B hot, whatever the 512-byte refill made hot
+            HotClass.judge(tc, classOf(a, 16));
             assertHot(a, tc, 16, "set-up");
-            a.free(big);
-            long again16 = a.malloc(16);
-            assertNotEquals(big, again16, "a 512-byte block was pushed on the hot 16-byte class's cache");
-            assertEquals(big, a.malloc(512), "the 512-byte block is back in its own class's cache, on top");
-            a.free(small);
-            assertEquals(small, a.malloc(16), "a block of the hot class goes on its cache's top");
-            a.free(again16);
-        }
+        });
     }
 
     @Test
