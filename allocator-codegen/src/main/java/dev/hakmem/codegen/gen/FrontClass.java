@@ -58,7 +58,7 @@ final class FrontClass {
                 .addStatement("int[] counts = c.counts")
                 .addStatement("int n = counts[cls]")
                 .addStatement("long[] b = c.blocks[cls]")
-                .beginControlFlow("if (n < b.length)")
+                .beginControlFlow("if ($T.compareUnsigned(n, b.length) < 0)", Integer.class) // unsigned: the JIT drops b[n]'s own bounds check
                 .addStatement("b[n] = p")
                 .addStatement("counts[cls] = n + 1")
                 .nextControlFlow("else")

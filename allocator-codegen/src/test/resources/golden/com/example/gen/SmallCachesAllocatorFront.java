@@ -68,7 +68,7 @@ final class SmallCachesAllocatorFront {
             int[] counts = c.counts;
             int n = counts[cls];
             long[] b = c.blocks[cls];
-            if (n < b.length) {
+            if (Integer.compareUnsigned(n, b.length) < 0) {
                 b[n] = p;
                 counts[cls] = n + 1;
             } else {
