@@ -61,7 +61,11 @@ final class ClassCache {
     /** The parked slot whose batch is sent when all are taken and another must be parked. */
     int parkNext;
 
-    ClassCache(int capacity, int batch) {
+    /** This cache's class: what a malloc that found the cache through {@link ThreadCache#byGranule} needs for its state byte and counters. */
+    final int cls;
+
+    ClassCache(int capacity, int batch, int cls) {
+        this.cls = cls;
         this.capacity = capacity;
         this.batch = batch;
     }

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.registry.StateMap;
@@ -57,6 +58,7 @@ public final class SmallFront {
     /** Classes below this are Tiny (16-byte state granules), the others Mid (256-byte granules). */
     private final int tinyCount;
     private final SmallTier small;
+    private final SizeClasses classes;
     /**
      * Held so that the registry, whose cleaner unmaps the state maps this front addresses directly
      * ({@link #tinyStates}, {@link #midStates}), stays reachable as long as this front is.
@@ -76,6 +78,7 @@ public final class SmallFront {
         this.stats = stats;
         this.tinyCount = small.classes().tinyCount();
         this.small = small;
+        this.classes = small.classes();
         this.registry = registry;
         StateMap states = registry.stateMap();
         this.tinyStates = states == null ? 0 : states.tinyMap();
@@ -97,11 +100,27 @@ public final class SmallFront {
     public long malloc(int cls, long size) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(cls, size);
-        return mallocFrom(tc, cls, size);
+        return mallocFrom(tc, tc.byClass[cls], cls, size);
     }
 
-    private long mallocFrom(ThreadCache tc, int cls, long size) {
-        ClassCache cc = tc.byClass[cls];
+    /**
+     * A block for a Tiny request of {@code size} bytes, {@code 0 <= size <= TINY_MAX}: {@link #malloc}
+     * with the class cache found through the thread's granule table ({@link ThreadCache#byGranule}),
+     * one load nearer the size than through the class table.
+     */
+    public long mallocTiny(long size) {
+        ThreadCache tc = caches.own(slots);
+        if (tc == null) return mallocShared(classes.classOf(size), size);
+        ClassCache[] byGranule = tc.byGranule;
+        if (byGranule == null) { // before the thread's first refill, and for caches without an owner
+            int cls = classes.classOf(size);
+            return mallocFrom(tc, tc.byClass[cls], cls, size);
+        }
+        ClassCache cc = byGranule[(int) (size + 15) >>> 4];
+        return mallocFrom(tc, cc, cc.cls, size);
+    }
+
+    private long mallocFrom(ThreadCache tc, ClassCache cc, int cls, long size) {
         int n = cc.count;
         long p;
         if (n > 0) {
@@ -127,7 +146,7 @@ public final class SmallFront {
         ThreadCache stripe = caches.lockStripe();
         if (stripe == null) return mallocDirect(cls, size);
         try {
-            return mallocFrom(stripe, cls, size);
+            return mallocFrom(stripe, stripe.byClass[cls], cls, size);
         } finally {
             stripe.unlock();
         }
@@ -151,8 +170,16 @@ public final class SmallFront {
 
     /** Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged ({@link HotClass}). */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
+        if (tc.byGranule == null && tc.owner() != null) tc.byGranule = granuleTable(tc);
         if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, cc, cls, size);
+    }
+
+    /** {@link ThreadCache#byGranule} for {@code tc}: granule {@code g} holds requests of up to {@code 16 g} bytes. */
+    private ClassCache[] granuleTable(ThreadCache tc) {
+        ClassCache[] byGranule = new ClassCache[AllocatorConfig.TINY_MAX / 16 + 1];
+        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(16L * g)];
+        return byGranule;
     }
 
     /**

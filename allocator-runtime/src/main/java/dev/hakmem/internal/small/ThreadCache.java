@@ -24,6 +24,15 @@ import java.util.ArrayList;
 public final class ThreadCache extends PaddedLock {
     final ClassCache[] byClass;
     /**
+     * The Tiny classes' caches by the request's 16-byte granule: {@code byGranule[(size + 15) >>> 4]} is
+     * {@code byClass[classOf(size)]} for {@code size <= TINY_MAX}. A malloc then finds its cache in one
+     * load from the size instead of two (the class table's entry, then {@link #byClass}'s), one load
+     * fewer in the chain from the size to the block that a malloc of a varying size waits on.
+     * Null until the owner's first refill builds it ({@link SmallFront#mallocTiny}); always null for
+     * stripes and caches without an owner. Owner-only, plain.
+     */
+    ClassCache[] byGranule;
+    /**
      * The page info of this cache's own slabs of its hot class ({@link HotClass}), or
      * {@link ChunkRegistry#NO_PAGE_INFO} when no class is hot: a free whose page info equals it is an
      * owner's free of {@link #hotClass}, told by one comparison. Owner-only, plain; written on slow paths
@@ -110,7 +119,7 @@ public final class ThreadCache extends PaddedLock {
 
     ThreadCache(int[] capacities, int[] batches, Thread owner, int id, SpillArrays spillArrays) {
         this.byClass = new ClassCache[capacities.length];
-        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c]);
+        for (int c = 0; c < capacities.length; c++) byClass[c] = new ClassCache(capacities[c], batches[c], c);
         this.owner = owner;
         this.id = id;
         this.ownSlabs = id != 0 ? id : -1;
