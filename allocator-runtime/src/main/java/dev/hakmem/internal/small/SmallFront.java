@@ -12,7 +12,9 @@ import java.lang.ref.Reference;
  * cache, with the misuse checks and the counters, and the slow-path entries that generated fronts
  * call. Everything rare is in {@link SmallTier}.
  *
- * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}), a pop
+ * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}) (for a
+ * Tiny request, {@link #mallocTiny}, then the class cache straight from the request's 16-byte granule:
+ * {@link ThreadCache#byGranule}), a pop
  * from the class's LIFO array, with checks on one plain byte store ({@link BlockState#markLive}), with
  * stats on two plain increments. Fast path of {@link #free}, given the page's info (class and owner, one
  * registry load by the caller): the same lookup; if the caller owns the
