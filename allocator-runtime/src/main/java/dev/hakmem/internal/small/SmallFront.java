@@ -114,7 +114,7 @@ public final class SmallFront {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
         ClassCache[] byGranule = tc.byGranule;
-        if (byGranule == null) { // before the thread's first refill, and for caches without an owner
+        if (byGranule == null) { // before the thread's first refill, which builds the table (refillHot)
             int cls = classes.classOf(size);
             return mallocFrom(tc, tc.byClass[cls], cls, size);
         }
@@ -170,7 +170,11 @@ public final class SmallFront {
         return p;
     }
 
-    /** Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged ({@link HotClass}). */
+    /**
+     * Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged
+     * ({@link HotClass}); a platform thread's first refill also builds its granule table
+     * ({@link ThreadCache#byGranule}; a stripe, reached here through {@link #mallocShared}, gets none).
+     */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
         if (tc.byGranule == null && tc.owner() != null) tc.byGranule = granuleTable(tc);
         if (stats) HotClass.slowPath(tc, cls);

@@ -28,8 +28,8 @@ public final class ThreadCache extends PaddedLock {
      * {@code byClass[classOf(size)]} for {@code size <= TINY_MAX}. A malloc then finds its cache in one
      * load from the size instead of two (the class table's entry, then {@link #byClass}'s), one load
      * fewer in the chain from the size to the block that a malloc of a varying size waits on.
-     * Null until the owner's first refill builds it ({@link SmallFront#mallocTiny}); always null for
-     * stripes and caches without an owner. Owner-only, plain.
+     * Null until the owner's first refill through the generic malloc builds it (then
+     * {@link SmallFront#mallocTiny} uses it); always null for stripes. Owner-only, plain.
      */
     ClassCache[] byGranule;
     /**
