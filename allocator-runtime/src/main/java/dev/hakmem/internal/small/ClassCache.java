@@ -40,6 +40,15 @@ final class ClassCache {
     BatchStack.Batch outNode;
     int outCount;
     ThreadCache outOwner;
+    /**
+     * The owner whose thread the last batch start found alive ({@link SmallFront}'s remote free), and
+     * the batches started for it since: a stream of batches to one owner looks at its thread only every
+     * {@link #ALIVE_RECHECK}th batch. Plain, owner only.
+     */
+    ThreadCache aliveOwner;
+    int batchesSinceAliveCheck;
+    /** See {@link #aliveOwner}: a power of two. */
+    static final int ALIVE_RECHECK = 16;
     /** How many batches for other owners the outbox keeps aside ({@link #parkedNodes}). */
     static final int PARKED = 3;
     /**

@@ -303,9 +303,11 @@ public final class SmallFront {
      */
     private void freeRemote(ThreadCache tc, ClassCache cc, int cls, long address, int ownerId) {
         ThreadCache owner = caches.owner(ownerId);
-        // Looked at when a batch for another owner starts, not per free: the owner's cache object is
-        // written by its thread all the time, and a free stream to one owner (xmalloc) would miss on it.
-        if (owner != null && cc.outOwner != owner && owner.ended()) {
+        // Looked at when a batch for another owner starts, not per free, and for an owner found alive at
+        // the last batch start only every ALIVE_RECHECK-th batch: the owner's cache object is written by
+        // its thread all the time, and a free stream to one owner (xmalloc) would miss on it. An owner
+        // that ends meanwhile gets a few batches more in its inbox, which its reclaim gathers.
+        if (owner != null && cc.outOwner != owner && ownerEnded(cc, owner)) {
             caches.reclaimDead();
             int now = ChunkRegistry.ownerOfInfo(registry.infoOf(address)); // after the reclaim's monitor: its disowning is seen
             if (now != ownerId) {
@@ -315,6 +317,15 @@ public final class SmallFront {
         }
         if (checks) checkFree(address, cls, owner != null);
         small.freeRemote(tc, cc, cls, address, owner);
+    }
+
+    /** Whether {@code owner}, for whom {@code cc}'s outbox starts a batch, has ended; see {@link ClassCache#aliveOwner}. */
+    private static boolean ownerEnded(ClassCache cc, ThreadCache owner) {
+        if (owner == cc.aliveOwner && (++cc.batchesSinceAliveCheck & (ClassCache.ALIVE_RECHECK - 1)) != 0) return false;
+        if (owner.ended()) return true;
+        cc.aliveOwner = owner;
+        cc.batchesSinceAliveCheck = 0;
+        return false;
     }
 
     /**
