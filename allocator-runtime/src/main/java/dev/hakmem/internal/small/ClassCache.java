@@ -43,7 +43,9 @@ final class ClassCache {
     /**
      * The owner whose thread the last batch start found alive ({@link SmallFront}'s remote free), and
      * the batches started for it since: a stream of batches to one owner looks at its thread only every
-     * {@link #ALIVE_RECHECK}th batch. Plain, owner only.
+     * {@link #ALIVE_RECHECK}th batch. Plain, owner only. It may keep one reclaimed cache object per class
+     * reachable until the class's next batch start for another owner (or for this one, when found
+     * ended), as {@link #outOwner} and {@link #parkedOwners} may.
      */
     ThreadCache aliveOwner;
     int batchesSinceAliveCheck;

@@ -322,7 +322,10 @@ public final class SmallFront {
     /** Whether {@code owner}, for whom {@code cc}'s outbox starts a batch, has ended; see {@link ClassCache#aliveOwner}. */
     private static boolean ownerEnded(ClassCache cc, ThreadCache owner) {
         if (owner == cc.aliveOwner && (++cc.batchesSinceAliveCheck & (ClassCache.ALIVE_RECHECK - 1)) != 0) return false;
-        if (owner.ended()) return true;
+        if (owner.ended()) {
+            cc.aliveOwner = null; // not kept reachable once reclaimed
+            return true;
+        }
         cc.aliveOwner = owner;
         cc.batchesSinceAliveCheck = 0;
         return false;
