@@ -52,6 +52,10 @@
  * A free of a block whose owner has ended but is not yet reclaimed reclaims it there and then
  * ({@link dev.hakmem.internal.small.SmallFront}), so the thread that takes over an ended thread's live
  * blocks claims its slabs on its first frees, instead of sending them to an inbox nobody drains.
+ * "There and then" is at the first batch its outbox starts for that owner; a thread that streams
+ * batches to one owner it found alive looks again only at every 16th batch
+ * ({@code ClassCache.aliveOwner}), since the look reads the owner's cache object, which the owner
+ * writes all the time (xmalloc's consumer missed on it at every batch).
  * A Mid slab (a 512 KiB span) whose carved blocks the reclaim finds all free is not orphaned but given
  * back to the OS, free for any Mid class to take again: kept as its class's orphan, it stayed resident
  * until a thread of that class came, and mstress's resident memory was the sum of every class's
