@@ -287,7 +287,7 @@ public final class SmallFront {
         }
     }
 
-    /** Slow path of the generic free: {@link SmallTier#flushAndPush}, after the thread's hot class is judged ({@link HotClass}). */
+    /** Slow path of the generic free and of a front's ({@link #frontFlush}): {@link SmallTier#flushAndPush}, after the thread's hot class is judged ({@link HotClass}). */
     private void flushHot(ThreadCache tc, ClassCache cc, int cls, long address) {
         if (stats) HotClass.slowPath(tc, cls);
         small.flushAndPush(tc, cc, cls, address);
@@ -433,8 +433,7 @@ public final class SmallFront {
     /** Slow path of a front's free: its class {@code cls} is full (or unused). */
     public void frontFlush(ThreadFront f, int cls, long address) {
         ThreadCache tc = (ThreadCache) f.core();
-        if (stats) HotClass.slowPath(tc, cls);
-        small.flushAndPush(tc, tc.byClass[cls], cls, address);
+        flushHot(tc, tc.byClass[cls], cls, address);
     }
 
     /** A front's free that missed its hot class while one was hot ({@link HotClass#miss}). */
