@@ -202,11 +202,12 @@ public final class FrontSupport {
     /**
      * Checks on: records that the block just handed out is live (a plain store in the state map).
      *
-     * @param address the block just popped from the front's cache
-     * @param cls its class
+     * @param address the block just popped from the front's cache, of a Tiny class: every generated
+     *     front class is one, and the state map and granule of the Tiny classes are used without a test
+     *     of the class
      */
-    public void markLive(long address, int cls) {
-        small.markLive(address, cls);
+    public void markLive(long address) {
+        small.frontMarkLive(address);
     }
 
     /**
@@ -216,7 +217,8 @@ public final class FrontSupport {
      * Blocks of other owners go to {@link #freeRemote}, which checks them itself.
      *
      * @param address the block being freed
-     * @param cls its class, from {@link #kindOf}
+     * @param cls its class, from {@link #kindOf}: a Tiny class (every generated front class is one; the
+     *     state map and granule of the Tiny classes are used without a test of the class)
      * @param owner its page owner: the front's id or 0
      * @throws IllegalArgumentException if {@code address} starts no block handed out
      * @throws IllegalStateException on a double free

@@ -4,8 +4,8 @@ import dev.hakmem.internal.small.ThreadCache;
 
 /**
  * A thread's cache storage for the first {@link #flatClasses()} size classes, laid out by a generated
- * subclass (one LIFO array and one count per class, in arrays indexed by the class) instead of the
- * runtime's array of per-class objects: the generated fast paths touch that storage directly, the runtime's slow paths
+ * subclass (one LIFO array and one count per class) instead of the runtime's per-class objects: the
+ * generated fast paths touch that storage directly, the runtime's slow paths
  * (refill, flush, thread-exit reclamation, statistics) go through the accessors below.
  *
  * <p>Contract for implementations (generated code):

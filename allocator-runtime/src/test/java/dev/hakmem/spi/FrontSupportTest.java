@@ -57,7 +57,7 @@ class FrontSupportTest {
         } else {
             p = s.refill(f, 0, size);
         }
-        s.markLive(p, 0);
+        s.markLive(p);
         f.a0++;
         f.requestedBytes += size;
         return p;

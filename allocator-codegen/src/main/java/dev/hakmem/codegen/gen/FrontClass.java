@@ -11,7 +11,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The variant's small-block front: one {@code malloc} and one {@code free} for every front class,
- * indexed by the class, with checks and stats as compile-time constants: checks off means no state
+ * over the class's cache object (a malloc's from the request's granule, a free's from the block's class), with checks and stats as compile-time constants: checks off means no state
  * change is generated, only the free's check that the address starts a block (only double frees go
  * undetected); stats off, no counter. No code per class: a program that mixes sizes runs one method,
  * whose branches do not depend on the size (see the package javadoc for why that matters).
@@ -22,25 +22,25 @@ final class FrontClass {
     static JavaFile generate(Names names) {
         AllocatorConfig c = names.config();
         ClassName cache = names.cache();
+        ClassName stack = CacheClass.stack(names);
         boolean checks = c.checks(), stats = c.stats();
 
         MethodSpec.Builder malloc = MethodSpec.methodBuilder("malloc")
                 .addModifiers(Modifier.STATIC).returns(long.class)
-                .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(int.class, "cls")
-                .addParameter(long.class, "size")
-                .addJavadoc("A block of front class {@code cls} for a request of {@code size} bytes: pops the most recently\n"
-                        + "freed one; refills a batch when the class's cache is empty.\n")
-                .addStatement("int[] counts = c.counts")
-                .addStatement("int n = counts[cls]")
+                .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(long.class, "size")
+                .addJavadoc("A block for a request of {@code size} bytes, at most the last front class's size: pops the\n"
+                        + "most recently freed one of the size's class; refills a batch when the class's cache is empty.\n")
+                .addStatement("$T k = c.byGranule[(int) ((size + 15) >>> 4)]", stack)
+                .addStatement("int n = k.count")
                 .addStatement("long p")
                 .beginControlFlow("if (n > 0)")
-                .addStatement("p = c.blocks[cls][n - 1]")
-                .addStatement("counts[cls] = n - 1")
+                .addStatement("p = k.blocks[n - 1]")
+                .addStatement("k.count = n - 1")
                 .nextControlFlow("else")
-                .addStatement("p = s.refill(c, cls, size)")
+                .addStatement("p = s.refill(c, k.cls, size)")
                 .endControlFlow();
-        if (checks) malloc.addStatement("s.markLive(p, cls)");
-        if (stats) malloc.addStatement("c.allocations[cls]++").addStatement("c.requestedBytes += size");
+        if (checks) malloc.addStatement("s.markLive(p)");
+        if (stats) malloc.addStatement("k.allocations++").addStatement("c.requestedBytes += size");
         malloc.addStatement("return p");
 
         MethodSpec.Builder free = MethodSpec.methodBuilder("free")
@@ -50,24 +50,24 @@ final class FrontClass {
                 .addJavadoc("Frees the block {@code p} of front class {@code cls}, on a page whose owner is {@code owner}:\n"
                         + "pushed here if this thread's slab (or a shared one), else sent back to its owner.\n");
         if (!checks) free.addStatement("s.checkBlockStart(p, cls)"); // checks off: only double frees pass
+        free.addStatement("$T k = c.byClass[cls]", stack);
         free.beginControlFlow("if (owner == c.id() || owner == 0)");
         // The front's own slab: a plain state change; a shared one (owner 0): a CAS. Other owners' blocks
         // are checked by freeRemote.
         if (checks) free.addStatement("s.markFreed(p, cls, owner)");
         free
-                .addStatement("int[] counts = c.counts")
-                .addStatement("int n = counts[cls]")
-                .addStatement("long[] b = c.blocks[cls]")
+                .addStatement("int n = k.count")
+                .addStatement("long[] b = k.blocks")
                 .beginControlFlow("if ($T.compareUnsigned(n, b.length) < 0)", Integer.class) // unsigned: the JIT drops b[n]'s own bounds check
                 .addStatement("b[n] = p")
-                .addStatement("counts[cls] = n + 1")
+                .addStatement("k.count = n + 1")
                 .nextControlFlow("else")
                 .addStatement("s.flush(c, cls, p)")
                 .endControlFlow()
                 .nextControlFlow("else")
                 .addStatement("s.freeRemote(c, cls, p, owner)")
                 .endControlFlow();
-        if (stats) free.addStatement("c.frees[cls]++");
+        if (stats) free.addStatement("k.frees++");
 
         TypeSpec type = TypeSpec.classBuilder(names.front())
                 .addModifiers(Modifier.FINAL)
@@ -89,7 +89,7 @@ final class FrontClass {
                 .add("Small-block front of {@link $T}: classes 0 to $L ($L to $L bytes), checks $L, stats $L.\n\n",
                         names.variant(), names.frontCount() - 1, c.classSize(0), names.frontMaxSize(),
                         c.checks() ? "on" : "off", c.stats() ? "on" : "off")
-                .add("<p>A thread's cache of class {@code cls} is {@code blocks[cls][0..counts[cls])} of its {@link $T};\n", names.cache())
+                .add("<p>A thread's cache of class {@code cls} is {@code byClass[cls]} of its {@link $T};\n", names.cache())
                 .add("the runtime makes each array, grows it up to the class's capacity and moves its batches:\n")
                 .add("<table>\n  <caption>Front classes (cache capacity / batch in blocks)</caption>\n")
                 .add("  <tr><th>class</th><th>size</th><th>cache</th><th>batch</th></tr>\n");

@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 
 /**
- * The variant class: {@code CONFIG}, {@code create()}, the size-to-class table, Tiny {@code malloc}
+ * The variant class: {@code CONFIG}, {@code create()}, Tiny {@code malloc}
  * and {@code free} of the front classes calling the generated front, everything else delegated to the runtime's
  * generic allocator of the same settings.
  */
@@ -46,9 +46,6 @@ final class VariantClass {
                 .addField(FieldSpec.builder(long.class, "FRONT_MAX_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("The largest request a generated front serves: the block size of class FRONT_CLASSES-1.\n")
                         .initializer("$L", names.frontMaxSize()).build())
-                .addField(FieldSpec.builder(byte[].class, "CLASS_OF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Class of a request of {@code size <= FRONT_MAX_SIZE} bytes: {@code CLASS_OF[(size + 15) >>> 4]}.\n")
-                        .initializer("{$L}", classTable(names.config(), names.frontMaxSize())).build())
                 .addField(Names.FRONT_SUPPORT, "support", Modifier.PRIVATE, Modifier.FINAL)
                 .addField(Names.NATIVE_ALLOCATOR, "generic", Modifier.PRIVATE, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
@@ -96,7 +93,7 @@ final class VariantClass {
                 .addJavadoc("Sizes of the front classes on a platform thread: the generated front; anything else: the runtime.\n")
                 .beginControlFlow("if ($T.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
                         Long.class, names.cache())
-                .addStatement("return $T.malloc(support, c, CLASS_OF[(int) ((size + 15) >>> 4)], size)", names.front())
+                .addStatement("return $T.malloc(support, c, size)", names.front())
                 .endControlFlow()
                 .addStatement("return generic.malloc(size)")
                 .build();

@@ -7,9 +7,10 @@
  * {@code malloc}/{@code free} send the classes up to {@code frontsUpTo} (by default every Tiny class)
  * to the generated front and everything else to the runtime's allocator of the same settings; the
  * front ({@link dev.hakmem.codegen.gen.FrontClass}): one {@code malloc} and one {@code free} for
- * every front class, indexed by the class, with checks and stats as compile-time constants; and the
- * per-thread cache ({@link dev.hakmem.codegen.gen.CacheClass}): per front class a LIFO array, a count
- * and a pair of counters, in arrays indexed by the class. Blocks stay interchangeable with the
+ * every front class, over the class's cache, with checks and stats as compile-time constants; and the
+ * per-thread cache ({@link dev.hakmem.codegen.gen.CacheClass}): per front class one small object (a
+ * LIFO array, its count and a pair of counters), reached by the class or, for a malloc, straight from
+ * the request's 16-byte granule, as the generic front's caches are. Blocks stay interchangeable with the
  * generic front's (same tiers, same registry, same state maps), so virtual threads, Mid, Large and
  * Huge go through the runtime unchanged.
  *
@@ -19,10 +20,14 @@
  * of a front class: {@code if (checks)}, {@code if (stats)} and the profile's {@code if (profile !=
  * null)} fold away at compile time, where the generic front loads a final instance field for each and
  * branches on it; the size-to-class table is a static final array, where the generic front loads the
- * allocator's size classes first; a class's array and count are one load from the thread's cache
- * ({@code blocks[cls]}, {@code counts[cls]}) where the generic front loads the class's cache object
- * and then its fields. What it adds: a type test ({@code support.ownFront() instanceof
- * <Variant>Cache}), and a second test of the size or page kind (front class or not).
+ * allocator's size classes first; the state byte of a block is found with the Tiny classes' map and
+ * granule as constants, where the generic front tests the class to pick the Tiny or the Mid ones.
+ * What it adds: a type test ({@code support.ownFront() instanceof <Variant>Cache}), a second test of
+ * the size or page kind (front class or not), and one load more to reach the allocator's open flag
+ * (through {@code FrontSupport}). The caches are laid out as the generic front's (an object per class,
+ * a table from the request's granule to it): laid out in arrays indexed by the class
+ * ({@code blocks[cls]}, {@code counts[cls]}, until session 39), a malloc took a load and a bounds check
+ * more, and tinyHot ran at 0.90x the generic allocator (0.96-0.97x since: docs/BENCHMARKS.md).
  *
  * <h2>Why one method for every class, not code per class</h2>
  *

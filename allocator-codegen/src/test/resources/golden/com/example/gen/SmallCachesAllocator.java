@@ -131,11 +131,6 @@ public final class SmallCachesAllocator implements NativeAllocator {
      */
     private static final long FRONT_MAX_SIZE = 1024;
 
-    /**
-     * Class of a request of {@code size <= FRONT_MAX_SIZE} bytes: {@code CLASS_OF[(size + 15) >>> 4]}.
-     */
-    private static final byte[] CLASS_OF = {0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11};
-
     private final FrontSupport support;
 
     private final NativeAllocator generic;
@@ -158,7 +153,7 @@ public final class SmallCachesAllocator implements NativeAllocator {
     @Override
     public long malloc(long size) {
         if (Long.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
-            return SmallCachesAllocatorFront.malloc(support, c, CLASS_OF[(int) ((size + 15) >>> 4)], size);
+            return SmallCachesAllocatorFront.malloc(support, c, size);
         }
         return generic.malloc(size);
     }

@@ -2,37 +2,33 @@
 package com.example.gen;
 
 import dev.hakmem.spi.ThreadFront;
-import java.util.Arrays;
 
 /**
- * One platform thread's caches of the 12 front classes of {@link SmallCachesAllocator}: class {@code cls}'s free
- * blocks are {@code blocks[cls][0..counts[cls])}, the top at {@code counts[cls] - 1}. Owned by its
- * thread; plain fields and elements.
+ * One platform thread's caches of the 12 front classes of {@link SmallCachesAllocator}: one {@link SmallCachesAllocatorCache.ClassStack} per class,
+ * by class ({@code byClass}) and by request granule ({@code byGranule}). Owned by its thread; plain fields
+ * and elements.
  */
 final class SmallCachesAllocatorCache extends ThreadFront {
     /**
-     * Per class, its free blocks; {@code EMPTY} until the class is first used.
+     * Class of a request of {@code size} bytes, up to the last front class's size: {@code CLASS_OF[(size + 15) >>> 4]}.
      */
-    final long[][] blocks = new long[12][];
+    private static final byte[] CLASS_OF = {0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11};
 
     /**
-     * Per class, how many of its array's elements are free blocks.
+     * Per class, its cache.
      */
-    final int[] counts = new int[12];
+    final ClassStack[] byClass = new ClassStack[12];
 
     /**
-     * Per class, mallocs through this cache (statistics).
+     * Per request granule {@code g = (size + 15) >>> 4}, the cache of the class that serves it:
+     * a malloc's cache in one load from its size.
      */
-    final long[] allocations = new long[12];
-
-    /**
-     * Per class, frees through this cache (statistics).
-     */
-    final long[] frees = new long[12];
+    final ClassStack[] byGranule = new ClassStack[CLASS_OF.length];
 
     SmallCachesAllocatorCache(Object core, int id) {
         super(core, id);
-        Arrays.fill(blocks, EMPTY);
+        for (int cls = 0; cls < byClass.length; cls++) byClass[cls] = new ClassStack(cls);
+        for (int g = 0; g < byGranule.length; g++) byGranule[g] = byClass[CLASS_OF[g]];
     }
 
     @Override
@@ -42,31 +38,65 @@ final class SmallCachesAllocatorCache extends ThreadFront {
 
     @Override
     public long[] blocks(int cls) {
-        return blocks[cls];
+        return byClass[cls].blocks;
     }
 
     @Override
     public void setBlocks(int cls, long[] blocks) {
-        this.blocks[cls] = blocks;
+        byClass[cls].blocks = blocks;
     }
 
     @Override
     public int count(int cls) {
-        return counts[cls];
+        return byClass[cls].count;
     }
 
     @Override
     public void setCount(int cls, int count) {
-        counts[cls] = count;
+        byClass[cls].count = count;
     }
 
     @Override
     public long allocations(int cls) {
-        return allocations[cls];
+        return byClass[cls].allocations;
     }
 
     @Override
     public long frees(int cls) {
-        return frees[cls];
+        return byClass[cls].frees;
+    }
+
+    /**
+     * One front class's cache: {@code blocks[0..count)} are its free blocks, the top at {@code count - 1}.
+     */
+    static final class ClassStack {
+        /**
+         * The class.
+         */
+        final int cls;
+
+        /**
+         * Its free blocks; {@code EMPTY} until the class is first used (the runtime sizes it).
+         */
+        long[] blocks = EMPTY;
+
+        /**
+         * How many of the array's elements are free blocks.
+         */
+        int count;
+
+        /**
+         * Mallocs through this cache (statistics).
+         */
+        long allocations;
+
+        /**
+         * Frees through this cache (statistics).
+         */
+        long frees;
+
+        ClassStack(int cls) {
+            this.cls = cls;
+        }
     }
 }

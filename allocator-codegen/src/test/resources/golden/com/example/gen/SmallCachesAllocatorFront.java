@@ -6,7 +6,7 @@ import dev.hakmem.spi.FrontSupport;
 /**
  * Small-block front of {@link SmallCachesAllocator}: classes 0 to 11 (16 to 1024 bytes), checks off, stats on.
  *
- * <p>A thread's cache of class {@code cls} is {@code blocks[cls][0..counts[cls])} of its {@link SmallCachesAllocatorCache};
+ * <p>A thread's cache of class {@code cls} is {@code byClass[cls]} of its {@link SmallCachesAllocatorCache};
  * the runtime makes each array, grows it up to the class's capacity and moves its batches:
  * <table>
  *   <caption>Front classes (cache capacity / batch in blocks)</caption>
@@ -40,20 +40,20 @@ final class SmallCachesAllocatorFront {
     }
 
     /**
-     * A block of front class {@code cls} for a request of {@code size} bytes: pops the most recently
-     * freed one; refills a batch when the class's cache is empty.
+     * A block for a request of {@code size} bytes, at most the last front class's size: pops the
+     * most recently freed one of the size's class; refills a batch when the class's cache is empty.
      */
-    static long malloc(FrontSupport s, SmallCachesAllocatorCache c, int cls, long size) {
-        int[] counts = c.counts;
-        int n = counts[cls];
+    static long malloc(FrontSupport s, SmallCachesAllocatorCache c, long size) {
+        SmallCachesAllocatorCache.ClassStack k = c.byGranule[(int) ((size + 15) >>> 4)];
+        int n = k.count;
         long p;
         if (n > 0) {
-            p = c.blocks[cls][n - 1];
-            counts[cls] = n - 1;
+            p = k.blocks[n - 1];
+            k.count = n - 1;
         } else {
-            p = s.refill(c, cls, size);
+            p = s.refill(c, k.cls, size);
         }
-        c.allocations[cls]++;
+        k.allocations++;
         c.requestedBytes += size;
         return p;
     }
@@ -64,19 +64,19 @@ final class SmallCachesAllocatorFront {
      */
     static void free(FrontSupport s, SmallCachesAllocatorCache c, int cls, long p, int owner) {
         s.checkBlockStart(p, cls);
+        SmallCachesAllocatorCache.ClassStack k = c.byClass[cls];
         if (owner == c.id() || owner == 0) {
-            int[] counts = c.counts;
-            int n = counts[cls];
-            long[] b = c.blocks[cls];
+            int n = k.count;
+            long[] b = k.blocks;
             if (Integer.compareUnsigned(n, b.length) < 0) {
                 b[n] = p;
-                counts[cls] = n + 1;
+                k.count = n + 1;
             } else {
                 s.flush(c, cls, p);
             }
         } else {
             s.freeRemote(c, cls, p, owner);
         }
-        c.frees[cls]++;
+        k.frees++;
     }
 }

@@ -417,8 +417,7 @@ public final class SmallFront {
 
     /** Address of the state byte of the block at {@code address} of class {@code cls} ({@link StateMap}). */
     long stateAddress(long address, int cls) {
-        return cls < tinyCount ? RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT)
-                : RawMemory.inRange(midStates) + ((address - base) >>> StateMap.MID_SHIFT);
+        return cls < tinyCount ? tinyStateAddress(address) : RawMemory.inRange(midStates) + ((address - base) >>> StateMap.MID_SHIFT);
     }
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
@@ -453,16 +452,33 @@ public final class SmallFront {
     }
 
     /**
-     * Checks on: a front's free of a block whose page owner {@code owner} is the front's own id or 0:
-     * validates it and marks it freed (throws on misuse, changing nothing).
+     * Checks on: a generated front's malloc handed out the block at {@code address} of a Tiny class
+     * (every generated front class is one): {@link #markLive} with the Tiny classes' state map and
+     * granule, so without the test of the class that picks them.
+     */
+    public void frontMarkLive(long address) {
+        BlockState.markLive(tinyStateAddress(address));
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Checks on: a generated front's free of a block of Tiny class {@code cls} (every generated front
+     * class is one) whose page owner {@code owner} is the front's own id or 0: validates it and marks it
+     * freed (throws on misuse, changing nothing). The Tiny classes' granule and state map, so without
+     * the test of the class that picks them.
      */
     public void frontMarkFreed(long address, int cls, int owner) {
         // as in freeTo, not in a method of its own: a generated front's path is two levels deeper than free's
         byte refused = BlockState.NEVER;
-        if (isGranuleStart(address, cls)) {
-            long a = stateAddress(address, cls);
+        if ((address & ((1 << StateMap.TINY_SHIFT) - 1)) == 0) {
+            long a = tinyStateAddress(address);
             refused = owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
         }
         requireLive(refused, address, cls);
+    }
+
+    /** {@link #stateAddress} of a block of a Tiny class. */
+    private long tinyStateAddress(long address) {
+        return RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT);
     }
 }
