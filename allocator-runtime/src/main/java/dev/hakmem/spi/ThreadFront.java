@@ -54,6 +54,31 @@ public abstract class ThreadFront {
     }
 
     /**
+     * Makes class {@code cls} this front's hot class, whose own slabs' page info is {@code info}: sets
+     * {@link #hotClass}, calls {@link #onHot}, then sets {@link #hotInfo}, so that a free that matches
+     * {@code hotInfo} finds whatever {@code onHot} prepared. Called by the runtime's slow paths on the
+     * owner's thread only.
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     * @param info the page info of this thread's own slabs of {@code cls}
+     */
+    public final void makeHot(int cls, int info) {
+        hotClass = cls;
+        onHot(cls);
+        hotInfo = info;
+    }
+
+    /**
+     * Hook for a generated subclass: class {@code cls} is about to become the hot class (for example, to
+     * keep a reference to its cache, so that a free of the hot class needs no lookup by the class).
+     * Does nothing by default.
+     *
+     * @param cls a class index, {@code 0 <= cls < flatClasses()}
+     */
+    protected void onHot(int cls) {
+    }
+
+    /**
      * The thread this front belongs to.
      *
      * @return its owner; final, so a thread that reads this front racily from a shared table still

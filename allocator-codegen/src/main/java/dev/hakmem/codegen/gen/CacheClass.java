@@ -63,6 +63,13 @@ final class CacheClass {
                         .addJavadoc("Per request granule {@code g = (size + 15) >>> 4}, the cache of the class that serves it:\n"
                                 + "a malloc's cache in one load from its size.\n")
                         .initializer("new $T[CLASS_OF.length]", stack).build());
+        if (stats) {
+            type.addField(FieldSpec.builder(stack, "hotStack")
+                    .addJavadoc("The hot class's cache ({@code byClass[hotClass]}), meaningful while {@code hotInfo} is not\n"
+                            + "{@code NO_HOT}: a free of the hot class pushes on it without a lookup by the class.\n").build());
+            type.addMethod(MethodSpec.methodBuilder("onHot").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                    .addParameter(int.class, "cls").addStatement("hotStack = byClass[cls]").build());
+        }
         type.addMethod(MethodSpec.constructorBuilder()
                 .addParameter(Object.class, "core").addParameter(int.class, "id")
                 .addStatement("super(core, id)")

@@ -45,16 +45,15 @@ final class FrontClass {
 
         MethodSpec.Builder free = MethodSpec.methodBuilder("free")
                 .addModifiers(Modifier.STATIC)
-                .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(int.class, "cls")
+                .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(stack, "k")
                 .addParameter(long.class, "p").addParameter(int.class, "owner")
-                .addJavadoc("Frees the block {@code p} of front class {@code cls}, on a page whose owner is {@code owner}:\n"
-                        + "pushed here if this thread's slab (or a shared one), else sent back to its owner.\n");
-        if (!checks) free.addStatement("s.checkBlockStart(p, cls)"); // checks off: only double frees pass
-        free.addStatement("$T k = c.byClass[cls]", stack);
+                .addJavadoc("Frees the block {@code p} of the front class whose cache is {@code k}, on a page whose owner is\n"
+                        + "{@code owner}: pushed here if this thread's slab (or a shared one), else sent back to its owner.\n");
+        if (!checks) free.addStatement("s.checkBlockStart(p, k.cls)"); // checks off: only double frees pass
         free.beginControlFlow("if (owner == c.id() || owner == 0)");
         // The front's own slab: a plain state change; a shared one (owner 0): a CAS. Other owners' blocks
         // are checked by freeRemote.
-        if (checks) free.addStatement("s.markFreed(p, cls, owner)");
+        if (checks) free.addStatement("s.markFreed(p, k.cls, owner)");
         free
                 .addStatement("int n = k.count")
                 .addStatement("long[] b = k.blocks")
@@ -62,10 +61,10 @@ final class FrontClass {
                 .addStatement("b[n] = p")
                 .addStatement("k.count = n + 1")
                 .nextControlFlow("else")
-                .addStatement("s.flush(c, cls, p)")
+                .addStatement("s.flush(c, k.cls, p)")
                 .endControlFlow()
                 .nextControlFlow("else")
-                .addStatement("s.freeRemote(c, cls, p, owner)")
+                .addStatement("s.freeRemote(c, k.cls, p, owner)")
                 .endControlFlow();
         if (stats) free.addStatement("k.frees++");
 

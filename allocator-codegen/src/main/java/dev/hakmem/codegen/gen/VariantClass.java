@@ -115,11 +115,11 @@ final class VariantClass {
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
                 .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
                         names.cache());
-        CodeBlock byKind = CodeBlock.of("$T.free(support, c, kind - 1, address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT);
+        CodeBlock byKind = CodeBlock.of("$T.free(support, c, c.byClass[kind - 1], address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT);
         if (names.spec().config().stats()) {
             free.addStatement("int hot = c.hotInfo")
                     .beginControlFlow("if (info == hot)")
-                    .addStatement("$T.free(support, c, c.hotClass, address, c.id())", names.front())
+                    .addStatement("$T.free(support, c, c.hotStack, address, c.id())", names.front())
                     .nextControlFlow("else")
                     .addStatement("if (hot != $T.NO_HOT) support.hotMiss(c)", Names.FRONT_SUPPORT)
                     .addStatement(byKind)

@@ -109,7 +109,8 @@ class VariantGeneratorTest {
     /**
      * The runtime's hot class reaches the generated front: frees of one front class make it the front's
      * hot class ({@code ThreadFront.hotInfo}), whose free then takes the generated free's first branch
-     * and puts each block where the general branch would; frees of mixed classes drop it.
+     * and puts each block where the general branch would; frees of mixed classes drop it, and frees of
+     * another class make that one hot, its cache the hot branch's.
      */
     @Test
     void theFrontGetsTheThreadsHotClass(@TempDir Path dir) throws Exception {
@@ -139,6 +140,16 @@ class VariantGeneratorTest {
                     for (long b : blocks) alloc.free(b);
                 }
                 assertEquals(FrontSupport.NO_HOT, front.hotInfo, "frees of three classes in turn: none is hot");
+                for (int round = 0; round < 20 && front.hotInfo == FrontSupport.NO_HOT; round++) {
+                    for (int i = 0; i < blocks.length; i++) blocks[i] = alloc.malloc(32);
+                    for (long b : blocks) alloc.free(b);
+                }
+                assertNotEquals(FrontSupport.NO_HOT, front.hotInfo, "frees of the 32-byte class: it is hot now");
+                assertEquals(1, front.hotClass);
+                long r = alloc.malloc(32);
+                alloc.free(r); // the hot branch, on the new hot class's cache
+                assertEquals(r, alloc.malloc(32), "the hot branch pushed the block on the new hot class's top");
+                alloc.free(r);
                 assertEquals(0, alloc.stats().liveBlocks());
             }
         }

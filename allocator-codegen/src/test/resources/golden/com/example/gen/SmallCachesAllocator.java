@@ -168,10 +168,10 @@ public final class SmallCachesAllocator implements NativeAllocator {
         if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
             int hot = c.hotInfo;
             if (info == hot) {
-                SmallCachesAllocatorFront.free(support, c, c.hotClass, address, c.id());
+                SmallCachesAllocatorFront.free(support, c, c.hotStack, address, c.id());
             } else {
                 if (hot != FrontSupport.NO_HOT) support.hotMiss(c);
-                SmallCachesAllocatorFront.free(support, c, kind - 1, address, FrontSupport.ownerOf(info));
+                SmallCachesAllocatorFront.free(support, c, c.byClass[kind - 1], address, FrontSupport.ownerOf(info));
             }
             return;
         }

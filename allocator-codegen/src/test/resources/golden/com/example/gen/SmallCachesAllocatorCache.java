@@ -25,10 +25,21 @@ final class SmallCachesAllocatorCache extends ThreadFront {
      */
     final ClassStack[] byGranule = new ClassStack[CLASS_OF.length];
 
+    /**
+     * The hot class's cache ({@code byClass[hotClass]}), meaningful while {@code hotInfo} is not
+     * {@code NO_HOT}: a free of the hot class pushes on it without a lookup by the class.
+     */
+    ClassStack hotStack;
+
     SmallCachesAllocatorCache(Object core, int id) {
         super(core, id);
         for (int cls = 0; cls < byClass.length; cls++) byClass[cls] = new ClassStack(cls);
         for (int g = 0; g < byGranule.length; g++) byGranule[g] = byClass[CLASS_OF[g]];
+    }
+
+    @Override
+    protected void onHot(int cls) {
+        hotStack = byClass[cls];
     }
 
     @Override

@@ -59,12 +59,12 @@ final class SmallCachesAllocatorFront {
     }
 
     /**
-     * Frees the block {@code p} of front class {@code cls}, on a page whose owner is {@code owner}:
-     * pushed here if this thread's slab (or a shared one), else sent back to its owner.
+     * Frees the block {@code p} of the front class whose cache is {@code k}, on a page whose owner is
+     * {@code owner}: pushed here if this thread's slab (or a shared one), else sent back to its owner.
      */
-    static void free(FrontSupport s, SmallCachesAllocatorCache c, int cls, long p, int owner) {
-        s.checkBlockStart(p, cls);
-        SmallCachesAllocatorCache.ClassStack k = c.byClass[cls];
+    static void free(FrontSupport s, SmallCachesAllocatorCache c,
+            SmallCachesAllocatorCache.ClassStack k, long p, int owner) {
+        s.checkBlockStart(p, k.cls);
         if (owner == c.id() || owner == 0) {
             int n = k.count;
             long[] b = k.blocks;
@@ -72,10 +72,10 @@ final class SmallCachesAllocatorFront {
                 b[n] = p;
                 k.count = n + 1;
             } else {
-                s.flush(c, cls, p);
+                s.flush(c, k.cls, p);
             }
         } else {
-            s.freeRemote(c, cls, p, owner);
+            s.freeRemote(c, k.cls, p, owner);
         }
         k.frees++;
     }

@@ -126,8 +126,7 @@ final class HotClass {
         makeCold(tc);
         int info = ChunkRegistry.smallInfo(cls, tc.id);
         if (tc.isFlat(cls)) {
-            tc.front.hotClass = cls;
-            tc.front.hotInfo = info;
+            tc.front.makeHot(cls, info);
         } else {
             tc.hotClass = tc.byClass[cls];
             tc.hotInfo = info;
