@@ -4,9 +4,13 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.internal.registry.StateMap;
+import dev.hakmem.internal.small.BlockState;
 import dev.hakmem.internal.small.SmallFront;
 import dev.hakmem.internal.small.ThreadCaches;
+import java.lang.ref.Reference;
 
 /**
  * What a generated allocator variant needs from the runtime: the generic allocator built from the
@@ -34,12 +38,21 @@ public final class FrontSupport {
      * loop than through the allocator: C2 inlines only so deep (see {@code SmallFront}'s class comment).
      */
     private final ChunkRegistry registry;
+    /**
+     * Checks on: the Tiny classes' state map and the reservation's base (from the small front), held
+     * here so that {@link #markLive} and {@link #markFreed} access a block's state byte themselves: as
+     * few call levels below the variant's loop as the generic front's access is below its caller (see
+     * {@code SmallFront}'s class comment). The maps stay mapped while {@link #registry} is reachable.
+     */
+    private final long tinyStates, base;
 
     private FrontSupport(HakmemAllocator allocator) {
         this.allocator = allocator;
         this.small = allocator.smallFront();
         this.caches = allocator.threadCaches();
         this.registry = allocator.registry();
+        this.tinyStates = small.tinyStates();
+        this.base = small.base();
     }
 
     /**
@@ -144,6 +157,13 @@ public final class FrontSupport {
      * @throws IllegalStateException on a double free, or after close
      */
     public void free(long address, int info) {
+        // A small block (a class without a generated front) straight to the small front, as the
+        // generic free sends it: one call level fewer than through the allocator (C2 inlines only so
+        // deep, see SmallFront's class comment); everything else, and any free after close, through it.
+        if (ChunkRegistry.kindOfInfo(info) > 0 && !allocator.isClosed()) {
+            small.free(address, info);
+            return;
+        }
         allocator.freeWithInfo(address, info);
     }
 
@@ -207,7 +227,8 @@ public final class FrontSupport {
      *     of the class
      */
     public void markLive(long address) {
-        small.frontMarkLive(address);
+        BlockState.markLive(tinyStateAddress(address));
+        Reference.reachabilityFence(this); // holds the registry, whose cleaner unmaps the state maps
     }
 
     /**
@@ -224,7 +245,18 @@ public final class FrontSupport {
      * @throws IllegalStateException on a double free
      */
     public void markFreed(long address, int cls, int owner) {
-        small.frontMarkFreed(address, cls, owner);
+        byte refused = BlockState.NEVER; // an interior address (no granule start) is refused as never allocated
+        if ((address & ((1 << StateMap.TINY_SHIFT) - 1)) == 0) {
+            long a = tinyStateAddress(address);
+            refused = owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
+        }
+        Reference.reachabilityFence(this);
+        if (refused != BlockState.LIVE) throw small.frontFreeError(address, cls);
+    }
+
+    /** Address of the state byte of the Tiny block at {@code address} ({@link StateMap}). */
+    private long tinyStateAddress(long address) {
+        return RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT);
     }
 
     /**

@@ -115,17 +115,26 @@ final class VariantClass {
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
                 .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
                         names.cache());
-        CodeBlock byKind = CodeBlock.of("$T.free(support, c, c.byClass[kind - 1], address, $T.ownerOf(info))", names.front(), Names.FRONT_SUPPORT);
+        // The class's cache and the block's owner, from the page info.
+        CodeBlock stackByKind = CodeBlock.of("c.byClass[kind - 1]");
+        CodeBlock ownerByKind = CodeBlock.of("$T.ownerOf(info)", Names.FRONT_SUPPORT);
         if (names.spec().config().stats()) {
+            // One call of the front's free, not one per branch: less code for C2 to inline (skewed
+            // 120.2 -> 124.5 M ops/s in one A/B of 2 rounds, session 39).
             free.addStatement("int hot = c.hotInfo")
+                    .addStatement("$T k", CacheClass.stack(names))
+                    .addStatement("int owner")
                     .beginControlFlow("if (info == hot)")
-                    .addStatement("$T.free(support, c, c.hotStack, address, c.id())", names.front())
+                    .addStatement("k = c.hotStack")
+                    .addStatement("owner = c.id()")
                     .nextControlFlow("else")
                     .addStatement("if (hot != $T.NO_HOT) support.hotMiss(c)", Names.FRONT_SUPPORT)
-                    .addStatement(byKind)
-                    .endControlFlow();
+                    .addStatement("k = $L", stackByKind)
+                    .addStatement("owner = $L", ownerByKind)
+                    .endControlFlow()
+                    .addStatement("$T.free(support, c, k, address, owner)", names.front());
         } else {
-            free.addStatement(byKind);
+            free.addStatement("$T.free(support, c, $L, address, $L)", names.front(), stackByKind, ownerByKind);
         }
         return free.addStatement("return")
                 .endControlFlow()

@@ -167,12 +167,17 @@ public final class SmallCachesAllocator implements NativeAllocator {
         int kind = FrontSupport.kindOf(info);
         if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
             int hot = c.hotInfo;
+            SmallCachesAllocatorCache.ClassStack k;
+            int owner;
             if (info == hot) {
-                SmallCachesAllocatorFront.free(support, c, c.hotStack, address, c.id());
+                k = c.hotStack;
+                owner = c.id();
             } else {
                 if (hot != FrontSupport.NO_HOT) support.hotMiss(c);
-                SmallCachesAllocatorFront.free(support, c, c.byClass[kind - 1], address, FrontSupport.ownerOf(info));
+                k = c.byClass[kind - 1];
+                owner = FrontSupport.ownerOf(info);
             }
+            SmallCachesAllocatorFront.free(support, c, k, address, owner);
             return;
         }
         support.free(address, info);

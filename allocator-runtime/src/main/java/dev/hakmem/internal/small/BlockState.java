@@ -77,8 +77,12 @@ public final class BlockState {
 
     private BlockState() {}
 
+    // markLive, freeOwned and freeShared are public for dev.hakmem.spi.FrontSupport, whose generated
+    // callers' state accesses must be as few call levels deep as the generic front's; the package is
+    // not exported, so nothing outside the runtime reaches them.
+
     /** malloc: the block whose state is at {@code a}, just taken from a cache, is live (plain store). */
-    static void markLive(long a) {
+    public static void markLive(long a) {
         BYTE.set(ALL, a, LIVE);
     }
 
@@ -86,14 +90,14 @@ public final class BlockState {
      * The owner's free: {@code LIVE -> FREED} with a plain load and store. Returns {@link #LIVE} on
      * success, else the refusing state (nothing written).
      */
-    static byte freeOwned(long a) {
+    public static byte freeOwned(long a) {
         byte s = (byte) BYTE.get(ALL, a);
         if (s == LIVE) BYTE.set(ALL, a, FREED);
         return s;
     }
 
     /** A shared slab's block: {@code LIVE -> FREED} atomically; returns LIVE on success, else the refusing state. */
-    static byte freeShared(long a) {
+    public static byte freeShared(long a) {
         return cas(a, LIVE, FREED);
     }
 

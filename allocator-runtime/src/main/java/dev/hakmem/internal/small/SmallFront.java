@@ -383,7 +383,7 @@ public final class SmallFront {
      * Only a block start's granule is ever LIVE, so a successful transition from LIVE proves the
      * address starts a live block; a failure is diagnosed in {@link SmallTier#freeError}. The owner's
      * free (and a shared slab's block freed into a cache) is checked in {@link #freeTo} and
-     * {@link #frontMarkFreed} themselves, for the inlining depth.
+     * {@code FrontSupport.markFreed} themselves, for the inlining depth.
      */
     private void checkFree(long address, int cls, boolean remote) {
         byte refused = BlockState.NEVER;
@@ -417,7 +417,8 @@ public final class SmallFront {
 
     /** Address of the state byte of the block at {@code address} of class {@code cls} ({@link StateMap}). */
     long stateAddress(long address, int cls) {
-        return cls < tinyCount ? tinyStateAddress(address) : RawMemory.inRange(midStates) + ((address - base) >>> StateMap.MID_SHIFT);
+        return cls < tinyCount ? RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT)
+                : RawMemory.inRange(midStates) + ((address - base) >>> StateMap.MID_SHIFT);
     }
 
     // ---------------------------------------------------------------- for generated fronts (dev.hakmem.spi)
@@ -451,34 +452,21 @@ public final class SmallFront {
         small.checkBlockStart("free", address, cls);
     }
 
-    /**
-     * Checks on: a generated front's malloc handed out the block at {@code address} of a Tiny class
-     * (every generated front class is one): {@link #markLive} with the Tiny classes' state map and
-     * granule, so without the test of the class that picks them.
-     */
-    public void frontMarkLive(long address) {
-        BlockState.markLive(tinyStateAddress(address));
-        Reference.reachabilityFence(this);
+    /** The Tiny classes' state map ({@link StateMap#tinyMap}), for a generated front's checks ({@code FrontSupport}), or 0 with checks off. */
+    public long tinyStates() {
+        return tinyStates;
+    }
+
+    /** The reservation's base, which the state maps' offsets count from. */
+    public long base() {
+        return base;
     }
 
     /**
-     * Checks on: a generated front's free of a block of Tiny class {@code cls} (every generated front
-     * class is one) whose page owner {@code owner} is the front's own id or 0: validates it and marks it
-     * freed (throws on misuse, changing nothing). The Tiny classes' granule and state map, so without
-     * the test of the class that picks them.
+     * The error of a generated front's free of {@code address} (class {@code cls}) whose state refused
+     * the free: double, interior or foreign ({@link SmallTier#freeError}).
      */
-    public void frontMarkFreed(long address, int cls, int owner) {
-        // as in freeTo, not in a method of its own: a generated front's path is two levels deeper than free's
-        byte refused = BlockState.NEVER;
-        if ((address & ((1 << StateMap.TINY_SHIFT) - 1)) == 0) {
-            long a = tinyStateAddress(address);
-            refused = owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
-        }
-        requireLive(refused, address, cls);
-    }
-
-    /** {@link #stateAddress} of a block of a Tiny class. */
-    private long tinyStateAddress(long address) {
-        return RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT);
+    public RuntimeException frontFreeError(long address, int cls) {
+        return small.freeError("free", address, cls);
     }
 }
