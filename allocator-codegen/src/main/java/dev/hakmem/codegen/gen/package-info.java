@@ -27,7 +27,7 @@
  * (through {@code FrontSupport}). The caches are laid out as the generic front's (an object per class,
  * a table from the request's granule to it): laid out in arrays indexed by the class
  * ({@code blocks[cls]}, {@code counts[cls]}, until session 39), a malloc took a load and a bounds check
- * more, and tinyHot ran at 0.90x the generic allocator (0.96-0.97x since: docs/BENCHMARKS.md).
+ * more, and tinyHot ran at 0.89-0.90x the generic allocator (0.94-0.98x in 3 forks since: docs/BENCHMARKS.md).
  *
  * <h2>Why one method for every class, not code per class</h2>
  *
