@@ -370,7 +370,7 @@ public final class SmallFront {
      * reachability fence keeps this front, which holds the registry, reachable until the write is done,
      * so that a call racing the allocator's close and collection cannot write into unmapped memory.
      */
-    public void markLive(long address, int cls) {
+    private void markLive(long address, int cls) {
         BlockState.markLive(stateAddress(address, cls));
         Reference.reachabilityFence(this);
     }
