@@ -4,7 +4,6 @@ import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.internal.HakmemAllocator;
-import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.registry.StateMap;
 import dev.hakmem.internal.small.BlockState;
@@ -246,7 +245,7 @@ public final class FrontSupport {
      */
     public void markFreed(long address, int cls, int owner) {
         byte refused = BlockState.NEVER; // an interior address (no granule start) is refused as never allocated
-        if ((address & ((1 << StateMap.TINY_SHIFT) - 1)) == 0) {
+        if (StateMap.isGranuleStart(address, StateMap.TINY_SHIFT)) {
             long a = tinyStateAddress(address);
             refused = owner == 0 ? BlockState.freeShared(a) : BlockState.freeOwned(a);
         }
@@ -256,7 +255,7 @@ public final class FrontSupport {
 
     /** Address of the state byte of the Tiny block at {@code address} ({@link StateMap}). */
     private long tinyStateAddress(long address) {
-        return RawMemory.inRange(tinyStates) + ((address - base) >>> StateMap.TINY_SHIFT);
+        return StateMap.byteAddress(tinyStates, base, address, StateMap.TINY_SHIFT);
     }
 
     /**

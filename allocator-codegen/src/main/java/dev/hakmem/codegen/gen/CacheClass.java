@@ -7,6 +7,9 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.hakmem.AllocatorConfig;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -56,7 +59,7 @@ final class CacheClass {
                 .addType(stackType.build())
                 .addField(FieldSpec.builder(byte[].class, "CLASS_OF", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Class of a request of {@code size} bytes, up to the last front class's size: {@code CLASS_OF[(size + 15) >>> 4]}.\n")
-                        .initializer("{$L}", VariantClass.classTable(names.config(), names.frontMaxSize())).build())
+                        .initializer("{$L}", classTable(names.config(), names.frontMaxSize())).build())
                 .addField(FieldSpec.builder(ArrayTypeName.of(stack), "byClass", Modifier.FINAL)
                         .addJavadoc("Per class, its cache.\n").initializer("new $T[$L]", stack, n).build())
                 .addField(FieldSpec.builder(ArrayTypeName.of(stack), "byGranule", Modifier.FINAL)
@@ -87,6 +90,16 @@ final class CacheClass {
         type.addMethod(override("frees", TypeName.LONG).addParameter(int.class, "cls")
                 .addStatement(stats ? "return byClass[cls].frees" : "return 0").build());
         return Sources.file(names, type.build());
+    }
+
+    /** Entry {@code g} is the class of sizes {@code (16(g-1), 16g]} (entry 0: size 0), up to {@code maxSize}. */
+    private static String classTable(AllocatorConfig c, int maxSize) {
+        int[] tiny = c.tinyClasses();
+        return IntStream.rangeClosed(0, maxSize >>> 4).map(g -> {
+            int cls = 0;
+            while (tiny[cls] < g * 16) cls++;
+            return cls;
+        }).mapToObj(Integer::toString).collect(Collectors.joining(", "));
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {

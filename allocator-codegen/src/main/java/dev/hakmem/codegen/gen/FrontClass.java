@@ -11,7 +11,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The variant's small-block front: one {@code malloc} and one {@code free} for every front class,
- * over the class's cache object (a malloc's from the request's granule, a free's from the block's class), with checks and stats as compile-time constants: checks off means no state
+ * over the class's cache object (a malloc's from the request's granule, a free's from the block's
+ * class), with checks and stats as compile-time constants: checks off means no state
  * change is generated, only the free's check that the address starts a block (only double frees go
  * undetected); stats off, no counter. No code per class: a program that mixes sizes runs one method,
  * whose branches do not depend on the size (see the package javadoc for why that matters).

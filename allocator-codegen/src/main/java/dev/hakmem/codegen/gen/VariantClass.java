@@ -12,8 +12,6 @@ import dev.hakmem.codegen.AllocatorSpec;
 import dev.hakmem.codegen.CodegenInfo;
 import dev.hakmem.codegen.spec.SpecKey;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -146,16 +144,6 @@ final class VariantClass {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
         for (String p : params) m.addParameter(long.class, p);
         return m.addStatement("return generic.$L($L)", name, String.join(", ", params)).build();
-    }
-
-    /** Entry {@code g} is the class of sizes {@code (16(g-1), 16g]} (entry 0: size 0), up to {@code maxSize}. */
-    static String classTable(AllocatorConfig c, int maxSize) {
-        int[] tiny = c.tinyClasses();
-        return IntStream.rangeClosed(0, maxSize >>> 4).map(g -> {
-            int cls = 0;
-            while (tiny[cls] < g * 16) cls++;
-            return cls;
-        }).mapToObj(Integer::toString).collect(Collectors.joining(", "));
     }
 
     private static CodeBlock classJavadoc(Names names) {

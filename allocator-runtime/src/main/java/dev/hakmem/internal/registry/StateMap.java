@@ -31,6 +31,21 @@ public final class StateMap {
     /** Granule shift of the Tiny map (16-byte granules) and of the Mid map (256-byte granules). */
     public static final int TINY_SHIFT = 4, MID_SHIFT = 8;
 
+    /**
+     * Address of the state byte of the block at {@code address} in the map at {@code map} of a tier with
+     * granules of {@code 1 << shift} bytes, in a reservation starting at {@code base}. The map's address
+     * goes through {@link RawMemory#inRange} here, where it is used, so that the access needs no bounds
+     * check; a tiny static method, so its callers' state accesses are no deeper for it.
+     */
+    public static long byteAddress(long map, long base, long address, int shift) {
+        return RawMemory.inRange(map) + ((address - base) >>> shift);
+    }
+
+    /** Whether {@code address} starts a granule of {@code 1 << shift} bytes: a block start must; an interior address need not. */
+    public static boolean isGranuleStart(long address, int shift) {
+        return (address & ((1L << shift) - 1)) == 0;
+    }
+
     /** What becomes of a map whose unmap the OS refuses (for the log). */
     private static final String UNREACHABLE = "the block states of an allocator no longer reachable stay mapped";
 
@@ -72,7 +87,7 @@ public final class StateMap {
 
     /** Address of the state byte of the granule holding {@code address}, in the map of granule {@code 1 << shift}. */
     public long address(long address, int shift) {
-        return (shift == TINY_SHIFT ? tinyMap : midMap) + ((address - base) >>> shift);
+        return byteAddress(shift == TINY_SHIFT ? tinyMap : midMap, base, address, shift);
     }
 
     /**
