@@ -16,7 +16,12 @@
 #                    rounds 2..N run only the headline peers of each table again: hakmem, hakmem-gen
 #                    and the natives within 10% of round 1's fastest native (HeadlineRounds writes them
 #                    to rounds.tsv). Each round runs every table, so machine drift touches all peers
-#                    alike; the report scores a peer's forks by the median of their means
+#                    alike; the report scores a peer's forks by the trimmed mean of their means
+#                    (without the fastest and the slowest fork: the median of three)
+#   --settle N       quick mode, after the rounds: at most N settling rounds (default 4; 0: none) in
+#                    the time the budget has left. Each gives the headline peers of the tables whose
+#                    forks still disagree one more fork, the least settled tables first, as many as
+#                    fit (SettlingRounds writes them to settle-<n>.tsv)
 #   --peers a,b      peers to run (default: Peers.DEFAULT_MATRIX: hakmem, hakmem-gen, glibc,
 #                    jemalloc, mimalloc, tcmalloc, netty-pooled, netty-adaptive, heap. The peers of
 #                    Peers.ON_REQUEST run only when named here: hakmem-nochecks, hakmem-gen-nochecks,
@@ -65,6 +70,7 @@
 #   results.json      every JMH result of the run in one JMH JSON array
 #   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
 #   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how
+#   rounds.tsv, settle-<n>.tsv  quick mode's further rounds and settling rounds (with their .log)
 #
 # The plan (dev.hakmem.bench.suite.SuitePlanner) runs JMH once per group of benchmarks sharing peers
 # and settings: same-thread workloads on every available peer; workloads marked @CrossThreadFrees
@@ -93,7 +99,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget="" rounds="" latency=0 scaling=0 jmh_extra=()
+mode=quick peers="" install=0 build=1 budget="" rounds="" settle=4 latency=0 scaling=0 jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.|latency\.|mbench\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -101,6 +107,7 @@ while [ $# -gt 0 ]; do
     --full) mode=full ;;
     --budget) budget="${2:?--budget needs seconds}"; shift ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+    --settle) settle="${2:?--settle needs a number}"; shift ;;
     --peers) peers="${2:?--peers needs a comma-separated list}"; shift ;;
     --bench) bench="${2:?--bench needs a JMH regex}"; shift ;;
     --latency) bench='^dev\.hakmem\.bench\.latency\.'; latency=1 ;;
@@ -217,6 +224,7 @@ fi
 case "$rounds" in "") if [ "$mode" = quick ] && [ "$latency" = 0 ] && [ "$scaling" = 0 ]; then rounds=3; else rounds=1; fi ;; esac
 case "$rounds" in *[!0-9]*|0) echo "run-benchmarks.sh: --rounds needs a number >= 1, not '$rounds'" >&2; exit 64 ;; esac
 if [ "$mode" = full ] && [ "$rounds" -gt 1 ]; then echo "run-benchmarks.sh: --rounds is for quick mode (full mode runs 3 forks)" >&2; exit 64; fi
+case "$settle" in *[!0-9]*|"") echo "run-benchmarks.sh: --settle needs a number >= 0, not '$settle'" >&2; exit 64 ;; esac
 
 # What runs where and how; in quick mode the iteration times fill what is left of the budget.
 left=$(( budget - SECONDS - 20 )); [ "$left" -ge 60 ] || left=60
@@ -251,8 +259,25 @@ run_plan() {
 run_plan "$out/plan.tsv" ""
 # Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
 if [ "$rounds" -gt 1 ]; then
-  "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}"
+  rounds_start=$SECONDS
+  "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}" \
+    | tee "$out/rounds.log"
   for ((round = 2; round <= rounds; round++)); do run_plan "$out/rounds.tsv" "-r$round"; done
+  # Then the settling rounds (SettlingRounds): what the budget has left goes to the tables whose
+  # headline peers' forks still disagree, one more fork each per round, the least settled first,
+  # timed by what a run of the headline rounds took.
+  headline_runs=$(( $(awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$out/rounds.log") * (rounds - 1) ))
+  if [ "$headline_runs" -gt 0 ] && [ "$settle" -gt 0 ]; then
+    per_run=$(awk -v t=$((SECONDS - rounds_start)) -v n="$headline_runs" 'BEGIN { printf "%.3f", t / n }')
+    for ((s = 1; s <= settle; s++)); do
+      seconds=$(( budget - SECONDS - 30 )) # 20 s for the report, as the planner leaves, and 10 s to spare
+      [ "$seconds" -gt 0 ] || break
+      "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.SettlingRounds --plan "$out/plan.tsv" --out "$out/settle-$s.tsv" \
+        --seconds "$seconds" --per-run "$per_run" "${jsons[@]}" | tee "$out/settle-$s.log"
+      [ "$(awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$out/settle-$s.log")" -gt 0 ] || break
+      run_plan "$out/settle-$s.tsv" "-s$s"
+    done
+  fi
 fi
 
 echo

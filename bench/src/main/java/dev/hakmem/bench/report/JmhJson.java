@@ -25,11 +25,16 @@ import org.openjdk.jmh.util.ListStatistics;
  * files are forks of it made in separate JMH invocations: quick mode measures the headline peers in
  * interleaved rounds ({@code dev.hakmem.bench.suite.HeadlineRounds}). They are merged into one result
  * with all the forks' raw data, as JMH would have written {@code -f N}, but for the score: the
- * <b>median of the forks' means</b>, not JMH's mean of all iterations, because forks on a shared
- * machine are often bimodal (the JIT compiles a fork's loop one of two ways), and one fork in the
- * other mode would move a mean by a third of the gap. The error stays JMH's: the 99.9% confidence
- * half-width of the mean over all iterations of all forks, so a bimodal run shows a wide interval
- * and ties rather than a confident number. A result of one fork is left exactly as JMH wrote it.
+ * <b>trimmed mean of the forks' means</b> ({@link #forkScore}: without the fastest and the slowest
+ * fork, the median for 3 or 4 forks), not JMH's mean of all iterations, because forks on a shared
+ * machine are often bimodal (the JIT compiles a fork's loop one of two ways) and now and then one
+ * fork runs at half speed (another process took the core): one fork in the other mode would move a
+ * mean of three by a third of the gap, and the outlier goes with the extremes. With the five or more
+ * forks that quick mode's settling rounds give an unsettled result, the middle forks are averaged,
+ * so the score follows the share of forks in each mode instead of jumping between them as a median
+ * does. The error stays JMH's: the 99.9% confidence half-width of the mean over all iterations of
+ * all forks, so a bimodal run shows a wide interval and ties rather than a confident number. A
+ * result of one fork is left exactly as JMH wrote it.
  */
 public final class JmhJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +46,25 @@ public final class JmhJson {
         List<JmhResult> results = new ArrayList<>();
         for (JsonNode r : merged(files)) results.add(result(r));
         return results;
+    }
+
+    /**
+     * A result with the means of its forks, one per fork in file order (one for a result of one fork;
+     * none for a latency histogram, whose iterations are not means).
+     */
+    public record Forks(JmhResult result, List<Double> means) {
+        public Forks {
+            means = List.copyOf(means);
+        }
+    }
+
+    /** Every result of the files, merged as {@link #read} merges them, with its forks' means. */
+    public static List<Forks> readForks(List<Path> files) throws IOException {
+        List<Forks> all = new ArrayList<>();
+        for (JsonNode r : merged(files)) {
+            all.add(new Forks(result(r), r.path("mode").asText().equals("sample") ? List.of() : forkMeans(r.path("primaryMetric"))));
+        }
+        return all;
     }
 
     /** Writes the results of all files as one JSON array, as JMH would have written them. */
@@ -90,20 +114,10 @@ public final class JmhJson {
         into.put("forks", into.path("forks").asInt() + more.path("forks").asInt());
         ObjectNode primary = (ObjectNode) into.path("primaryMetric");
         appendRawData(primary, more.path("primaryMetric"));
-        List<Double> forkMeans = new ArrayList<>();
-        ListStatistics all = new ListStatistics();
-        for (JsonNode fork : primary.path("rawData")) {
-            ListStatistics one = new ListStatistics();
-            for (JsonNode v : fork) {
-                double d = number(v);
-                if (Double.isNaN(d)) continue;
-                one.addValue(d);
-                all.addValue(d);
-            }
-            if (one.getN() > 0) forkMeans.add(one.getMean());
-        }
+        List<Double> forkMeans = forkMeans(primary);
+        ListStatistics all = values(primary.path("rawData"));
         if (forkMeans.isEmpty()) return;
-        double score = median(forkMeans);
+        double score = forkScore(forkMeans);
         double error = all.getN() > 2 ? all.getMeanErrorAt(0.999) : Double.NaN;
         primary.put("score", score);
         if (Double.isNaN(error)) primary.put("scoreError", "NaN");
@@ -154,10 +168,32 @@ public final class JmhJson {
         return s;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    /** The mean of each fork's iterations (NaN iterations left out; a fork without any, left out). */
+    private static List<Double> forkMeans(JsonNode metric) {
+        List<Double> means = new ArrayList<>();
+        for (JsonNode fork : metric.path("rawData")) {
+            ListStatistics one = new ListStatistics();
+            for (JsonNode v : fork) {
+                double d = number(v);
+                if (!Double.isNaN(d)) one.addValue(d);
+            }
+            if (one.getN() > 0) means.add(one.getMean());
+        }
+        return means;
+    }
+
+    /**
+     * The score of a run from its forks' means: their mean without the fastest and the slowest fork
+     * when there are at least three (so the median of 3 or 4 forks, the mean of the middle three of
+     * 5), else their mean. See the class comment for why.
+     */
+    public static double forkScore(List<Double> forkMeans) {
+        if (forkMeans.isEmpty()) throw new IllegalArgumentException("no fork to score");
+        List<Double> sorted = forkMeans.stream().sorted().toList();
+        List<Double> kept = sorted.size() >= 3 ? sorted.subList(1, sorted.size() - 1) : sorted;
+        double sum = 0;
+        for (double m : kept) sum += m;
+        return sum / kept.size();
     }
 
     static JmhResult result(JsonNode r) {

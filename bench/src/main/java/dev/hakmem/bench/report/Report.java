@@ -94,9 +94,10 @@ public final class Report {
         List<String> header = new ArrayList<>();
         String run = "Run " + out.toAbsolutePath().normalize().getFileName();
         if ("quick".equals(mode)) {
-            run += ", quick mode: short forks, one per peer, and three for the headline peers (hakmem, hakmem-gen and the"
-                    + " natives near the fastest, in interleaved rounds; their score is the median of the forks' means),"
-                    + " for an overview (`--full` for numbers to quote)";
+            run += ", quick mode: short forks, one per peer, and three or more for the headline peers (hakmem, hakmem-gen and"
+                    + " the natives near the fastest, in interleaved rounds, and in settling rounds for the tables whose forks"
+                    + " disagreed; their score is the trimmed mean of the forks' means, the median of three), for an overview"
+                    + " (`--full` for numbers to quote)";
         }
         else if ("scaling".equals(mode)) {
             run += ", scaling run in quick mode: one short fork per peer and thread count, for an overview (`--scaling --full`"

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Quick mode's further rounds: after the first round has measured every peer once, the peers of the
@@ -25,15 +26,17 @@ import java.util.TreeSet;
  * {@link #HEADLINE_HAKMEM} and the native allocators that could be the table's best. Which natives
  * those are is read from the first round: the fastest and every native within {@link #CONTENDER_MARGIN}
  * of it (a native further behind in its one fork is unlikely to be the best of three). The report
- * merges each peer's forks into one result whose score is the median of the forks' means
- * ({@link JmhJson}); rounds are run one after the other, each over every table, so that drift of the
+ * merges each peer's forks into one result whose score is the trimmed mean of the forks' means
+ * ({@link JmhJson#forkScore}: the median of three); rounds are run one after the other, each over every table, so that drift of the
  * machine during the job touches every peer alike.
  *
  * <p>Usage: {@code HeadlineRounds --plan plan.tsv --out rounds.tsv round-1-json...}. Writes the JMH
  * invocations of one further round as {@code run} lines of a {@link Plan} (no expectations: the
  * first round's plan already says what must be there); the runner runs them once per further round.
  * Benchmarks whose contenders are the same peers share one invocation; a benchmark's contenders are
- * those of all its parameter sets together (JMH cannot give each parameter set its own peers).
+ * those of all its parameter sets together (JMH cannot give each parameter set its own peers). It
+ * prints {@code runs N} last, the runs of one further round, by which the runner times the rounds for
+ * the settling rounds that may follow ({@link SettlingRounds}).
  */
 public final class HeadlineRounds {
     /** hakmem's peers in the headline ratios: the default configuration and its generated variant. */
@@ -64,11 +67,30 @@ public final class HeadlineRounds {
             }
         }
         if (planFile == null || out == null) usage("--plan and --out are required");
-        Plan rounds = plan(Plan.read(planFile), JmhJson.read(jsons));
+        List<JmhResult> results = JmhJson.read(jsons);
+        Plan rounds = plan(Plan.read(planFile), results);
         rounds.write(out);
         for (Plan.Run r : rounds.runs()) {
             System.out.printf(Locale.ROOT, "  headline round: %s on %s%n", r.regex(), String.join(",", r.peers()));
         }
+        System.out.println("runs " + runCount(rounds, results)); // per round; the runner times the rounds by it (SettlingRounds)
+    }
+
+    /**
+     * How many runs (benchmark x parameter set x peer, one fork each) {@code rounds} makes: per run
+     * line, its peers times the parameter sets that {@code results} hold of each benchmark it selects.
+     */
+    static int runCount(Plan rounds, List<JmhResult> results) {
+        int n = 0;
+        for (Plan.Run run : rounds.runs()) {
+            Pattern regex = Pattern.compile(run.regex());
+            Set<String> sets = new TreeSet<>();
+            for (JmhResult r : results) {
+                if (regex.matcher(r.benchmark()).find() && !r.mode().equals("sample")) sets.add(r.benchmark() + " " + r.params());
+            }
+            n += sets.size() * run.peers().size();
+        }
+        return n;
     }
 
     /**

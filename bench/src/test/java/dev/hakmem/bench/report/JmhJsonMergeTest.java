@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Forks of one run found in several JMH files (quick mode's headline rounds) merge into one result
- * whose score is the median of the forks' means; other runs stay as JMH wrote them.
+ * whose score is the trimmed mean of the forks' means (the median of three); other runs stay as JMH
+ * wrote them.
  */
 class JmhJsonMergeTest {
     @TempDir
@@ -76,5 +77,26 @@ class JmhJsonMergeTest {
         assertEquals(3, m.path("primaryMetric").path("rawData").size(), "every fork's iterations kept");
         // JMH's score of an EVENTS counter is the sum over iterations: kept a sum over the three forks
         assertEquals(9000, m.path("secondaryMetrics").path("peakRssBytes").path("score").asDouble(), 1e-9);
+    }
+
+    @Test
+    void fiveForksScoreTheMeanOfTheMiddleThree() throws Exception {
+        String b = "dev.hakmem.bench.Skewed.cycle";
+        // fork means 100, 130, 100, 130, 40 (the last slowed by another process): 40 and one 130 dropped
+        List<Path> files = List.of(file("a.json", result(b, "hakmem", "", 100)), file("b.json", result(b, "hakmem", "", 130)),
+                file("c.json", result(b, "hakmem", "", 100)), file("d.json", result(b, "hakmem", "", 130)),
+                file("e.json", result(b, "hakmem", "", 40)));
+        JmhResult r = JmhJson.read(files).getFirst();
+        assertEquals((100 + 100 + 130) / 3.0, r.score(), 1e-9);
+        List<JmhJson.Forks> forks = JmhJson.readForks(files);
+        assertEquals(List.of(100.0, 130.0, 100.0, 130.0, 40.0), forks.getFirst().means(), "in file order");
+    }
+
+    @Test
+    void forkScoreIsTheMedianOfThreeOrFourAndTheMeanOfTwo() {
+        assertEquals(310, JmhJson.forkScore(List.of(190.0, 340.0, 310.0)), 1e-9);
+        assertEquals(315, JmhJson.forkScore(List.of(190.0, 340.0, 310.0, 320.0)), 1e-9);
+        assertEquals(265, JmhJson.forkScore(List.of(190.0, 340.0)), 1e-9);
+        assertEquals(7, JmhJson.forkScore(List.of(7.0)), 1e-9);
     }
 }

@@ -86,4 +86,11 @@ class HeadlineRoundsTest {
         assertEquals(rounds.runs(), Plan.read(f).runs());
         Files.delete(f);
     }
+
+    @Test
+    void aRoundsRunsArePeersTimesTheParameterSetsOfItsBenchmarks() {
+        Plan rounds = HeadlineRounds.plan(firstRound(), results());
+        // tinyHot: 4 peers x 2 sizes; randomMixed and skewed: 2 peers x (1 + 1) sets
+        assertEquals(8 + 4, HeadlineRounds.runCount(rounds, results()));
+    }
 }
