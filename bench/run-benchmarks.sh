@@ -266,7 +266,8 @@ if [ "$rounds" -gt 1 ]; then
   # Then the settling rounds (SettlingRounds): what the budget has left goes to the tables whose
   # headline peers' forks still disagree, one more fork each per round, the least settled first,
   # timed by what a run of the headline rounds took.
-  headline_runs=$(( $(awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$out/rounds.log") * (rounds - 1) ))
+  runs_in() { awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$1"; } # the planners' last line: runs N
+  headline_runs=$(( $(runs_in "$out/rounds.log") * (rounds - 1) ))
   if [ "$headline_runs" -gt 0 ] && [ "$settle" -gt 0 ]; then
     per_run=$(awk -v t=$((SECONDS - rounds_start)) -v n="$headline_runs" 'BEGIN { printf "%.3f", t / n }')
     for ((s = 1; s <= settle; s++)); do
@@ -274,7 +275,7 @@ if [ "$rounds" -gt 1 ]; then
       [ "$seconds" -gt 0 ] || break
       "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.SettlingRounds --plan "$out/plan.tsv" --out "$out/settle-$s.tsv" \
         --seconds "$seconds" --per-run "$per_run" "${jsons[@]}" | tee "$out/settle-$s.log"
-      [ "$(awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$out/settle-$s.log")" -gt 0 ] || break
+      [ "$(runs_in "$out/settle-$s.log")" -gt 0 ] || break
       run_plan "$out/settle-$s.tsv" "-s$s"
     done
   fi

@@ -93,31 +93,25 @@ public final class SettlingRounds {
         List<JmhResult> results = forks.stream().map(JmhJson.Forks::result).toList();
         Map<String, Plan.Run> groups = new LinkedHashMap<>();
         for (Plan.Run run : first.runs()) groups.put(run.group(), run);
-        List<Unsettled> todo = new ArrayList<>();
-        List<String> groupOf = new ArrayList<>();
+        record Pending(Unsettled u, Plan.Run group) {}
+        List<Pending> todo = new ArrayList<>();
         for (Plan.Expectation e : first.expectations()) {
             Plan.Run group = groups.get(e.group());
             if (group == null || group.peers().isEmpty()) continue;
             Unsettled u = unsettled(e.benchmark(), HeadlineRounds.contenders(e.benchmark(), e.peers(), results), forks);
-            if (u != null) {
-                todo.add(u);
-                groupOf.add(e.group());
-            }
+            if (u != null) todo.add(new Pending(u, group));
         }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < todo.size(); i++) order.add(i);
-        order.sort(Comparator.comparingDouble((Integer i) -> -todo.get(i).worst()));
+        todo.sort(Comparator.comparingDouble((Pending p) -> p.u().worst()).reversed()); // stable: ties keep the plan's order
         List<Plan.Run> runs = new ArrayList<>();
         int total = 0, k = 1;
-        for (int i : order) {
-            Unsettled u = todo.get(i);
+        for (Pending p : todo) {
+            Unsettled u = p.u();
             if (total + u.runs() > maxRuns) continue;
             total += u.runs();
-            Plan.Run group = groups.get(groupOf.get(i));
-            List<String> peers = group.peers().stream().filter(u.peers()::contains).toList(); // the plan's peer order
-            List<String> jmhArgs = new ArrayList<>(group.jmhArgs());
+            List<String> peers = p.group().peers().stream().filter(u.peers()::contains).toList(); // the plan's peer order
+            List<String> jmhArgs = new ArrayList<>(p.group().jmhArgs());
             jmhArgs.addAll(restrictions(u.paramSets()));
-            runs.add(new Plan.Run(group.group() + "-settle-" + k++, peers, "^(" + u.benchmark().replace(".", "\\.") + ")$", jmhArgs));
+            runs.add(new Plan.Run(p.group().group() + "-settle-" + k++, peers, "^(" + u.benchmark().replace(".", "\\.") + ")$", jmhArgs));
         }
         return new Round(new Plan(runs, List.of()), total);
     }
