@@ -56,11 +56,14 @@ final class Mstress implements AutoCloseable {
     private final Bag[] bags;
     private int phase;
     private long transferFrees;
+    private long lastPhasePeakOwnBytes;
 
     /** A thread's own blocks with their sizes and tags. */
     private static final class Bag {
         int count;
         long transferFrees;
+        /** The bytes of the blocks in the bag now, and their most since the thread started. */
+        long bytes, peakBytes;
 
         long[] blocks = new long[1024];
         int[] sizes = new int[1024];
@@ -76,11 +79,14 @@ final class Mstress implements AutoCloseable {
             sizes[count] = size;
             tags[count] = tag;
             count++;
+            bytes += size;
+            if (bytes > peakBytes) peakBytes = bytes;
         }
 
         /** Removes entry {@code i}; the last entry takes its place. */
         void remove(int i) {
             int last = --count;
+            bytes -= sizes[i];
             blocks[i] = blocks[last];
             sizes[i] = sizes[last];
             tags[i] = tags[last];
@@ -119,13 +125,16 @@ final class Mstress implements AutoCloseable {
                 }
             });
         }
-        long sum = 0;
+        long sum = 0, peakOwn = 0;
         for (int t = 0; t < threads; t++) {
             running[t].join();
             sum += sums[t];
             transferFrees += bags[t].transferFrees;
             bags[t].transferFrees = 0;
+            peakOwn = Math.max(peakOwn, bags[t].peakBytes);
+            bags[t].peakBytes = 0;
         }
+        lastPhasePeakOwnBytes = peakOwn;
         Throwable e = failure.get();
         if (e instanceof RuntimeException r) throw r;
         if (e instanceof Error err) throw err;
@@ -190,6 +199,7 @@ final class Mstress implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             own.count = 0; // after a failed check the blocks are abandoned, not freed twice
+            own.bytes = 0;
             throw e;
         } finally {
             counted.flush();
@@ -207,6 +217,16 @@ final class Mstress implements AutoCloseable {
     /** Blocks freed so far by a thread that got them from the transfer array. */
     long transferFrees() {
         return transferFrees;
+    }
+
+    /**
+     * The most bytes one thread of the last phase held in its own blocks at one time. Those blocks
+     * were all live then, so the workload's peak live bytes over that phase are at least this much
+     * (less {@link LiveBytes}'s counting error): a lower bound derived from what the threads did,
+     * whatever the scheduler made of their overlap.
+     */
+    long lastPhasePeakOwnBytes() {
+        return lastPhasePeakOwnBytes;
     }
 
     /** Blocks in the transfer array now. */
