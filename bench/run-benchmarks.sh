@@ -15,7 +15,9 @@
 #   --rounds N       quick mode: rounds (default 3; 1 with --latency). Round 1 runs every peer once;
 #                    rounds 2..N run only the headline peers of each table again: hakmem, hakmem-gen
 #                    and the natives within 10% of round 1's fastest native (HeadlineRounds writes them
-#                    to rounds.tsv). Each round runs every table, so machine drift touches all peers
+#                    to rounds.tsv). A round starts only if it fits in what the budget has left, at
+#                    the seconds per run of the last round (of the first pass for round 2); the
+#                    rounds left out are named in rounds.log. Each round runs every table, so machine drift touches all peers
 #                    alike; the report scores a peer's forks by the trimmed mean of their means
 #                    (without the fastest and the slowest fork: the median of three)
 #   --settle N       quick mode, after the rounds: at most N settling rounds (default 4; 0: none) in
@@ -256,20 +258,45 @@ run_plan() {
     jsons+=("$out/jmh-$group$suffix.json")
   done 3< "$plan_file"
 }
+first_start=$SECONDS
 run_plan "$out/plan.tsv" ""
 # Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
 if [ "$rounds" -gt 1 ]; then
+  runs_in() { awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$1"; } # the planners' last line: runs N
+  # Seconds per run so far: of the first pass (its runs are the JSON results it wrote), then of the
+  # last headline round. A round starts only if that many seconds per run fit in what the budget has
+  # left, so that a machine whose forks start slower than the planner assumes (0.85 s against its
+  # 0.5 s on a 2-CPU AMD EPYC VM, 2026-12-05) still ends within the budget: it runs fewer headline
+  # rounds and gives what is left to the settling rounds.
+  first_runs=$(cat "${jsons[@]}" 2>/dev/null | grep -c '"benchmark" *:' || true)
+  per_run=$(awk -v t=$((SECONDS - first_start)) -v n="$first_runs" 'BEGIN { printf "%.3f", (n > 0 ? t / n : 0) }')
   rounds_start=$SECONDS
   "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}" \
     | tee "$out/rounds.log"
-  for ((round = 2; round <= rounds; round++)); do run_plan "$out/rounds.tsv" "-r$round"; done
+  round_runs=$(runs_in "$out/rounds.log")
+  rounds_run=1
+  for ((round = 2; round <= rounds; round++)); do
+    need=$(awk -v p="$per_run" -v n="$round_runs" 'BEGIN { printf "%.0f", p * n }')
+    left=$(( budget - SECONDS - 20 )) # 20 s for the report, as the planner leaves
+    if [ "$need" -gt "$left" ]; then
+      echo "headline round $round of $rounds left out: about $need s ($round_runs runs of $per_run s), the budget has $left s left" \
+        | tee -a "$out/rounds.log"
+      break
+    fi
+    round_start=$SECONDS
+    run_plan "$out/rounds.tsv" "-r$round"
+    rounds_run=$round
+    per_run=$(awk -v t=$((SECONDS - round_start)) -v n="$round_runs" 'BEGIN { printf "%.3f", (n > 0 ? t / n : 0) }')
+  done
+  echo "headline rounds run: $rounds_run of $rounds" | tee -a "$out/rounds.log"
   # Then the settling rounds (SettlingRounds): what the budget has left goes to the tables whose
   # headline peers' forks still disagree, one more fork each per round, the least settled first,
-  # timed by what a run of the headline rounds took.
-  runs_in() { awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$1"; } # the planners' last line: runs N
-  headline_runs=$(( $(runs_in "$out/rounds.log") * (rounds - 1) ))
-  if [ "$headline_runs" -gt 0 ] && [ "$settle" -gt 0 ]; then
-    per_run=$(awk -v t=$((SECONDS - rounds_start)) -v n="$headline_runs" 'BEGIN { printf "%.3f", t / n }')
+  # timed by what a run of the headline rounds took (or of the first pass, if none ran).
+  headline_runs=$(( round_runs * (rounds_run - 1) ))
+  if [ "$round_runs" -gt 0 ] && [ "$settle" -gt 0 ]; then
+    if [ "$headline_runs" -gt 0 ]; then
+      per_run=$(awk -v t=$((SECONDS - rounds_start)) -v n="$headline_runs" 'BEGIN { printf "%.3f", t / n }')
+    fi
     for ((s = 1; s <= settle; s++)); do
       seconds=$(( budget - SECONDS - 30 )) # 20 s for the report, as the planner leaves, and 10 s to spare
       [ "$seconds" -gt 0 ] || break

@@ -94,8 +94,8 @@ public final class Report {
         List<String> header = new ArrayList<>();
         String run = "Run " + out.toAbsolutePath().normalize().getFileName();
         if ("quick".equals(mode)) {
-            run += ", quick mode: short forks, one per peer, and three or more for the headline peers (hakmem, hakmem-gen and"
-                    + " the natives near the fastest, in interleaved rounds, and in settling rounds for the tables whose forks"
+            run += ", quick mode: short forks, one per peer, and more for the headline peers (hakmem, hakmem-gen and"
+                    + " the natives near the fastest, in interleaved rounds, three unless the budget ran short (rounds.log), and in settling rounds for the tables whose forks"
                     + " disagreed; their score is the trimmed mean of the forks' means, the median of three), for an overview"
                     + " (`--full` for numbers to quote)";
         }
