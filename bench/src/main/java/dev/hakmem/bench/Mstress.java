@@ -62,7 +62,7 @@ final class Mstress implements AutoCloseable {
     private static final class Bag {
         int count;
         long transferFrees;
-        /** The bytes of the blocks in the bag now, and their most since the thread started. */
+        /** The bytes of the blocks in the bag now, and their most since the phase started (reset at its end). */
         long bytes, peakBytes;
 
         long[] blocks = new long[1024];
