@@ -227,19 +227,22 @@ public final class SmallFront {
         // freeInto's body, not a call of it: one inlining level fewer (see the class comment)
         int hot = tc.hotInfo;
         ClassCache cc;
-        int cls;
+        int cls, owner;
         if (info == hot) { // the thread's own slab of its hot class: nothing decoded from the page table's load
             cc = tc.hotClass;
             cls = ChunkRegistry.kindOfInfo(hot) - 1;
-            if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
-            freeTo(tc, cc, address, cls, tc.ownSlabs);
+            owner = tc.ownSlabs;
         } else {
             if (hot != ChunkRegistry.NO_PAGE_INFO) HotClass.miss(tc);
             cls = ChunkRegistry.kindOfInfo(info) - 1;
             cc = tc.byClass[cls];
-            if (!checks) small.checkBlockStart("free", address, cls);
-            freeTo(tc, cc, address, cls, ChunkRegistry.ownerOfInfo(info));
+            owner = ChunkRegistry.ownerOfInfo(info);
         }
+        if (!checks) small.checkBlockStart("free", address, cls); // with checks off, only double frees pass
+        // One call site for both branches: C2 inlines freeTo (144 bytes of bytecode) only where the
+        // profile calls the site hot, and with a call site per branch whether the hot-class one was
+        // hot depended on when C2 compiled the caller (a call, not inlined, in some forks).
+        freeTo(tc, cc, address, cls, owner);
         if (stats) countFree(cc, cls);
     }
 
