@@ -263,13 +263,14 @@ run_plan "$out/plan.tsv" ""
 # Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
 if [ "$rounds" -gt 1 ]; then
   runs_in() { awk '$1 == "runs" { n = $2 } END { print n + 0 }' "$1"; } # the planners' last line: runs N
+  per_run_of() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.3f", (n > 0 ? t / n : 0) }'; } # seconds $1 over runs $2
   # Seconds per run so far: of the first pass (its runs are the JSON results it wrote), then of the
   # last headline round. A round starts only if that many seconds per run fit in what the budget has
   # left, so that a machine whose forks start slower than the planner assumes (0.85 s against its
   # 0.5 s on a 2-CPU AMD EPYC VM, 2026-12-05) still ends within the budget: it runs fewer headline
   # rounds and gives what is left to the settling rounds.
   first_runs=$(cat "${jsons[@]}" 2>/dev/null | grep -c '"benchmark" *:' || true)
-  per_run=$(awk -v t=$((SECONDS - first_start)) -v n="$first_runs" 'BEGIN { printf "%.3f", (n > 0 ? t / n : 0) }')
+  per_run=$(per_run_of $((SECONDS - first_start)) "$first_runs")
   rounds_start=$SECONDS
   "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}" \
     | tee "$out/rounds.log"
@@ -286,7 +287,7 @@ if [ "$rounds" -gt 1 ]; then
     round_start=$SECONDS
     run_plan "$out/rounds.tsv" "-r$round"
     rounds_run=$round
-    per_run=$(awk -v t=$((SECONDS - round_start)) -v n="$round_runs" 'BEGIN { printf "%.3f", (n > 0 ? t / n : 0) }')
+    per_run=$(per_run_of $((SECONDS - round_start)) "$round_runs")
   done
   echo "headline rounds run: $rounds_run of $rounds" | tee -a "$out/rounds.log"
   # Then the settling rounds (SettlingRounds): what the budget has left goes to the tables whose
@@ -295,7 +296,7 @@ if [ "$rounds" -gt 1 ]; then
   headline_runs=$(( round_runs * (rounds_run - 1) ))
   if [ "$round_runs" -gt 0 ] && [ "$settle" -gt 0 ]; then
     if [ "$headline_runs" -gt 0 ]; then
-      per_run=$(awk -v t=$((SECONDS - rounds_start)) -v n="$headline_runs" 'BEGIN { printf "%.3f", t / n }')
+      per_run=$(per_run_of $((SECONDS - rounds_start)) "$headline_runs")
     fi
     for ((s = 1; s <= settle; s++)); do
       seconds=$(( budget - SECONDS - 30 )) # 20 s for the report, as the planner leaves, and 10 s to spare
