@@ -18,8 +18,8 @@
 #                    to rounds.tsv). A round starts only if it fits in what the budget has left, at
 #                    the seconds per run of the last round (of the first pass for round 2); the
 #                    rounds left out are named in rounds.log. Each round runs every table, so machine drift touches all peers
-#                    alike; the report scores a peer's forks by the trimmed mean of their means
-#                    (without the fastest and the slowest fork: the median of three)
+#                    alike; the quick report scores a throughput result by the 90th percentile of
+#                    its iterations, all forks pooled (see bench/README.md, "Scores")
 #   --settle N       quick mode, after the rounds: at most N settling rounds (default 4; 0: none) in
 #                    the time the budget has left. Each gives the headline peers of the tables whose
 #                    forks still disagree one more fork, the least settled tables first, as many as

@@ -14,8 +14,11 @@ import java.util.Map;
  * over the fastest native allocator's) of each run, how far the second moved from the first, and how
  * many tables agree within a tolerance (issue 17: 15%).
  *
- * <p>Usage: {@code Agreement [--within 0.15] run1/results.json run2/results.json}. Prints a Markdown
- * table and one count line per headline peer. Exit status 0 (it reports; it does not judge).
+ * <p>Usage: {@code Agreement [--within 0.15] [--p90] run1/results.json run2/results.json}. Prints a
+ * Markdown table and one count line per headline peer. {@code --p90} scores both runs' throughput
+ * results afresh by the 90th percentile of their iterations ({@link JmhJson.Scoring#P90_OF_ITERATIONS},
+ * as quick mode's report does since 2026-12-05), for runs written before. Exit status 0 (it reports;
+ * it does not judge).
  */
 public final class Agreement {
     /** The peers whose ratios the verdict's headline is made of. */
@@ -45,16 +48,19 @@ public final class Agreement {
 
     public static void main(String[] args) throws IOException {
         double within = 0.15;
+        JmhJson.Scoring scoring = JmhJson.Scoring.TRIMMED_MEAN_OF_FORKS; // one file: its scores as written
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--within")) within = Double.parseDouble(args[++i]);
+            else if (args[i].equals("--p90")) scoring = JmhJson.Scoring.P90_OF_ITERATIONS;
             else files.add(Path.of(args[i]));
         }
         if (files.size() != 2) {
-            System.err.println("usage: Agreement [--within 0.15] run1/results.json run2/results.json");
+            System.err.println("usage: Agreement [--within 0.15] [--p90] run1/results.json run2/results.json");
             System.exit(64);
         }
-        System.out.print(markdown(ratios(JmhJson.read(List.of(files.get(0))), JmhJson.read(List.of(files.get(1)))), within));
+        System.out.print(markdown(ratios(JmhJson.read(List.of(files.get(0)), scoring), JmhJson.read(List.of(files.get(1)), scoring)),
+                within));
     }
 
     /** Every headline ratio that both runs have, table by table in the first run's order. */

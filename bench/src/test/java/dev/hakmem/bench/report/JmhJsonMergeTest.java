@@ -1,6 +1,7 @@
 package dev.hakmem.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,6 +91,50 @@ class JmhJsonMergeTest {
         assertEquals((100 + 100 + 130) / 3.0, r.score(), 1e-9);
         List<JmhJson.Forks> forks = JmhJson.readForks(files);
         assertEquals(List.of(100.0, 130.0, 100.0, 130.0, 40.0), forks.getFirst().means(), "in file order");
+    }
+
+    @Test
+    void p90ScoringPoolsEveryIterationOfEveryForkAndScoresEveryThroughputResult() throws Exception {
+        String b = "dev.hakmem.bench.TinyHot.cycle";
+        List<Path> files = List.of(
+                file("r1.json", result(b, "hakmem", "16", 60, 62, 64), result(b, "mimalloc", "16", 1, 2, 3, 4, 5)),
+                file("r2.json", result(b, "hakmem", "16", 100, 110, 120)));
+        List<JmhResult> trimmed = JmhJson.read(files);
+        List<JmhResult> p90 = JmhJson.read(files, JmhJson.Scoring.P90_OF_ITERATIONS);
+        JmhResult hakmem = p90.stream().filter(r -> r.peer().equals("hakmem")).findFirst().orElseThrow();
+        // pooled 60 62 64 100 110 120: position 0.9 x 5 = 4.5, halfway from 110 to 120
+        assertEquals(115, hakmem.score(), 1e-9);
+        assertEquals((62 + 110) / 2.0, trimmed.getFirst().score(), 1e-9, "the default still scores merged forks by their trimmed mean");
+        assertEquals(trimmed.getFirst().error(), hakmem.error(), 1e-9, "the error stays the mean's half-width");
+        // a result of one JMH run is rescored too: 1..5, position 3.6
+        JmhResult mimalloc = p90.stream().filter(r -> r.peer().equals("mimalloc")).findFirst().orElseThrow();
+        assertEquals(4.6, mimalloc.score(), 1e-9);
+        assertEquals(3, trimmed.get(1).score(), 1e-9, "JMH's own score by default");
+
+        Path merged = dir.resolve("p90.json");
+        JmhJson.writeMerged(files, merged, JmhJson.Scoring.P90_OF_ITERATIONS);
+        JsonNode m = new ObjectMapper().readTree(merged.toFile()).get(0).path("primaryMetric");
+        assertEquals(115, m.path("score").asDouble(), 1e-9);
+        assertEquals("90th percentile of the measured iterations", m.path("scoreStatistic").asText());
+        // what was written reads back as written
+        assertEquals(115, JmhJson.read(List.of(merged)).getFirst().score(), 1e-9);
+    }
+
+    @Test
+    void p90ScoringLeavesSingleShotResultsAlone() throws Exception {
+        String single = result("dev.hakmem.bench.Footprint.mstress", "hakmem", "", 10, 20, 30).replace("\"thrpt\"", "\"ss\"");
+        JmhResult r = JmhJson.read(List.of(file("ss.json", single)), JmhJson.Scoring.P90_OF_ITERATIONS).getFirst();
+        assertEquals(20, r.score(), 1e-9, "JMH's own score");
+    }
+
+    @Test
+    void percentileInterpolatesBetweenTheNearestValues() {
+        assertEquals(7, JmhJson.percentile(List.of(7.0), 0.9), 1e-9);
+        assertEquals(9.0, JmhJson.percentile(List.of(10.0, 0.0, 5.0), 0.9), 1e-9); // position 1.8: 5 + 0.8 x 5
+        assertEquals(0, JmhJson.percentile(List.of(10.0, 0.0, 5.0), 0), 1e-9);
+        assertEquals(10, JmhJson.percentile(List.of(10.0, 0.0, 5.0), 1), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> JmhJson.percentile(List.of(), 0.9));
+        assertThrows(IllegalArgumentException.class, () -> JmhJson.percentile(List.of(1.0), 1.5));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hakmem.bench.suite.PeerStatus;
 import dev.hakmem.bench.suite.Plan;
@@ -58,8 +59,34 @@ class ReportTest {
 
     @BeforeAll
     static void render() throws Exception {
-        outcome = Report.run(jsons(), PeerStatus.read(sample("peers.tsv")), Plan.read(sample("plan.tsv")), "quick", out);
+        // full mode: JMH's own scores, which the numbers below are; quick mode's percentile is tested apart
+        outcome = Report.run(jsons(), PeerStatus.read(sample("peers.tsv")), Plan.read(sample("plan.tsv")), "full", out);
         md = outcome.markdown();
+    }
+
+    /** Quick mode scores every throughput result by the 90th percentile of its iterations, and says so. */
+    @Test
+    void quickModeScoresThroughputByThe90thPercentileOfTheIterations(@TempDir Path quick) throws Exception {
+        Report.Outcome q = Report.run(jsons(), PeerStatus.read(sample("peers.tsv")), Plan.read(sample("plan.tsv")), "quick", quick);
+        assertTrue(q.markdown().contains("Every throughput score here is the 90th percentile of the result's measured iterations"), q.markdown());
+        JsonNode all = new ObjectMapper().readTree(quick.resolve("results.json").toFile());
+        int thrpt = 0;
+        for (JsonNode r : all) {
+            JsonNode m = r.path("primaryMetric");
+            if (!r.path("mode").asText().equals("thrpt")) {
+                assertTrue(m.path("scoreStatistic").isMissingNode(), "only throughput is rescored: " + r.path("benchmark"));
+                continue;
+            }
+            List<Double> iterations = new ArrayList<>();
+            for (JsonNode fork : m.path("rawData")) for (JsonNode v : fork) iterations.add(v.asDouble());
+            assertEquals(JmhJson.percentile(iterations, 0.9), m.path("score").asDouble(), 1e-6, r.path("benchmark").asText());
+            double max = iterations.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            double mean = iterations.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(m.path("score").asDouble() <= max && m.path("score").asDouble() >= mean - 1e-6, "between the mean and the best iteration");
+            thrpt++;
+        }
+        assertTrue(thrpt > 10, "the sample has throughput results: " + thrpt);
+        assertFalse(md.contains("90th percentile"), "full mode keeps JMH's scores and says nothing of a percentile");
     }
 
     @Test
