@@ -154,22 +154,9 @@ public final class JmhJson {
      */
     private static void scoreByPercentile(ObjectNode r) {
         ObjectNode primary = (ObjectNode) r.path("primaryMetric");
-        ListStatistics all = values(primary.path("rawData"));
-        if (all.getN() == 0) return;
-        List<Double> iterations = new ArrayList<>();
-        for (JsonNode fork : primary.path("rawData")) {
-            for (JsonNode v : fork) {
-                double d = number(v);
-                if (!Double.isNaN(d)) iterations.add(d);
-            }
-        }
-        double score = percentile(iterations, PERCENTILE);
-        double error = all.getN() > 2 ? all.getMeanErrorAt(0.999) : Double.NaN;
-        primary.put("score", score);
-        if (Double.isNaN(error)) primary.put("scoreError", "NaN");
-        else primary.put("scoreError", error);
-        ArrayNode confidence = primary.putArray("scoreConfidence");
-        confidence.add(Double.isNaN(error) ? score : score - error).add(Double.isNaN(error) ? score : score + error);
+        List<Double> iterations = iterations(primary.path("rawData"));
+        if (iterations.isEmpty()) return;
+        setScore(primary, percentile(iterations, PERCENTILE), values(primary.path("rawData")));
         primary.put("scoreStatistic", Math.round(100 * PERCENTILE) + "th percentile of the measured iterations");
     }
 
@@ -200,13 +187,7 @@ public final class JmhJson {
         List<Double> forkMeans = forkMeans(primary);
         ListStatistics all = values(primary.path("rawData"));
         if (forkMeans.isEmpty()) return;
-        double score = forkScore(forkMeans);
-        double error = all.getN() > 2 ? all.getMeanErrorAt(0.999) : Double.NaN;
-        primary.put("score", score);
-        if (Double.isNaN(error)) primary.put("scoreError", "NaN");
-        else primary.put("scoreError", error);
-        ArrayNode confidence = primary.putArray("scoreConfidence");
-        confidence.add(Double.isNaN(error) ? score : score - error).add(Double.isNaN(error) ? score : score + error);
+        setScore(primary, forkScore(forkMeans), all);
         ObjectNode percentiles = primary.putObject("scorePercentiles");
         for (double q : new double[] {0, 50, 90, 95, 99, 99.9, 99.99, 99.999, 99.9999, 100}) {
             percentiles.put(Double.toString(q), all.getPercentile(q == 0 ? 1e-9 : q));
@@ -240,15 +221,35 @@ public final class JmhJson {
         for (JsonNode fork : more.path("rawData")) raw.add(fork.deepCopy());
     }
 
+    /**
+     * Sets a primary metric's {@code score}, and as its error the 99.9% half-width of the mean of the
+     * iterations {@code all} ("NaN" for fewer than three), with the interval around the score.
+     */
+    private static void setScore(ObjectNode primary, double score, ListStatistics all) {
+        double error = all.getN() > 2 ? all.getMeanErrorAt(0.999) : Double.NaN;
+        primary.put("score", score);
+        if (Double.isNaN(error)) primary.put("scoreError", "NaN");
+        else primary.put("scoreError", error);
+        ArrayNode confidence = primary.putArray("scoreConfidence");
+        confidence.add(Double.isNaN(error) ? score : score - error).add(Double.isNaN(error) ? score : score + error);
+    }
+
     private static ListStatistics values(JsonNode rawData) {
         ListStatistics s = new ListStatistics();
+        for (double d : iterations(rawData)) s.addValue(d);
+        return s;
+    }
+
+    /** Every iteration's value of every fork, in order; NaN ones left out. */
+    private static List<Double> iterations(JsonNode rawData) {
+        List<Double> all = new ArrayList<>();
         for (JsonNode fork : rawData) {
             for (JsonNode v : fork) {
                 double d = number(v);
-                if (!Double.isNaN(d)) s.addValue(d);
+                if (!Double.isNaN(d)) all.add(d);
             }
         }
-        return s;
+        return all;
     }
 
     /** The mean of each fork's iterations (NaN iterations left out; a fork without any, left out). */
