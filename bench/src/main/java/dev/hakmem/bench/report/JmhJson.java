@@ -44,7 +44,7 @@ import org.openjdk.jmh.util.ListStatistics;
  * CPU idle, and a plain Java loop and mimalloc slowed at the same moments as hakmem did. A high
  * percentile is each allocator's speed when the machine lets it run, the quantity two runs can
  * agree on: over the nine pairs of main-job runs in docs/benchmarks, the headline ratios of the
- * throughput tables agreed within 15% in 282 of 342 cases scored so, against 235 with the trimmed
+ * tables other than the footprint ones agreed within 15% in 282 of 342 cases scored so, against 235 with the trimmed
  * mean of the forks' means (docs/BENCHMARKS-HISTORY.md, session 43). It is not a median: an
  * allocator that a busy machine slows more than others (hakmem's fast paths did, 0.64x against
  * mimalloc's 0.82x) looks better by it, which is why the report says which statistic it shows and
