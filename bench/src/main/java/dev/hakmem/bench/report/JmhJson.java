@@ -156,7 +156,7 @@ public final class JmhJson {
         ObjectNode primary = (ObjectNode) r.path("primaryMetric");
         List<Double> iterations = iterations(primary.path("rawData"));
         if (iterations.isEmpty()) return;
-        setScore(primary, percentile(iterations, PERCENTILE), values(primary.path("rawData")));
+        setScore(primary, percentile(iterations, PERCENTILE), statistics(iterations));
         primary.put("scoreStatistic", Math.round(100 * PERCENTILE) + "th percentile of the measured iterations");
     }
 
@@ -235,8 +235,12 @@ public final class JmhJson {
     }
 
     private static ListStatistics values(JsonNode rawData) {
+        return statistics(iterations(rawData));
+    }
+
+    private static ListStatistics statistics(List<Double> values) {
         ListStatistics s = new ListStatistics();
-        for (double d : iterations(rawData)) s.addValue(d);
+        for (double d : values) s.addValue(d);
         return s;
     }
 
