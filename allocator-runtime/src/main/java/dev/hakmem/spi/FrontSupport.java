@@ -193,6 +193,22 @@ public final class FrontSupport {
     }
 
     /**
+     * After a free of a shared slab's block (page owner 0) into {@code front}: makes the slab the
+     * front's thread's own, with the free blocks its ended owner left with it, when the generic free
+     * would ({@code SmallTier.claimShared}). Without it the blocks of an ended thread's slabs stayed
+     * shared for good, every later free of one was a CAS, and the variant ran larson (a thread that
+     * inherits its predecessor's blocks) at 0.7x the generic allocator (docs/BENCHMARKS-HISTORY.md,
+     * session 44).
+     *
+     * @param front the calling thread's front
+     * @param cls the block's class
+     * @param address the block just freed and pushed on the front
+     */
+    public void claimShared(ThreadFront front, int cls, long address) {
+        small.frontClaimShared(front, cls, address);
+    }
+
+    /**
      * A free of a front class that missed the front's hot class while one was hot (a generated front's
      * free calls it only then): counted, and after enough such frees the thread's hot class is judged
      * again.

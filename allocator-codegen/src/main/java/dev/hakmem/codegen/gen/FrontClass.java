@@ -49,7 +49,8 @@ final class FrontClass {
                 .addParameter(Names.FRONT_SUPPORT, "s").addParameter(cache, "c").addParameter(stack, "k")
                 .addParameter(long.class, "p").addParameter(int.class, "owner")
                 .addJavadoc("Frees the block {@code p} of the front class whose cache is {@code k}, on a page whose owner is\n"
-                        + "{@code owner}: pushed here if this thread's slab (or a shared one), else sent back to its owner.\n");
+                        + "{@code owner}: pushed here if this thread's slab (or a shared one, which may then become this\n"
+                        + "thread's), else sent back to its owner.\n");
         if (!checks) free.addStatement("s.checkBlockStart(p, k.cls)"); // checks off: only double frees pass
         free.beginControlFlow("if (owner == c.id() || owner == 0)");
         // The front's own slab: a plain state change; a shared one (owner 0): a CAS. Other owners' blocks
@@ -63,6 +64,10 @@ final class FrontClass {
                 .addStatement("k.count = n + 1")
                 .nextControlFlow("else")
                 .addStatement("s.flush(c, k.cls, p)")
+                .endControlFlow()
+                // a shared slab's block: the slab may become this thread's, as in the generic free
+                .beginControlFlow("if (owner == 0)")
+                .addStatement("s.claimShared(c, k.cls, p)")
                 .endControlFlow()
                 .nextControlFlow("else")
                 .addStatement("s.freeRemote(c, k.cls, p, owner)")

@@ -60,7 +60,8 @@ final class SmallCachesAllocatorFront {
 
     /**
      * Frees the block {@code p} of the front class whose cache is {@code k}, on a page whose owner is
-     * {@code owner}: pushed here if this thread's slab (or a shared one), else sent back to its owner.
+     * {@code owner}: pushed here if this thread's slab (or a shared one, which may then become this
+     * thread's), else sent back to its owner.
      */
     static void free(FrontSupport s, SmallCachesAllocatorCache c,
             SmallCachesAllocatorCache.ClassStack k, long p, int owner) {
@@ -73,6 +74,9 @@ final class SmallCachesAllocatorFront {
                 k.count = n + 1;
             } else {
                 s.flush(c, k.cls, p);
+            }
+            if (owner == 0) {
+                s.claimShared(c, k.cls, p);
             }
         } else {
             s.freeRemote(c, k.cls, p, owner);

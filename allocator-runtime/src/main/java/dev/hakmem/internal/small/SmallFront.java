@@ -443,6 +443,11 @@ public final class SmallFront {
         flushHot(tc, tc.byClass[cls], cls, address);
     }
 
+    /** After a front's free of a shared slab's block: {@link SmallTier#claimShared}, as {@link #freeTo} does. */
+    public void frontClaimShared(ThreadFront f, int cls, long address) {
+        small.claimShared((ThreadCache) f.core(), address, cls);
+    }
+
     /** A front's free that missed its hot class while one was hot ({@link HotClass#miss}). */
     public void frontHotMiss(ThreadFront f) {
         HotClass.miss((ThreadCache) f.core());
