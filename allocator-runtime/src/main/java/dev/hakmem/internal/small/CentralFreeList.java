@@ -252,6 +252,30 @@ public final class CentralFreeList {
     }
 
     /**
+     * As {@link #giveBackEnded}, for the free blocks of one slab given as {@code bits}, an orphan bitmap
+     * of {@code s} that the caller gives up: kept with the slab if it is an ended owner's (merged into the
+     * bitmap the reclaim fills, or that bitmap itself if it has none yet), else pooled in batches.
+     */
+    void giveBackEndedBits(Slab s, long[] bits) {
+        if (!s.abandoning || s.released()) {
+            pushOrphans(s, bits);
+            return;
+        }
+        long[] mine = s.abandonBits;
+        if (mine == null) {
+            s.abandonBits = bits;
+            return;
+        }
+        int last = mine.length - 1, added = 0;
+        for (int w = 0; w < last; w++) {
+            long add = bits[w] & ~mine[w]; // a block listed twice is one block: it is handed out once
+            mine[w] |= add;
+            added += Long.bitCount(add);
+        }
+        mine[last] += added;
+    }
+
+    /**
      * After {@link #giveBackEnded} of every class: offers {@code s}, a slab of this class that an ended
      * thread owned, with the free blocks found for it, or, with none, if it is not carved to its end
      * (the one the thread was carving): whoever takes it carves the rest, where a partly carved slab

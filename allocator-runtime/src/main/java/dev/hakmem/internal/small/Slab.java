@@ -63,6 +63,13 @@ public final class Slab {
      */
     boolean abandoning;
     long[] abandonBits;
+    /**
+     * Where a {@link Spill} lists this slab's bitmap, a hint: plain, written by whichever spill lists the
+     * slab (under that spill's lock), and trusted by a spill only after it finds this slab at that index
+     * of its own list. Two spills may list one slab (blocks of a slab reach other caches through the
+     * shared pool); then it names the latest one's index, and the other searches its list.
+     */
+    int spillHint;
 
     public Slab(long base, int sizeClass, int blockSize, int capacity, long magic) {
         this.base = base;

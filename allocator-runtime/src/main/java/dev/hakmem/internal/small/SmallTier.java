@@ -346,7 +346,7 @@ public final class SmallTier {
             centrals[cls].pushNode(node);
         } else {
             n = Math.max(batch, count >>> 1);
-            tc.spill[cls].put(blocks, 0, n);
+            tc.spill[cls].put(blocks, 0, n, registry);
         }
         System.arraycopy(blocks, n, blocks, 0, count - n);
         return count - n;
@@ -535,7 +535,7 @@ public final class SmallTier {
         long[] batch = new long[tc.byClass[c].batch];
         for (int n; (n = takeInbox(tc, c, batch)) > 0; ) {
             if (checks) n = accept(tc.id, c, batch, n);
-            tc.spill[c].put(batch, 0, n);
+            tc.spill[c].put(batch, 0, n, registry);
         }
     }
 
@@ -558,7 +558,7 @@ public final class SmallTier {
         if (toShared) {
             centrals[c].pushInBatches(blocks, n);
         } else {
-            tc.spill[c].put(blocks, 0, n);
+            tc.spill[c].put(blocks, 0, n, registry);
         }
     }
 
@@ -622,7 +622,7 @@ public final class SmallTier {
     private void gatherAndRecycle(BatchStack.Batch chain, Spill gathered, int c) {
         for (BatchStack.Batch b = chain; b != null; ) {
             BatchStack.Batch next = b.next(); // before the node is recycled: its next is rewritten by its next push
-            gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()));
+            gathered.put(b.blocks(), 0, acceptHere(c, b.blocks(), b.count()), registry);
             centrals[c].recycleNode(b);
             b = next;
         }
