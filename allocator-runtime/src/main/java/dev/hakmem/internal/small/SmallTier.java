@@ -346,21 +346,63 @@ public final class SmallTier {
             centrals[cls].pushNode(node);
         } else {
             n = Math.max(batch, count >>> 1);
-            tc.spill[cls].put(blocks, 0, n, registry);
+            int own = tc.owner() == null ? poolShared(blocks, n, cls) : n;
+            tc.spill[cls].put(blocks, 0, own, registry);
         }
         System.arraycopy(blocks, n, blocks, 0, count - n);
         return count - n;
     }
 
     /**
-     * After an owning cache's free of a shared slab's block (its platform thread's, or a virtual thread's
-     * under a stripe): makes the slab the cache's own, with
+     * A stripe's overflow {@code blocks[0..n)} of class {@code cls}: pools the blocks of shared slabs,
+     * in nodes of the class's batch, and moves the others (its own slabs') to the front; returns how
+     * many those are.
+     *
+     * <p>Why: a stripe never ends, and what its spill holds only its own mallocs take. Shared slabs are
+     * carved for mallocs that found every stripe busy; when stripes are contended for a long time, those
+     * mallocs kept carving while the frees of their blocks, which wait for a stripe, filled stripes'
+     * spills: one stripe under constant contention held 150-200 MB for 1 MB live
+     * (docs/BENCHMARKS-HISTORY.md, session 45). Pooled, the blocks are what the next malloc without a
+     * stripe takes ({@link #mallocDirect}). A stripe does not claim shared slabs either
+     * ({@link #claimShared}), so their blocks stay shared.
+     */
+    private int poolShared(long[] blocks, int n, int cls) {
+        CentralFreeList central = centrals[cls];
+        BatchStack.Batch node = null;
+        int own = 0, pooled = 0;
+        for (int i = 0; i < n; i++) {
+            long p = blocks[i];
+            Slab s = registry.slab(p);
+            if (s == null || !registry.isShared(s)) {
+                blocks[own++] = p;
+                continue;
+            }
+            if (node == null) node = central.takeNode();
+            node.blocks()[pooled++] = p;
+            if (pooled == node.blocks().length) {
+                node.setCount(pooled);
+                central.pushNode(node);
+                node = null;
+                pooled = 0;
+            }
+        }
+        if (node != null) {
+            node.setCount(pooled);
+            central.pushNode(node);
+        }
+        return own;
+    }
+
+    /**
+     * After an owning cache's free of a shared slab's block (its platform thread's; a stripe claims
+     * nothing, see {@link #poolShared}): makes the slab the cache's own, with
      * the free blocks its ended owner left with it ({@link OrphanedSlabs}), if it is carved to its end,
      * or if it is an orphaned slab still being carved (listed with its orphans: nobody carves it) and
      * the cache has no slab of the class left to carve: then it carves on. A slab the shared side is
      * carving for mallocs without a cache (virtual threads that found every stripe busy) stays shared.
      */
     public void claimShared(ThreadCache tc, long address, int cls) {
+        if (tc.owner() == null) return; // a stripe: see poolShared
         Slab s = registry.slab(address);
         if (s == null) return;
         boolean partial = s.carved() < s.capacity();

@@ -80,7 +80,11 @@
  * the old owner and still in flight then reaches a thread that does not own the slab: it is forwarded
  * to the slab's owner, or accepted by CAS if that owner has ended
  * ({@link dev.hakmem.internal.small.SmallTier}'s {@code accepts}); a shared slab still being carved
- * for mallocs without a cache is never claimed.
+ * for mallocs without a cache is never claimed. A stripe claims no slab, and its overflow sends the
+ * blocks of shared slabs to the pool instead of its spill ({@code SmallTier.poolShared}): the mallocs
+ * that found every stripe busy carve shared slabs, and when stripes claimed them and kept their
+ * blocks, each round of contention carved fresh memory (one stripe under constant contention: 150-200
+ * MB for 1 MB live; {@code StripeContentionTest}).
  *
  * <p>Invariant: every carved block of a class is at each moment in exactly one place: live (with the
  * user), in one thread cache, in one thread's spill, in one outbox, in one inbox batch, in one batch
