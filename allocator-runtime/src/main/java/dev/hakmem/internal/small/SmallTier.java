@@ -208,7 +208,8 @@ public final class SmallTier {
     private int takeInbox(ThreadCache tc, int cls, long[] dst) {
         BatchStack.Batch b = tc.pending[cls];
         if (b == null) {
-            if ((b = tc.inbox[cls].takeAll()) == null) return 0;
+            BatchStack in = tc.inbox(cls);
+            if (in == null || (b = in.takeAll()) == null) return 0;
             tc.pendingBlocks[cls] = BatchStack.count(b);
         }
         tc.pending[cls] = b.next(); // before the node is recycled: its next is rewritten by its next push
@@ -270,7 +271,7 @@ public final class SmallTier {
             if (o == null || o.id != owner || o.ended()) { // that owner has ended
                 return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
             }
-            if (o.inbox[cls].push(new long[] {p}, 1)) return FORWARDED;
+            if (o.inboxForSend(cls).push(new long[] {p}, 1)) return FORWARDED;
             Thread.onSpinWait(); // its inbox closed: it is being reclaimed, its slabs becoming shared; look again
         }
     }
@@ -517,7 +518,7 @@ public final class SmallTier {
      * closed, or no cache), accepts them here and gives them, node and all, to the shared list.
      */
     private void sendRemote(ThreadCache owner, int cls, BatchStack.Batch node) {
-        if (owner != null && owner.id != 0 && owner.inbox[cls].push(node)) return;
+        if (owner != null && owner.id != 0 && owner.inboxForSend(cls).push(node)) return;
         int kept = acceptHere(cls, node.blocks(), node.count());
         if (kept == 0) return;
         node.setCount(kept);
@@ -633,7 +634,7 @@ public final class SmallTier {
             gatherAndRecycle(tc.pending[c], gathered, c);
             tc.pending[c] = null;
             tc.pendingBlocks[c] = 0;
-            gatherAndRecycle(tc.inbox[c].close(), gathered, c);
+            gatherAndRecycle(tc.closeInbox(c), gathered, c);
             giveBackOutboxNode(tc.byClass[c], c);
             emptyCache(tc, c, false);
         }
@@ -694,7 +695,8 @@ public final class SmallTier {
             List<Spill> spills = new ArrayList<>();
             for (ThreadCache tc : live) {
                 if (tc.id == 0) continue;
-                if (!checks) inboxes.add(tc.inbox[c]);
+                BatchStack in = tc.inbox(c);
+                if (!checks && in != null) inboxes.add(in);
                 spills.add(tc.spill[c]);
             }
             long bytes = centrals[c].releaseFreeSlabs(inboxes, spills);
@@ -753,7 +755,7 @@ public final class SmallTier {
             long blocks = centrals[c].cachedBlocks();
             for (ThreadCache tc : caches) {
                 blocks += tc.byClass[c].count + tc.byClass[c].outBlocks() + (tc.isFlat(c) ? tc.front.count(c) : 0);
-                if (tc.id != 0) blocks += tc.inbox[c].blocks() + tc.pendingBlocks[c] + tc.spill[c].blocks();
+                if (tc.id != 0) blocks += tc.inboxBlocks(c) + tc.pendingBlocks[c] + tc.spill[c].blocks();
             }
             bytes += blocks * classes.size(c);
         }

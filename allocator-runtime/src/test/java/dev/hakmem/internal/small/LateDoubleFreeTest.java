@@ -39,7 +39,7 @@ class LateDoubleFreeTest {
         cc.blocks[cc.count++] = p;
         cc.frees += 2; // both calls returned normally and counted themselves
         // The remote free's entry reaches the owner's inbox.
-        assertTrue(tc.inbox[cls].push(new long[] {p}, 1));
+        assertTrue(tc.inboxForSend(cls).push(new long[] {p}, 1));
     }
 
     @Test

@@ -57,7 +57,7 @@ class OutboxTest {
 
     private static long inboxBlocks(HakmemAllocator a, long p) {
         int cls = ChunkRegistry.kindOfInfo(a.pageInfo(p)) - 1;
-        return ownerOf(a, p).inbox[cls].blocks();
+        return ownerOf(a, p).inboxBlocks(cls);
     }
 
     @Test

@@ -69,7 +69,7 @@ class StripeOwnershipTest {
             onlyUnder(caches, last, () -> a.free(p[0])); // another virtual thread, the same stripe
             assertEquals(before + 1, cc.count, "freed into the owning stripe's cache");
             assertEquals(p[0], cc.blocks[cc.count - 1]);
-            assertEquals(0, stripe.inbox[cls].blocks(), "not sent as a remote free");
+            assertEquals(0, stripe.inboxBlocks(cls), "not sent as a remote free");
             onlyUnder(caches, last, () -> assertThrows(IllegalStateException.class, () -> a.free(p[0]), "a double free throws at the call"));
             assertEquals(before + 1, cc.count, "the refused free changed nothing");
             assertEquals(0, a.stats().liveBlocks());
@@ -89,7 +89,7 @@ class StripeOwnershipTest {
             for (long p : taken) assertEquals(stripe.id, a.slabOwnerOf(p));
             for (long p : taken) a.free(p); // a platform thread: remote frees, one full batch
             a.releaseThreadCache();
-            assertEquals(BATCH, stripe.inbox[cls].blocks(), "the batch reached the stripe's inbox");
+            assertEquals(BATCH, stripe.inboxBlocks(cls), "the batch reached the stripe's inbox");
             assertThrows(IllegalStateException.class, () -> a.free(taken[0]), "a double free of a sent block throws");
             long[] again = new long[BATCH];
             onlyUnder(caches, 0, () -> {

@@ -19,8 +19,10 @@ class ThreadCacheSizeTest {
             ThreadHeapBytes.ofEndedThread(() -> {}, () -> a.free(a.malloc(64))); // classes initialised, not measured
             a.smallFront().caches().reclaimDead();
             long bytes = ThreadHeapBytes.ofEndedThread(() -> {}, () -> a.free(a.malloc(64)));
-            // 16.6 KB measured with 44 classes (JDK 25); 22 KB while each class's spill was a padded lock.
-            assertTrue(bytes < 20_000, "a thread's cache took " + bytes + " bytes of Java heap");
+            System.out.println("ThreadCacheSizeTest: a thread's cache took " + bytes + " bytes of Java heap");
+            // 16.6 KB measured with 44 classes (JDK 25); 22 KB while each class's spill was a padded lock;
+            // 18.2 KB with 52 classes while every class's inbox (152 bytes, padded) was made up front.
+            assertTrue(bytes < 12_000, "a thread's cache took " + bytes + " bytes of Java heap");
         }
     }
 }
