@@ -94,7 +94,15 @@ final class Spill extends SpinLock {
                 System.arraycopy(src, from, blocks, count, listed);
                 count += listed;
             }
-            for (int i = from + listed; i < from + n; i++) markBit(registry.slab(src[i]), src[i]);
+            for (int i = from + listed; i < from + n; i++) {
+                Slab s = registry.slab(src[i]);
+                if (s != null) {
+                    markBit(s, src[i]);
+                } else { // not in a registered slab (no cached block should be): kept as an address, as before
+                    makeRoom(1);
+                    blocks[count++] = src[i];
+                }
+            }
         } finally {
             unlock();
         }
