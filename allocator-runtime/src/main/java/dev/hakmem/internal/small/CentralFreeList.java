@@ -266,13 +266,7 @@ public final class CentralFreeList {
             s.abandonBits = bits;
             return;
         }
-        int last = mine.length - 1, added = 0;
-        for (int w = 0; w < last; w++) {
-            long add = bits[w] & ~mine[w]; // a block listed twice is one block: it is handed out once
-            mine[w] |= add;
-            added += Long.bitCount(add);
-        }
-        mine[last] += added;
+        Slab.mergeOrphans(mine, bits);
     }
 
     /**

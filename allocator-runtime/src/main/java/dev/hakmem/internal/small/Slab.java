@@ -139,6 +139,22 @@ public final class Slab {
     }
 
     /**
+     * Adds the blocks of bitmap {@code from} to bitmap {@code into} (two orphan bitmaps of one slab, the
+     * caller's alone; {@code from} is left as it was) and returns how many were not already in it: a
+     * block listed twice is one block, handed out once.
+     */
+    static int mergeOrphans(long[] into, long[] from) {
+        int last = into.length - 1, added = 0;
+        for (int w = 0; w < last; w++) {
+            long add = from[w] & ~into[w];
+            into[w] |= add;
+            added += Long.bitCount(add);
+        }
+        into[last] += added;
+        return added;
+    }
+
+    /**
      * Moves up to {@code max} of the orphans in {@code bits} (a bitmap of this slab that the caller
      * holds alone, detached or not yet attached) to {@code dst[at..)}, lowest address first, clearing
      * their bits; returns how many. A bitmap emptied here becomes this slab's spare: the caller must

@@ -184,14 +184,7 @@ final class Spill extends SpinLock {
             bitBlocks += Slab.orphanCount(b);
             return;
         }
-        int last = mine.length - 1, added = 0;
-        for (int w = 0; w < last; w++) {
-            long add = b[w] & ~mine[w]; // a block listed twice is one block: it is handed out once
-            mine[w] |= add;
-            added += Long.bitCount(add);
-        }
-        mine[last] += added;
-        bitBlocks += added;
+        bitBlocks += Slab.mergeOrphans(mine, b);
     }
 
     /**

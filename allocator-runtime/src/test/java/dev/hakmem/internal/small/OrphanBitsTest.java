@@ -37,6 +37,19 @@ class OrphanBitsTest {
     }
 
     @Test
+    void mergingCountsABlockInBothBitmapsOnce() {
+        long[] into = slab.newOrphanBits(), from = slab.newOrphanBits();
+        mark(into, address(1), address(64), address(999));
+        mark(from, address(64), address(2), address(998), address(999));
+        assertEquals(2, Slab.mergeOrphans(into, from), "blocks 2 and 998 are new; 64 and 999 were there");
+        assertEquals(5, Slab.orphanCount(into));
+        assertEquals(4, Slab.orphanCount(from), "the source is left as it was");
+        long[] out = new long[8];
+        assertEquals(5, slab.drainOrphans(into, out, 0, 8));
+        assertArrayEquals(new long[] {address(1), address(2), address(64), address(998), address(999)}, Arrays.copyOf(out, 5));
+    }
+
+    @Test
     void aPartialDrainLeavesTheRestForTheNext() {
         long[] bits = slab.newOrphanBits();
         long[] free = new long[200];
