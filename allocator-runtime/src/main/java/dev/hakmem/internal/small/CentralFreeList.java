@@ -238,7 +238,7 @@ public final class CentralFreeList {
             Slab s = registry.slab(p);
             if (s != last) {
                 last = s;
-                lastBits = s != null && s.abandoning && !s.released()
+                lastBits = s != null && keptWithSlab(s)
                         ? (s.abandonBits != null ? s.abandonBits : (s.abandonBits = s.newOrphanBits()))
                         : null;
             }
@@ -257,7 +257,7 @@ public final class CentralFreeList {
      * bitmap the reclaim fills, or that bitmap itself if it has none yet), else pooled in batches.
      */
     void giveBackEndedBits(Slab s, long[] bits) {
-        if (!s.abandoning || s.released()) {
+        if (!keptWithSlab(s)) {
             pushOrphans(s, bits);
             return;
         }
@@ -267,6 +267,11 @@ public final class CentralFreeList {
             return;
         }
         Slab.mergeOrphans(mine, bits);
+    }
+
+    /** Whether the ended thread's free blocks of {@code s} stay with it as orphans: it is that thread's, being reclaimed, and not given back. */
+    private static boolean keptWithSlab(Slab s) {
+        return s.abandoning && !s.released();
     }
 
     /**
