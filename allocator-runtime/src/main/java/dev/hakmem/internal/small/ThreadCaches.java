@@ -21,13 +21,21 @@ import java.util.stream.Stream;
  *
  * <p>Virtual threads: one cache per virtual thread would make the memory kept in caches grow with the
  * number of threads (a million virtual threads, a million caches: Netty's complaint). Instead they
- * share {@code stripes}: a fixed number (twice the processors, rounded up to a power of two) of caches,
- * each used under a try-lock for the length of one malloc or free ({@link #lockStripe}). The memory
- * cached for virtual threads is therefore bounded by {@code stripes x (sum over classes of capacity x
- * size)}, whatever the number of virtual threads: with the default classes and caches one full cache
- * holds at most 4,440,064 bytes (Tiny 819,200 + Mid 3,620,864), so 4 stripes on 2 processors keep at
- * most 17 MiB, 16 stripes on 8 processors 68 MiB. A stripe is held for one call only, so with twice as
- * many stripes as carriers a free one is nearly always found at once. The one wait under a stripe is a
+ * share {@code stripes}: a fixed number (one per processor, rounded up to a power of two, at least two)
+ * of caches, each used under a try-lock for the length of one malloc or free ({@link #lockStripe}). The
+ * memory cached for virtual threads is therefore bounded by {@code stripes x (sum over classes of
+ * capacity x size)}, whatever the number of virtual threads: with the default classes and caches one
+ * full cache holds at most 4,440,064 bytes (Tiny 819,200 + Mid 3,620,864), so 2 stripes on 2
+ * processors keep at most 8.5 MiB, 8 stripes on 8 processors 34 MiB. A stripe is held for one call
+ * only, and a processor runs one carrier at a time, so the stripe of the processor a thread runs on is
+ * nearly always free at once; it is busy only when its holder lost the processor in the middle of a
+ * call or moved to another processor since its hint was set, and then another stripe stands in.
+ * Why not two stripes per processor, as before session 46: the spare stripes stood in often enough
+ * (a busy moment each) that each carved its own slab of most classes and kept a batch of blocks in
+ * each, memory neither processor's stripe could reuse: with threadChurn's virtual threads, 4 stripes on
+ * 2 processors kept 3.9-4.1 MB resident and 7.4-7.7 MB committed, 2 stripes 2.4-2.7 and 4.1-4.3 MB,
+ * with no malloc or free left without a stripe in either (docs/BENCHMARKS-HISTORY.md, session 46).
+ * The one wait under a stripe is a
  * refill's turn at the shared pool's pop lock, which backs off by yielding the carrier: if the thread
  * holding the pop lock loses its processor, virtual threads holding every stripe can be parked there
  * while hundreds of others run, find no stripe, and malloc without a cache. Each of those carves only
@@ -84,7 +92,7 @@ public final class ThreadCaches {
      * without fronts. Same memory-ordering contract as {@code slots}: {@link ThreadFront#owner()} is final.
      */
     private final ThreadFront[] frontSlots;
-    /** Caches shared by virtual threads: a power of two, at least twice the processor count. */
+    /** Caches shared by virtual threads: a power of two, at least the processor count and at least two. */
     private final ThreadCache[] stripes;
     /**
      * By {@code threadId & MASK}: the stripe of the processor a virtual thread with such an id ran on
@@ -159,7 +167,8 @@ public final class ThreadCaches {
         this.abandon = abandon;
         this.retired = new ThreadCache(capacities, batches, null);
         this.spareArrays = new SpareCacheArrays(capacities.length);
-        this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1)) * 2];
+        // one per processor, rounded up to a power of two, at least two (see the class comment)
+        this.stripes = new ThreadCache[Integer.highestOneBit(Math.max(2, 2 * Runtime.getRuntime().availableProcessors() - 1))];
         if (stripes.length >= byId.length) byId = new ThreadCache[stripes.length + 64];
         for (int i = 0; i < stripes.length; i++) {
             int id = nextId++; // ids 1..stripes.length: stripes own slabs, like platform threads' caches
@@ -225,15 +234,14 @@ public final class ThreadCaches {
      * gives up its carrier) and spinning threads would keep it from being scheduled again.
      *
      * <p>Which stripe: the one of the processor the thread runs on ({@link CurrentCpu}: stripe
-     * {@code 2 * cpu}, so a stripe's lock word and class caches stay in one processor's cache, as a
+     * {@code cpu}, wrapped, so a stripe's lock word and class caches stay in one processor's cache, as a
      * native allocator's per-carrier heap does; picked by a hash of the thread id, they moved between
      * the processors with the virtual threads, and the lock's CAS took 39% of threadChurn's time with
      * virtual threads). Asking for the processor is a downcall of about 3-4 ns, as much as the rest of
      * a Tiny malloc, so the answer is remembered in {@link #stripeHints} by thread id and asked again
      * only when the hinted stripe is busy, and once in {@value #RECHECK_EVERY} uses of a stripe, by
      * whichever thread holds it then, so that a thread that moved to another processor follows within
-     * a few calls. Where the processor is unknown, the search starts at a hash of the thread id; with
-     * twice as many stripes as processors one is nearly always free at once.
+     * a few calls. Where the processor is unknown, the search starts at a hash of the thread id.
      */
     public ThreadCache lockStripe() {
         int slot = (int) Thread.currentThread().threadId() & MASK;
@@ -287,15 +295,15 @@ public final class ThreadCaches {
         if (stripeHints[slot] != home) stripeHints[slot] = home;
     }
 
-    /** The index of processor {@code cpu}'s stripe: {@code 2 * cpu}, wrapped. */
+    /** The index of processor {@code cpu}'s stripe: {@code cpu}, wrapped. */
     private int stripeOf(int cpu) {
-        return (cpu << 1) & (stripes.length - 1);
+        return cpu & (stripes.length - 1);
     }
 
     /**
      * {@link #lockStripe} when the hinted stripe is busy: from the processor's stripe on. The hint
      * becomes the processor's stripe, whichever stripe this call got: the next stripe is a stand-in for
-     * a busy moment, and a thread that stayed on it would make it a third stripe carving memory for
+     * a busy moment, and a thread that stayed on it would make it a second stripe carving memory for
      * one processor (each stripe owns its slabs).
      */
     private ThreadCache lockStripeSlow(int slot) {
