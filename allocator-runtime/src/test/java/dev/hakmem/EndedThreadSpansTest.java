@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.testing.OnThread;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,16 +109,7 @@ class EndedThreadSpansTest {
     }
 
     private static void runAndEnd(Runnable body) throws InterruptedException {
-        Throwable[] failure = new Throwable[1];
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                body.run();
-            } catch (Throwable x) {
-                failure[0] = x;
-            }
-        });
-        t.join();
-        if (failure[0] != null) throw new AssertionError("the thread failed", failure[0]);
+        OnThread.run(Thread.ofPlatform(), body, Duration.ofSeconds(60));
     }
 
     private static int classOf(NativeAllocator al, long size) {

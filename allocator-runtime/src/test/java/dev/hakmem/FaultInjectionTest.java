@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.hakmem.DifferentialModelTest.Block;
 import dev.hakmem.DifferentialModelTest.Run;
 import dev.hakmem.internal.ExactBudget;
 import dev.hakmem.internal.os.FaultInjector;
 import dev.hakmem.internal.os.FaultInjector.Call;
+import dev.hakmem.testing.OnThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -258,23 +257,7 @@ class FaultInjectionTest {
 
     /** Runs {@code body} on a new platform thread and waits for it (60 s at most); rethrows its failure. */
     static void onOwnThread(Runnable body) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "fault-injection-workload");
-        t.start();
-        if (!t.join(Duration.ofSeconds(60))) {
-            StringBuilder sb = new StringBuilder("the workload did not end within 60 s:");
-            for (StackTraceElement e : t.getStackTrace()) sb.append("\n    at ").append(e);
-            fail(sb.toString());
-        }
-        Throwable f = failure.get();
-        if (f instanceof Error e) throw e;
-        if (f instanceof Exception e) throw e;
+        OnThread.run(Thread.ofPlatform().name("fault-injection-workload"), body, Duration.ofSeconds(60));
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ final class HotClass {
      * {@code cls} hot on trust if too few frees were counted to judge.
      */
     static void slowPath(ThreadCache tc, int cls) {
-        if (tc.id == 0 || tc.owner() == null) return; // no own slabs, or a stripe: never hot
+        if (tc.id == 0 || tc.isStripe()) return; // no own slabs, or a stripe: never hot
         if (isHot(tc, cls)) return; // hot already: its misses, if any, will judge it
         if (tc.hotRefuted && ++tc.hotSlowPaths < RECHECK) return;
         tc.hotSlowPaths = 0;

@@ -176,7 +176,7 @@ public final class SmallFront {
      * ({@link ThreadCache#byGranule}; a stripe, reached here through {@link #mallocShared}, gets none).
      */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
-        if (tc.byGranule == null && tc.owner() != null) tc.byGranule = granuleTable(tc);
+        if (tc.byGranule == null && !tc.isStripe()) tc.byGranule = granuleTable(tc);
         if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, cc, cls, size);
     }

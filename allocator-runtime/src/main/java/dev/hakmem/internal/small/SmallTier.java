@@ -347,7 +347,7 @@ public final class SmallTier {
             centrals[cls].pushNode(node);
         } else {
             n = Math.max(batch, count >>> 1);
-            int own = tc.owner() == null ? poolShared(blocks, n, cls) : n;
+            int own = tc.isStripe() ? poolShared(blocks, n, cls) : n;
             tc.spill[cls].put(blocks, 0, own, registry);
         }
         System.arraycopy(blocks, n, blocks, 0, count - n);
@@ -403,7 +403,7 @@ public final class SmallTier {
      * carving for mallocs without a cache (virtual threads that found every stripe busy) stays shared.
      */
     public void claimShared(ThreadCache tc, long address, int cls) {
-        if (tc.owner() == null) return; // a stripe: see poolShared
+        if (tc.isStripe()) return; // see poolShared
         Slab s = registry.slab(address);
         if (s == null) return;
         boolean partial = s.carved() < s.capacity();

@@ -180,6 +180,13 @@ public final class ThreadCache extends PaddedLock {
     public Thread owner() { return owner; }
 
     /**
+     * Whether virtual threads share this cache under its lock (a stripe), rather than one platform
+     * thread owning it: a stripe has no owner thread, never ends, claims no shared slab and has no hot
+     * class or granule table.
+     */
+    boolean isStripe() { return owner == null; }
+
+    /**
      * Whether this cache's thread has ended: never for a stripe, which lives as long as the
      * allocator. A racy read of a cache reached by id is fine: an ended thread stays ended.
      */

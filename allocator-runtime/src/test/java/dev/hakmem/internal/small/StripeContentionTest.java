@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.testing.OnThread;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,15 +63,6 @@ class StripeContentionTest {
     }
 
     private static void inVirtualThread(Runnable body) throws InterruptedException {
-        Throwable[] failure = new Throwable[1];
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        });
-        t.join();
-        if (failure[0] != null) throw new AssertionError(failure[0]);
+        OnThread.run(Thread.ofVirtual(), body, Duration.ofSeconds(60));
     }
 }

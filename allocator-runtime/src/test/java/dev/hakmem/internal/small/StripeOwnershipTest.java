@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
+import dev.hakmem.testing.OnThread;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,22 +30,27 @@ class StripeOwnershipTest {
         for (int i = 0; i < caches.stripeCount(); i++) {
             if (i != free) assertTrue(caches.stripe(i).tryLock(), "test set-up: stripe " + i + " idle");
         }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    body.run();
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }).join();
+            OnThread.run(Thread.ofVirtual(), body, Duration.ofSeconds(60));
         } finally {
             for (int i = 0; i < caches.stripeCount(); i++) {
                 if (i != free) caches.stripe(i).unlock();
             }
         }
-        if (failure.get() instanceof AssertionError e) throw e;
-        if (failure.get() != null) throw new AssertionError(failure.get());
+    }
+
+    /**
+     * One stripe per processor (rounded up to a power of two, at least two), so the memory virtual
+     * threads keep cached is bounded by that many full caches (README); spare stripes, two per
+     * processor before, each carved and kept their own blocks of most classes (ThreadCaches).
+     */
+    @Test
+    void thereIsOneStripePerProcessor() {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            int expected = Math.max(2, Integer.highestOneBit(cpus) == cpus ? cpus : Integer.highestOneBit(cpus) << 1);
+            assertEquals(expected, a.smallFront().caches().stripeCount(), cpus + " processors");
+        }
     }
 
     private static int classOf(HakmemAllocator a, long p) {
