@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@link dev.hakmem.internal.diag.SamplingAllocator}), so that the fast paths stay as they are without it.
  */
 public final class HakmemAllocator implements NativeAllocator {
-    private static final System.Logger LOG = System.getLogger("dev.hakmem");
     private final boolean stats;
     private final MemoryBudget budget;
     private final Reservation reservation;
@@ -493,7 +492,7 @@ public final class HakmemAllocator implements NativeAllocator {
             report = makeLeakReport();
             leakReport = report;
         } catch (RuntimeException | OutOfMemoryError e) { // a report must not stop the close: stats() after close then throws
-            LOG.log(System.Logger.Level.WARNING, "hakmem: close could not take the final snapshot; closing all the same", e);
+            Log.get().log(System.Logger.Level.WARNING, "hakmem: close could not take the final snapshot; closing all the same", e);
         }
         closed = true;
         OpenAllocators.unregister(events);
@@ -504,7 +503,7 @@ public final class HakmemAllocator implements NativeAllocator {
         reservation.unmap();
         registry.close();
         events.returned(returning, null, committed, "close");
-        if (report != null && report.hasLeaks()) LOG.log(System.Logger.Level.WARNING, report.toString());
+        if (report != null && report.hasLeaks()) Log.get().log(System.Logger.Level.WARNING, report.toString());
     }
 
     /** The thread cache with owner id {@code id}, or null (SmallTier is built before the caches, hence the indirection). */

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.os;
 
+import dev.hakmem.internal.Log;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread safety: one atomic counter.
  */
 public final class RefusedReleases {
-    private static final System.Logger LOG = System.getLogger("dev.hakmem");
     private static final int ALWAYS_LOGGED = 8;
     private static final AtomicLong COUNT = new AtomicLong();
 
@@ -31,7 +31,7 @@ public final class RefusedReleases {
     public static void report(String what, long address, long bytes, int errno) {
         long n = COUNT.incrementAndGet();
         if (n <= ALWAYS_LOGGED || Long.bitCount(n) == 1) {
-            LOG.log(Level.WARNING, "hakmem: the OS refused to release " + bytes + " bytes at 0x" + Long.toHexString(address)
+            Log.get().log(Level.WARNING, "hakmem: the OS refused to release " + bytes + " bytes at 0x" + Long.toHexString(address)
                     + " (" + OsMemory.describe(errno) + "): " + what + " [refused release #" + n + " in this JVM]");
         }
     }

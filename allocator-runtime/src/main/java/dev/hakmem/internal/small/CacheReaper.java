@@ -1,5 +1,6 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.internal.Log;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,7 +31,6 @@ import java.util.List;
 final class CacheReaper {
     static final String NAME = "hakmem-reaper";
     static final long INTERVAL_MS = 50;
-    private static final System.Logger LOG = System.getLogger("dev.hakmem");
 
     /** The allocators' caches to scan (guarded by the class monitor). */
     private static final List<WeakReference<ThreadCaches>> registered = new ArrayList<>();
@@ -66,7 +66,7 @@ final class CacheReaper {
                 try {
                     c.reclaimDeadIfAny();
                 } catch (RuntimeException | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "hakmem: reclaiming the caches of ended threads failed; "
+                    Log.get().log(System.Logger.Level.WARNING, "hakmem: reclaiming the caches of ended threads failed; "
                             + "this allocator's are now reclaimed only when new threads come", e);
                     deregister(c);
                 }

@@ -3,6 +3,7 @@ package dev.hakmem.internal.small;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.Log;
 import dev.hakmem.internal.jfr.AllocatorEvents;
 import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
@@ -43,7 +44,6 @@ import java.util.function.IntFunction;
  * ({@link #releaseFreeSlabs}).
  */
 public final class SmallTier {
-    private static final System.Logger LOG = System.getLogger("dev.hakmem");
     /** The acceptor of entries no live owner drains: no cache has this id, so only shared pages accept. */
     private static final int NOT_AN_OWNER = -1;
 
@@ -282,7 +282,7 @@ public final class SmallTier {
         String message = "free(" + Errors.hex(p) + "): double free caught late: " + describe(cls)
                 + " was freed by two threads at the same time; the second free was ignored (" + n
                 + " such frees of this class so far; AllocatorStats.racingDoubleFrees() counts them all)";
-        if (Long.bitCount(n) == 1) LOG.log(System.Logger.Level.WARNING, message);
+        if (Long.bitCount(n) == 1) Log.get().log(System.Logger.Level.WARNING, message);
         events.racingDoubleFree(p, classes.tier(cls), cls, classes.size(cls), message);
     }
 
