@@ -182,7 +182,8 @@ public final class ThreadCache extends PaddedLock {
     /**
      * Whether virtual threads share this cache under its lock (a stripe), rather than one platform
      * thread owning it: a stripe has no owner thread, never ends, claims no shared slab and has no hot
-     * class or granule table.
+     * class or granule table. (Counters-only caches, such as the retired totals and the counts of
+     * calls made without a cache, have no owner either and answer true; no path that asks gets one.)
      */
     boolean isStripe() { return owner == null; }
 
