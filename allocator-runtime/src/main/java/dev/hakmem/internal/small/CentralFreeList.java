@@ -192,6 +192,23 @@ public final class CentralFreeList {
         return true;
     }
 
+    /**
+     * Pushes {@code blocks[from..to)} in recycled nodes ({@link #takeNode}) of the class's batch size,
+     * each whole ({@link #pushNode}); copies: the array stays the caller's. For a cache's steady
+     * overflow, whose nodes the mallocs that pop them recycle; one-off batches (an ended thread's cache,
+     * a pressure release) go through {@link #pushInBatches} instead (see {@link Batch#recyclable}).
+     */
+    void pushInNodes(long[] blocks, int from, int to) {
+        for (int i = from; i < to; ) {
+            Batch node = takeNode();
+            int n = Math.min(batch, to - i);
+            System.arraycopy(blocks, i, node.blocks(), 0, n);
+            node.setCount(n);
+            pushNode(node);
+            i += n;
+        }
+    }
+
     /** Pushes {@code blocks[0..n)} in batches of the class's size (copies: the array stays the caller's). */
     void pushInBatches(long[] blocks, int n) {
         for (int i = 0; i < n; i += batch) pool.push(Arrays.copyOfRange(blocks, i, Math.min(n, i + batch)), Math.min(batch, n - i));

@@ -341,10 +341,7 @@ public final class SmallTier {
         int n;
         if (tc.id == 0) {
             n = batch;
-            BatchStack.Batch node = centrals[cls].takeNode();
-            System.arraycopy(blocks, 0, node.blocks(), 0, n);
-            node.setCount(n);
-            centrals[cls].pushNode(node);
+            centrals[cls].pushInNodes(blocks, 0, n);
         } else {
             n = Math.max(batch, count >>> 1);
             int own = tc.isStripe() ? poolShared(blocks, n, cls) : n;
@@ -368,29 +365,16 @@ public final class SmallTier {
      * ({@link #claimShared}), so their blocks stay shared.
      */
     private int poolShared(long[] blocks, int n, int cls) {
-        CentralFreeList central = centrals[cls];
-        BatchStack.Batch node = null;
-        int own = 0, pooled = 0;
-        for (int i = 0; i < n; i++) {
+        int own = 0;
+        for (int i = 0; i < n; i++) { // own slabs' blocks to the front, in their order; shared ones behind
             long p = blocks[i];
             Slab s = registry.slab(p);
             if (s == null || !registry.isShared(s)) {
+                blocks[i] = blocks[own];
                 blocks[own++] = p;
-                continue;
-            }
-            if (node == null) node = central.takeNode();
-            node.blocks()[pooled++] = p;
-            if (pooled == node.blocks().length) {
-                node.setCount(pooled);
-                central.pushNode(node);
-                node = null;
-                pooled = 0;
             }
         }
-        if (node != null) {
-            node.setCount(pooled);
-            central.pushNode(node);
-        }
+        centrals[cls].pushInNodes(blocks, own, n);
         return own;
     }
 
