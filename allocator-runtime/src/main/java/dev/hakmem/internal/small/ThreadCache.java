@@ -157,7 +157,7 @@ public final class ThreadCache extends PaddedLock {
      * is reclaimed, whose pushes fail as a closed inbox's do.
      */
     BatchStack inboxForSend(int c) {
-        BatchStack b = (BatchStack) INBOX.getAcquire(inbox, c);
+        BatchStack b = inbox(c);
         if (b != null) return b;
         BatchStack made = new BatchStack();
         BatchStack won = (BatchStack) INBOX.compareAndExchange(inbox, c, (BatchStack) null, made);
