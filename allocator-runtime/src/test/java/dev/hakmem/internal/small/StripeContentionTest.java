@@ -33,7 +33,7 @@ class StripeContentionTest {
             long[] blocks = new long[BLOCKS];
             long committedAfterFirst = 0;
             for (int round = 0; round < ROUNDS; round++) {
-                holdingEveryStripe(caches, () -> { // every malloc goes without a cache
+                StripeLocks.onlyUnder(caches, -1, () -> { // every malloc goes without a cache
                     for (int i = 0; i < BLOCKS; i++) blocks[i] = a.malloc(SIZE);
                 });
                 Set<Long> distinct = new HashSet<>();
@@ -48,17 +48,6 @@ class StripeContentionTest {
             assertTrue(grown <= 256 << 10, "after " + (ROUNDS - 1) + " more rounds of " + BLOCKS + " blocks of " + SIZE
                     + " bytes, committed memory grew by " + grown + " bytes (a round's blocks are "
                     + (long) BLOCKS * SIZE + " bytes)");
-        }
-    }
-
-    /** Runs {@code body} in a virtual thread while this thread holds every stripe's lock. */
-    private static void holdingEveryStripe(ThreadCaches caches, Runnable body) throws InterruptedException {
-        int stripes = caches.stripeCount();
-        for (int id = 1; id <= stripes; id++) caches.owner(id).lock();
-        try {
-            inVirtualThread(body);
-        } finally {
-            for (int id = 1; id <= stripes; id++) caches.owner(id).unlock();
         }
     }
 

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
 import dev.hakmem.internal.registry.ChunkRegistry;
-import dev.hakmem.testing.OnThread;
-import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -24,20 +22,6 @@ class StripeOwnershipTest {
     private static final int SIZE = 64;
     /** The default Tiny batch: one refill, one inbox node. */
     private static final int BATCH = 32;
-
-    /** Runs {@code body} on a virtual thread while this thread holds every stripe but {@code free}; rethrows its failure. */
-    private static void onlyUnder(ThreadCaches caches, int free, Runnable body) throws InterruptedException {
-        for (int i = 0; i < caches.stripeCount(); i++) {
-            if (i != free) assertTrue(caches.stripe(i).tryLock(), "test set-up: stripe " + i + " idle");
-        }
-        try {
-            OnThread.run(Thread.ofVirtual(), body, Duration.ofSeconds(60));
-        } finally {
-            for (int i = 0; i < caches.stripeCount(); i++) {
-                if (i != free) caches.stripe(i).unlock();
-            }
-        }
-    }
 
     /**
      * One stripe per processor (rounded up to a power of two, at least two), so the memory virtual
@@ -64,7 +48,7 @@ class StripeOwnershipTest {
             int last = caches.stripeCount() - 1;
             ThreadCache stripe = caches.stripe(last);
             long[] p = new long[1];
-            onlyUnder(caches, last, () -> p[0] = a.malloc(SIZE));
+            StripeLocks.onlyUnder(caches, last, () -> p[0] = a.malloc(SIZE));
             int owner = a.slabOwnerOf(p[0]);
             assertEquals(stripe.id, owner, "the block's slab belongs to the stripe it was taken under");
             assertSame(stripe, caches.owner(owner));
@@ -72,11 +56,11 @@ class StripeOwnershipTest {
             int cls = classOf(a, p[0]);
             ClassCache cc = stripe.byClass[cls];
             int before = cc.count;
-            onlyUnder(caches, last, () -> a.free(p[0])); // another virtual thread, the same stripe
+            StripeLocks.onlyUnder(caches, last, () -> a.free(p[0])); // another virtual thread, the same stripe
             assertEquals(before + 1, cc.count, "freed into the owning stripe's cache");
             assertEquals(p[0], cc.blocks[cc.count - 1]);
             assertEquals(0, stripe.inboxBlocks(cls), "not sent as a remote free");
-            onlyUnder(caches, last, () -> assertThrows(IllegalStateException.class, () -> a.free(p[0]), "a double free throws at the call"));
+            StripeLocks.onlyUnder(caches, last, () -> assertThrows(IllegalStateException.class, () -> a.free(p[0]), "a double free throws at the call"));
             assertEquals(before + 1, cc.count, "the refused free changed nothing");
             assertEquals(0, a.stats().liveBlocks());
         }
@@ -88,7 +72,7 @@ class StripeOwnershipTest {
             ThreadCaches caches = a.smallFront().caches();
             ThreadCache stripe = caches.stripe(0);
             long[] taken = new long[BATCH];
-            onlyUnder(caches, 0, () -> {
+            StripeLocks.onlyUnder(caches, 0, () -> {
                 for (int i = 0; i < BATCH; i++) taken[i] = a.malloc(SIZE);
             });
             int cls = classOf(a, taken[0]);
@@ -98,7 +82,7 @@ class StripeOwnershipTest {
             assertEquals(BATCH, stripe.inboxBlocks(cls), "the batch reached the stripe's inbox");
             assertThrows(IllegalStateException.class, () -> a.free(taken[0]), "a double free of a sent block throws");
             long[] again = new long[BATCH];
-            onlyUnder(caches, 0, () -> {
+            StripeLocks.onlyUnder(caches, 0, () -> {
                 for (int i = 0; i < BATCH; i++) again[i] = a.malloc(SIZE);
             });
             long[] x = taken.clone(), y = again.clone();
