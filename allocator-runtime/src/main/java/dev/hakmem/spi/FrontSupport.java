@@ -114,6 +114,35 @@ public final class FrontSupport {
     }
 
     /**
+     * The table a variant keeps in a final field of its own and passes to {@link #ownFront(ThreadFront[])}.
+     *
+     * @return the allocator's table of fronts by thread id: the same array for the allocator's life
+     */
+    public ThreadFront[] fronts() {
+        return caches.frontSlots();
+    }
+
+    /**
+     * The calling thread's front, looked up in {@code fronts}, the variant's copy of {@link #fronts()}:
+     * {@link #ownFront()} with the table one load nearer (the variant's field, not this object's
+     * caches'), and with no test of whether the allocator is open: closing it empties the table, so
+     * the lookup misses, and the miss answers null once closed. A variant that takes its generic path
+     * on null (where every call on a closed allocator throws) then needs no closed test of its own on
+     * its fast path. A call racing {@code close} on another thread may still find its front, as a call
+     * that read the closed flag just before close set it would.
+     *
+     * @param fronts {@link #fronts()} of this object
+     * @return the calling platform thread's front, created on its first call; null on a virtual
+     *     thread, which takes the generic path, and null once the allocator is closed
+     */
+    public ThreadFront ownFront(ThreadFront[] fronts) {
+        Thread t = Thread.currentThread();
+        ThreadFront f = fronts[(int) t.threadId() & ThreadCaches.MASK];
+        if (f != null && f.owner() == t) return f;
+        return caches.ownFrontAfterMiss();
+    }
+
+    /**
      * Kind and owner of the page holding {@code address} (0 for an address outside the small and Large
      * range); take it apart with {@link #kindOf} and {@link #ownerOf}.
      *

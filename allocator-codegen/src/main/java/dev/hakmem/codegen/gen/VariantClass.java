@@ -1,5 +1,6 @@
 package dev.hakmem.codegen.gen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
@@ -46,9 +47,16 @@ final class VariantClass {
                         .initializer("$L", names.frontMaxSize()).build())
                 .addField(Names.FRONT_SUPPORT, "support", Modifier.PRIVATE, Modifier.FINAL)
                 .addField(Names.NATIVE_ALLOCATOR, "generic", Modifier.PRIVATE, Modifier.FINAL)
+                .addField(FieldSpec.builder(ArrayTypeName.of(Names.THREAD_FRONT), "fronts", Modifier.PRIVATE, Modifier.FINAL)
+                        .addJavadoc("The runtime's table of this allocator's fronts by thread id, held here: the thread's front\n"
+                                + "is two loads from this object, and closing the allocator empties the table, so the lookup\n"
+                                + "is also the test that the allocator is open ({@link $T#ownFront($T[])}).\n",
+                                Names.FRONT_SUPPORT, Names.THREAD_FRONT)
+                        .build())
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
                         .addStatement("this.support = $T.create(CONFIG, $T::new)", Names.FRONT_SUPPORT, names.cache())
                         .addStatement("this.generic = support.allocator()")
+                        .addStatement("this.fronts = support.fronts()")
                         .build())
                 .addMethod(MethodSpec.methodBuilder("create")
                         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -89,7 +97,7 @@ final class VariantClass {
         return MethodSpec.methodBuilder("malloc").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(long.class).addParameter(long.class, "size")
                 .addJavadoc("Sizes of the front classes on a platform thread: the generated front; anything else: the runtime.\n")
-                .beginControlFlow("if ($T.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof $T c)",
+                .beginControlFlow("if ($T.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && support.ownFront(fronts) instanceof $T c)",
                         Long.class, names.cache())
                 .addStatement("return $T.malloc(support, c, size)", names.front())
                 .endControlFlow()
@@ -111,7 +119,7 @@ final class VariantClass {
                         names.spec().config().stats() ? ", or the thread's hot class on one comparison of the page's info" : "")
                 .addStatement("int info = support.pageInfo(address)")
                 .addStatement("int kind = $T.kindOf(info)", Names.FRONT_SUPPORT)
-                .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof $T c)",
+                .beginControlFlow("if (kind > 0 && kind <= FRONT_CLASSES && support.ownFront(fronts) instanceof $T c)",
                         names.cache());
         // The class's cache and the block's owner, from the page info.
         CodeBlock stackByKind = CodeBlock.of("c.byClass[kind - 1]");

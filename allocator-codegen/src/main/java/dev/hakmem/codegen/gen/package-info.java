@@ -22,9 +22,13 @@
  * branches on it; the size-to-class table is a static final array, where the generic front loads the
  * allocator's size classes first; the state byte of a block is found with the Tiny classes' map and
  * granule as constants, where the generic front tests the class to pick the Tiny or the Mid ones.
- * What it adds: a type test ({@code support.ownFront() instanceof <Variant>Cache}), a second test of
- * the size or page kind (front class or not), and one load more to reach the allocator's open flag
- * (through {@code FrontSupport}). The caches are laid out as the generic front's (an object per class,
+ * What it adds: a type test ({@code support.ownFront(fronts) instanceof <Variant>Cache}) and a second
+ * test of the size or page kind (front class or not). What it leaves out: the test that the allocator
+ * is open. The variant holds the runtime's table of fronts by thread id in a field of its own
+ * ({@code fronts}), and closing the allocator empties that table, so a lookup after close misses and
+ * the variant takes the generic path, which throws ({@code FrontSupport.ownFront(ThreadFront[])}):
+ * the thread's front is two loads from the variant, where the generic front's cache is three from
+ * the allocator and the open flag one more. The caches are laid out as the generic front's (an object per class,
  * a table from the request's granule to it): laid out in arrays indexed by the class
  * ({@code blocks[cls]}, {@code counts[cls]}, until session 39), a malloc took a load and a bounds check
  * more, and tinyHot ran at 0.89-0.90x the generic allocator (0.94-0.98x in 3 forks since: docs/BENCHMARKS.md).
@@ -45,6 +49,9 @@
  * 0.82x the generic allocator and randomMixed from 0.90x to 0.96-1.04x. The rest of the gap was the
  * way in: the variant reached its thread's front through the thread's cache; the runtime now keeps
  * a table of fronts beside its table of caches ({@code ThreadCaches.ownFront}), and the variant
- * runs at 0.95-1.05x the generic allocator on skewed, randomMixed and tinyHot.
+ * runs at 0.95-1.05x the generic allocator on skewed, randomMixed and tinyHot. Until session 47 the
+ * variant reached that table and the open flag through {@code FrontSupport} (four loads on the way in
+ * that the generic front does not have); with the table in the variant's own field and no open flag,
+ * skewed with checks on went from 1.07x to about 1.2x the generic allocator (docs/BENCHMARKS.md).
  */
 package dev.hakmem.codegen.gen;

@@ -35,6 +35,49 @@ class VariantDifferentialTest {
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     static final int OPS = 200_000;
 
+    /**
+     * A closed variant refuses malloc and free on a thread whose front is warm, as the generic allocator
+     * does, although its fast path tests no closed flag: close empties the runtime's table of fronts, so
+     * the lookup misses and the variant takes the generic path, which throws. Another thread, whose
+     * front is in the table too, is refused as well.
+     */
+    @ParameterizedTest(name = "checks {0}")
+    @CsvSource({"true", "false"})
+    void closedVariantRefusesEveryCallThroughTheFront(boolean checks, @TempDir Path dir) throws Exception {
+        AllocatorSpec spec = SpecParser.parse("""
+                variant: gen.closed.ClosedAllocator
+                checks: %s
+                tiny:
+                  classes: [16, 32, 64, 1024]
+                """.formatted(checks), "closed.yaml");
+        try (URLClassLoader loader = GeneratedCode.compile(spec, dir)) {
+            NativeAllocator variant = (NativeAllocator) loader.loadClass(spec.className()).getMethod("create").invoke(null);
+            long kept = variant.malloc(24);
+            long[] other = new long[1];
+            Thread t = new Thread(() -> other[0] = variant.malloc(24)); // a second thread with a front
+            t.start();
+            t.join();
+            for (int i = 0; i < 1000; i++) variant.free(variant.malloc(24)); // the front is warm
+            variant.close();
+            var m = assertThrows(IllegalStateException.class, () -> variant.malloc(24), "malloc after close");
+            assertTrue(m.getMessage().contains("closed"), m.getMessage());
+            var f = assertThrows(IllegalStateException.class, () -> variant.free(kept), "free after close");
+            assertTrue(f.getMessage().contains("closed"), f.getMessage());
+            Throwable[] onOther = new Throwable[1];
+            Thread u = new Thread(() -> {
+                try {
+                    variant.malloc(24);
+                } catch (Throwable e) {
+                    onOther[0] = e;
+                }
+            });
+            u.start();
+            u.join();
+            assertTrue(onOther[0] instanceof IllegalStateException, "malloc after close on a new thread: " + onOther[0]);
+            assertThrows(IllegalStateException.class, () -> variant.free(other[0]), "free of another thread's block after close");
+        }
+    }
+
     /** Fronts for the classes up to 64 bytes (three of eight) and for all, with checks on and off. */
     @ParameterizedTest(name = "checks {0}, frontsUpTo {1}")
     @CsvSource({"true, 64", "false, 64", "true, 1024", "false, 1024"})

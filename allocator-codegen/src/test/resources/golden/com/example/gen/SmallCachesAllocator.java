@@ -6,6 +6,7 @@ import dev.hakmem.AllocatorStats;
 import dev.hakmem.LeakReport;
 import dev.hakmem.NativeAllocator;
 import dev.hakmem.spi.FrontSupport;
+import dev.hakmem.spi.ThreadFront;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Optional;
@@ -135,9 +136,17 @@ public final class SmallCachesAllocator implements NativeAllocator {
 
     private final NativeAllocator generic;
 
+    /**
+     * The runtime's table of this allocator's fronts by thread id, held here: the thread's front
+     * is two loads from this object, and closing the allocator empties the table, so the lookup
+     * is also the test that the allocator is open ({@link FrontSupport#ownFront(ThreadFront[])}).
+     */
+    private final ThreadFront[] fronts;
+
     private SmallCachesAllocator() {
         this.support = FrontSupport.create(CONFIG, SmallCachesAllocatorCache::new);
         this.generic = support.allocator();
+        this.fronts = support.fronts();
     }
 
     /**
@@ -152,7 +161,7 @@ public final class SmallCachesAllocator implements NativeAllocator {
      */
     @Override
     public long malloc(long size) {
-        if (Long.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
+        if (Long.compareUnsigned(size, FRONT_MAX_SIZE) <= 0 && support.ownFront(fronts) instanceof SmallCachesAllocatorCache c) {
             return SmallCachesAllocatorFront.malloc(support, c, size);
         }
         return generic.malloc(size);
@@ -165,7 +174,7 @@ public final class SmallCachesAllocator implements NativeAllocator {
     public void free(long address) {
         int info = support.pageInfo(address);
         int kind = FrontSupport.kindOf(info);
-        if (kind > 0 && kind <= FRONT_CLASSES && !support.isClosed() && support.ownFront() instanceof SmallCachesAllocatorCache c) {
+        if (kind > 0 && kind <= FRONT_CLASSES && support.ownFront(fronts) instanceof SmallCachesAllocatorCache c) {
             int hot = c.hotInfo;
             SmallCachesAllocatorCache.ClassStack k;
             int owner;

@@ -78,7 +78,8 @@ import java.util.stream.Stream;
  */
 public final class ThreadCaches {
     private static final int SLOTS = 1024;
-    private static final int MASK = SLOTS - 1;
+    /** A thread's place in the tables by thread id ({@code slots}, {@code frontSlots}): {@code threadId & MASK}. */
+    public static final int MASK = SLOTS - 1;
     private static final int RECLAIM_EVERY = 64;
     /** A stripe's holder checks that it runs on the stripe's processor once in this many uses of the stripe. */
     private static final int RECHECK_EVERY = 16;
@@ -222,6 +223,27 @@ public final class ThreadCaches {
         Thread t = Thread.currentThread();
         ThreadFront f = frontSlots[(int) t.threadId() & MASK];
         if (f != null && f.owner() == t) return f;
+        return ownFrontAfterMiss();
+    }
+
+    /**
+     * The table of generated fronts by thread id (null without fronts), for a variant that looks its
+     * thread's front up itself ({@code FrontSupport#ownFront(ThreadFront[])}): the same array for this
+     * object's life. Entries are written plainly (when a thread gets its cache, when an ended thread's
+     * cache is reclaimed, and all of them cleared at {@link #close}); a racy reader is safe because
+     * {@link ThreadFront#owner()} is final and only the owner matches itself.
+     */
+    public ThreadFront[] frontSlots() {
+        return frontSlots;
+    }
+
+    /**
+     * The calling thread's front after its lookup in {@link #frontSlots} missed: null once closed (the
+     * variant then takes the generic path, which throws), on a virtual thread, or for a cache without
+     * a front; else the thread's front, its cache made if it had none.
+     */
+    public ThreadFront ownFrontAfterMiss() {
+        if (closed) return null; // plain: written under this lock by close, which also cleared frontSlots
         ThreadCache tc = own();
         return tc == null ? null : tc.front;
     }
@@ -411,11 +433,17 @@ public final class ThreadCaches {
         CacheReaper.register(this);
     }
 
-    /** The allocator is closing: no reclaim runs once this returns (the reaper's included). */
+    /**
+     * The allocator is closing: no reclaim runs once this returns (the reaper's included), and every
+     * thread's generated front is taken out of {@code frontSlots}, so that a variant's lookup after
+     * close misses and {@link #ownFrontAfterMiss} answers null: a variant tests whether its allocator
+     * is open by that lookup alone, with no load of a flag of its own (see {@code FrontSupport#ownFront}).
+     */
     public void close() {
         CacheReaper.deregister(this);
         synchronized (this) {
             closed = true;
+            if (frontSlots != null) Arrays.fill(frontSlots, null);
         }
     }
 
