@@ -36,16 +36,38 @@ public final class SizeClasses {
     private final byte[] midIndex = new byte[AllocatorConfig.MID_MAX / 256 + 1];
     private final long[] magic;
     private final int[] blocksPerSpan;
+    /**
+     * By class: what {@link #startsBlock} needs, in one object per class, so that the test loads one
+     * array element (one bounds check) and then fields of one cache line, instead of an element of
+     * each of four arrays (the span shift's test of the class, {@link #magic}, {@link #sizes},
+     * {@link #blocksPerSpan}).
+     */
+    private final BlockGeometry[] geometry;
+
+    /** One class's block layout in a span, for {@link #startsBlock}. */
+    private static final class BlockGeometry {
+        final long spanMask, magic;
+        final int size, blocksPerSpan;
+
+        BlockGeometry(long spanMask, long magic, int size, int blocksPerSpan) {
+            this.spanMask = spanMask;
+            this.magic = magic;
+            this.size = size;
+            this.blocksPerSpan = blocksPerSpan;
+        }
+    }
 
     public SizeClasses(AllocatorConfig config) {
         this.tinyCount = config.tinyClasses().length;
         this.sizes = new int[config.classCount()];
         this.magic = new long[sizes.length];
         this.blocksPerSpan = new int[sizes.length];
+        this.geometry = new BlockGeometry[sizes.length];
         for (int c = 0; c < sizes.length; c++) {
             sizes[c] = config.classSize(c);
             magic[c] = ((1L << MAGIC_SHIFT) + sizes[c] - 1) / sizes[c];
             blocksPerSpan[c] = (int) (spanSize(c) / sizes[c]);
+            geometry[c] = new BlockGeometry(spanSize(c) - 1, magic[c], sizes[c], blocksPerSpan[c]);
         }
         int c = 0;
         for (int bucket = 0; bucket < tinyIndex.length; bucket++) {
@@ -93,9 +115,10 @@ public final class SizeClasses {
      * multiplication above.
      */
     public boolean startsBlock(long address, int cls) {
-        long off = address & (spanSize(cls) - 1);
-        long block = (off * magic[cls]) >>> MAGIC_SHIFT;
-        return block * sizes[cls] == off && block < blocksPerSpan[cls];
+        BlockGeometry g = geometry[cls];
+        long off = address & g.spanMask;
+        long block = (off * g.magic) >>> MAGIC_SHIFT;
+        return block * g.size == off && block < g.blocksPerSpan;
     }
 
     /** Whole blocks that fit in one span of the class (the tail beyond them is never handed out). */
