@@ -52,6 +52,9 @@
  * runs at 0.95-1.05x the generic allocator on skewed, randomMixed and tinyHot. Until session 47 the
  * variant reached that table and the open flag through {@code FrontSupport} (four loads on the way in
  * that the generic front does not have); with the table in the variant's own field and no open flag,
- * skewed with checks on went from 1.07x to about 1.2x the generic allocator (docs/BENCHMARKS.md).
+ * the variant's skewed went from 108.6 to 172.8 M ops/s in one interleaved loop, and ran at 1.07x the
+ * generic allocator in 3 forks of one JMH run (docs/BENCHMARKS-HISTORY.md, session 47). On tinyHot
+ * the two compile to the same loop but for a test of the page kind: a generated variant cannot be
+ * much faster there.
  */
 package dev.hakmem.codegen.gen;
