@@ -38,8 +38,8 @@ class VariantDifferentialTest {
     /**
      * A closed variant refuses malloc and free on a thread whose front is warm, as the generic allocator
      * does, although its fast path tests no closed flag: close empties the runtime's table of fronts, so
-     * the lookup misses and the variant takes the generic path, which throws. Another thread, whose
-     * front is in the table too, is refused as well.
+     * the lookup misses and the variant takes the generic path, which throws. A thread that never
+     * allocated is refused too, and so is the free of a block another thread allocated.
      */
     @ParameterizedTest(name = "checks {0}")
     @CsvSource({"true", "false"})
