@@ -73,9 +73,50 @@ public final class JmhJson {
 
     /** {@link #read(List)}, with the throughput results scored by {@code scoring}. */
     public static List<JmhResult> read(List<Path> files, Scoring scoring) throws IOException {
-        List<JmhResult> results = new ArrayList<>();
-        for (JsonNode r : merged(files, scoring)) results.add(result(r));
-        return results;
+        return merge(files, scoring).results();
+    }
+
+    /**
+     * The files read and their forks merged once, for a caller that needs the results, the merged
+     * file and the environment of one set of files ({@link Report}): what {@link #read},
+     * {@link #writeMerged} and {@link #environment} each do from the files.
+     *
+     * @param files JMH JSON result files; a missing or empty one adds nothing
+     * @param scoring how the throughput results are scored
+     * @return the merged results
+     * @throws IOException if a file cannot be read or is not a JMH result array
+     */
+    public static Merged merge(List<Path> files, Scoring scoring) throws IOException {
+        return new Merged(merged(files, scoring));
+    }
+
+    /** The results of a set of files, merged by {@link #merge}. */
+    public static final class Merged {
+        private final ArrayNode all;
+
+        private Merged(ArrayNode all) {
+            this.all = all;
+        }
+
+        /** Every result, in file order, as {@link #read(List, Scoring)} gives them. */
+        public List<JmhResult> results() {
+            List<JmhResult> results = new ArrayList<>();
+            for (JsonNode r : all) results.add(result(r));
+            return results;
+        }
+
+        /** Writes the results as one JSON array, as {@link #writeMerged(List, Path, Scoring)} does. */
+        public void write(Path out) throws IOException {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), all);
+        }
+
+        /** As {@link JmhJson#environment(List)}: from the first result, or "". */
+        public String environment() {
+            if (all.isEmpty()) return "";
+            JsonNode r = all.get(0);
+            return String.format(Locale.ROOT, "JMH %s, JDK %s (%s %s)", r.path("jmhVersion").asText("?"),
+                    r.path("jdkVersion").asText("?"), r.path("vmName").asText("?"), r.path("vmVersion").asText("?"));
+        }
     }
 
     /**
@@ -107,16 +148,12 @@ public final class JmhJson {
      * scored by a percentile says so in its primary metric's {@code "scoreStatistic"}.
      */
     public static void writeMerged(List<Path> files, Path out, Scoring scoring) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), merged(files, scoring));
+        merge(files, scoring).write(out);
     }
 
     /** "JMH 1.37, JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)" from the first result, or "". */
     public static String environment(List<Path> files) throws IOException {
-        ArrayNode all = merged(files, Scoring.TRIMMED_MEAN_OF_FORKS);
-        if (all.isEmpty()) return "";
-        JsonNode r = all.get(0);
-        return String.format(Locale.ROOT, "JMH %s, JDK %s (%s %s)", r.path("jmhVersion").asText("?"),
-                r.path("jdkVersion").asText("?"), r.path("vmName").asText("?"), r.path("vmVersion").asText("?"));
+        return merge(files, Scoring.TRIMMED_MEAN_OF_FORKS).environment();
     }
 
     private static ArrayNode merged(List<Path> files, Scoring scoring) throws IOException {

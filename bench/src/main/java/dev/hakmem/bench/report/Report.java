@@ -75,10 +75,11 @@ public final class Report {
     public static Outcome run(List<Path> jsons, List<PeerStatus> peers, Plan plan, String mode, List<String> notes, Path out)
             throws IOException {
         Files.createDirectories(out);
-        JmhJson.Scoring scoring = scoring(mode);
-        List<RowGroup> groups = Tables.build(JmhJson.read(jsons, scoring), peers, plan);
-        JmhJson.writeMerged(jsons, out.resolve("results.json"), scoring);
-        List<String> header = header(jsons, out, mode);
+        JmhJson.Merged merged = JmhJson.merge(jsons, scoring(mode)); // read once: the tables, results.json and the header
+        List<JmhResult> results = merged.results();
+        List<RowGroup> groups = Tables.build(results, peers, plan);
+        merged.write(out.resolve("results.json"));
+        List<String> header = header(results, merged.environment(), out, mode);
         header.addAll(notes);
         Charts.Drawn drawn = Charts.write(groups, out);
         for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");
@@ -100,7 +101,7 @@ public final class Report {
         return "quick".equals(mode) ? JmhJson.Scoring.P90_OF_ITERATIONS : JmhJson.Scoring.TRIMMED_MEAN_OF_FORKS;
     }
 
-    private static List<String> header(List<Path> jsons, Path out, String mode) throws IOException {
+    private static List<String> header(List<JmhResult> results, String env, Path out, String mode) {
         List<String> header = new ArrayList<>();
         String run = "Run " + out.toAbsolutePath().normalize().getFileName();
         if ("quick".equals(mode)) {
@@ -117,11 +118,10 @@ public final class Report {
         }
         else if (mode != null) run += ", " + mode + " mode";
         header.add(run + ".");
-        String env = JmhJson.environment(jsons);
         header.add((env.isEmpty() ? "" : env + "; ") + "machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ".");
         Set<String> settings = new LinkedHashSet<>();
-        for (JmhResult r : JmhJson.read(jsons)) settings.add(r.settings() + (r.mode().equals("ss") ? " (single-shot)" : ""));
+        for (JmhResult r : results) settings.add(r.settings() + (r.mode().equals("ss") ? " (single-shot)" : ""));
         if (!settings.isEmpty()) header.add("Settings: " + String.join("; ", settings) + ".");
         return header;
     }
