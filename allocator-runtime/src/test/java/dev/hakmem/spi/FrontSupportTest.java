@@ -83,6 +83,38 @@ class FrontSupportTest {
         f.f0++;
     }
 
+    /**
+     * The lookup a variant makes in its own copy of the table of fronts finds the same front as
+     * {@link FrontSupport#ownFront()}, on every thread, and null once the allocator is closed: close
+     * empties the table, which is how a variant knows without a flag of its own.
+     */
+    @Test
+    void lookupInTheVariantsTableMissesOnceClosed() throws Exception {
+        FrontSupport s = FrontSupport.create(CONFIG, TwoClassFront::new);
+        ThreadFront[] fronts = s.fronts();
+        assertSame(fronts, s.fronts(), "one table for the allocator's life");
+        ThreadFront mine = s.ownFront();
+        assertNotNull(mine);
+        assertSame(mine, s.ownFront(fronts));
+        ThreadFront[] other = new ThreadFront[2];
+        Thread t = new Thread(() -> {
+            other[0] = s.ownFront(fronts);
+            other[1] = s.ownFront();
+        });
+        t.start();
+        t.join();
+        assertNotNull(other[0], "another platform thread gets its own front through the table");
+        assertSame(other[1], other[0]);
+        assertNotSame(mine, other[0]);
+        Thread vt = Thread.ofVirtual().start(() -> other[0] = s.ownFront(fronts));
+        vt.join();
+        assertNull(other[0], "virtual threads use the generic path");
+        s.allocator().close();
+        assertNull(s.ownFront(fronts), "closed: the lookup misses and answers null");
+        for (ThreadFront f : fronts) assertNull(f, "close empties the table");
+        assertThrows(IllegalStateException.class, () -> s.allocator().malloc(16), "the generic path throws");
+    }
+
     @Test
     void frontAndGenericPathsShareBlocksCountersAndChecks() throws Exception {
         FrontSupport s = FrontSupport.create(CONFIG, TwoClassFront::new);
