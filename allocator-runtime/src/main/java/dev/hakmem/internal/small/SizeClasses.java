@@ -34,17 +34,15 @@ public final class SizeClasses {
     private final int tinyCount;
     private final byte[] tinyIndex = new byte[AllocatorConfig.TINY_MAX / 16 + 1];
     private final byte[] midIndex = new byte[AllocatorConfig.MID_MAX / 256 + 1];
-    private final long[] magic;
-    private final int[] blocksPerSpan;
     /**
-     * By class: what {@link #startsBlock} needs, in one object per class, so that the test loads one
-     * array element (one bounds check) and then fields of one cache line, instead of an element of
-     * each of four arrays (the span shift's test of the class, {@link #magic}, {@link #sizes},
-     * {@link #blocksPerSpan}).
+     * By class: its block layout in a span, in one object per class, so that {@link #startsBlock}
+     * loads one array element (one bounds check) and then fields of one cache line, instead of an
+     * element of each of four arrays (the span shift's test of the class, the magic, the size and the
+     * blocks per span; 12d0b56).
      */
     private final BlockGeometry[] geometry;
 
-    /** One class's block layout in a span, for {@link #startsBlock}. */
+    /** One class's block layout in a span: what {@link #startsBlock}, {@link #magic} and {@link #blocksPerSpan} read. */
     private static final class BlockGeometry {
         final long spanMask, magic;
         final int size, blocksPerSpan;
@@ -60,14 +58,11 @@ public final class SizeClasses {
     public SizeClasses(AllocatorConfig config) {
         this.tinyCount = config.tinyClasses().length;
         this.sizes = new int[config.classCount()];
-        this.magic = new long[sizes.length];
-        this.blocksPerSpan = new int[sizes.length];
         this.geometry = new BlockGeometry[sizes.length];
         for (int c = 0; c < sizes.length; c++) {
             sizes[c] = config.classSize(c);
-            magic[c] = ((1L << MAGIC_SHIFT) + sizes[c] - 1) / sizes[c];
-            blocksPerSpan[c] = (int) (spanSize(c) / sizes[c]);
-            geometry[c] = new BlockGeometry(spanSize(c) - 1, magic[c], sizes[c], blocksPerSpan[c]);
+            long magic = ((1L << MAGIC_SHIFT) + sizes[c] - 1) / sizes[c];
+            geometry[c] = new BlockGeometry(spanSize(c) - 1, magic, sizes[c], (int) (spanSize(c) / sizes[c]));
         }
         int c = 0;
         for (int bucket = 0; bucket < tinyIndex.length; bucket++) {
@@ -122,10 +117,10 @@ public final class SizeClasses {
     }
 
     /** Whole blocks that fit in one span of the class (the tail beyond them is never handed out). */
-    public int blocksPerSpan(int cls) { return blocksPerSpan[cls]; }
+    public int blocksPerSpan(int cls) { return geometry[cls].blocksPerSpan; }
 
     /** Multiplier such that {@code (offset * magic) >>> 40 == offset / size} for offsets in a span. */
-    public long magic(int cls) { return magic[cls]; }
+    public long magic(int cls) { return geometry[cls].magic; }
 
     /**
      * The smallest class that holds {@code size} bytes at an address aligned to {@code alignment},

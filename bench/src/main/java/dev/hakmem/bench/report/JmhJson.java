@@ -78,8 +78,8 @@ public final class JmhJson {
 
     /**
      * The files read and their forks merged once, for a caller that needs the results, the merged
-     * file and the environment of one set of files ({@link Report}): what {@link #read},
-     * {@link #writeMerged} and {@link #environment} each do from the files.
+     * file and the environment of one set of files ({@link Report}), where {@link #read} and
+     * {@link #writeMerged} each read the files again.
      *
      * @param files JMH JSON result files; a missing or empty one adds nothing
      * @param scoring how the throughput results are scored
@@ -110,7 +110,7 @@ public final class JmhJson {
             JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), all);
         }
 
-        /** As {@link JmhJson#environment(List)}: from the first result, or "". */
+        /** "JMH 1.37, JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)" from the first result, or "". */
         public String environment() {
             if (all.isEmpty()) return "";
             JsonNode r = all.get(0);
@@ -149,11 +149,6 @@ public final class JmhJson {
      */
     public static void writeMerged(List<Path> files, Path out, Scoring scoring) throws IOException {
         merge(files, scoring).write(out);
-    }
-
-    /** "JMH 1.37, JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)" from the first result, or "". */
-    public static String environment(List<Path> files) throws IOException {
-        return merge(files, Scoring.TRIMMED_MEAN_OF_FORKS).environment();
     }
 
     private static ArrayNode merged(List<Path> files, Scoring scoring) throws IOException {
