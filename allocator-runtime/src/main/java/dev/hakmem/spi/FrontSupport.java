@@ -136,10 +136,7 @@ public final class FrontSupport {
      *     thread, which takes the generic path, and null once the allocator is closed
      */
     public ThreadFront ownFront(ThreadFront[] fronts) {
-        Thread t = Thread.currentThread();
-        ThreadFront f = fronts[(int) t.threadId() & ThreadCaches.MASK];
-        if (f != null && f.owner() == t) return f;
-        return caches.ownFrontAfterMiss();
+        return caches.ownFront(fronts);
     }
 
     /**

@@ -78,8 +78,7 @@ import java.util.stream.Stream;
  */
 public final class ThreadCaches {
     private static final int SLOTS = 1024;
-    /** A thread's place in the tables by thread id ({@code slots}, {@code frontSlots}): {@code threadId & MASK}. */
-    public static final int MASK = SLOTS - 1;
+    private static final int MASK = SLOTS - 1;
     private static final int RECLAIM_EVERY = 64;
     /** A stripe's holder checks that it runs on the stripe's processor once in this many uses of the stripe. */
     private static final int RECHECK_EVERY = 16;
@@ -220,6 +219,15 @@ public final class ThreadCaches {
      * front): {@link #own}'s lookup in {@code frontSlots}, falling back to {@link #own}.
      */
     public ThreadFront ownFront() {
+        return ownFront(frontSlots);
+    }
+
+    /**
+     * {@link #ownFront()} given {@code frontSlots}, this object's table ({@link #frontSlots()}), which a
+     * generated variant holds in a final field of its own, as {@link #own(ThreadCache[])} does for the
+     * generic front: one dependent load fewer than through this object.
+     */
+    public ThreadFront ownFront(ThreadFront[] frontSlots) {
         Thread t = Thread.currentThread();
         ThreadFront f = frontSlots[(int) t.threadId() & MASK];
         if (f != null && f.owner() == t) return f;
@@ -227,8 +235,8 @@ public final class ThreadCaches {
     }
 
     /**
-     * The table of generated fronts by thread id (null without fronts), for a variant that looks its
-     * thread's front up itself ({@code FrontSupport#ownFront(ThreadFront[])}): the same array for this
+     * The table of generated fronts by thread id (null without fronts), for a variant that holds it and
+     * passes it to {@link #ownFront(ThreadFront[])} ({@code FrontSupport#ownFront(ThreadFront[])}): the same array for this
      * object's life. Entries are written plainly (when a thread gets its cache, when an ended thread's
      * cache is reclaimed, and all of them cleared at {@link #close}); a racy reader is safe because
      * {@link ThreadFront#owner()} is final and only the owner matches itself.
@@ -242,7 +250,7 @@ public final class ThreadCaches {
      * variant then takes the generic path, which throws), on a virtual thread, or for a cache without
      * a front; else the thread's front, its cache made if it had none.
      */
-    public ThreadFront ownFrontAfterMiss() {
+    private ThreadFront ownFrontAfterMiss() {
         if (closed) return null; // plain: written under this lock by close, which also cleared frontSlots
         ThreadCache tc = own();
         return tc == null ? null : tc.front;
