@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.AllocatorStats;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.testing.OnThread;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -97,17 +99,14 @@ class FrontSupportTest {
         assertNotNull(mine);
         assertSame(mine, s.ownFront(fronts));
         ThreadFront[] other = new ThreadFront[2];
-        Thread t = new Thread(() -> {
+        OnThread.run(Thread.ofPlatform(), () -> {
             other[0] = s.ownFront(fronts);
             other[1] = s.ownFront();
-        });
-        t.start();
-        t.join();
+        }, Duration.ofSeconds(60));
         assertNotNull(other[0], "another platform thread gets its own front through the table");
         assertSame(other[1], other[0]);
         assertNotSame(mine, other[0]);
-        Thread vt = Thread.ofVirtual().start(() -> other[0] = s.ownFront(fronts));
-        vt.join();
+        OnThread.run(Thread.ofVirtual(), () -> other[0] = s.ownFront(fronts), Duration.ofSeconds(60));
         assertNull(other[0], "virtual threads use the generic path");
         s.allocator().close();
         assertNull(s.ownFront(fronts), "closed: the lookup misses and answers null");
