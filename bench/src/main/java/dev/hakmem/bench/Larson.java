@@ -103,15 +103,15 @@ public class Larson {
             x = seed == 0 ? 1 : seed;
         }
 
-        private int next() {
+        private static int xorshift(int x) {
             x ^= x << 13;
             x ^= x >>> 17;
             x ^= x << 5;
             return x;
         }
 
-        private long put(String peer, BenchAllocator a, int slot) {
-            int r = next();
+        /** Mallocs a block of the size random value {@code r} picks into {@code slot}, stamped with {@code r}. */
+        private long put(String peer, BenchAllocator a, int slot, int r) {
             int size = MIN_SIZE + Integer.remainderUnsigned(r, MAX_SIZE - MIN_SIZE + 1);
             long p = Blocks.malloc(a, peer, size);
             Blocks.stamp(a, p, size, (byte) r);
@@ -122,17 +122,30 @@ public class Larson {
         }
 
         void fill(String peer, BenchAllocator a) {
-            for (int i = 0; i < blocks.length; i++) put(peer, a, i);
+            for (int i = 0; i < blocks.length; i++) {
+                x = xorshift(x);
+                put(peer, a, i, x);
+            }
         }
 
-        /** One thread's life: {@code steps} times, free a random slot and malloc into it. */
+        /**
+         * One thread's life: {@code steps} times, free a random slot and malloc into it. The random
+         * state lives in a local while it runs. The slot sets are neighbours in memory, and wherever
+         * the garbage collector has just copied them, a field written on every step can share a cache
+         * line with another thread's: larson with two threads then ran at half speed, for every hakmem
+         * peer, from one collection to the next (docs/BENCHMARKS-HISTORY.md, session 48).
+         */
         long run(String peer, BenchAllocator a, int steps) {
             long sum = 0;
+            int r = x;
             for (int i = 0; i < steps; i++) {
-                int victim = Integer.remainderUnsigned(next(), blocks.length);
+                r = xorshift(r);
+                int victim = Integer.remainderUnsigned(r, blocks.length);
                 Blocks.checkAndFree(a, peer, "larson", blocks[victim], sizes[victim], tags[victim]);
-                sum += put(peer, a, victim);
+                r = xorshift(r);
+                sum += put(peer, a, victim, r);
             }
+            x = r;
             return sum;
         }
 

@@ -1,5 +1,6 @@
 package dev.hakmem.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,6 +154,38 @@ class MultiThreadWorkloadsTest {
         assertEquals(0, a.live());
         // each life frees (nearly) every slot's inherited block first, then its own blocks
         assertTrue(a.remoteFrees >= 2 * 3 * 90 && a.remoteFrees < a.frees / 4, "remote frees: " + a.remoteFrees);
+    }
+
+    /**
+     * The random sequence is the workload's definition (docs/WORKLOADS.md): per step a xorshift32 value
+     * picks the victim, the next one the new block's size and tag. Recomputed here from that definition,
+     * so a change to how the benchmark keeps its random state cannot change the workload unnoticed.
+     */
+    @Test
+    void larsonFollowsItsDefinitionsRandomSequence() {
+        FakeAllocator a = new FakeAllocator(false);
+        Larson.Shared s = larson(a, "fake", 1, 16);
+        Larson.Slots slots = s.slots[0];
+        slots.run("fake", a, 500);
+
+        int x = 4141 ^ (int) 2654435761L;
+        int[] sizes = new int[16];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = Larson.MIN_SIZE + Integer.remainderUnsigned(x = xorshift32(x), 993);
+        for (int step = 0; step < 500; step++) {
+            int victim = Integer.remainderUnsigned(x = xorshift32(x), sizes.length);
+            sizes[victim] = Larson.MIN_SIZE + Integer.remainderUnsigned(x = xorshift32(x), 993);
+        }
+        assertArrayEquals(sizes, slots.sizes);
+        assertEquals(x, slots.x, "the state the next life starts from");
+        s.tearDown();
+        assertEquals(0, a.live());
+    }
+
+    private static int xorshift32(int x) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x;
     }
 
     @Test

@@ -103,34 +103,39 @@ public class MallocLarge {
             x = seed == 0 ? 1 : seed;
         }
 
-        private int next() {
+        private static int xorshift(int x) {
             x ^= x << 13;
             x ^= x >>> 17;
             x ^= x << 5;
             return x;
         }
 
-        private int size() {
-            return minSize + Integer.remainderUnsigned(next(), maxSize - minSize + 1);
+        private int size(int r) {
+            return minSize + Integer.remainderUnsigned(r, maxSize - minSize + 1);
         }
 
         void fill(String peer, BenchAllocator a) {
             for (int i = 0; i < blocks.length; i++) {
-                int size = size();
-                byte tag = (byte) next();
+                int size = size(x = xorshift(x));
+                byte tag = (byte) (x = xorshift(x));
                 blocks[i] = make(peer, a, size, tag);
                 sizes[i] = size;
                 tags[i] = tag;
             }
         }
 
-        /** {@code steps} times: malloc a new block for a random slot, then free the slot's old one. */
+        /**
+         * {@code steps} times: malloc a new block for a random slot, then free the slot's old one. The
+         * random state lives in a local while it runs: the slot sets are neighbours in memory, and a
+         * field written on every step could share a cache line with another thread's (see larson's).
+         */
         long run(String peer, BenchAllocator a, int steps) {
             long sum = 0;
+            int r = x;
             for (int i = 0; i < steps; i++) {
-                int slot = Integer.remainderUnsigned(next(), blocks.length);
-                int size = size();
-                byte tag = (byte) next();
+                int slot = Integer.remainderUnsigned(r = xorshift(r), blocks.length);
+                int size = size(r = xorshift(r));
+                byte tag = (byte) (r = xorshift(r));
                 long p = make(peer, a, size, tag);
                 checkAndFree(peer, a, blocks[slot], sizes[slot], tags[slot]);
                 blocks[slot] = p;
@@ -138,6 +143,7 @@ public class MallocLarge {
                 tags[slot] = tag;
                 sum += p;
             }
+            x = r;
             return sum;
         }
 
