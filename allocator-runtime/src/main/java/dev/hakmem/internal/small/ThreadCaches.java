@@ -52,9 +52,15 @@ import java.util.stream.Stream;
  * <p>{@code ThreadLocal.get()} costs about 3 ns here (a hash probe through a weak-reference table),
  * as much as the rest of a Tiny malloc. So the front first looks in a small direct-mapped table indexed
  * by {@code threadId & MASK}: one array load and one identity compare of the cache's owner with
- * {@code Thread.currentThread()}. Only when that misses (first call of a thread, or two live threads
- * whose ids collide) does it fall back to the {@code ThreadLocal}, and it then claims the slot if the
- * slot is empty or its owner has ended.
+ * {@code Thread.currentThread()}. When that misses (the first call of a thread, or a live thread whose
+ * id is the same modulo the table's size holds the slot), the slow path looks in the thread's second
+ * slot ({@link #secondSlot}, a hash of the whole id), and only then in the {@code ThreadLocal}; it
+ * claims the first of the two slots that is empty or whose owner has ended. Why: with {@code n} live
+ * threads, a new thread's first slot is held by a live one with a chance of about {@code n / 1024},
+ * and such a thread went through the {@code ThreadLocal} on every call of its life (one larson worker
+ * in about a thousand did, docs/BENCHMARKS-HISTORY.md, session 48); with the second slot it pays one
+ * more table load on its calls, and the {@code ThreadLocal} only if both its slots are held, a chance
+ * of about {@code (n / 1024)^2}.
  *
  * <p>Ids: each platform thread's cache gets an id (1 to {@link ChunkRegistry#MAX_OWNER}) that the
  * registry records as the owner of its slabs, so a free finds the owner in the same load as the
@@ -77,7 +83,8 @@ import java.util.stream.Stream;
  * threads claiming one slot only costs the loser the slower path.
  */
 public final class ThreadCaches {
-    private static final int SLOTS = 1024;
+    private static final int SLOT_BITS = 10;
+    static final int SLOTS = 1 << SLOT_BITS;
     private static final int MASK = SLOTS - 1;
     private static final int RECLAIM_EVERY = 64;
     /** A stripe's holder checks that it runs on the stripe's processor once in this many uses of the stripe. */
@@ -498,9 +505,9 @@ public final class ThreadCaches {
             } else {
                 unnumbered--;
             }
-            int slot = (int) tc.owner().threadId() & MASK;
-            if (slots[slot] == tc) slots[slot] = null;
-            if (frontSlots != null && tc.front != null && frontSlots[slot] == tc.front) frontSlots[slot] = null;
+            long threadId = tc.owner().threadId();
+            clearSlot((int) threadId & MASK, tc);
+            clearSlot(secondSlot(threadId), tc);
             n++;
         }
         createdSinceReclaim = 0;
@@ -535,7 +542,41 @@ public final class ThreadCaches {
         return tc;
     }
 
+    /**
+     * A thread's second place in {@code slots} (and {@code frontSlots}), for when a live thread holds its
+     * first, {@code threadId & MASK}: the top bits of a multiplicative hash of the whole id, so two
+     * threads that share a first slot (ids {@value #SLOTS} apart) get different second ones.
+     */
+    static int secondSlot(long threadId) {
+        return (int) ((threadId * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - SLOT_BITS));
+    }
+
+    /** {@code slots[slot]} if it is the cache of {@code t}, else null. */
+    private ThreadCache ownedAt(int slot, Thread t) {
+        ThreadCache tc = slots[slot];
+        return tc != null && tc.owner() == t ? tc : null;
+    }
+
+    /** Puts {@code tc} in {@code slot} if the slot is free or its owner has ended; whether {@code tc} is there now. */
+    private boolean claimSlot(int slot, ThreadCache tc) {
+        ThreadCache current = slots[slot];
+        if (current == tc) return true;
+        if (current != null && current.owner().isAlive()) return false;
+        slots[slot] = tc;
+        if (frontSlots != null) frontSlots[slot] = tc.front;
+        return true;
+    }
+
+    /** Empties {@code slot} if it holds {@code tc} (a reclaimed cache). */
+    private void clearSlot(int slot, ThreadCache tc) {
+        if (slots[slot] == tc) slots[slot] = null;
+        if (frontSlots != null && tc.front != null && frontSlots[slot] == tc.front) frontSlots[slot] = null;
+    }
+
     private ThreadCache getSlow(Thread t) {
+        int second = secondSlot(t.threadId());
+        ThreadCache found = ownedAt(second, t);
+        if (found != null) return found;
         ThreadCache tc = local.get();
         if (tc == null) {
             tc = newOwnedCache(t);
@@ -547,12 +588,7 @@ public final class ThreadCaches {
             }
             if (reclaim) reclaimDead();
         }
-        int slot = (int) t.threadId() & MASK;
-        ThreadCache current = slots[slot];
-        if (current == null || !current.owner().isAlive()) {
-            slots[slot] = tc;
-            if (frontSlots != null) frontSlots[slot] = tc.front;
-        }
+        if (!claimSlot((int) t.threadId() & MASK, tc)) claimSlot(second, tc);
         return tc;
     }
 }
