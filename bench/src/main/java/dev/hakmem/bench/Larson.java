@@ -132,8 +132,8 @@ public class Larson {
          * One thread's life: {@code steps} times, free a random slot and malloc into it. The random
          * state lives in a local while it runs. The slot sets are neighbours in memory, and wherever
          * the garbage collector has just copied them, a field written on every step can share a cache
-         * line with another thread's: larson with two threads then ran at half speed, for every hakmem
-         * peer, from one collection to the next (docs/BENCHMARKS-HISTORY.md, session 48).
+         * line with another thread's: larson with two threads then ran at half speed from one
+         * collection to the next, whichever peer it was measuring (docs/BENCHMARKS-HISTORY.md, session 48).
          */
         long run(String peer, BenchAllocator a, int steps) {
             long sum = 0;
