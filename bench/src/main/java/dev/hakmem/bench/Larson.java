@@ -103,13 +103,6 @@ public class Larson {
             x = seed == 0 ? 1 : seed;
         }
 
-        private static int xorshift(int x) {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
-            return x;
-        }
-
         /** Mallocs a block of the size random value {@code r} picks into {@code slot}, stamped with {@code r}. */
         private long put(String peer, BenchAllocator a, int slot, int r) {
             int size = MIN_SIZE + Integer.remainderUnsigned(r, MAX_SIZE - MIN_SIZE + 1);
@@ -123,7 +116,7 @@ public class Larson {
 
         void fill(String peer, BenchAllocator a) {
             for (int i = 0; i < blocks.length; i++) {
-                x = xorshift(x);
+                x = Xorshift32.next(x);
                 put(peer, a, i, x);
             }
         }
@@ -139,10 +132,10 @@ public class Larson {
             long sum = 0;
             int r = x;
             for (int i = 0; i < steps; i++) {
-                r = xorshift(r);
+                r = Xorshift32.next(r);
                 int victim = Integer.remainderUnsigned(r, blocks.length);
                 Blocks.checkAndFree(a, peer, "larson", blocks[victim], sizes[victim], tags[victim]);
-                r = xorshift(r);
+                r = Xorshift32.next(r);
                 sum += put(peer, a, victim, r);
             }
             x = r;

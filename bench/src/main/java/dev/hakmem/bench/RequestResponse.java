@@ -101,13 +101,6 @@ public class RequestResponse {
         }
     }
 
-    static int xorshift(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
-    }
-
     /** A request's size from its draw: 2-16 KiB. */
     static int requestSize(int draw) {
         return SMALL_MIN + Integer.remainderUnsigned(draw, SMALL_SPAN);
@@ -133,11 +126,11 @@ public class RequestResponse {
         int state = x;
         for (int i = 0; i < REQUESTS; i++) {
             int tag = 2 * (served + i);
-            state = xorshift(state);
+            state = Xorshift32.next(state);
             int requestSize = requestSize(state);
             long request = a.malloc(requestSize);
             fill(a, request, tag, requestSize);
-            state = xorshift(state);
+            state = Xorshift32.next(state);
             int responseSize = responseSize(state);
             long response = a.malloc(responseSize);
             fill(a, response, tag + 1, responseSize);

@@ -24,7 +24,7 @@ class RequestResponseTest {
         assertEquals(2048 + 1, RequestResponse.responseSize((1 << 6) | 1), "otherwise small, from x >>> 6");
         int large = 0, n = 100_000, x = RequestResponse.SEED;
         for (int i = 0; i < n; i++) {
-            x = RequestResponse.xorshift(x);
+            x = Xorshift32.next(x);
             int size = RequestResponse.responseSize(x);
             assertTrue(size >= 2048 && size <= (1 << 20), "size " + size);
             if (size >= 65536) large++;

@@ -1,5 +1,6 @@
 package dev.hakmem.bench.latency;
 
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +98,7 @@ public class MallocLatency {
 
         /** One slot-loop iteration: a checked free or a malloc; returns the block's address. */
         long step() {
-            int r = xorshift(x);
+            int r = Xorshift32.next(x);
             x = r;
             int idx = Integer.remainderUnsigned(r, slots.length);
             long p = slots[idx];
@@ -164,13 +165,6 @@ public class MallocLatency {
         public void tearDown() {
             if (steps != null) steps.close();
         }
-    }
-
-    static int xorshift(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
     }
 
     /** malloc(16), write and check both ends, free. */

@@ -3,6 +3,7 @@ package dev.hakmem.bench.mbench;
 import dev.hakmem.bench.Blocks;
 import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
@@ -65,21 +66,14 @@ public class GlibcThread {
         int x = 88;
         double minPow = 1.0 / MIN_SIZE, maxPow = 1.0 / MAX_SIZE;
         for (int i = 0; i < SIZE_TABLE; i++) {
-            x = xorshift(x);
+            x = Xorshift32.next(x);
             double r = (x >>> 1) / (double) Integer.MAX_VALUE; // [0, 1]
             SIZES[i] = Math.clamp((long) (1.0 / ((maxPow - minPow) * r + minPow)), MIN_SIZE, MAX_SIZE);
         }
         for (int i = 0; i < OFFSETS; i++) {
-            x = xorshift(x);
+            x = Xorshift32.next(x);
             SLOTS[i] = (short) Integer.remainderUnsigned(x, WS);
         }
-    }
-
-    static int xorshift(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
     }
 
     /** The allocator and every JMH thread's working set. */

@@ -3,6 +3,7 @@ package dev.hakmem.bench.mbench;
 import dev.hakmem.bench.Blocks;
 import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
@@ -103,21 +104,14 @@ public class MallocLarge {
             x = seed == 0 ? 1 : seed;
         }
 
-        private static int xorshift(int x) {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
-            return x;
-        }
-
         private int size(int r) {
             return minSize + Integer.remainderUnsigned(r, maxSize - minSize + 1);
         }
 
         void fill(String peer, BenchAllocator a) {
             for (int i = 0; i < blocks.length; i++) {
-                int size = size(x = xorshift(x));
-                byte tag = (byte) (x = xorshift(x));
+                int size = size(x = Xorshift32.next(x));
+                byte tag = (byte) (x = Xorshift32.next(x));
                 blocks[i] = make(peer, a, size, tag);
                 sizes[i] = size;
                 tags[i] = tag;
@@ -133,9 +127,9 @@ public class MallocLarge {
             long sum = 0;
             int r = x;
             for (int i = 0; i < steps; i++) {
-                int slot = Integer.remainderUnsigned(r = xorshift(r), blocks.length);
-                int size = size(r = xorshift(r));
-                byte tag = (byte) (r = xorshift(r));
+                int slot = Integer.remainderUnsigned(r = Xorshift32.next(r), blocks.length);
+                int size = size(r = Xorshift32.next(r));
+                byte tag = (byte) (r = Xorshift32.next(r));
                 long p = make(peer, a, size, tag);
                 checkAndFree(peer, a, blocks[slot], sizes[slot], tags[slot]);
                 blocks[slot] = p;

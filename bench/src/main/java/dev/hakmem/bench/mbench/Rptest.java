@@ -4,6 +4,7 @@ import dev.hakmem.bench.Blocks;
 import dev.hakmem.bench.CrossThreadFrees;
 import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
@@ -87,20 +88,13 @@ public class Rptest {
         double range = MAX_SIZE - MIN_SIZE;
         long[] even = new long[SIZE_TABLE];
         for (int i = 0; i < SIZE_TABLE; i++) {
-            x = xorshift(x);
+            x = Xorshift32.next(x);
             even[i] = Math.round(range * Integer.remainderUnsigned(x, 100_000) / 100_000.0);
         }
         for (int i = 0; i < SIZE_TABLE; i++) {
             double w0 = 1.0 - even[i] / range, w1 = 1.0 - even[(i + 1) % SIZE_TABLE] / range;
             SIZES[i] = MIN_SIZE + (int) (even[(i + 2) % SIZE_TABLE] * Math.abs(w0 + w1 - 1.0));
         }
-    }
-
-    static int xorshift(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
     }
 
     /** Mallocs in loop {@code loop} (and the size of its batch). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.Peers;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ class MallocLatencyTest {
             for (long p : s.slots) if (p != 0) occupied++;
             assertTrue(occupied > s.slots.length / 4 && occupied < s.slots.length, "the prefault leaves slots filled: " + occupied);
             List<Integer> sizes = new ArrayList<>();
-            for (int i = 0; i < 100_000; i++) sizes.add(s.size(MallocLatency.xorshift(i + 1)));
+            for (int i = 0; i < 100_000; i++) sizes.add(s.size(Xorshift32.next(i + 1)));
             int min = sizes.stream().min(Integer::compare).orElseThrow(), max = sizes.stream().max(Integer::compare).orElseThrow();
             if (!midLarge) {
                 assertEquals(16, min);
