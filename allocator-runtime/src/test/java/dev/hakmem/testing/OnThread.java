@@ -17,20 +17,45 @@ public final class OnThread {
      * timeout fails the caller with the thread's stack.
      */
     public static void run(Thread.Builder builder, Runnable body, Duration timeout) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = builder.start(() -> {
+        Caught caught = new Caught(body);
+        Thread t = builder.unstarted(caught);
+        startAndJoin(t, caught, timeout);
+    }
+
+    /**
+     * {@code body}, keeping what it throws for {@link #startAndJoin}: for a test that must pick the
+     * thread itself (one whose id collides with another's, say) and so makes it with {@code unstarted}.
+     */
+    public static final class Caught implements Runnable {
+        private final Runnable body;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        public Caught(Runnable body) {
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
             try {
                 body.run();
             } catch (Throwable e) {
                 failure.set(e);
             }
-        });
+        }
+    }
+
+    /**
+     * Starts {@code t}, a thread made to run {@code caught}, and waits for it and rethrows as
+     * {@link #run(Thread.Builder, Runnable, Duration)} does.
+     */
+    public static void startAndJoin(Thread t, Caught caught, Duration timeout) throws InterruptedException {
+        t.start();
         if (!t.join(timeout)) {
             StringBuilder sb = new StringBuilder("the thread did not end within " + timeout.toSeconds() + " s:");
             for (StackTraceElement e : t.getStackTrace()) sb.append("\n    at ").append(e);
             throw new AssertionError(sb.toString());
         }
-        Throwable f = failure.get();
+        Throwable f = caught.failure.get();
         if (f instanceof Error e) throw e;
         if (f instanceof RuntimeException e) throw e;
         if (f != null) throw new AssertionError(f); // a checked exception thrown sneakily

@@ -211,8 +211,9 @@ public final class ThreadCaches {
      */
     public ThreadCache ownIfAny() {
         Thread t = Thread.currentThread();
-        ThreadCache tc = slots[(int) t.threadId() & MASK];
-        if (tc != null && tc.owner() == t) return tc;
+        ThreadCache tc = ownedAt((int) t.threadId() & MASK, t);
+        if (tc == null) tc = ownedAt(secondSlot(t.threadId()), t);
+        if (tc != null) return tc;
         return t.isVirtual() ? null : local.get();
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.testing.OnThread;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -27,15 +28,6 @@ class ThreadSlotsTest {
         throw new AssertionError("set-up: no thread id collided within " + 4 * ThreadCaches.SLOTS + " threads");
     }
 
-    /** Starts {@code t}, waits for it and rethrows what its body threw into {@code failure}. */
-    private static void runAndJoin(Thread t, AtomicReference<Throwable> failure) throws InterruptedException {
-        t.start();
-        assertTrue(t.join(Duration.ofSeconds(30)), "the thread ended");
-        Throwable f = failure.get();
-        if (f instanceof Error e) throw e;
-        if (f != null) throw new AssertionError(f);
-    }
-
     @Test
     void aThreadWhoseFirstSlotIsTakenFindsItsCacheInItsSecondSlot() throws InterruptedException {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
@@ -46,22 +38,18 @@ class ThreadSlotsTest {
             ThreadCache mine = caches.own();
             assertSame(mine, caches.slots()[first], "set-up: this thread holds its first slot");
 
-            AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicReference<ThreadCache> theirs = new AtomicReference<>();
-            Thread other = unstartedCollidingWith(me.threadId(), () -> {
-                try {
-                    for (int i = 0; i < 1000; i++) a.free(a.malloc(16 + i % 64));
-                    ThreadCache own = caches.own();
-                    theirs.set(own);
-                    int second = ThreadCaches.secondSlot(Thread.currentThread().threadId());
-                    assertNotEquals(first, second, "set-up: a second slot other than the first");
-                    assertSame(own, caches.slots()[second], "the colliding thread's cache is in its second slot");
-                    assertSame(own, caches.own(), "and found again there");
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
+            OnThread.Caught body = new OnThread.Caught(() -> {
+                for (int i = 0; i < 1000; i++) a.free(a.malloc(16 + i % 64));
+                ThreadCache own = caches.own();
+                theirs.set(own);
+                int second = ThreadCaches.secondSlot(Thread.currentThread().threadId());
+                assertNotEquals(first, second, "set-up: a second slot other than the first");
+                assertSame(own, caches.slots()[second], "the colliding thread's cache is in its second slot");
+                assertSame(own, caches.own(), "and found again there");
             });
-            runAndJoin(other, failure);
+            Thread other = unstartedCollidingWith(me.threadId(), body);
+            OnThread.startAndJoin(other, body, Duration.ofSeconds(30));
             assertSame(mine, caches.slots()[first], "the live first owner keeps its slot");
 
             caches.reclaimDead(); // unless the reaper was first
