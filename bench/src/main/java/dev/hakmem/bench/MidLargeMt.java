@@ -89,9 +89,7 @@ public class MidLargeMt {
         int x = state.seed;
         long checksum = 0;
         for (int i = 0; i < CYCLES; i++) {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
+            x = Xorshift32.next(x);
             int idx = Integer.remainderUnsigned(x, WS);
             long p = s[idx];
             if (p != 0) {

@@ -150,10 +150,10 @@ final class Mstress implements AutoCloseable {
         long sum = 0;
         try {
             for (int i = 0; i < steps; i++) {
-                x = next(x);
+                x = Xorshift32.next(x);
                 int size = 8 << Integer.remainderUnsigned(x, 5);
                 int tagDraw = x;
-                x = next(x);
+                x = Xorshift32.next(x);
                 int rare = Integer.remainderUnsigned(x, 1000);
                 if (rare == 0) size *= 1000;
                 else if (rare < 11) size *= 100;
@@ -164,20 +164,20 @@ final class Mstress implements AutoCloseable {
                 counted.malloced(size);
                 sum += p;
 
-                x = next(x);
+                x = Xorshift32.next(x);
                 if (Integer.remainderUnsigned(x, 100) < 66 && own.count > 0) {
-                    x = next(x);
+                    x = Xorshift32.next(x);
                     int j = Integer.remainderUnsigned(x, own.count);
                     Blocks.checkSized(a, peer, WORKLOAD, own.blocks[j], own.sizes[j], own.tags[j]);
                     a.free(own.blocks[j]);
                     counted.freed(own.sizes[j]);
                     own.remove(j);
                 }
-                x = next(x);
+                x = Xorshift32.next(x);
                 if (Integer.remainderUnsigned(x, 100) < 25 && own.count > 0) {
-                    x = next(x);
+                    x = Xorshift32.next(x);
                     int j = Integer.remainderUnsigned(x, own.count);
-                    x = next(x);
+                    x = Xorshift32.next(x);
                     int slot = Integer.remainderUnsigned(x, TRANSFERS);
                     Blocks.checkSized(a, peer, WORKLOAD, own.blocks[j], own.sizes[j], own.tags[j]);
                     long out = transfer.getAndSet(slot, own.blocks[j]);
@@ -205,13 +205,6 @@ final class Mstress implements AutoCloseable {
             counted.flush();
         }
         return sum;
-    }
-
-    private static int next(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
     }
 
     /** Blocks freed so far by a thread that got them from the transfer array. */

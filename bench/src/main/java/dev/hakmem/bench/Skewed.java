@@ -92,9 +92,7 @@ public class Skewed {
         int r = x;
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
-            r ^= r << 13;
-            r ^= r >>> 17;
-            r ^= r << 5;
+            r = Xorshift32.next(r);
             int size = size(r);
             long q = a.malloc(size);
             if (q == 0) throw new IllegalStateException(a.name() + ": malloc(" + size + ") returned 0");

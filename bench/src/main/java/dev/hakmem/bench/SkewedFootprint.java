@@ -99,9 +99,7 @@ public class SkewedFootprint {
         int r = run.x;
         long sum = 0;
         for (int i = 0; i < BLOCKS; i++) {
-            r ^= r << 13;
-            r ^= r >>> 17;
-            r ^= r << 5;
+            r = Xorshift32.next(r);
             int size = Skewed.size(r);
             long q = Blocks.malloc(a, run.peer, size);
             Blocks.stamp(a, q, size, (byte) i);

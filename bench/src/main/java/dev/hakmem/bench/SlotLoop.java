@@ -98,9 +98,7 @@ abstract class SlotLoop {
         int x = seed;
         long checksum = 0;
         for (int i = 0; i < iterations; i++) {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
+            x = Xorshift32.next(x);
             int idx = Integer.remainderUnsigned(x, n);
             long p = s[idx];
             if (p != 0) {
@@ -108,11 +106,7 @@ abstract class SlotLoop {
                 a.free(p);
                 s[idx] = 0;
             } else {
-                if (second) {
-                    x ^= x << 13;
-                    x ^= x >>> 17;
-                    x ^= x << 5;
-                }
+                if (second) x = Xorshift32.next(x);
                 int sz = size(x);
                 p = a.malloc(sz);
                 if (p == 0) throw new IllegalStateException(peerName + ": malloc(" + sz + ") returned 0");

@@ -115,7 +115,7 @@ final class ThreadChurn implements AutoCloseable {
         long sum = 0;
         try {
             for (int i = 0; i < BLOCKS; i++) {
-                x = next(x);
+                x = Xorshift32.next(x);
                 int size = MIN_SIZE + Integer.remainderUnsigned(x, MAX_SIZE - MIN_SIZE + 1);
                 byte tag = (byte) (x >>> 16);
                 long p = Blocks.malloc(a, peer, size);
@@ -141,13 +141,6 @@ final class ThreadChurn implements AutoCloseable {
             counted.flush();
         }
         return sum;
-    }
-
-    private static int next(int x) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return x;
     }
 
     /** Lives started so far. */

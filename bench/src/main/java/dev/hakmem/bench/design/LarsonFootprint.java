@@ -1,6 +1,7 @@
 package dev.hakmem.bench.design;
 
 import dev.hakmem.bench.ProcessMemory;
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.TimeUnit;
@@ -121,11 +122,6 @@ public class LarsonFootprint {
 
     /** xorshift32 of lineage {@code l}: only that lineage's thread of the moment uses it. */
     private int next(int l) {
-        int x = seeds[l];
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        seeds[l] = x;
-        return x;
+        return seeds[l] = Xorshift32.next(seeds[l]);
     }
 }

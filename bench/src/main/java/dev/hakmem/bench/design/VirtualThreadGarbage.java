@@ -2,6 +2,7 @@ package dev.hakmem.bench.design;
 
 import dev.hakmem.Hakmem;
 import dev.hakmem.NativeAllocator;
+import dev.hakmem.bench.Xorshift32;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
@@ -78,9 +79,7 @@ public class VirtualThreadGarbage {
         long sum = 0;
         for (int round = 0; round < OPS / (2 * HELD); round++) {
             for (int i = 0; i < HELD; i++) {
-                x ^= x << 13;
-                x ^= x >>> 17;
-                x ^= x << 5;
+                x = Xorshift32.next(x);
                 long p = a.malloc(16 + (x & 0x3FF));
                 ALL.set(ValueLayout.JAVA_BYTE, p, (byte) x);
                 held[i] = p;

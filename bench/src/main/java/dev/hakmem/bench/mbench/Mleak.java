@@ -4,6 +4,7 @@ import dev.hakmem.bench.Blocks;
 import dev.hakmem.bench.CrossThreadFrees;
 import dev.hakmem.bench.OnceTornDownState;
 import dev.hakmem.bench.TearDownOnce;
+import dev.hakmem.bench.Xorshift32;
 import dev.hakmem.bench.peers.BenchAllocator;
 import dev.hakmem.bench.peers.Peers;
 import java.util.concurrent.ExecutionException;
@@ -128,11 +129,7 @@ public class Mleak {
         Thread[] threads = new Thread[THREADS];
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < THREADS; i++) {
-                int x = s.random[thread];
-                x ^= x << 13;
-                x ^= x >>> 17;
-                x ^= x << 5;
-                s.random[thread] = x;
+                int x = s.random[thread] = Xorshift32.next(s.random[thread]);
                 int slot = Integer.remainderUnsigned(x, TRANSFERS);
                 byte tag = (byte) (x >>> 24);
                 lives[i] = new FutureTask<>(() -> leak(s, slot, tag));
