@@ -102,7 +102,7 @@ public final class ThreadCaches {
     /** Caches shared by virtual threads: a power of two, at least the processor count and at least two. */
     private final ThreadCache[] stripes;
     /**
-     * By {@code threadId & MASK}: the stripe of the processor a virtual thread with such an id ran on
+     * By {@link #firstSlot}: the stripe of the processor a virtual thread with such an id ran on
      * when it last asked, tried first by {@link #lockStripe} instead of asking again. Plain, racy (two
      * threads whose ids collide share a hint, which costs at most a wrong first try); every value
      * written is a stripe's index.
@@ -199,7 +199,7 @@ public final class ThreadCaches {
      */
     ThreadCache own(ThreadCache[] slots) {
         Thread t = Thread.currentThread();
-        ThreadCache tc = slots[(int) t.threadId() & MASK];
+        ThreadCache tc = slots[firstSlot(t.threadId())];
         if (tc != null && tc.owner() == t) return tc;
         return t.isVirtual() ? null : getSlow(t);
     }
@@ -211,7 +211,7 @@ public final class ThreadCaches {
      */
     public ThreadCache ownIfAny() {
         Thread t = Thread.currentThread();
-        ThreadCache tc = ownedAt((int) t.threadId() & MASK, t);
+        ThreadCache tc = ownedAt(firstSlot(t.threadId()), t);
         if (tc == null) tc = ownedAt(secondSlot(t.threadId()), t);
         if (tc != null) return tc;
         return t.isVirtual() ? null : local.get();
@@ -237,7 +237,7 @@ public final class ThreadCaches {
      */
     public ThreadFront ownFront(ThreadFront[] frontSlots) {
         Thread t = Thread.currentThread();
-        ThreadFront f = frontSlots[(int) t.threadId() & MASK];
+        ThreadFront f = frontSlots[firstSlot(t.threadId())];
         if (f != null && f.owner() == t) return f;
         return ownFrontAfterMiss();
     }
@@ -282,7 +282,7 @@ public final class ThreadCaches {
      * a few calls. Where the processor is unknown, the search starts at a hash of the thread id.
      */
     public ThreadCache lockStripe() {
-        int slot = (int) Thread.currentThread().threadId() & MASK;
+        int slot = firstSlot(Thread.currentThread().threadId());
         ThreadCache s = stripes[stripeHints[slot]];
         if (s.tryLock()) {
             if ((++s.stripeUses & (RECHECK_EVERY - 1)) == 0) recheckHint(slot);
@@ -507,7 +507,7 @@ public final class ThreadCaches {
                 unnumbered--;
             }
             long threadId = tc.owner().threadId();
-            clearSlot((int) threadId & MASK, tc);
+            clearSlot(firstSlot(threadId), tc);
             clearSlot(secondSlot(threadId), tc);
             n++;
         }
@@ -543,9 +543,14 @@ public final class ThreadCaches {
         return tc;
     }
 
+    /** A thread's first place in {@code slots} (and {@code frontSlots}): the low bits of its id. */
+    static int firstSlot(long threadId) {
+        return (int) threadId & MASK;
+    }
+
     /**
      * A thread's second place in {@code slots} (and {@code frontSlots}), for when a live thread holds its
-     * first, {@code threadId & MASK}: the top bits of a multiplicative hash of the whole id, so two
+     * first ({@link #firstSlot}): the top bits of a multiplicative hash of the whole id, so two
      * threads that share a first slot (ids {@value #SLOTS} apart) get different second ones.
      */
     static int secondSlot(long threadId) {
@@ -589,7 +594,7 @@ public final class ThreadCaches {
             }
             if (reclaim) reclaimDead();
         }
-        if (!claimSlot((int) t.threadId() & MASK, tc)) claimSlot(second, tc);
+        if (!claimSlot(firstSlot(t.threadId()), tc)) claimSlot(second, tc);
         return tc;
     }
 }
