@@ -17,7 +17,7 @@ import java.util.Map;
  *   <tr><td>Mid classes</td><td>4 per doubling from 1280 to 65536 (at most 20% waste per block)</td>
  *       <td>ascending multiples of 256 above {@value #TINY_MAX}, the last one exactly {@value #MID_MAX},
  *       each at most 25% above its predecessor's successor byte (no class wastes more than 25%)</td></tr>
- *   <tr><td>cache capacity / batch per class</td><td>Tiny 512 / 32; Mid up to 4 KiB 128 / 8, above 64 / 4 (a cache starts at a quarter of its capacity and grows to it)</td>
+ *   <tr><td>cache capacity / batch per class</td><td>Tiny up to 128 B 512 / 128, above 512 / 32; Mid up to 4 KiB 128 / 8, above 64 / 4 (a cache starts at a quarter of its capacity, or two batches if more, and grows to it)</td>
  *       <td>1 &lt;= batch &lt;= capacity &lt;= 65536</td></tr>
  *   <tr><td>checks</td><td>on</td><td>on: double frees and foreign frees are detected (also for blocks
  *       in thread caches); off: the fast paths carry no check code</td></tr>
@@ -42,6 +42,8 @@ import java.util.Map;
 public final class AllocatorConfig {
     /** Largest Tiny request, bytes. */
     public static final int TINY_MAX = 1024;
+    /** Largest Tiny class whose default batch is 128 blocks; larger Tiny classes move 32 at once. */
+    static final int SMALL_TINY_MAX = 128;
     /**
      * Largest Mid request, bytes. Blocks of up to 64 KiB come from size-class spans through the
      * thread caches, as tcmalloc's small objects do (it goes to 256 KiB); a Large run of 9-16 pages
@@ -80,7 +82,10 @@ public final class AllocatorConfig {
         for (int i = 0; i < n; i++) {
             int size = classSize(i);
             int[] cb = b.classCaches.get(size);
-            if (cb == null) cb = i < tinyClasses.length ? b.tinyCache : size <= 4096 ? b.smallMidCache : b.bigMidCache;
+            if (cb == null) {
+                if (i < tinyClasses.length) cb = size <= SMALL_TINY_MAX ? b.smallTinyCache : b.bigTinyCache;
+                else cb = size <= 4096 ? b.smallMidCache : b.bigMidCache;
+            }
             cacheCapacity[i] = cb[0];
             batchSize[i] = cb[1];
         }
@@ -164,7 +169,7 @@ public final class AllocatorConfig {
     /**
      * Thread-cache capacity of one class: the most free blocks of the class a thread keeps before it
      * moves a batch out of its cache. A thread's cache of the class starts at a quarter of this
-     * (at least one batch) and doubles, up to this, each time refills have brought it half its
+     * (at least two batches, at most this) and doubles, up to this, each time refills have brought it half its
      * length in blocks since it last grew: only a thread whose working set of the class outgrows
      * its cache holds more.
      *
@@ -283,7 +288,17 @@ public final class AllocatorConfig {
     public static final class Builder {
         private int[] tinyClasses = defaultTinyClasses();
         private int[] midClasses = defaultMidClasses();
-        private int[] tinyCache = {512, 32};
+        /**
+         * Tiny classes up to {@link #SMALL_TINY_MAX} bytes move 128 blocks at once (16 KiB at most).
+         * A batch is also the node a remote free's outbox fills before one push to the owner's inbox,
+         * and each node's round trip is five atomic operations on words both threads write (the
+         * push, the owner's take of its inbox, the node's return to the class's pool, the sender's
+         * pop and its lock). With 32 blocks a node, xmalloc (every free remote) ran 39.8 M ops/s;
+         * with 128, 57.7 (medians of 4 interleaved forks, docs/BENCHMARKS-HISTORY.md, session 50).
+         * Larger Tiny classes keep 32 (at most 32 KiB a batch).
+         */
+        private int[] smallTinyCache = {512, 128};
+        private int[] bigTinyCache = {512, 32};
         private int[] smallMidCache = {128, 8};
         private int[] bigMidCache = {64, 4};
         private final Map<Integer, int[]> classCaches = new LinkedHashMap<>();
@@ -351,7 +366,8 @@ public final class AllocatorConfig {
         }
 
         /**
-         * Cache capacity and batch of every Tiny class that {@link #classCache} does not set.
+         * Cache capacity and batch of every Tiny class that {@link #classCache} does not set (replacing
+         * both defaults, for classes up to 128 B and above).
          *
          * @param capacity the most free blocks a thread keeps per class (see {@link AllocatorConfig#cacheCapacity})
          * @param batch blocks moved at once between a thread cache and the shared lists
@@ -359,7 +375,9 @@ public final class AllocatorConfig {
          * @throws IllegalArgumentException unless {@code 1 <= batch <= capacity <= 65536}
          */
         public Builder tinyCache(int capacity, int batch) {
-            this.tinyCache = checkCache("tinyCache", capacity, batch);
+            int[] cb = checkCache("tinyCache", capacity, batch);
+            this.smallTinyCache = cb;
+            this.bigTinyCache = cb;
             return this;
         }
 

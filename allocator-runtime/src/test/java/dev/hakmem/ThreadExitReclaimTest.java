@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.internal.small.SizeClasses;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +52,8 @@ class ThreadExitReclaimTest {
             // The ended thread's free blocks: those it freed, and those it had carved into its cache and
             // never handed out, all in the one slab it carved (up to a batch past its last malloc).
             long first = theirs.stream().min(Long::compare).orElseThrow();
-            long last = theirs.stream().max(Long::compare).orElseThrow() + 64L * 64;
+            int batch = AllocatorConfig.defaults().batchSize(new SizeClasses(AllocatorConfig.defaults()).classOf(64));
+            long last = theirs.stream().max(Long::compare).orElseThrow() + 64L * 2 * batch;
             long fromIt = got.stream().filter(p -> p >= first && p < last).count();
             assertTrue(fromIt >= 16, "a new thread got only " + fromIt + " of the ended thread's free blocks");
             // Nothing lost or counted twice: only the new thread's 32 blocks are live (this thread's 8 were freed remotely).

@@ -19,7 +19,13 @@ class AllocatorConfigTest {
         assertArrayEquals(new int[] {1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288, 14336,
                 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344, 65536}, d.midClasses());
         assertEquals(512, d.cacheCapacity(0));
-        assertEquals(32, d.batchSize(0));
+        assertEquals(128, d.batchSize(0)); // 16 B
+        assertEquals(128, d.batchSize(7)); // 128 B, the largest class with a batch of 128
+        assertEquals(32, d.batchSize(8)); // 160 B
+        assertEquals(512, d.cacheCapacity(19));
+        assertEquals(32, d.batchSize(19)); // 1 KiB
+        assertEquals(8, d.batchSize(20));
+        assertEquals(4, d.batchSize(39));
         assertEquals(128, d.cacheCapacity(20));
         assertEquals(64, d.cacheCapacity(39));
         assertTrue(d.checks());

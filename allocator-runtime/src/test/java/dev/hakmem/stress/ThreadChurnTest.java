@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * remaining leftovers; nothing may be live.
  *
  * <p>Memory bound. Each ended thread's cache still holds what it freed and what its refills brought
- * (a Tiny refill is a batch of 32 blocks, a Mid one 8 or 4), so without reclamation the memory stranded
+ * (a Tiny refill is a batch of 128 blocks up to 128 B and 32 above, a Mid one 8 or 4), so without reclamation the memory stranded
  * in dead caches would grow with the number of threads: about 4 classes x 32 blocks x ~1 KiB, i.e. on the
  * order of 100 KiB per thread, or ~1 GiB for 10,000 threads. The allocator drains the caches of ended
  * threads into the central lists (every 64 new thread caches, and before a class carves fresh memory when

@@ -24,7 +24,7 @@ class SpecWriterTest {
         String yaml = roundTrip(AllocatorConfig.defaults());
         assertTrue(yaml.contains("\nmemoryLimit: unlimited "), yaml);
         assertTrue(yaml.contains("\naddressSpace: 64GiB "), yaml);
-        assertTrue(yaml.contains("\n  cache: {capacity: 512, batch: 32} "), yaml);
+        assertTrue(yaml.contains("\ntiny:\n  # no cache: "), yaml); // two defaults, by size: 128 blocks a batch up to 128 B, 32 above
         assertTrue(yaml.contains("\nmid:\n  # no cache: "), yaml);
         assertTrue(yaml.contains("\n  retainedBytes: 64MiB "), yaml);
     }

@@ -57,7 +57,7 @@ class TunerTest {
         assertCache(c, 320, 512, 32);  // serves no recorded request, though the recorded 320 class is in its range
         assertCache(c, 736, 512, 32);  // the same for the recorded 640 class
         assertCache(c, 3072, 8, 2);    // Mid, burst 7
-        assertCache(c, 16, 512, 32);   // nothing recorded: the runtime's default
+        assertCache(c, 16, 512, 128);  // nothing recorded: the runtime's default (a batch of 128 up to 128 B)
         int big = c.midClasses()[c.midClasses().length - 1];
         assertCache(c, big, 64, 4);
     }

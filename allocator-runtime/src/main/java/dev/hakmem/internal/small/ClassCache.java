@@ -5,7 +5,7 @@ package dev.hakmem.internal.small;
  * last (cache-hot) is handed out first. Owned by one thread; plain fields, no synchronisation.
  *
  * <p>Invariant: {@code 0 <= count <= blocks.length <= capacity}, and {@code blocks.length} is 0 until
- * the class is first used (then a quarter of the capacity, growing at refills: {@link #arrayForRefill}),
+ * the class is first used (then a quarter of the capacity or two batches, growing at refills: {@link #arrayForRefill}),
  * unless the cache was lent the array of a reclaimed cache when it was made
  * ({@link SpareCacheArrays}): a fresh cache costs no new memory, and the fast paths need no
  * separate "allocated yet?" test because an empty array fails both {@code count > 0} and
@@ -20,8 +20,12 @@ final class ClassCache {
     /** The most blocks this cache holds: the length {@link #blocks} grows to (see {@link #arrayForRefill}). */
     final int capacity;
     final int batch;
-    /** Refills since {@link #blocks} got its length (owner only, plain, like the rest). */
-    int refills;
+    /**
+     * Refills since {@link #blocks} got its length, not counting the refill that first fills it (owner
+     * only, plain, like the rest). Starts at -1: an array lent at the cache's making
+     * ({@link SpareCacheArrays}) grows as a fresh one of its length would.
+     */
+    int refills = -1;
     /** Statistics, plain increments by the owner; read racily by stats(). */
     long allocations, frees;
     /** {@link #frees} at the thread's last judgement of its hot class ({@link HotClass}; owner only, plain). */
@@ -110,9 +114,10 @@ final class ClassCache {
 
     /**
      * The array a refill of this class fills, given {@code current}, the class's array, empty (its
-     * count is 0): a first array of a quarter of the capacity (at least one batch, which a refill
-     * fills), or, once the class has been refilled a whole array's worth of blocks since its array
-     * got its length, a new one of twice the length (at most the capacity); else {@code current}.
+     * count is 0): a first array of a quarter of the capacity and at least two batches (at most the
+     * capacity), so that the free after a refill does not find the cache full; or, once the class has
+     * been refilled half an array's worth of blocks since its array got its length, a new one of
+     * twice the length (at most the capacity); else {@code current}.
      * A {@code grows == false} cache (a shared stripe) never grows past its first length.
      *
      * <p>Why grow at a refill and not when a free finds the cache full: the thread's working set of
@@ -126,7 +131,7 @@ final class ClassCache {
     long[] arrayForRefill(long[] current, boolean grows) {
         if (current.length == 0) {
             refills = 0;
-            return new long[Math.min(capacity, Math.max(batch, capacity / 4))];
+            return new long[Math.min(capacity, Math.max(2 * batch, capacity / 4))];
         }
         if (grows && current.length < capacity && 2L * batch * ++refills >= current.length) {
             refills = 0;

@@ -7,8 +7,8 @@ import dev.hakmem.spi.ThreadFront;
  * next, so that a thread's life leaves little Java garbage behind (a reclaimed cache's spill arrays go
  * back to the allocator's {@link SpillArrays} when {@link SmallTier#abandon} empties the spills).
  *
- * <p>Why: each class a platform thread uses gets a cache array of its capacity (128 addresses, 1 KiB,
- * for a Tiny class by default), and its spills grow arrays for the blocks it frees beyond its cache
+ * <p>Why: each class a platform thread uses gets a cache array of at least a quarter of its capacity
+ * (by default 256 addresses, 2 KiB, for a Tiny class up to 128 B and 128 for the others), and its spills grow arrays for the blocks it frees beyond its cache
  * or takes over with an orphaned slab. A thread handing blocks of every Tiny class to its successor
  * (larson's pattern) made about 105 KB of Java garbage per life, two thirds of it these arrays and
  * the reclaim's scratch lists ({@link SmallTier#abandon}, now reused); a server that starts and ends

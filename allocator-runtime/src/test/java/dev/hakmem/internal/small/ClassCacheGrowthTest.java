@@ -58,7 +58,7 @@ class ClassCacheGrowthTest {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
             a.free(a.malloc(SIZE));
             ClassCache cc = cacheOf(a, SIZE);
-            assertEquals(cc.capacity / 4, cc.blocks.length, "a first array of a quarter of the capacity");
+            assertEquals(Math.max(cc.capacity / 4, 2 * cc.batch), cc.blocks.length, "a first array of a quarter of the capacity, or two batches");
             for (int round = 0; round < 20; round++) cycle(a, 300);
             assertEquals(512, cc.capacity, "set-up: the default Tiny capacity");
             assertEquals(512, cc.blocks.length, "grown to the capacity");
@@ -70,8 +70,10 @@ class ClassCacheGrowthTest {
     @Test
     void aSmallWorkingSetKeepsTheFirstArray() {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
-            for (int round = 0; round < 1000; round++) cycle(a, 50); // two refills, then none
-            assertEquals(128, cacheOf(a, SIZE).blocks.length);
+            for (int round = 0; round < 1000; round++) cycle(a, 50); // one refill, then none
+            ClassCache cc = cacheOf(a, SIZE);
+            assertEquals(256, cc.blocks.length, "two batches of 128 (more than a quarter of the capacity, 512)");
+            assertEquals(2 * cc.batch, cc.blocks.length);
         }
     }
 
@@ -90,13 +92,22 @@ class ClassCacheGrowthTest {
     }
 
     @Test
-    void theFirstArrayHoldsAtLeastOneBatch() {
+    void theFirstArrayHoldsTwoBatches() {
+        AllocatorConfig config = AllocatorConfig.builder().classCache(SIZE, 100, 32).build();
+        try (HakmemAllocator a = new HakmemAllocator(config)) {
+            a.free(a.malloc(SIZE));
+            assertEquals(64, cacheOf(a, SIZE).blocks.length, "two batches, more than a quarter of 100");
+            for (int round = 0; round < 20; round++) cycle(a, 500);
+            assertEquals(100, cacheOf(a, SIZE).blocks.length, "doubling stops at the capacity");
+        }
+    }
+
+    @Test
+    void theFirstArrayIsAtMostTheCapacity() {
         AllocatorConfig config = AllocatorConfig.builder().classCache(SIZE, 40, 32).build();
         try (HakmemAllocator a = new HakmemAllocator(config)) {
             a.free(a.malloc(SIZE));
-            assertEquals(32, cacheOf(a, SIZE).blocks.length, "a batch, more than a quarter of 40");
-            for (int round = 0; round < 20; round++) cycle(a, 500);
-            assertEquals(40, cacheOf(a, SIZE).blocks.length, "doubling stops at the capacity");
+            assertEquals(40, cacheOf(a, SIZE).blocks.length, "the capacity, less than two batches");
         }
     }
 

@@ -32,7 +32,7 @@ class SpareCacheArraysTest {
         try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
             long first = inNewThread(a);
             int tinyClasses = AllocatorConfig.defaults().tinyClasses().length;
-            // 128 addresses per class: 1 KiB of array per Tiny class for a thread with nothing to reuse.
+            // At least 128 addresses per class: 1 KiB of array per Tiny class for a thread with nothing to reuse.
             assertTrue(first >= tinyClasses * 128 * 8L, "set-up: the first thread allocates its arrays (" + first + " bytes)");
             a.smallFront().caches().reclaimDead(); // unless the reaper was first
             assertEquals(0, a.liveThreadCaches(), "the first thread's cache is reclaimed");
