@@ -100,12 +100,7 @@ class ClassCacheGrowthTest {
             for (int round = 0; round < 20; round++) cycle(a, 500);
             assertEquals(100, cacheOf(a, SIZE).blocks.length, "doubling stops at the capacity");
         }
-    }
-
-    @Test
-    void theFirstArrayIsAtMostTheCapacity() {
-        AllocatorConfig config = AllocatorConfig.builder().classCache(SIZE, 40, 32).build();
-        try (HakmemAllocator a = new HakmemAllocator(config)) {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.builder().classCache(SIZE, 40, 32).build())) {
             a.free(a.malloc(SIZE));
             assertEquals(40, cacheOf(a, SIZE).blocks.length, "the capacity, less than two batches");
         }
