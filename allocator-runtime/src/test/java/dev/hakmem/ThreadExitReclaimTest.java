@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.HakmemAllocator;
-import dev.hakmem.internal.small.SizeClasses;
+import dev.hakmem.internal.small.DefaultBatches;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +52,7 @@ class ThreadExitReclaimTest {
             // The ended thread's free blocks: those it freed, and those it had carved into its cache and
             // never handed out, all in the one slab it carved (up to a batch past its last malloc).
             long first = theirs.stream().min(Long::compare).orElseThrow();
-            int batch = AllocatorConfig.defaults().batchSize(new SizeClasses(AllocatorConfig.defaults()).classOf(64));
+            int batch = DefaultBatches.of(64);
             long last = theirs.stream().max(Long::compare).orElseThrow() + 64L * 2 * batch;
             long fromIt = got.stream().filter(p -> p >= first && p < last).count();
             assertTrue(fromIt >= 16, "a new thread got only " + fromIt + " of the ended thread's free blocks");

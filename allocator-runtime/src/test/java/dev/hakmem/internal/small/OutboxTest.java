@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class OutboxTest {
     private static final int SIZE = 64;
     /** The default batch of {@link #SIZE}'s class: the length of an inbox node. */
-    private static final int BATCH = AllocatorConfig.defaults().batchSize(new SizeClasses(AllocatorConfig.defaults()).classOf(SIZE));
+    private static final int BATCH = DefaultBatches.of(SIZE);
 
     private final CountDownLatch done = new CountDownLatch(1);
     private final List<Thread> owners = new ArrayList<>();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class StripeOwnershipTest {
     private static final int SIZE = 64;
     /** The default Tiny batch: one refill, one inbox node. */
-    private static final int BATCH = AllocatorConfig.defaults().batchSize(new SizeClasses(AllocatorConfig.defaults()).classOf(SIZE));
+    private static final int BATCH = DefaultBatches.of(SIZE);
 
     /**
      * One stripe per processor (rounded up to a power of two, at least two), so the memory virtual
