@@ -215,8 +215,11 @@ public final class ChunkRegistry {
      * Registers {@code slab}, owned by thread cache {@code owner} (0: shared), over all the pages of
      * its span; with checks on, makes sure the chunk's part of the state map of granule
      * {@code 1 << granuleShift} is committed (a chunk serves one tier only).
+     *
+     * @throws IllegalArgumentException if {@code granuleShift} is not a state map's ({@link StateMap#requireShift}), changing nothing
      */
     public void registerSlab(Slab slab, long spanSize, int granuleShift, int owner) {
+        StateMap.requireShift(granuleShift);
         releasedSpans.remove(slab.base());
         long first = (slab.base() - base) >>> PAGE_SHIFT;
         int chunk = (int) (first >>> PAGES_PER_CHUNK_SHIFT);

@@ -87,7 +87,23 @@ public final class StateMap {
 
     /** Address of the state byte of the granule holding {@code address}, in the map of granule {@code 1 << shift}. */
     public long address(long address, int shift) {
-        return byteAddress(shift == TINY_SHIFT ? tinyMap : midMap, base, address, shift);
+        return byteAddress(requireShift(shift) == TINY_SHIFT ? tinyMap : midMap, base, address, shift);
+    }
+
+    /**
+     * Returns {@code shift} if it is a map's granule shift ({@link #TINY_SHIFT} or {@link #MID_SHIFT}),
+     * else throws. Why check: an address computed in one map with the other's shift lands outside it,
+     * and committing a chunk's states there (an {@code mprotect} to read and write) once took the code
+     * pages of a library the JVM had mapped next to the maps, which crashed at exit.
+     *
+     * @throws IllegalArgumentException if {@code shift} is neither
+     */
+    public static int requireShift(int shift) {
+        if (shift != TINY_SHIFT && shift != MID_SHIFT) {
+            throw new IllegalArgumentException("no block state map has granules of 1 << " + shift + " bytes (Tiny: 1 << "
+                    + TINY_SHIFT + ", Mid: 1 << " + MID_SHIFT + ")");
+        }
+        return shift;
     }
 
     /**

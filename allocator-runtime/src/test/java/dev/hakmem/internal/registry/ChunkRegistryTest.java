@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.small.Slab;
@@ -38,6 +39,22 @@ class ChunkRegistryTest {
         assertEquals(0, ALL.get(ValueLayout.JAVA_BYTE, lastState));
         assertNull(registry.slab(mid.base()));
         assertEquals(ChunkRegistry.NONE, registry.kind(mid.base()));
+    }
+
+    @Test
+    void refusesAGranuleShiftOfNoStateMapAndChangesNothing() {
+        Slab tiny = new Slab(BASE + (12L << 20), 3, 64, 1024, 0);
+        for (int shift : new int[] {0, StateMap.TINY_SHIFT - 1, StateMap.TINY_SHIFT + 1, StateMap.MID_SHIFT + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.registerSlab(tiny, 64 << 10, shift, 4711));
+            assertTrue(e.getMessage().contains("1 << " + shift + " bytes"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> registry.stateMap().address(tiny.base(), shift));
+        }
+        assertNull(registry.slab(tiny.base()), "nothing registered");
+        assertEquals(ChunkRegistry.NONE, registry.kind(tiny.base()));
+        // The chunk's states were not committed by the refused calls: the first valid registration commits them.
+        registry.registerSlab(tiny, 64 << 10, StateMap.TINY_SHIFT, 4711);
+        assertSame(tiny, registry.slab(tiny.base()));
+        assertEquals(0, ALL.get(ValueLayout.JAVA_BYTE, registry.stateMap().address(tiny.base(), StateMap.TINY_SHIFT)));
     }
 
     @Test
