@@ -152,7 +152,7 @@ public final class HakmemAllocator implements NativeAllocator {
     public long malloc(long size) {
         if (closed) throw closedError("malloc");
         if (Long.compareUnsigned(size, AllocatorConfig.TINY_MAX) <= 0) return front.mallocTiny(size);
-        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.malloc(classes.classOf(size), size);
+        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.mallocMid(size);
         return mallocBig("malloc", size, MIN_ALIGNMENT, false);
     }
 

@@ -14,7 +14,8 @@ import java.lang.ref.Reference;
  *
  * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}) (for a
  * Tiny request, {@link #mallocTiny}, then the class cache straight from the request's 16-byte granule:
- * {@link ThreadCache#byGranule}), a pop
+ * {@link ThreadCache#byGranule}; for a Mid request {@link #mallocMid}, from its 256-byte granule:
+ * {@link ThreadCache#midByGranule}), a pop
  * from the class's LIFO array, with checks on one plain byte store ({@link BlockState#markLive}), with
  * stats on two plain increments. Fast path of {@link #free}, given the page's info (class and owner, one
  * registry load by the caller): the same lookup; if the caller owns the
@@ -122,6 +123,24 @@ public final class SmallFront {
         return mallocFrom(tc, cc, cc.cls, size);
     }
 
+    /**
+     * A block for a Mid request of {@code size} bytes, {@code TINY_MAX < size <= MID_MAX}: {@link #malloc}
+     * with the class cache found through the thread's Mid granule table ({@link ThreadCache#midByGranule}),
+     * as {@link #mallocTiny} does for Tiny sizes: one load fewer between the size and the block than
+     * through the class table, which a malloc of varying Mid sizes (midLargeMt) waits on.
+     */
+    public long mallocMid(long size) {
+        ThreadCache tc = caches.own(slots);
+        if (tc == null) return mallocShared(classes.classOf(size), size);
+        ClassCache[] byGranule = tc.midByGranule;
+        if (byGranule == null) { // before the thread's first refill, which builds the table (refillHot)
+            int cls = classes.classOf(size);
+            return mallocFrom(tc, tc.byClass[cls], cls, size);
+        }
+        ClassCache cc = byGranule[(int) (size + 255) >>> 8];
+        return mallocFrom(tc, cc, cc.cls, size);
+    }
+
     private long mallocFrom(ThreadCache tc, ClassCache cc, int cls, long size) {
         int n = cc.count;
         long p;
@@ -172,13 +191,28 @@ public final class SmallFront {
 
     /**
      * Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged
-     * ({@link HotClass}); a platform thread's first refill also builds its granule table
-     * ({@link ThreadCache#byGranule}; a stripe, reached here through {@link #mallocShared}, gets none).
+     * ({@link HotClass}); a platform thread's first refill also builds its granule tables
+     * ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}; a stripe, reached here through
+     * {@link #mallocShared}, gets none).
      */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
-        if (tc.byGranule == null && !tc.isStripe()) tc.byGranule = granuleTable(tc);
+        if (tc.byGranule == null && !tc.isStripe()) {
+            tc.byGranule = granuleTable(tc);
+            tc.midByGranule = midGranuleTable(tc);
+        }
         if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, cc, cls, size);
+    }
+
+    /**
+     * {@link ThreadCache#midByGranule} for {@code tc}: granule {@code g} holds the Mid requests of
+     * {@code 256 (g - 1) + 1} to {@code 256 g} bytes; the granules of Tiny sizes, which
+     * {@link #mallocMid} never indexes, hold the first Mid class's cache.
+     */
+    private ClassCache[] midGranuleTable(ThreadCache tc) {
+        ClassCache[] byGranule = new ClassCache[AllocatorConfig.MID_MAX / 256 + 1];
+        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(Math.max(256L * g, AllocatorConfig.TINY_MAX + 1))];
+        return byGranule;
     }
 
     /** {@link ThreadCache#byGranule} for {@code tc}: granule {@code g} holds requests of up to {@code 16 g} bytes. */

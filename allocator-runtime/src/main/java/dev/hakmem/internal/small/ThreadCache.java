@@ -35,6 +35,12 @@ public final class ThreadCache extends PaddedLock {
      */
     ClassCache[] byGranule;
     /**
+     * The same for the Mid classes by the request's 256-byte granule: {@code midByGranule[(size + 255) >>> 8]}
+     * is {@code byClass[classOf(size)]} for {@code TINY_MAX < size <= MID_MAX} ({@link SmallFront#mallocMid}).
+     * Built with {@link #byGranule}, null until then and always for stripes. Owner-only, plain.
+     */
+    ClassCache[] midByGranule;
+    /**
      * The page info of this cache's own slabs of its hot class ({@link HotClass}), or
      * {@link ChunkRegistry#NO_PAGE_INFO} when no class is hot: a free whose page info equals it is an
      * owner's free of {@link #hotClass}, told by one comparison. Owner-only, plain; written on slow paths

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
+import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thread's granule table ({@link ThreadCache#byGranule}): built by its first refill, it maps every
- * Tiny request size to the cache of the size's class, so a malloc of any Tiny size through it gets a
- * block of that class; a stripe (virtual threads) never has one.
+ * A thread's granule tables ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}): built by
+ * its first refill, they map every Tiny and every Mid request size to the cache of the size's class,
+ * so a malloc of any such size through them gets a block of that class; a stripe (virtual threads)
+ * never has one.
  */
 class GranuleTableTest {
     private static void everyTinySizeGetsItsClass(AllocatorConfig config) {
@@ -30,7 +32,38 @@ class GranuleTableTest {
                 assertEquals(classes.size(cls), a.usableSize(p), "a block of size " + size + "'s class");
                 a.free(p);
             }
+            assertNotNull(tc.midByGranule, "built with the Tiny one");
+            for (int size = AllocatorConfig.TINY_MAX + 1; size <= AllocatorConfig.MID_MAX; size++) {
+                int cls = classes.classOf(size);
+                assertSame(tc.byClass[cls], tc.midByGranule[(size + 255) >>> 8], "size " + size);
+                if (size % 61 != 0 && size != AllocatorConfig.TINY_MAX + 1 && size != AllocatorConfig.MID_MAX) continue;
+                long p = a.malloc(size); // about a thousand sizes through the table, both ends included
+                assertEquals(classes.size(cls), a.usableSize(p), "a block of size " + size + "'s class");
+                a.free(p);
+            }
             a.free(first);
+            assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+
+    @Test
+    void aThreadWhoseFirstMallocIsMidGetsBothTables() throws Exception {
+        AllocatorConfig config = AllocatorConfig.defaults();
+        SizeClasses classes = new SizeClasses(config);
+        try (HakmemAllocator a = new HakmemAllocator(config)) {
+            FutureTask<Void> life = new FutureTask<>(() -> {
+                long p = a.malloc(20_000); // no table yet: through the class table, and the refill builds both
+                ThreadCache tc = a.smallFront().caches().own();
+                assertNotNull(tc.midByGranule);
+                assertNotNull(tc.byGranule);
+                long q = a.malloc(20_000);
+                assertEquals(classes.size(classes.classOf(20_000)), a.usableSize(q));
+                a.free(p);
+                a.free(q);
+                return null;
+            });
+            Thread.ofPlatform().start(life).join();
+            life.get(); // rethrows the thread's assertion failures
             assertEquals(0, a.stats().liveBlocks());
         }
     }
@@ -58,6 +91,7 @@ class GranuleTableTest {
                 if (c == null || c.owner() != null) continue;
                 stripes++;
                 assertNull(c.byGranule, "stripe " + id + " is shared: no owner's table");
+                assertNull(c.midByGranule, "stripe " + id);
             }
             assertTrue(stripes > 0, "set-up: stripes found");
         }
