@@ -13,9 +13,8 @@ import java.lang.ref.Reference;
  * call. Everything rare is in {@link SmallTier}.
  *
  * <p>Fast path of {@link #malloc}: the lookup of the thread's cache ({@link ThreadCaches#own}) (for a
- * Tiny request, {@link #mallocTiny}, then the class cache straight from the request's 16-byte granule:
- * {@link ThreadCache#byGranule}; for a Mid request {@link #mallocMid}, from its 256-byte granule:
- * {@link ThreadCache#midByGranule}), a pop
+ * Tiny or Mid request, {@link #mallocByGranule}, then the class cache straight from the request's 16-byte
+ * granule, {@link ThreadCache#byGranule}, or its 256-byte granule, {@link ThreadCache#midByGranule}), a pop
  * from the class's LIFO array, with checks on one plain byte store ({@link BlockState#markLive}), with
  * stats on two plain increments. Fast path of {@link #free}, given the page's info (class and owner, one
  * registry load by the caller): the same lookup; if the caller owns the
@@ -106,38 +105,27 @@ public final class SmallFront {
         return mallocFrom(tc, tc.byClass[cls], cls, size);
     }
 
-    /**
-     * A block for a Tiny request of {@code size} bytes, {@code 0 <= size <= TINY_MAX}: {@link #malloc}
-     * with the class cache found through the thread's granule table ({@link ThreadCache#byGranule}),
-     * one load nearer the size than through the class table.
-     */
-    public long mallocTiny(long size) {
-        ThreadCache tc = caches.own(slots);
-        if (tc == null) return mallocShared(classes.classOf(size), size);
-        ClassCache[] byGranule = tc.byGranule;
-        if (byGranule == null) { // before the thread's first refill, which builds the table (refillHot)
-            int cls = classes.classOf(size);
-            return mallocFrom(tc, tc.byClass[cls], cls, size);
-        }
-        ClassCache cc = byGranule[(int) (size + 15) >>> 4];
-        return mallocFrom(tc, cc, cc.cls, size);
-    }
+    /** Granule shifts of the requests {@link #mallocByGranule} serves: Tiny (16-byte granules) and Mid (256-byte ones). */
+    public static final int TINY_GRANULE = 4, MID_GRANULE = 8;
 
     /**
-     * A block for a Mid request of {@code size} bytes, {@code TINY_MAX < size <= MID_MAX}: {@link #malloc}
-     * with the class cache found through the thread's Mid granule table ({@link ThreadCache#midByGranule}),
-     * as {@link #mallocTiny} does for Tiny sizes: one load fewer between the size and the block than
-     * through the class table, which a malloc of varying Mid sizes (midLargeMt) waits on.
+     * A block for a Tiny request of {@code size} bytes ({@code granuleShift == TINY_GRANULE},
+     * {@code 0 <= size <= TINY_MAX}) or a Mid one ({@code MID_GRANULE}, {@code TINY_MAX < size <= MID_MAX}):
+     * {@link #malloc} with the class cache found through the thread's granule table of that tier
+     * ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}), one load nearer the size than
+     * through the class table: the chain from the size to the block that a malloc of varying sizes
+     * waits on. Callers pass a constant shift, which C2 folds once it inlines this method: one method
+     * for both tiers, no call level more for either.
      */
-    public long mallocMid(long size) {
+    public long mallocByGranule(long size, int granuleShift) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
-        ClassCache[] byGranule = tc.midByGranule;
-        if (byGranule == null) { // before the thread's first refill, which builds the table (refillHot)
+        ClassCache[] byGranule = granuleShift == TINY_GRANULE ? tc.byGranule : tc.midByGranule;
+        if (byGranule == null) { // before the thread's first refill, which builds the tables (refillHot)
             int cls = classes.classOf(size);
             return mallocFrom(tc, tc.byClass[cls], cls, size);
         }
-        ClassCache cc = byGranule[(int) (size + 255) >>> 8];
+        ClassCache cc = byGranule[(int) (size + (1 << granuleShift) - 1) >>> granuleShift];
         return mallocFrom(tc, cc, cc.cls, size);
     }
 
@@ -207,7 +195,7 @@ public final class SmallFront {
     /**
      * {@link ThreadCache#midByGranule} for {@code tc}: granule {@code g} holds the Mid requests of
      * {@code 256 (g - 1) + 1} to {@code 256 g} bytes; the granules of Tiny sizes, which
-     * {@link #mallocMid} never indexes, hold the first Mid class's cache.
+     * {@link #mallocByGranule} never indexes there, hold the first Mid class's cache.
      */
     private ClassCache[] midGranuleTable(ThreadCache tc) {
         ClassCache[] byGranule = new ClassCache[AllocatorConfig.MID_MAX / 256 + 1];

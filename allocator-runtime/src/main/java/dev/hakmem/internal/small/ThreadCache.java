@@ -31,12 +31,12 @@ public final class ThreadCache extends PaddedLock {
      * load from the size instead of two (the class table's entry, then {@link #byClass}'s), one load
      * fewer in the chain from the size to the block that a malloc of a varying size waits on.
      * Null until the owner's first refill through the generic malloc builds it (then
-     * {@link SmallFront#mallocTiny} uses it); always null for stripes. Owner-only, plain.
+     * {@link SmallFront#mallocByGranule} uses it); always null for stripes. Owner-only, plain.
      */
     ClassCache[] byGranule;
     /**
      * The same for the Mid classes by the request's 256-byte granule: {@code midByGranule[(size + 255) >>> 8]}
-     * is {@code byClass[classOf(size)]} for {@code TINY_MAX < size <= MID_MAX} ({@link SmallFront#mallocMid}).
+     * is {@code byClass[classOf(size)]} for {@code TINY_MAX < size <= MID_MAX} ({@link SmallFront#mallocByGranule}).
      * Built with {@link #byGranule}, null until then and always for stripes. Owner-only, plain.
      */
     ClassCache[] midByGranule;
