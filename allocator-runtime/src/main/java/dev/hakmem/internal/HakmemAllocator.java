@@ -151,8 +151,8 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public long malloc(long size) {
         if (closed) throw closedError("malloc");
-        if (Long.compareUnsigned(size, AllocatorConfig.TINY_MAX) <= 0) return front.mallocByGranule(size, SmallFront.TINY_GRANULE);
-        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.mallocByGranule(size, SmallFront.MID_GRANULE);
+        if (Long.compareUnsigned(size, AllocatorConfig.TINY_MAX) <= 0) return front.mallocByGranule(size, SizeClasses.TINY_INDEX_SHIFT);
+        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.mallocByGranule(size, SizeClasses.MID_INDEX_SHIFT);
         return mallocBig("malloc", size, MIN_ALIGNMENT, false);
     }
 

@@ -30,10 +30,17 @@ public final class SizeClasses {
     public static final int MID_SPAN_SHIFT = 19;
     public static final int MAGIC_SHIFT = 40;
 
+    /**
+     * log2 of the request granules the class of a size is looked up by ({@link #classOf}): 16 bytes up
+     * to {@link AllocatorConfig#TINY_MAX}, 256 above. The threads' granule tables
+     * ({@code ThreadCache.byGranule}, {@code midByGranule}) are indexed the same way.
+     */
+    public static final int TINY_INDEX_SHIFT = 4, MID_INDEX_SHIFT = 8;
+
     private final int[] sizes;
     private final int tinyCount;
-    private final byte[] tinyIndex = new byte[AllocatorConfig.TINY_MAX / 16 + 1];
-    private final byte[] midIndex = new byte[AllocatorConfig.MID_MAX / 256 + 1];
+    private final byte[] tinyIndex = new byte[(AllocatorConfig.TINY_MAX >>> TINY_INDEX_SHIFT) + 1];
+    private final byte[] midIndex = new byte[(AllocatorConfig.MID_MAX >>> MID_INDEX_SHIFT) + 1];
     /**
      * By class: its block layout in a span, in one object per class, so that {@link #startsBlock}
      * loads one array element (one bounds check) and then fields of one cache line, instead of an
@@ -66,19 +73,20 @@ public final class SizeClasses {
         }
         int c = 0;
         for (int bucket = 0; bucket < tinyIndex.length; bucket++) {
-            while (sizes[c] < bucket * 16) c++;
+            while (sizes[c] < bucket << TINY_INDEX_SHIFT) c++;
             tinyIndex[bucket] = (byte) c;
         }
         c = tinyCount;
         for (int bucket = 0; bucket < midIndex.length; bucket++) {
-            while (sizes[c] < bucket * 256) c++;
+            while (sizes[c] < bucket << MID_INDEX_SHIFT) c++;
             midIndex[bucket] = (byte) c;
         }
     }
 
     /** The class of a request of {@code size} bytes, {@code 0 <= size <= 65536}. */
     public int classOf(long size) {
-        return size <= AllocatorConfig.TINY_MAX ? tinyIndex[(int) (size + 15) >>> 4] : midIndex[(int) (size + 255) >>> 8];
+        return size <= AllocatorConfig.TINY_MAX ? tinyIndex[(int) (size + ((1 << TINY_INDEX_SHIFT) - 1)) >>> TINY_INDEX_SHIFT]
+                : midIndex[(int) (size + ((1 << MID_INDEX_SHIFT) - 1)) >>> MID_INDEX_SHIFT];
     }
 
     public int count() { return sizes.length; }

@@ -105,12 +105,9 @@ public final class SmallFront {
         return mallocFrom(tc, tc.byClass[cls], cls, size);
     }
 
-    /** Granule shifts of the requests {@link #mallocByGranule} serves: Tiny (16-byte granules) and Mid (256-byte ones). */
-    public static final int TINY_GRANULE = 4, MID_GRANULE = 8;
-
     /**
-     * A block for a Tiny request of {@code size} bytes ({@code granuleShift == TINY_GRANULE},
-     * {@code 0 <= size <= TINY_MAX}) or a Mid one ({@code MID_GRANULE}, {@code TINY_MAX < size <= MID_MAX}):
+     * A block for a Tiny request of {@code size} bytes ({@code granuleShift == SizeClasses.TINY_INDEX_SHIFT},
+     * {@code 0 <= size <= TINY_MAX}) or a Mid one ({@code MID_INDEX_SHIFT}, {@code TINY_MAX < size <= MID_MAX}):
      * {@link #malloc} with the class cache found through the thread's granule table of that tier
      * ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}), one load nearer the size than
      * through the class table: the chain from the size to the block that a malloc of varying sizes
@@ -120,7 +117,7 @@ public final class SmallFront {
     public long mallocByGranule(long size, int granuleShift) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
-        ClassCache[] byGranule = granuleShift == TINY_GRANULE ? tc.byGranule : tc.midByGranule;
+        ClassCache[] byGranule = granuleShift == SizeClasses.TINY_INDEX_SHIFT ? tc.byGranule : tc.midByGranule;
         if (byGranule == null) { // before the thread's first refill, which builds the tables (refillHot)
             int cls = classes.classOf(size);
             return mallocFrom(tc, tc.byClass[cls], cls, size);
@@ -185,28 +182,22 @@ public final class SmallFront {
      */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
         if (tc.byGranule == null && !tc.isStripe()) {
-            tc.byGranule = granuleTable(tc);
-            tc.midByGranule = midGranuleTable(tc);
+            tc.byGranule = granuleTable(tc, SizeClasses.TINY_INDEX_SHIFT, 0, AllocatorConfig.TINY_MAX);
+            tc.midByGranule = granuleTable(tc, SizeClasses.MID_INDEX_SHIFT, AllocatorConfig.TINY_MAX + 1, AllocatorConfig.MID_MAX);
         }
         if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, cc, cls, size);
     }
 
     /**
-     * {@link ThreadCache#midByGranule} for {@code tc}: granule {@code g} holds the Mid requests of
-     * {@code 256 (g - 1) + 1} to {@code 256 g} bytes; the granules of Tiny sizes, which
-     * {@link #mallocByGranule} never indexes there, hold the first Mid class's cache.
+     * A granule table for {@code tc} ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}):
+     * entry {@code g} is the cache of the class of the requests of up to {@code g << shift} bytes, for
+     * the sizes from {@code smallest} to {@code largest}; the entries below {@code smallest}, which
+     * {@link #mallocByGranule} never indexes, hold the class of {@code smallest}.
      */
-    private ClassCache[] midGranuleTable(ThreadCache tc) {
-        ClassCache[] byGranule = new ClassCache[AllocatorConfig.MID_MAX / 256 + 1];
-        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(Math.max(256L * g, AllocatorConfig.TINY_MAX + 1))];
-        return byGranule;
-    }
-
-    /** {@link ThreadCache#byGranule} for {@code tc}: granule {@code g} holds requests of up to {@code 16 g} bytes. */
-    private ClassCache[] granuleTable(ThreadCache tc) {
-        ClassCache[] byGranule = new ClassCache[AllocatorConfig.TINY_MAX / 16 + 1];
-        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(16L * g)];
+    private ClassCache[] granuleTable(ThreadCache tc, int shift, long smallest, long largest) {
+        ClassCache[] byGranule = new ClassCache[(int) (largest >>> shift) + 1];
+        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(Math.max((long) g << shift, smallest))];
         return byGranule;
     }
 
