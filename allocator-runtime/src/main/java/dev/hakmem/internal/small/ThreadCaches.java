@@ -62,6 +62,22 @@ import java.util.stream.Stream;
  * more table load on its calls, and the {@code ThreadLocal} only if both its slots are held, a chance
  * of about {@code (n / 1024)^2}.
  *
+ * <p>The quick slot ({@link #QUICK}, one entry past the direct-mapped ones), for programs that
+ * allocate on one platform thread at a time: the cache of the thread that got one while the slot was
+ * empty or its holder had ended, with that thread in {@link #quickOwner}. {@link #own} compares the
+ * calling thread with {@code quickOwner} first, and for the holder the cache is then one load from
+ * the table, with no thread id: the id takes three dependent loads ({@code Thread.currentThread()} is
+ * two, its id a third) before the table's entry can be loaded. That is the chain a malloc waits on
+ * after a mispredicted branch, the common case in a loop that mallocs or frees at random (issue 13).
+ * A thread that ends and is followed by another hands the slot on: the newcomer claims it when it gets
+ * its cache, if the holder has ended. The first time a thread gets a cache while the holder lives,
+ * the slot is retired for good ({@link #quickRetired}): a program of several allocating threads
+ * takes the direct-mapped slots as before, after one compare that always fails. (Kept for the
+ * first of several threads, it cost midLargeMt with two threads 6-11% in four interleaved loops, the
+ * cause not found; docs/BENCHMARKS-HISTORY.md, session 52.) It compares {@code quickOwner}, a field
+ * nobody writes on a fast path, not the cache's own {@code owner}, whose cache line the holder's
+ * slow paths write. Variants' fronts ({@link #ownFront}) do not use it yet.
+ *
  * <p>Ids: each platform thread's cache gets an id (1 to {@link ChunkRegistry#MAX_OWNER}) that the
  * registry records as the owner of its slabs, so a free finds the owner in the same load as the
  * class; {@link #owner(int)} maps it back to the cache. Ids of reclaimed caches are reused. If ever
@@ -80,7 +96,8 @@ import java.util.stream.Stream;
  * plain loads by any thread. A reader uses an entry only if the entry's {@code owner} is the reader
  * itself; {@code owner} is final, so a racy read sees it correctly initialised (final-field
  * semantics), and a thread only ever sees its own cache pass the test. A lost race between two
- * threads claiming one slot only costs the loser the slower path.
+ * threads claiming one slot only costs the loser the slower path. The quick slot is claimed and
+ * emptied under this object's monitor, and read without it: see {@link #quickOwner}.
  */
 public final class ThreadCaches {
     private static final int SLOT_BITS = 10;
@@ -92,7 +109,29 @@ public final class ThreadCaches {
     /** Pauses a virtual thread spends waiting for its processor's or its block's stripe before taking another. */
     private static final int SPINS = 16;
 
-    private final ThreadCache[] slots = new ThreadCache[SLOTS];
+    /**
+     * The quick slot: the index past the direct-mapped part of {@code slots}, where one platform
+     * thread's cache sits, found by {@link #own} without the thread's id (see the class comment).
+     */
+    static final int QUICK = SLOTS;
+
+    /** The caches by {@link #firstSlot} and {@link #secondSlot}, and the {@link #QUICK} slot's. */
+    private final ThreadCache[] slots = new ThreadCache[SLOTS + 1];
+    /**
+     * The owner of the {@link #QUICK} slot's cache, or null: what {@link #own} compares the calling
+     * thread with, rather than the cache's own {@code owner}, whose cache line the holder's slow paths
+     * write (other threads' compares would miss on it). Written with {@code slots[QUICK]}, after it,
+     * under this object's monitor ({@link #claimQuick}, {@link #reclaimDead}); read racily. A thread
+     * reads itself here only after it wrote itself here, and while it lives nobody else writes the
+     * slot, so it then finds its own cache in {@code slots[QUICK]}.
+     */
+    private Thread quickOwner;
+    /**
+     * Set for good when a thread gets a cache while the quick slot's holder lives: from then on
+     * nobody holds the slot (see the class comment). Written under this object's monitor, read racily
+     * by {@link #claimQuick}.
+     */
+    private boolean quickRetired;
     /**
      * With generated fronts: {@code slots}' fronts, in the same places ({@link #ownFront}), so that a
      * variant finds its thread's front in as many loads as the generic front finds its cache; null
@@ -199,6 +238,7 @@ public final class ThreadCaches {
      */
     ThreadCache own(ThreadCache[] slots) {
         Thread t = Thread.currentThread();
+        if (quickOwner == t) return slots[QUICK];
         ThreadCache tc = slots[firstSlot(t.threadId())];
         if (tc != null && tc.owner() == t) return tc;
         return t.isVirtual() ? null : getSlow(t);
@@ -509,6 +549,10 @@ public final class ThreadCaches {
             long threadId = tc.owner().threadId();
             clearSlot(firstSlot(threadId), tc);
             clearSlot(secondSlot(threadId), tc);
+            if (slots[QUICK] == tc) {
+                slots[QUICK] = null;
+                quickOwner = null;
+            }
             n++;
         }
         createdSinceReclaim = 0;
@@ -595,6 +639,28 @@ public final class ThreadCaches {
             if (reclaim) reclaimDead();
         }
         if (!claimSlot(firstSlot(t.threadId()), tc)) claimSlot(second, tc);
+        claimQuick(tc);
         return tc;
+    }
+
+    /**
+     * Gives {@code tc} the {@link #QUICK} slot if nobody holds it or its holder has ended: a racy look
+     * first, so that a thread that comes here on every call (both its slots held by live threads) takes
+     * no lock while the slot's holder lives.
+     */
+    private void claimQuick(ThreadCache tc) {
+        if (quickRetired || quickOwner == tc.owner()) return;
+        synchronized (this) {
+            if (closed || quickRetired) return;
+            Thread holder = quickOwner;
+            if (holder == null || !holder.isAlive()) {
+                slots[QUICK] = tc;
+                quickOwner = tc.owner();
+            } else if (holder != tc.owner()) { // two threads allocate at once: the slot is retired
+                slots[QUICK] = null;
+                quickOwner = null;
+                quickRetired = true;
+            }
+        }
     }
 }
