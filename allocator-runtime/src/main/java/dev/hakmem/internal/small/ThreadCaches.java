@@ -76,7 +76,8 @@ import java.util.stream.Stream;
  * first of several threads, it cost midLargeMt with two threads 6-11% in four interleaved loops, the
  * cause not found; docs/BENCHMARKS-HISTORY.md, session 52.) It compares {@code quickOwner}, a field
  * nobody writes on a fast path, not the cache's own {@code owner}, whose cache line the holder's
- * slow paths write. Variants' fronts ({@link #ownFront}) do not use it yet.
+ * slow paths write. A variant's lookup of its thread's front ({@link #ownFront}) takes the same quick
+ * slot in {@code frontSlots}.
  *
  * <p>Ids: each platform thread's cache gets an id (1 to {@link ChunkRegistry#MAX_OWNER}) that the
  * registry records as the owner of its slabs, so a free finds the owner in the same load as the
@@ -120,10 +121,11 @@ public final class ThreadCaches {
     /**
      * The owner of the {@link #QUICK} slot's cache, or null: what {@link #own} compares the calling
      * thread with, rather than the cache's own {@code owner}, whose cache line the holder's slow paths
-     * write (other threads' compares would miss on it). Written with {@code slots[QUICK]}, after it,
-     * under this object's monitor ({@link #claimQuick}, {@link #reclaimDead}); read racily. A thread
-     * reads itself here only after it wrote itself here, and while it lives nobody else writes the
-     * slot, so it then finds its own cache in {@code slots[QUICK]}.
+     * write (other threads' compares would miss on it). Written with {@code slots[QUICK]} and
+     * {@code frontSlots[QUICK]}, after them, under this object's monitor ({@link #setQuick}); read
+     * racily. A thread reads itself here only after it wrote itself here, and while it lives the slot
+     * changes only to empty (retired by another thread, or {@code frontSlots} emptied by
+     * {@link #close}), so it then finds its own cache in {@code slots[QUICK]}, or null and looks on.
      */
     private Thread quickOwner;
     /**
@@ -205,7 +207,7 @@ public final class ThreadCaches {
     public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
             FrontFactory fronts, ProfileCounters profile) {
         this.fronts = fronts;
-        this.frontSlots = fronts == null ? null : new ThreadFront[SLOTS];
+        this.frontSlots = fronts == null ? null : new ThreadFront[SLOTS + 1];
         this.profile = profile;
         this.capacities = capacities.clone();
         this.batches = batches.clone();
@@ -238,8 +240,9 @@ public final class ThreadCaches {
      */
     ThreadCache own(ThreadCache[] slots) {
         Thread t = Thread.currentThread();
-        if (quickOwner == t) return slots[QUICK];
-        ThreadCache tc = slots[firstSlot(t.threadId())];
+        ThreadCache tc;
+        if (quickOwner == t && (tc = slots[QUICK]) != null) return tc; // null: retired since this thread read quickOwner
+        tc = slots[firstSlot(t.threadId())];
         if (tc != null && tc.owner() == t) return tc;
         return t.isVirtual() ? null : getSlow(t);
     }
@@ -277,7 +280,9 @@ public final class ThreadCaches {
      */
     public ThreadFront ownFront(ThreadFront[] frontSlots) {
         Thread t = Thread.currentThread();
-        ThreadFront f = frontSlots[firstSlot(t.threadId())];
+        ThreadFront f;
+        if (quickOwner == t && (f = frontSlots[QUICK]) != null) return f; // null: no front, or closed
+        f = frontSlots[firstSlot(t.threadId())];
         if (f != null && f.owner() == t) return f;
         return ownFrontAfterMiss();
     }
@@ -549,10 +554,7 @@ public final class ThreadCaches {
             long threadId = tc.owner().threadId();
             clearSlot(firstSlot(threadId), tc);
             clearSlot(secondSlot(threadId), tc);
-            if (slots[QUICK] == tc) {
-                slots[QUICK] = null;
-                quickOwner = null;
-            }
+            if (slots[QUICK] == tc) setQuick(null, null);
             n++;
         }
         createdSinceReclaim = 0;
@@ -654,13 +656,18 @@ public final class ThreadCaches {
             if (closed || quickRetired) return;
             Thread holder = quickOwner;
             if (holder == null || !holder.isAlive()) {
-                slots[QUICK] = tc;
-                quickOwner = tc.owner();
+                setQuick(tc, tc.owner());
             } else if (holder != tc.owner()) { // two threads allocate at once: the slot is retired
-                slots[QUICK] = null;
-                quickOwner = null;
+                setQuick(null, null);
                 quickRetired = true;
             }
         }
+    }
+
+    /** The quick slot's cache (and front) and owner, under this object's monitor; the owner last (see {@link #quickOwner}). */
+    private void setQuick(ThreadCache tc, Thread owner) {
+        slots[QUICK] = tc;
+        if (frontSlots != null) frontSlots[QUICK] = tc == null ? null : tc.front;
+        quickOwner = owner;
     }
 }
