@@ -554,7 +554,7 @@ public final class ThreadCaches {
             long threadId = tc.owner().threadId();
             clearSlot(firstSlot(threadId), tc);
             clearSlot(secondSlot(threadId), tc);
-            if (slots[QUICK] == tc) setQuick(null, null);
+            if (slots[QUICK] == tc) setQuick(null);
             n++;
         }
         createdSinceReclaim = 0;
@@ -656,18 +656,21 @@ public final class ThreadCaches {
             if (closed || quickRetired) return;
             Thread holder = quickOwner;
             if (holder == null || !holder.isAlive()) {
-                setQuick(tc, tc.owner());
+                setQuick(tc);
             } else if (holder != tc.owner()) { // two threads allocate at once: the slot is retired
-                setQuick(null, null);
+                setQuick(null);
                 quickRetired = true;
             }
         }
     }
 
-    /** The quick slot's cache (and front) and owner, under this object's monitor; the owner last (see {@link #quickOwner}). */
-    private void setQuick(ThreadCache tc, Thread owner) {
+    /**
+     * Puts {@code tc} (null: none) in the quick slot, with its front and, last, its owner (see
+     * {@link #quickOwner}); under this object's monitor.
+     */
+    private void setQuick(ThreadCache tc) {
         slots[QUICK] = tc;
         if (frontSlots != null) frontSlots[QUICK] = tc == null ? null : tc.front;
-        quickOwner = owner;
+        quickOwner = tc == null ? null : tc.owner();
     }
 }
