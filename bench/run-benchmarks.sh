@@ -155,7 +155,18 @@ JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=al
 # changes): a fork then starts about 0.1 s sooner, some 30 s over the quick job's 330 forks. It holds
 # loaded classes only; what the JIT compiles is unchanged.
 # (-Xlog: the JDK's base archive lacks --enable-native-access, which it reports on every start.)
-FORK_FLAGS=(-XX:SharedArchiveFile=bench/target/jmh-forks.jsa -XX:+AutoCreateSharedArchive '-Xlog:cds*=off,aot*=off')
+# JMH's stub of each benchmark (the loop that calls the @Benchmark method and counts) gets its
+# compile thresholds scaled by 0.05, for every peer alike; nothing else does. Why: the stub loops once
+# per invocation, and where an invocation is long (skewed: 2,000 mallocs and frees) its back-edge
+# counts reach C2's threshold only 2-3 s into a fork, when C2 compiles the benchmark again, inlined
+# into the stub. Quick mode measured before that, and its numbers then held for whichever way the
+# standalone compile had gone: hakmem-gen on skewed ran at 0.50-0.94x the best native in six quick-mode
+# forks without the scaling (median 0.62x) and 0.76-0.95x with it (median 0.84x); hakmem did not gain
+# (medians 0.82x and 0.77x), nor did tinyHot, midGap, midLargeMt or requestResponse beyond their spread
+# (docs/BENCHMARKS-HISTORY.md, session 53). With it the stub is compiled within the first second.
+# The allocator's and the workload's own methods keep the JVM's default thresholds.
+STUB_FLAGS=(-XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,*::*_jmhStub,0.05')
+FORK_FLAGS=(-XX:SharedArchiveFile=bench/target/jmh-forks.jsa -XX:+AutoCreateSharedArchive '-Xlog:cds*=off,aot*=off' "${STUB_FLAGS[@]}")
 # jemalloc's library needs more static TLS than glibc leaves for libraries loaded late (dlopen);
 # this tunable reserves it, for the peer check and for every JMH fork (they inherit the environment).
 export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096
