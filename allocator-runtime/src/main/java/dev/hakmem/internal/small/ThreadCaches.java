@@ -648,7 +648,9 @@ public final class ThreadCaches {
     /**
      * Gives {@code tc} the {@link #QUICK} slot if nobody holds it or its holder has ended: a racy look
      * first, so that a thread that comes here on every call (both its slots held by live threads) takes
-     * no lock while the slot's holder lives.
+     * no lock while the slot's holder lives. Runs on {@code tc}'s owner (from {@link #getSlow}), and only
+     * that thread ever puts itself in {@link #quickOwner}, so past the racy look the holder, if any, is
+     * another thread.
      */
     private void claimQuick(ThreadCache tc) {
         if (quickRetired || quickOwner == tc.owner()) return;
@@ -657,7 +659,7 @@ public final class ThreadCaches {
             Thread holder = quickOwner;
             if (holder == null || !holder.isAlive()) {
                 setQuick(tc);
-            } else if (holder != tc.owner()) { // two threads allocate at once: the slot is retired
+            } else { // two threads allocate at once: the slot is retired
                 setQuick(null);
                 quickRetired = true;
             }
