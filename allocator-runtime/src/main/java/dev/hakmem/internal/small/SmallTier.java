@@ -67,6 +67,22 @@ public final class SmallTier {
     private final Object abandonLock = new Object();
     /** The allocator's JFR sink: misuse, allocation samples at refills, slabs from and back to the OS. */
     private final AllocatorEvents events;
+    /**
+     * The most bytes an outbox batch collects before it is sent: {@value}, what a batch of the largest
+     * Tiny classes holds. Per class the limit is {@link #outboxLimit}.
+     */
+    static final int OUTBOX_BYTES = 32 << 10;
+    /**
+     * Per class: how many blocks an outbox batch collects before {@link #freeRemote} sends it, the class's
+     * batch or fewer, so that a batch holds at most {@link #OUTBOX_BYTES} (at least one block). Why: a block
+     * in an outbox can be used by nobody, neither its owner nor the freeing thread, until its batch is
+     * sent, and an outbox fills only as fast as its thread frees other threads' blocks of that class.
+     * With the Mid classes' batch of 4, mstress (a 1000-slot array through which four threads free each
+     * other's blocks) kept 12-21 blocks of each class from 14 to 64 KiB in outboxes at its peak, 1.7 MiB
+     * of its 30 MiB resident; sent one or two at a time, such blocks cost one inbox push per 16-64 KiB,
+     * nothing next to the pages the program writes in them. Only classes above 8 KiB are changed.
+     */
+    private final int[] outboxLimit;
 
     /**
      * @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did
@@ -84,10 +100,17 @@ public final class SmallTier {
         this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT, events, Tier.TINY);
         this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT, events, Tier.MID);
         this.centrals = new CentralFreeList[classes.count()];
+        this.outboxLimit = new int[classes.count()];
         for (int c = 0; c < centrals.length; c++) {
+            outboxLimit[c] = outboxLimit(config.batchSize(c), classes.size(c));
             centrals[c] = new CentralFreeList(c, config.batchSize(c), classes, classes.isTiny(c) ? tinySpans : midSpans, registry,
                     beforeCarve);
         }
+    }
+
+    /** Blocks of {@code size} bytes an outbox batch collects when the class's batch is {@code batch}: see {@link #outboxLimit}. */
+    static int outboxLimit(int batch, int size) {
+        return Math.max(1, Math.min(batch, OUTBOX_BYTES / size));
     }
 
     public SizeClasses classes() { return classes; }
@@ -422,7 +445,8 @@ public final class SmallTier {
     /**
      * Free of a block owned by another thread's cache {@code owner} (null if the id no longer names a
      * cache: then the block is shared and stays here). The block joins the outbox of {@code cc}, whose
-     * batch for that owner goes to the owner's inbox when full; a batch for another owner is parked
+     * batch for that owner goes to the owner's inbox when full (the class's batch, or fewer blocks for
+     * classes above 8 KiB: {@link #outboxLimit}); a batch for another owner is parked
      * meanwhile ({@link ClassCache#parkedNodes}). With checks on the
      * caller has made the block {@link BlockState#REMOTE} (or FREED, when {@code owner} is null).
      */
@@ -440,7 +464,7 @@ public final class SmallTier {
         long[] out = cc.outNode.blocks();
         out[cc.outCount++] = address;
         cc.outOwner = owner;
-        if (cc.outCount == out.length) flushOutbox(cc, cls);
+        if (cc.outCount == out.length || cc.outCount >= outboxLimit[cls]) flushOutbox(cc, cls);
     }
 
     /**

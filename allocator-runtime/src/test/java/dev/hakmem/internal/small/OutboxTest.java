@@ -34,10 +34,15 @@ class OutboxTest {
 
     /** Starts a thread that mallocs {@code n} blocks of {@link #SIZE} and lives until the test ends; returns its blocks. */
     private long[] ownerWithBlocks(HakmemAllocator a, int n) throws InterruptedException {
+        return ownerWithBlocks(a, n, SIZE);
+    }
+
+    /** Starts a thread that mallocs {@code n} blocks of {@code size} bytes and lives until the test ends; returns its blocks. */
+    private long[] ownerWithBlocks(HakmemAllocator a, int n, int size) throws InterruptedException {
         long[] blocks = new long[n];
         CountDownLatch made = new CountDownLatch(1);
         Thread t = new Thread(() -> {
-            for (int i = 0; i < n; i++) blocks[i] = a.malloc(SIZE);
+            for (int i = 0; i < n; i++) blocks[i] = a.malloc(size);
             made.countDown();
             try {
                 done.await();
@@ -108,6 +113,32 @@ class OutboxTest {
             a.releaseThreadCache();
             assertEquals(BATCH + 1, inboxBlocks(a, blocks[0]));
             assertEquals(1, inboxBlocks(a, other[0]));
+        }
+    }
+
+    @Test
+    void batchesOfLargeClassesHoldAtMost32KiB() throws InterruptedException {
+        assertEquals(32 << 10, SmallTier.OUTBOX_BYTES);
+        assertEquals(128, SmallTier.outboxLimit(128, 64), "Tiny classes keep their batch");
+        assertEquals(32, SmallTier.outboxLimit(32, 1024), "Tiny classes keep their batch");
+        assertEquals(4, SmallTier.outboxLimit(4, 8192), "Mid classes up to 8 KiB keep their batch");
+        assertEquals(2, SmallTier.outboxLimit(4, 16384));
+        assertEquals(1, SmallTier.outboxLimit(4, 65536));
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            assertEquals(4, DefaultBatches.of(16384), "test set-up: the 16 KiB class's batch is 4");
+            long[] mid16 = ownerWithBlocks(a, 3, 16384);
+            a.free(mid16[0]);
+            assertEquals(0, inboxBlocks(a, mid16[0]), "one 16 KiB block waits for a second");
+            a.free(mid16[1]);
+            assertEquals(2, inboxBlocks(a, mid16[0]), "two 16 KiB blocks (32 KiB) are sent, not four");
+            long[] mid64 = ownerWithBlocks(a, 2, 65536);
+            a.free(mid64[0]);
+            assertEquals(1, inboxBlocks(a, mid64[0]), "a 64 KiB block is sent at once");
+            a.free(mid64[1]);
+            assertEquals(2, inboxBlocks(a, mid64[0]));
+            a.free(mid16[2]);
+            a.releaseThreadCache();
+            assertEquals(3, inboxBlocks(a, mid16[0]), "every block reaches its owner");
         }
     }
 }
