@@ -8,7 +8,8 @@
  * {@link dev.hakmem.internal.small.ClassCache} (a LIFO array). Freed by the owner, it goes back onto
  * the owner's cache, and when that is full the cache's older half goes to the owner's
  * {@link dev.hakmem.internal.small.Spill} (a reused array of up to 1024 addresses, then a bitmap per slab: no Java garbage per batch); freed by another
- * thread, it goes into that thread's outbox and, a batch at a time, into the owner's inbox (a
+ * thread, it goes into that thread's outbox and, a batch at a time (at most 32 KiB of blocks, so that
+ * large blocks do not wait where nobody can use them), into the owner's inbox (a
  * lock-free {@link dev.hakmem.internal.small.BatchStack}). The owner refills a dry cache from its
  * inbox, then its spill, then the shared side, and carves only when all are empty. A class's cache
  * array starts at a quarter of the class's capacity and doubles, up to it, at a refill once refills
