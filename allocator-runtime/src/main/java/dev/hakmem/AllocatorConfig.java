@@ -180,7 +180,8 @@ public final class AllocatorConfig {
     public int cacheCapacity(int index) { return cacheCapacity[index]; }
     /**
      * Batch size of one class: how many blocks move at once between a thread cache and the shared
-     * lists (or, for a free by another thread, back to the block's owner).
+     * lists (or, for a free by another thread, back to the block's owner; there at most 32 KiB of
+     * blocks, so fewer for classes above 8 KiB).
      *
      * @param index class index, {@code 0 <= index < classCount()}
      * @return the batch in blocks, at most {@link #cacheCapacity(int)}
