@@ -80,7 +80,8 @@ public final class SmallTier {
      * With the Mid classes' batch of 4, mstress (a 1000-slot array through which four threads free each
      * other's blocks) kept 12-21 blocks of each class from 14 to 64 KiB in outboxes at its peak, 1.7 MiB
      * of its 30 MiB resident; sent one or two at a time, such blocks cost one inbox push per 16-64 KiB,
-     * nothing next to the pages the program writes in them. Only classes above 8 KiB are changed.
+     * nothing next to the pages the program writes in them. With the default batches only the classes
+     * above 8 KiB send fewer than their batch.
      */
     private final int[] outboxLimit;
 
