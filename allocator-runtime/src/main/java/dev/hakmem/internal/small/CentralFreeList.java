@@ -358,7 +358,11 @@ public final class CentralFreeList {
         return n;
     }
 
-    /** An empty inbox node for an outbox: a given-back one, else a new one with an array of the batch size. */
+    /**
+     * An empty inbox node for an outbox: a given-back one, else a new one; either way its array holds
+     * exactly the class's batch ({@link #recycleNode} keeps no other), which {@code SmallTier.freeRemote}
+     * relies on to fill it without a bounds test of its own.
+     */
     Batch takeNode() {
         Batch b = popOne(returnedNodes);
         return b != null ? b : new Batch(new long[batch], 0, null, true);

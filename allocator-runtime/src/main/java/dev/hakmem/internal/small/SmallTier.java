@@ -465,7 +465,7 @@ public final class SmallTier {
         long[] out = cc.outNode.blocks();
         out[cc.outCount++] = address;
         cc.outOwner = owner;
-        if (cc.outCount == out.length || cc.outCount >= outboxLimit[cls]) flushOutbox(cc, cls);
+        if (cc.outCount >= outboxLimit[cls]) flushOutbox(cc, cls); // never past the node: outboxLimit <= batch == out.length (takeNode)
     }
 
     /**
