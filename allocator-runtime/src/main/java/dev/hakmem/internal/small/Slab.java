@@ -67,7 +67,10 @@ public final class Slab {
      * Where a {@link Spill} lists this slab's bitmap, a hint: plain, written by whichever spill lists the
      * slab (under that spill's lock), and trusted by a spill only after it finds this slab at that index
      * of its own list. Two spills may list one slab (blocks of a slab reach other caches through the
-     * shared pool); then it names the latest one's index, and the other searches its list.
+     * shared pool); then it names the latest one's index, and the other, finding another slab there,
+     * lists the slab again with a bitmap of its own: the entries are drained like any others, and no
+     * block is in two of them, since each block is put in once. (No search of the list: a spill lists
+     * hundreds of slabs after a burst of frees, and every slab it lists for the first time would pay it.)
      */
     int spillHint;
 
@@ -130,12 +133,24 @@ public final class Slab {
 
     /** Sets the bit of {@code address}, a block of this slab, in {@code bits} (the caller's alone). */
     void markOrphan(long[] bits, long address) {
+        bits[bits.length - 1] += setOrphanBit(bits, address);
+    }
+
+    /**
+     * {@link #markOrphan} without the count: sets the bit of {@code address}, a block of this slab, in
+     * {@code bits} and returns 1, or returns 0 if it was set (an address listed twice is one block: it
+     * is handed out once); the caller adds the returns to the count.
+     */
+    int setOrphanBit(long[] bits, long address) {
         int k = indexOf(address);
         long w = bits[k >>> 6], bit = 1L << k;
-        if ((w & bit) == 0) { // an address listed twice is one block: it is handed out once
-            bits[k >>> 6] = w | bit;
-            bits[bits.length - 1]++;
-        }
+        bits[k >>> 6] = w | bit;
+        return (int) (~w >>> k) & 1;
+    }
+
+    /** Whether {@code address} lies in this slab's blocks (from its base to the end of its last block). */
+    boolean holds(long address) {
+        return Long.compareUnsigned(address - base, (long) capacity * blockSize) < 0;
     }
 
     /**

@@ -2,8 +2,10 @@ package dev.hakmem.internal.small;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,27 @@ class OrphanBitsTest {
         assertArrayEquals(sorted, Arrays.copyOfRange(out, 2, 8));
         assertEquals(0, Slab.orphanCount(bits));
         for (int w = 0; w < bits.length - 1; w++) assertEquals(0, bits[w], "a drained bitmap is cleared");
+    }
+
+    @Test
+    void settingABitReportsWhetherItWasNewAndLeavesTheCountToTheCaller() {
+        long[] bits = slab.newOrphanBits();
+        assertEquals(1, slab.setOrphanBit(bits, address(63)));
+        assertEquals(1, slab.setOrphanBit(bits, address(64)), "the first bit of the next word");
+        assertEquals(0, slab.setOrphanBit(bits, address(63)), "a block listed twice is one block");
+        assertEquals(0, Slab.orphanCount(bits), "the count is the caller's to add");
+        mark(bits, address(64), address(999));
+        assertEquals(1, Slab.orphanCount(bits), "markOrphan counts only block 999: 64 was set");
+    }
+
+    @Test
+    void aSlabHoldsTheBytesOfItsBlocksAndNothingAroundThem() {
+        long base = slab.base(), end = base + (long) CAPACITY * BLOCK;
+        assertTrue(slab.holds(base));
+        assertTrue(slab.holds(end - 1));
+        assertFalse(slab.holds(end), "the first byte after the last block");
+        assertFalse(slab.holds(base - 1));
+        assertFalse(slab.holds(0));
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A living thread that frees far more blocks than its cache holds keeps at most {@link Spill#ARRAY_MAX}
@@ -21,16 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SpillBitsTest {
     private static final int BLOCKS = 40_000;
 
-    @ParameterizedTest(name = "checks {0}")
-    @ValueSource(booleans = {true, false})
-    void aBurstOfFreesIsKeptAsBitsAndEveryBlockComesBackOnce(boolean checks) {
+    @ParameterizedTest(name = "checks {0}, shuffled {1}")
+    @CsvSource({"true, true", "false, true", "true, false"})
+    void aBurstOfFreesIsKeptAsBitsAndEveryBlockComesBackOnce(boolean checks, boolean shuffled) {
         AllocatorConfig config = AllocatorConfig.defaults().toBuilder().checks(checks).build();
         try (HakmemAllocator a = new HakmemAllocator(config)) {
             for (int round = 0; round < 3; round++) { // later rounds reuse the bitmaps
                 long[] blocks = new long[BLOCKS];
                 for (int i = 0; i < BLOCKS; i++) blocks[i] = a.malloc(16);
                 long committed = a.stats().bytesCommitted();
-                shuffle(blocks, round);
+                if (shuffled) shuffle(blocks, round); // else in allocation order: runs of a slab's blocks, across slab ends (Spill.markRun)
                 for (long p : blocks) a.free(p);
                 int cls = new SizeClasses(config).classOf(16);
                 Spill spill = a.smallFront().caches().own().spill[cls];
