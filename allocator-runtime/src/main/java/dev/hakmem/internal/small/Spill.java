@@ -173,7 +173,7 @@ final class Spill extends SpinLock {
      * the first block not in {@code s} ({@code end} if none). Why runs: a cache's oldest half, which is
      * what a flush puts here, is mostly blocks of one slab (a thread that frees in the order it
      * allocated, skewedFootprint and mstress, frees a slab's blocks in a row), and one slab lookup,
-     * one search of this spill's list and one count update per run instead of per block: the put had
+     * one look-up of the slab's bitmap here and one count update per run instead of per block: the put had
      * 8.6% of skewedFootprint's samples, and the run went from 31.4 to 33.6 M ops/s
      * (docs/BENCHMARKS-HISTORY.md, session 55).
      */
