@@ -68,9 +68,9 @@ public final class Slab {
      * slab (under that spill's lock), and trusted by a spill only after it finds this slab at that index
      * of its own list. Two spills may list one slab (blocks of a slab reach other caches through the
      * shared pool); then it names the latest one's index, and the other, finding another slab there,
-     * lists the slab again with a bitmap of its own: the entries are drained like any others, and no
-     * block is in two of them, since each block is put in once. (No search of the list: a spill lists
-     * hundreds of slabs after a burst of frees, and every slab it lists for the first time would pay it.)
+     * looks through its newest entries ({@code Spill.indexOf}); if the slab is not among them, it lists
+     * the slab again with a bitmap of its own: the entries are drained like any others, and no block
+     * is in two of them, since each block is put in once.
      */
     int spillHint;
 

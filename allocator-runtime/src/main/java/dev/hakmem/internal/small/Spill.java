@@ -56,6 +56,12 @@ final class Spill extends SpinLock {
      * beyond, and there the bitmaps cost 1 bit per block of the slabs it touches instead of 64 per block.
      */
     static final int ARRAY_MAX = 1024;
+    /**
+     * Entries looked through, the newest first, when a slab's hint names another spill's index
+     * ({@link #indexOf}): a bounded look, because a spill lists hundreds of slabs after a burst of
+     * frees and every slab it lists for the first time pays it.
+     */
+    private static final int RECENT = 8;
     private static final long[] EMPTY = new long[0];
     private static final Slab[] NO_SLABS = new Slab[0];
     private static final long[][] NO_BITS = new long[0][];
@@ -202,11 +208,21 @@ final class Spill extends SpinLock {
 
     /**
      * Lock held: the index of {@code s}'s bitmap here; if it has none yet, lists it with {@code b}, or
-     * with a new empty bitmap ({@link Slab#newOrphanBits}) if {@code b} is null.
+     * with a new empty bitmap ({@link Slab#newOrphanBits}) if {@code b} is null. The slab's hint
+     * ({@link Slab#spillHint}) finds it at once unless another spill has listed the slab since; then
+     * the last {@value #RECENT} entries are looked through before the slab is listed again, so that two
+     * spills taking turns with one slab's blocks do not list it again (each entry carries a bitmap of
+     * the slab's size; {@code SpillListingTest}).
      */
     private int indexOf(Slab s, long[] b) {
         int k = s.spillHint;
         if (k < slabCount && slabs[k] == s) return k;
+        for (k = slabCount - 1; k >= Math.max(0, slabCount - RECENT); k--) {
+            if (slabs[k] == s) {
+                s.spillHint = k;
+                return k;
+            }
+        }
         if (slabCount == slabs.length) {
             int longer = Math.max(8, 2 * slabCount);
             slabs = java.util.Arrays.copyOf(slabs, longer);
@@ -241,6 +257,11 @@ final class Spill extends SpinLock {
         System.arraycopy(blocks, 0, bigger, 0, count);
         arrays.give(blocks);
         blocks = bigger;
+    }
+
+    /** Entries of the slab list (tests): a racy read. */
+    int listedSlabs() {
+        return slabCount;
     }
 
     /** Blocks held, for statistics: a racy read, exact once the owner is quiet. */
