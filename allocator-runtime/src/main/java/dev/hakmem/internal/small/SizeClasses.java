@@ -68,8 +68,7 @@ public final class SizeClasses {
         this.geometry = new BlockGeometry[sizes.length];
         for (int c = 0; c < sizes.length; c++) {
             sizes[c] = config.classSize(c);
-            long magic = ((1L << MAGIC_SHIFT) + sizes[c] - 1) / sizes[c];
-            geometry[c] = new BlockGeometry(spanSize(c) - 1, magic, sizes[c], (int) (spanSize(c) / sizes[c]));
+            geometry[c] = new BlockGeometry(spanSize(c) - 1, magicOf(sizes[c]), sizes[c], (int) (spanSize(c) / sizes[c]));
         }
         int c = 0;
         for (int bucket = 0; bucket < tinyIndex.length; bucket++) {
@@ -129,6 +128,11 @@ public final class SizeClasses {
 
     /** Multiplier such that {@code (offset * magic) >>> 40 == offset / size} for offsets in a span. */
     public long magic(int cls) { return geometry[cls].magic; }
+
+    /** The magic multiplier of blocks of {@code blockSize} bytes: see {@link #magic}. */
+    static long magicOf(int blockSize) {
+        return ((1L << MAGIC_SHIFT) + blockSize - 1) / blockSize;
+    }
 
     /**
      * The smallest class that holds {@code size} bytes at an address aligned to {@code alignment},

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A slab's orphans as a bitmap ({@link Slab#newOrphanBits}): what goes in comes out once, and the bitmap is reused. */
 class OrphanBitsTest {
     private static final int BLOCK = 48, CAPACITY = 1000; // not a multiple of 64: the last word is partial
-    private final Slab slab = new Slab(1L << 30, 2, BLOCK, CAPACITY, ((1L << SizeClasses.MAGIC_SHIFT) + BLOCK - 1) / BLOCK);
+    private final Slab slab = new Slab(1L << 30, 2, BLOCK, CAPACITY, SizeClasses.magicOf(BLOCK));
 
     private long address(int index) {
         return slab.blockAddress(index);

@@ -48,8 +48,8 @@ class SpillListingTest {
         assertEquals(TURNS, out.size(), "every block of the slab came back once");
     }
 
-    private static Slab slab(ChunkRegistry registry, int chunk) {
-        Slab s = new Slab(BASE + ((long) chunk << 20), 3, BLOCK, CAPACITY, ((1L << SizeClasses.MAGIC_SHIFT) + BLOCK - 1) / BLOCK);
+    private static Slab slab(ChunkRegistry registry, int mib) {
+        Slab s = new Slab(BASE + ((long) mib << 20), 3, BLOCK, CAPACITY, SizeClasses.magicOf(BLOCK));
         registry.registerSlab(s, 64 << 10, StateMap.TINY_SHIFT);
         return s;
     }
