@@ -252,7 +252,7 @@ public final class CentralFreeList {
         long[] lastBits = null; // null: last is not an ended owner's slab, its blocks are pooled
         for (int i = 0; i < n; i++) {
             long p = blocks[i];
-            Slab s = registry.slab(p);
+            Slab s = last != null && last.holds(p) ? last : registry.slab(p); // as Spill.markRun: a block in a cache keeps its slab registered
             if (s != last) {
                 last = s;
                 lastBits = s != null && keptWithSlab(s)
