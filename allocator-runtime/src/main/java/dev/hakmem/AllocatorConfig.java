@@ -233,7 +233,10 @@ public final class AllocatorConfig {
      */
     public long largeRetainedBytes() { return largeRetainedBytes; }
     /**
-     * Freed Huge bytes kept mapped for reuse; a freed Huge block beyond it is unmapped.
+     * Freed Huge bytes kept mapped for reuse (default 64 MiB); a freed Huge block beyond it is unmapped,
+     * and a kept mapping not reused for about a second is unmapped too. A Huge malloc reuses the best
+     * fit among the kept mappings, merged where they touch, so a program that frees and mallocs blocks
+     * of several MiB does not fault in fresh pages for each.
      *
      * @return the limit in bytes, at least 0 (0: every Huge free unmaps)
      */
@@ -310,7 +313,7 @@ public final class AllocatorConfig {
         private long memoryLimit = Long.MAX_VALUE;
         private long addressSpace = 64L << 30;
         private long largeRetainedBytes = 64L << 20;
-        private long hugeRetainedBytes = 0;
+        private long hugeRetainedBytes = 64L << 20;
         private int guardSampling = 0;
 
         private Builder() {}
@@ -507,7 +510,8 @@ public final class AllocatorConfig {
         }
 
         /**
-         * Freed Huge bytes kept mapped for reuse; the rest is unmapped on free.
+         * Freed Huge bytes kept mapped for reuse (default 64 MiB); the rest is unmapped on free, and what
+         * is kept is unmapped after about a second without reuse. 0 unmaps every Huge block on free.
          *
          * @param bytes the limit, at least 0
          * @return this builder

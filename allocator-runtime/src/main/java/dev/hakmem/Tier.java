@@ -8,6 +8,6 @@ public enum Tier {
     MID,
     /** Up to {@value AllocatorConfig#LARGE_MAX} bytes: page runs with coalescing and a bounded cache. */
     LARGE,
-    /** Larger: mapped from the OS per block and unmapped on free. */
+    /** Larger: mapped from the OS per block; on free kept for reuse for about a second (bounded), then unmapped. */
     HUGE
 }

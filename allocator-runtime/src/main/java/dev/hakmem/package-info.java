@@ -47,7 +47,9 @@
  *       freed pages kept resident (lent to the arenas from one pool), the rest decommitted; entirely
  *       free chunks are kept within that limit and go back to the reservation when trimmed or when
  *       the address space runs out.</li>
- *   <li><b>Huge</b> (&gt; 2 MiB): one {@code mmap} per block, {@code munmap} on free.</li>
+ *   <li><b>Huge</b> (&gt; 2 MiB): one {@code mmap} per block; on free the mapping is kept for the next
+ *       Huge block that fits (split and merged, bounded by {@code hugeRetainedBytes} and the live Huge
+ *       bytes) and unmapped after about a second without reuse.</li>
  * </ul>
  *
  * <h3>Memory source</h3>

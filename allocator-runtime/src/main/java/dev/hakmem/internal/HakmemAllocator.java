@@ -126,6 +126,7 @@ public final class HakmemAllocator implements NativeAllocator {
             this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes(), events);
             this.huge = new HugeTier(budget, config.hugeRetainedBytes(), events);
             budget.setReclaimer(this::releaseCachedMemory);
+            budget.setLockSafeReclaimer(huge::releaseRetained); // from under an arena's lock: takes only the Huge tier's monitor
             // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
             reservation.setSpaceReclaimer(large::reclaimSpace);
             int[] capacities = new int[classes.count()], batches = new int[classes.count()];
@@ -137,7 +138,7 @@ public final class HakmemAllocator implements NativeAllocator {
             this.caches = new ThreadCaches(capacities, batches, this::drainCache, this::abandonCache, fronts, profile);
             this.front = new SmallFront(checks, stats, small, registry, caches, profile);
             OpenAllocators.register(this, events, config.memoryLimit()); // for the periodic statistics events
-            caches.startReaping(); // last: nothing after it can fail
+            caches.startReaping(huge::decay); // last: nothing after it can fail
         } catch (RuntimeException | Error e) {
             OpenAllocators.unregister(events);
             if (registry != null) registry.release();

@@ -34,7 +34,7 @@ class AllocatorConfigTest {
         assertEquals(Long.MAX_VALUE, d.memoryLimit());
         assertEquals(64L << 30, d.addressSpace());
         assertEquals(64L << 20, d.largeRetainedBytes());
-        assertEquals(0, d.hugeRetainedBytes());
+        assertEquals(64L << 20, d.hugeRetainedBytes());
     }
 
     @Test

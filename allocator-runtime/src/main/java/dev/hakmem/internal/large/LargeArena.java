@@ -232,7 +232,8 @@ final class LargeArena extends PaddedLock {
         int freePages = -c.runAt[right];
         int dirtyPages = c.dirtyPages(right, extra);
         long need = (long) (extra - dirtyPages) << PAGE_SHIFT;
-        if (need > 0 && !budget.tryCharge(need)) return false;
+        // kept Huge mappings must not stop a growth that fits without them (the lock-safe reclaimer drops them)
+        if (need > 0 && !budget.tryChargeOrReclaim(need)) return false;
         if (!c.casState(start, LargeChunk.live(pages), LargeChunk.live(newPages))) {
             if (need > 0) budget.release(need);
             return false;

@@ -13,6 +13,7 @@ public final class MemoryBudget {
     private final long limit;
     private final AtomicLong committed = new AtomicLong();
     private volatile Runnable reclaimer = () -> {};
+    private volatile Runnable lockSafeReclaimer = () -> {};
 
     public MemoryBudget(long limit) {
         this.limit = limit;
@@ -46,6 +47,26 @@ public final class MemoryBudget {
         if (tryCharge(bytes)) return;
         reclaimer.run();
         if (!tryCharge(bytes)) throw limitError(requested, bytes);
+    }
+
+    /**
+     * Sets what {@link #tryChargeOrReclaim} runs when the limit is reached: something that gives cached
+     * memory back while the caller holds a tier's lock, so it must take none of those locks (the Huge
+     * tier's retained mappings, under that tier's own monitor).
+     */
+    public void setLockSafeReclaimer(Runnable reclaimer) {
+        this.lockSafeReclaimer = reclaimer;
+    }
+
+    /**
+     * {@link #tryCharge}, for a caller holding a tier's lock: when {@code bytes} would pass the limit,
+     * first lets the lock-safe reclaimer give memory back ({@link #setLockSafeReclaimer}), then tries
+     * once more. False, nothing charged, if it still does not fit.
+     */
+    public boolean tryChargeOrReclaim(long bytes) {
+        if (tryCharge(bytes)) return true;
+        lockSafeReclaimer.run();
+        return tryCharge(bytes);
     }
 
     /** Gives back bytes charged before. */

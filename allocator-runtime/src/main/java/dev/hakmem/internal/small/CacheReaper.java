@@ -10,7 +10,8 @@ import java.util.List;
  * Reclaims the caches of ended platform threads soon after they end, without any cost on the fast
  * paths: one daemon thread for the whole JVM ({@value #NAME}) looks at every open allocator's
  * {@link ThreadCaches} every {@value #INTERVAL_MS} ms and reclaims those whose owner has ended
- * ({@link ThreadCaches#reclaimDeadIfAny}). So a thread's cached blocks, spilled blocks and outboxes
+ * ({@link ThreadCaches#reclaimDeadIfAny}), then runs the allocator's periodic task (the Huge tier's decay of
+ * retained mappings: {@link ThreadCaches#startReaping}). So a thread's cached blocks, spilled blocks and outboxes
  * (blocks it freed for other threads) are on the shared lists, usable by every thread, at most
  * {@value #INTERVAL_MS} ms (plus the scan) after the thread ends. Without it they would wait for the
  * next thread to start or for a class to need fresh memory.
@@ -64,10 +65,11 @@ final class CacheReaper {
             if (now == null) return;
             for (ThreadCaches c : now) {
                 try {
-                    c.reclaimDeadIfAny();
+                    c.reap();
                 } catch (RuntimeException | Error e) {
-                    Log.get().log(System.Logger.Level.WARNING, "hakmem: reclaiming the caches of ended threads failed; "
-                            + "this allocator's are now reclaimed only when new threads come", e);
+                    Log.get().log(System.Logger.Level.WARNING, "hakmem: reclaiming the caches of ended threads (or giving back "
+                            + "retained Huge mappings) failed; this allocator's caches are now reclaimed only when new threads "
+                            + "come, and its retained Huge mappings given back only by its own calls", e);
                     deregister(c);
                 }
             }

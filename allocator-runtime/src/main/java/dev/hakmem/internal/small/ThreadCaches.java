@@ -174,6 +174,8 @@ public final class ThreadCaches {
      * {@link #byId}.
      */
     private volatile int unnumbered;
+    /** Run by the reaper after each scan ({@link #startReaping}); written before the reaper can see this object. */
+    private volatile Runnable afterEachScan;
     /** Ids of reclaimed caches, for reuse (guarded by this). */
     private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
     private int nextId = 1;
@@ -488,10 +490,19 @@ public final class ThreadCaches {
 
     /**
      * Has the JVM's {@link CacheReaper} reclaim this allocator's caches of ended threads soon after
-     * they end (within about {@value CacheReaper#INTERVAL_MS} ms), until {@link #close}.
+     * they end (within about {@value CacheReaper#INTERVAL_MS} ms), and run {@code afterEachScan} after
+     * each of its scans of this allocator (the Huge tier's decay of retained mappings), until {@link #close}.
      */
-    public void startReaping() {
+    public void startReaping(Runnable afterEachScan) {
+        this.afterEachScan = afterEachScan;
         CacheReaper.register(this);
+    }
+
+    /** The reaper's visit: {@link #reclaimDeadIfAny}, then the allocator's periodic task ({@link #startReaping}). */
+    void reap() {
+        reclaimDeadIfAny();
+        Runnable task = afterEachScan;
+        if (task != null) task.run();
     }
 
     /**

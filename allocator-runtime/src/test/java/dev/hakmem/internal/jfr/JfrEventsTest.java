@@ -120,12 +120,12 @@ class JfrEventsTest {
 
     @Test
     void memoryFromAndBackToTheOsIsReportedPerTier() throws Exception {
-        HakmemAllocator h = create(AllocatorConfig.builder().largeRetainedBytes(0).build());
+        HakmemAllocator h = create(AllocatorConfig.builder().largeRetainedBytes(0).hugeRetainedBytes(0).build());
         List<RecordedEvent> ev = events(Map.of("dev.hakmem.OsRefill", on(), "dev.hakmem.MemoryReturned", on()), h.jfrId(), () -> {
             h.free(h.malloc(32)); // a Tiny slab from a fresh chunk
             h.free(h.malloc(8 * KiB)); // a Mid span
             h.free(h.malloc(1 * MiB)); // Large pages (above what a thread caches); freed beyond a retained limit of 0: trimmed
-            h.free(h.malloc(3 * MiB)); // a Huge mapping, unmapped on free
+            h.free(h.malloc(3 * MiB)); // a Huge mapping, unmapped on free (no Huge retention)
             h.close();
         });
         List<RecordedEvent> refills = named(ev, "OsRefill");

@@ -1,0 +1,88 @@
+package dev.hakmem;
+
+import static dev.hakmem.TestMemory.MiB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Freed Huge blocks are kept for reuse in the default configuration (64 MiB, best fit, split and
+ * merged: {@code internal.huge.RetainedRanges}) and given back to the OS after about a second unused.
+ */
+class HugeReuseTest {
+
+    private static long cachedHuge(NativeAllocator a) {
+        return a.stats().tier(Tier.HUGE).cachedBytes();
+    }
+
+    @Test
+    void aFreedHugeBlockServesTheNextHugeMallocThatFitsAndItsUnusedTailStaysKept() {
+        try (NativeAllocator a = Hakmem.create()) {
+            long p = a.malloc(8 * MiB);
+            TestMemory.ALL.asSlice(p, 8 * MiB).fill((byte) 1);
+            a.free(p);
+            assertEquals(8 * MiB, cachedHuge(a), "kept, not unmapped");
+            long q = a.malloc(5 * MiB);
+            assertEquals(p, q, "the freed mapping's start serves the smaller block");
+            assertEquals(5 * MiB, a.usableSize(q), "a reused block is the size a fresh mapping would be");
+            assertEquals(3 * MiB, cachedHuge(a), "the tail stays kept");
+            long r = a.malloc(3 * MiB);
+            assertEquals(p + 5 * MiB, r, "and serves the next block that fits");
+            assertEquals(0, cachedHuge(a));
+            TestMemory.ALL.asSlice(q, 5 * MiB).fill((byte) 2);
+            TestMemory.ALL.asSlice(r, 3 * MiB).fill((byte) 3);
+            assertEquals(2, TestMemory.ALL.get(java.lang.foreign.ValueLayout.JAVA_BYTE, q + 5 * MiB - 1));
+            a.free(q);
+            a.free(r);
+            assertEquals(8 * MiB, cachedHuge(a), "the two halves merge back");
+            assertEquals(p, a.malloc(8 * MiB), "into one range that serves the whole size again");
+        }
+    }
+
+    @Test
+    void keptMappingsAreGivenBackAfterAboutASecondUnused() throws InterruptedException {
+        try (NativeAllocator a = Hakmem.create()) {
+            long p = a.malloc(6 * MiB);
+            TestMemory.ALL.asSlice(p, 6 * MiB).fill((byte) 1);
+            long committedLive = a.stats().bytesCommitted();
+            a.free(p);
+            assertEquals(6 * MiB, cachedHuge(a));
+            long deadline = System.nanoTime() + 5_000_000_000L; // the decay is 1 s, the reaper looks every 50 ms
+            while (cachedHuge(a) != 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(0, cachedHuge(a), "given back by the reaper, with no call of the program's");
+            assertTrue(a.stats().bytesCommitted() <= committedLive - 6 * MiB,
+                    "unmapped: committed " + a.stats().bytesCommitted() + " with the block live " + committedLive);
+        }
+    }
+
+    @Test
+    void aBlockLargerThanTheLimitIsUnmappedOnFree() {
+        try (NativeAllocator a = Hakmem.create(AllocatorConfig.builder().hugeRetainedBytes(4 * MiB).build())) {
+            long small = a.malloc(3 * MiB);
+            long big = a.malloc(8 * MiB);
+            a.free(small);
+            a.free(big);
+            assertEquals(3 * MiB, cachedHuge(a), "the 3 MiB block is kept, the 8 MiB one is not");
+        }
+        try (NativeAllocator a = Hakmem.create(AllocatorConfig.builder().hugeRetainedBytes(0).build())) {
+            a.free(a.malloc(3 * MiB));
+            assertEquals(0, cachedHuge(a), "hugeRetainedBytes(0) keeps nothing");
+        }
+    }
+
+    @Test
+    void anAddressInsideAKeptRangeIsNoBlockToFree() {
+        try (NativeAllocator a = Hakmem.create()) {
+            long p = a.malloc(8 * MiB);
+            a.free(p);
+            long q = a.malloc(4 * MiB); // p again; p + 4 MiB is now a kept range, not a block
+            assertEquals(p, q);
+            assertThrows(IllegalArgumentException.class, () -> a.free(p + 4 * MiB));
+            a.free(q);
+            assertThrows(IllegalStateException.class, () -> a.free(q), "a double free after reuse is still named");
+            assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+}
