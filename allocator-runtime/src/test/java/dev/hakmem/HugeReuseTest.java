@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * merged: {@code internal.huge.RetainedRanges}) and given back to the OS after about a second unused.
  */
 class HugeReuseTest {
+    /** A little more than the decay of kept Huge mappings (1 s). */
+    private static final long DECAY_MILLIS = 1100;
 
     private static long cachedHuge(NativeAllocator a) {
         return a.stats().tier(Tier.HUGE).cachedBytes();
@@ -33,7 +40,7 @@ class HugeReuseTest {
             assertEquals(0, cachedHuge(a));
             TestMemory.ALL.asSlice(q, 5 * MiB).fill((byte) 2);
             TestMemory.ALL.asSlice(r, 3 * MiB).fill((byte) 3);
-            assertEquals(2, TestMemory.ALL.get(java.lang.foreign.ValueLayout.JAVA_BYTE, q + 5 * MiB - 1));
+            assertEquals(2, TestMemory.ALL.get(ValueLayout.JAVA_BYTE, q + 5 * MiB - 1));
             a.free(q);
             a.free(r);
             assertEquals(8 * MiB, cachedHuge(a), "the two halves merge back");
@@ -83,6 +90,61 @@ class HugeReuseTest {
             a.free(q);
             assertThrows(IllegalStateException.class, () -> a.free(q), "a double free after reuse is still named");
             assertEquals(0, a.stats().liveBlocks());
+        }
+    }
+
+    /**
+     * Threads that replace Huge blocks of random sizes at once, while the reaper gives kept mappings
+     * back: every live block keeps the stamp of its own thread and serial at its first byte and on
+     * every page (two blocks sharing a page would overwrite each other's), and nothing is left live.
+     */
+    @Test
+    void threadsReplacingHugeBlocksNeverGetOverlappingOnes() throws InterruptedException {
+        try (NativeAllocator a = Hakmem.create()) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int id = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        replaceBlocks(a, id, new SplittableRandom(id));
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            if (failure.get() != null) throw new AssertionError(failure.get());
+            assertEquals(0, a.stats().tier(Tier.HUGE).liveBlocks());
+        }
+    }
+
+    private static void replaceBlocks(NativeAllocator a, int thread, SplittableRandom random) throws InterruptedException {
+        long[] blocks = new long[3], sizes = new long[3];
+        long[] stamps = new long[3];
+        for (int step = 0; step < 150; step++) {
+            int slot = random.nextInt(blocks.length);
+            if (blocks[slot] != 0) {
+                checkStamp(blocks[slot], sizes[slot], stamps[slot]);
+                a.free(blocks[slot]);
+            }
+            sizes[slot] = (2 * MiB + 1) + random.nextLong(10 * MiB);
+            blocks[slot] = a.malloc(sizes[slot]);
+            stamps[slot] = ((long) thread << 32) | step;
+            for (long o = 0; o < sizes[slot] - 7; o += 4096) TestMemory.ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, blocks[slot] + o, stamps[slot]);
+            if (step % 50 == 49) Thread.sleep(DECAY_MILLIS); // let some kept mappings decay meanwhile
+        }
+        for (int slot = 0; slot < blocks.length; slot++) {
+            checkStamp(blocks[slot], sizes[slot], stamps[slot]);
+            a.free(blocks[slot]);
+        }
+    }
+
+    private static void checkStamp(long block, long size, long stamp) {
+        for (long o = 0; o < size - 7; o += 4096) {
+            long got = TestMemory.ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, block + o);
+            if (got != stamp) throw new AssertionError("block " + TestMemory.hex(block) + " offset " + o + ": " + Long.toHexString(got)
+                    + ", not its stamp " + Long.toHexString(stamp));
         }
     }
 }
