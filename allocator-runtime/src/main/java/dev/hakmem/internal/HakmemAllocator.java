@@ -264,6 +264,18 @@ public final class HakmemAllocator implements NativeAllocator {
                 return address;
             }
         }
+        boolean hugeBlock = kind <= 0 && kind != ChunkRegistry.LARGE; // usableSizeBig found it live in the Huge tier
+        if (hugeBlock && newSize > usable && newSize > LARGE_MAX) { // remapped, not copied, if the OS can
+            long q = huge.grow(address, newSize);
+            if (q != 0) {
+                if (stats) bigRequested.add(newSize);
+                if (profile != null) {
+                    profile.bigFree();
+                    profile.bigMalloc(newSize);
+                }
+                return q;
+            }
+        }
         // A block that grows to a Large size and must move gets room to grow by half again in place: a
         // buffer grown by realloc usually grows again, and a move copies it (reallocGrowth: the copy
         // took a third of the profile; docs/BENCHMARKS-HISTORY.md, session 31). The room's pages are

@@ -110,6 +110,47 @@ public final class HugeTier {
     }
 
     /**
+     * realloc of the live block at {@code address} to {@code size} bytes, more than its mapping holds,
+     * without copying it: the kernel moves or extends its mapping ({@link OsMemory#remap}), as glibc's
+     * realloc does for its mapped chunks. Returns the block's (new) address, or 0 with nothing changed
+     * when the memory limit, the OS or the block's making (a block cut from kept ranges of two mappings
+     * cannot be remapped as one) refuse it; the caller then moves it by malloc, copy and free. While the
+     * kernel works the block is out of the live set, so a racing free of it fails instead of unmapping it.
+     */
+    public long grow(long address, long size) {
+        long mapped = (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE;
+        Long old = live.get(address);
+        if (old == null || mapped <= old || mapped < size) return 0;
+        long extra = mapped - old;
+        if (!budget.tryChargeOrReclaim(extra)) return 0; // the caller's malloc then tries with the full reclaimer
+        synchronized (this) {
+            if (closed || !live.remove(address, old)) {
+                budget.release(extra);
+                return 0;
+            }
+            liveMapped -= old;
+        }
+        OsMemory.Result r = OsMemory.remap(address, old, mapped);
+        long now = r.ok() ? r.value() : address;
+        synchronized (this) {
+            if (!closed) {
+                live.put(now, r.ok() ? mapped : old);
+                liveMapped += r.ok() ? mapped : old;
+                if (now != address) {
+                    recentlyFreed.add(address); // its old address: a free of it is named a double free
+                    recentlyFreed.remove(now);
+                }
+                if (r.ok()) events.osRefill(Tier.HUGE, extra, size, false);
+                else budget.release(extra);
+                return r.ok() ? now : 0;
+            }
+        }
+        unmap(now, r.ok() ? mapped : old); // closed meanwhile: nobody will have it (unmap releases what it charged)
+        if (!r.ok()) budget.release(extra);
+        throw Errors.closedDuringCall("realloc(" + Errors.hex(address) + ", " + size + ")");
+    }
+
+    /**
      * The allocator's view of Huge blocks, for copying out of them: a segment that starts at address 0
      * and throws IllegalStateException once {@link #close} has begun.
      */

@@ -38,7 +38,8 @@ public final class OsMemory {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle MMAP, MUNMAP, MPROTECT, MADVISE, MADVISE_NO_ERRNO, MINCORE;
+    private static final MethodHandle MMAP, MREMAP, MUNMAP, MPROTECT, MADVISE, MADVISE_NO_ERRNO, MINCORE;
+    private static final int MREMAP_MAYMOVE = 1;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -47,6 +48,8 @@ public final class OsMemory {
         ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
         ValueLayout.OfInt I = ValueLayout.JAVA_INT;
         MMAP = linker.downcallHandle(libc.findOrThrow("mmap"), FunctionDescriptor.of(L, L, L, I, I, I, L), errno);
+        // mremap is variadic (a fifth argument only with MREMAP_FIXED): declared so, with no variadic argument passed
+        MREMAP = linker.downcallHandle(libc.findOrThrow("mremap"), FunctionDescriptor.of(L, L, L, L, I), Linker.Option.firstVariadicArg(4), errno);
         MUNMAP = linker.downcallHandle(libc.findOrThrow("munmap"), FunctionDescriptor.of(I, L, L), errno);
         MPROTECT = linker.downcallHandle(libc.findOrThrow("mprotect"), FunctionDescriptor.of(I, L, L, I), errno);
         MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"), FunctionDescriptor.of(I, L, L, I), errno);
@@ -96,6 +99,25 @@ public final class OsMemory {
             return new Result(0, rc);
         }
         return r;
+    }
+
+    /**
+     * Grows the mapping {@code [address, address + oldSize)} to {@code newSize} bytes, moving it if the
+     * addresses after it are taken ({@code mremap} with {@code MREMAP_MAYMOVE}): the kernel moves the
+     * page tables, nothing is copied, and the new pages read as zero. Returns the (new) address, or 0
+     * with the errno; refused, the mapping is as it was. The range must be one mapping of the kernel's
+     * (EFAULT otherwise). Fault injection counts it as {@link FaultInjector.Call#MMAP}.
+     */
+    public static Result remap(long address, long oldSize, long newSize) {
+        int injected = FaultInjector.refusal(FaultInjector.Call.MMAP, address, newSize);
+        if (injected != 0) return new Result(0, injected);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            long p = (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE);
+            return p == MAP_FAILED ? new Result(0, errno(state)) : new Result(p, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** Makes reserved pages readable and writable; they read as zero until written. */
