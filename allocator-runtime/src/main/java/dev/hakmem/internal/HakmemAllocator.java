@@ -256,24 +256,12 @@ public final class HakmemAllocator implements NativeAllocator {
             boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
             // Same tier and it fits, or a Large block that can take the free pages after it: no move.
             if (sameTier && (newSize <= usable ? newSize > usable / 2 : kind == ChunkRegistry.LARGE && large.growInPlace(address, newSize))) {
-                if (stats) bigRequested.add(newSize);
-                if (profile != null) {
-                    profile.bigFree();
-                    profile.bigMalloc(newSize);
-                }
-                return address;
+                return resizedBig(address, newSize);
             }
-        }
-        boolean hugeBlock = kind <= 0 && kind != ChunkRegistry.LARGE; // usableSizeBig found it live in the Huge tier
-        if (hugeBlock && newSize > usable && newSize > LARGE_MAX) { // remapped, not copied, if the OS can
-            long q = huge.grow(address, newSize);
-            if (q != 0) {
-                if (stats) bigRequested.add(newSize);
-                if (profile != null) {
-                    profile.bigFree();
-                    profile.bigMalloc(newSize);
-                }
-                return q;
+            // A Huge block (usableSizeBig found it live there) that grows: remapped, not copied, if the OS can.
+            if (kind != ChunkRegistry.LARGE && newSize > usable && newSize > LARGE_MAX) {
+                long q = huge.grow(address, newSize);
+                if (q != 0) return resizedBig(q, newSize);
             }
         }
         // A block that grows to a Large size and must move gets room to grow by half again in place: a
@@ -286,6 +274,19 @@ public final class HakmemAllocator implements NativeAllocator {
         RawMemory.copy(memoryOf(address), address, memoryOf(q), q, Math.min(usable, newSize));
         free(address);
         return q;
+    }
+
+    /**
+     * A Large or Huge block resized without a malloc and a free ({@code address}: where it is now):
+     * counts the requested bytes, and a free and a malloc in the allocation profile; returns {@code address}.
+     */
+    private long resizedBig(long address, long newSize) {
+        if (stats) bigRequested.add(newSize);
+        if (profile != null) {
+            profile.bigFree();
+            profile.bigMalloc(newSize);
+        }
+        return address;
     }
 
     /**

@@ -72,7 +72,7 @@ public final class HugeTier {
 
     /** Maps a block of at least {@code size} bytes aligned to {@code alignment}; zeroed if asked. */
     public long allocate(String op, long size, long alignment, boolean zero) {
-        long mapped = Math.max(OsMemory.PAGE_SIZE, (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE);
+        long mapped = Math.max(OsMemory.PAGE_SIZE, pagesFor(size));
         if (mapped < size) throw Errors.tooLarge(op, size);
         long address;
         List<long[]> decayed;
@@ -98,15 +98,25 @@ public final class HugeTier {
         }
         synchronized (this) {
             if (!closed) {
-                live.put(address, mapped);
-                liveMapped += mapped;
+                enterLive(address, mapped);
                 allocations++;
-                recentlyFreed.remove(address);
                 return address;
             }
         }
         unmap(address, mapped); // made while the allocator was being closed: nobody will have it
         throw Errors.closedDuringCall(op + "(" + size + ")");
+    }
+
+    /** Lock held, open: lists the block {@code [address, address + mapped)} as live. */
+    private void enterLive(long address, long mapped) {
+        live.put(address, mapped);
+        liveMapped += mapped;
+        recentlyFreed.remove(address);
+    }
+
+    /** {@code size} rounded up to whole pages (smaller than {@code size} if that overflows). */
+    private static long pagesFor(long size) {
+        return (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE;
     }
 
     /**
@@ -118,7 +128,7 @@ public final class HugeTier {
      * kernel works the block is out of the live set, so a racing free of it fails instead of unmapping it.
      */
     public long grow(long address, long size) {
-        long mapped = (size + OsMemory.PAGE_SIZE - 1) & -(long) OsMemory.PAGE_SIZE;
+        long mapped = pagesFor(size);
         Long old = live.get(address);
         if (old == null || mapped <= old || mapped < size) return 0;
         long extra = mapped - old;
@@ -131,22 +141,18 @@ public final class HugeTier {
             liveMapped -= old;
         }
         OsMemory.Result r = OsMemory.remap(address, old, mapped);
-        long now = r.ok() ? r.value() : address;
+        if (!r.ok()) budget.release(extra);
+        long now = r.ok() ? r.value() : address, nowMapped = r.ok() ? mapped : old;
         synchronized (this) {
             if (!closed) {
-                live.put(now, r.ok() ? mapped : old);
-                liveMapped += r.ok() ? mapped : old;
-                if (now != address) {
-                    recentlyFreed.add(address); // its old address: a free of it is named a double free
-                    recentlyFreed.remove(now);
-                }
-                if (r.ok()) events.osRefill(Tier.HUGE, extra, size, false);
-                else budget.release(extra);
-                return r.ok() ? now : 0;
+                enterLive(now, nowMapped);
+                if (now != address) recentlyFreed.add(address); // its old address: a free of it is named a double free
+                if (!r.ok()) return 0;
+                events.osRefill(Tier.HUGE, extra, size, false);
+                return now;
             }
         }
-        unmap(now, r.ok() ? mapped : old); // closed meanwhile: nobody will have it (unmap releases what it charged)
-        if (!r.ok()) budget.release(extra);
+        unmap(now, nowMapped); // closed meanwhile: nobody will have it
         throw Errors.closedDuringCall("realloc(" + Errors.hex(address) + ", " + size + ")");
     }
 
@@ -211,27 +217,29 @@ public final class HugeTier {
         unmapAll(decayed, "decay");
     }
 
-    /** Unmaps {@code ranges} ({address, size}, listed nowhere any more), reported as given back for {@code reason}. */
+    /**
+     * Unmaps {@code ranges} ({address, size}, listed nowhere any more), the bytes the OS took reported as
+     * given back for {@code reason} (null: not reported; close reports for all tiers).
+     */
     private void unmapAll(List<long[]> ranges, String reason) {
         if (ranges.isEmpty()) return;
-        Object event = events.returning();
+        Object event = reason == null ? null : events.returning();
         long bytes = 0;
         for (long[] r : ranges) {
-            unmap(r[0], r[1]);
-            bytes += r[1];
+            if (unmap(r[0], r[1])) bytes += r[1];
         }
         events.returned(event, Tier.HUGE, bytes, reason);
     }
 
     /**
      * Unmaps a mapping this tier no longer lists and uncharges it; if the OS refuses, keeps it (charged)
-     * among the {@code unreleased} ones and reports it. Never throws: it runs inside free.
+     * among the {@code unreleased} ones, reports it and returns false. Never throws: it runs inside free.
      */
-    private void unmap(long address, long mapped) {
+    private boolean unmap(long address, long mapped) {
         int rc = OsMemory.unmap(address, mapped);
         if (rc == 0) {
             budget.release(mapped);
-            return;
+            return true;
         }
         RefusedReleases.report("a freed Huge mapping stays mapped and charged; unmapping is tried again under memory pressure and at close",
                 address, mapped, rc);
@@ -239,6 +247,7 @@ public final class HugeTier {
             unreleased.add(new long[] {address, mapped});
             unreleasedBytes += mapped;
         }
+        return false;
     }
 
     /** Whether a Huge block starts at {@code address}. */
@@ -280,7 +289,7 @@ public final class HugeTier {
 
     /** Mapped bytes: live, retained, and those the OS refused to unmap. */
     public synchronized long mappedBytes() {
-        return liveBytes() + retained.bytes() + unreleasedBytes;
+        return liveMapped + retained.bytes() + unreleasedBytes;
     }
 
     /** Unmaps the retained mappings, and tries again those the OS refused to unmap (memory pressure). */
@@ -290,8 +299,6 @@ public final class HugeTier {
 
     /** {@link #releaseRetained()}, reported as given back for {@code reason} (null: not reported; close reports for all tiers). */
     private void releaseRetained(String reason) {
-        Object event = reason == null ? null : events.returning();
-        long before = mappedBytes();
         List<long[]> dropped;
         synchronized (this) {
             dropped = retained.clear();
@@ -299,9 +306,7 @@ public final class HugeTier {
             unreleased.clear();
             unreleasedBytes = 0;
         }
-        if (dropped.isEmpty()) return; // nothing to report (the lock-safe reclaimer may call this often under a limit)
-        for (long[] r : dropped) unmap(r[0], r[1]);
-        events.returned(event, Tier.HUGE, before - mappedBytes(), reason); // racy with other calls: only a report
+        unmapAll(dropped, reason);
     }
 
     /**
