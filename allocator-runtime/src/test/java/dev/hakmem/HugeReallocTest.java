@@ -5,27 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 /** realloc of a Huge block to a larger size remaps it ({@code mremap}) instead of copying it. */
 class HugeReallocTest {
 
-    private static void fillPages(long p, long size, long seed) {
-        for (long o = 0; o + 8 <= size; o += 4096) TestMemory.ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, p + o, seed ^ o);
-    }
-
-    private static void checkPages(long p, long size, long seed) {
-        for (long o = 0; o + 8 <= size; o += 4096) {
-            assertEquals(seed ^ o, TestMemory.ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, p + o), "offset " + o);
-        }
-    }
-
     @Test
     void aGrownHugeBlockKeepsItsBytesWithoutAMallocAndAFree() {
         try (NativeAllocator a = Hakmem.create()) {
             long p = a.malloc(3 * MiB);
-            fillPages(p, 3 * MiB, 0x5EED);
+            TestMemory.fill(p, 3 * MiB, 0x5EED);
             AllocatorStats.TierStats before = a.stats().tier(Tier.HUGE);
             long q = a.realloc(p, 40 * MiB);
             AllocatorStats.TierStats after = a.stats().tier(Tier.HUGE);
@@ -33,12 +22,12 @@ class HugeReallocTest {
             assertEquals(before.frees(), after.frees(), "and none freed");
             assertEquals(40 * MiB, a.usableSize(q));
             assertEquals(40 * MiB, after.liveBytes());
-            checkPages(q, 3 * MiB, 0x5EED);
+            TestMemory.assertPattern(q, 3 * MiB, 0x5EED);
             assertEquals(-1, TestMemory.firstNonZero(q + 3 * MiB, 37 * MiB), "the new pages read as zero");
-            fillPages(q, 40 * MiB, 0xF00D); // all of it is writable
+            TestMemory.fill(q, 40 * MiB, 0xF00D); // all of it is writable
             if (q != p) assertThrows(IllegalStateException.class, () -> a.free(p), "the old address, after a move, is a freed block");
             long r = a.realloc(q, 100 * MiB); // and again
-            checkPages(r, 40 * MiB, 0xF00D);
+            TestMemory.assertPattern(r, 40 * MiB, 0xF00D);
             a.free(r);
             assertEquals(0, a.stats().liveBlocks());
         }
@@ -48,12 +37,12 @@ class HugeReallocTest {
     void underAMemoryLimitTheGrowthIsChargedAndRefusedAsAnyMalloc() {
         try (NativeAllocator a = Hakmem.create(AllocatorConfig.builder().memoryLimit(32 * MiB).build())) {
             long p = a.malloc(8 * MiB);
-            fillPages(p, 8 * MiB, 7);
+            TestMemory.fill(p, 8 * MiB, 7);
             assertThrows(OutOfMemoryError.class, () -> a.realloc(p, 40 * MiB), "40 MiB pass the 32 MiB limit");
             assertEquals(8 * MiB, a.usableSize(p), "the block is unchanged");
-            checkPages(p, 8 * MiB, 7);
+            TestMemory.assertPattern(p, 8 * MiB, 7);
             long q = a.realloc(p, 20 * MiB);
-            checkPages(q, 8 * MiB, 7);
+            TestMemory.assertPattern(q, 8 * MiB, 7);
             assertTrue(a.stats().bytesCommitted() <= 32 * MiB, "committed " + a.stats().bytesCommitted());
             a.free(q);
         }

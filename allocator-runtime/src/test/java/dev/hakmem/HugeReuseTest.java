@@ -95,8 +95,8 @@ class HugeReuseTest {
 
     /**
      * Threads that replace Huge blocks of random sizes at once, while the reaper gives kept mappings
-     * back: every live block keeps the stamp of its own thread and serial at its first byte and on
-     * every page (two blocks sharing a page would overwrite each other's), and nothing is left live.
+     * back: every live block keeps, in every byte, the pattern of its own thread, address and serial
+     * (two blocks sharing memory would overwrite each other's), and nothing is left live.
      */
     @Test
     void threadsReplacingHugeBlocksNeverGetOverlappingOnes() throws InterruptedException {
@@ -120,31 +120,22 @@ class HugeReuseTest {
     }
 
     private static void replaceBlocks(NativeAllocator a, int thread, SplittableRandom random) throws InterruptedException {
-        long[] blocks = new long[3], sizes = new long[3];
-        long[] stamps = new long[3];
+        long[] blocks = new long[3], sizes = new long[3], tags = new long[3];
         for (int step = 0; step < 150; step++) {
             int slot = random.nextInt(blocks.length);
             if (blocks[slot] != 0) {
-                checkStamp(blocks[slot], sizes[slot], stamps[slot]);
+                TestMemory.assertPattern(blocks[slot], sizes[slot], tags[slot]);
                 a.free(blocks[slot]);
             }
             sizes[slot] = (2 * MiB + 1) + random.nextLong(10 * MiB);
             blocks[slot] = a.malloc(sizes[slot]);
-            stamps[slot] = ((long) thread << 32) | step;
-            for (long o = 0; o < sizes[slot] - 7; o += 4096) TestMemory.ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, blocks[slot] + o, stamps[slot]);
+            tags[slot] = TestMemory.tag(thread, blocks[slot], step);
+            TestMemory.fill(blocks[slot], sizes[slot], tags[slot]);
             if (step % 50 == 49) Thread.sleep(DECAY_MILLIS); // let some kept mappings decay meanwhile
         }
         for (int slot = 0; slot < blocks.length; slot++) {
-            checkStamp(blocks[slot], sizes[slot], stamps[slot]);
+            TestMemory.assertPattern(blocks[slot], sizes[slot], tags[slot]);
             a.free(blocks[slot]);
-        }
-    }
-
-    private static void checkStamp(long block, long size, long stamp) {
-        for (long o = 0; o < size - 7; o += 4096) {
-            long got = TestMemory.ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, block + o);
-            if (got != stamp) throw new AssertionError("block " + TestMemory.hex(block) + " offset " + o + ": " + Long.toHexString(got)
-                    + ", not its stamp " + Long.toHexString(stamp));
         }
     }
 }

@@ -77,6 +77,12 @@ final class TestMemory {
         return -1;
     }
 
+    /** Fails, naming the first differing byte, unless bytes [0, len) at {@code address} hold the pattern of {@code tag}. */
+    static void assertPattern(long address, long len, long tag) {
+        long m = mismatch(address, len, tag);
+        if (m >= 0) throw new AssertionError(describeMismatch(address, m, tag));
+    }
+
     /** The pattern byte of {@code tag} at {@code offset}. */
     static byte expected(long tag, long offset) {
         return SOURCE.get(ValueLayout.JAVA_BYTE, (base(tag) + offset) % PERIOD);
