@@ -75,7 +75,7 @@ final class RetainedRanges {
         long bestStart = 0;
         for (Range r : byAddress.values()) {
             long start = (r.address + alignment - 1) & -alignment;
-            if (start - r.address > r.size - size || r.size < size) continue; // no aligned block of size fits
+            if (start - r.address > r.size - size) continue; // no aligned block of size fits (a range smaller than size included)
             if (best == null || r.size < best.size) {
                 best = r;
                 bestStart = start;
@@ -114,7 +114,7 @@ final class RetainedRanges {
             end = above.end();
             byAddress.remove(above.address);
         }
-        byAddress.put(start, new Range(start, end - start, now));
+        put(new Range(start, end - start, now));
         bytes += size;
         return unmap;
     }
