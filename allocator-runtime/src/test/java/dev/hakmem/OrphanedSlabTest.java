@@ -78,6 +78,7 @@ class OrphanedSlabTest {
     void aFreeOfABlockWhoseOwnerEndedReclaimsThatOwnerAtOnce() throws Exception {
         try (NativeAllocator al = Hakmem.create()) {
             HakmemAllocator h = (HakmemAllocator) al;
+            al.free(al.malloc(2 * SIZE)); // this thread's cache, made now: it does not adopt the ended thread's below
             List<Long> blocks = new ArrayList<>();
             Thread t = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < PER_SLAB; i++) blocks.add(al.malloc(SIZE)); // one slab, carved to its end

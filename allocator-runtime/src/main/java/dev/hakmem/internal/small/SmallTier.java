@@ -275,7 +275,8 @@ public final class SmallTier {
      * owner: its slab changed hands after it was sent (the owner it was sent to ended and a live thread
      * {@linkplain #claimShared claimed} the slab), or the sender read an old owner id now reused by a
      * new thread. Such an entry goes on to the slab's owner's inbox; if that owner has ended, nobody
-     * accepts with a plain store any more, so it is accepted here by CAS. Forwarding never makes a
+     * accepts with a plain store any more (unless a new thread adopts its cache, see
+     * {@link #acceptForEnded}), so it is accepted here by CAS. Forwarding never makes a
      * block accepted twice: each {@code LIVE -> REMOTE} transition is consumed by one acceptance,
      * whichever of its entries (the real one or a phantom of a racing double free) gets there first.
      */
@@ -292,11 +293,30 @@ public final class SmallTier {
                 return ACCEPTED;
             }
             ThreadCache o = owners.apply(owner);
-            if (o == null || o.id != owner || o.ended()) { // that owner has ended
+            if (o == null || o.id != owner) { // that owner has been reclaimed
                 return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
             }
+            int ended = acceptForEnded(o, a);
+            if (ended >= 0) return ended;
             if (o.inboxForSend(cls).push(new long[] {p}, 1)) return FORWARDED;
             Thread.onSpinWait(); // its inbox closed: it is being reclaimed, its slabs becoming shared; look again
+        }
+    }
+
+    /**
+     * An entry of a slab owned by {@code o}, whose state is at {@code a}, met by another acceptor:
+     * if {@code o}'s thread has ended, accepted here by CAS ({@link #ACCEPTED} or {@link #REFUSED}),
+     * else -1 (the caller forwards it to {@code o}'s inbox). Under {@code o}'s monitor, which
+     * {@link ThreadCache#adopt} takes too: an ended owner's cache can be adopted by a new thread
+     * ({@link ThreadCaches}), which then accepts its inbox with plain stores, and this CAS must come
+     * wholly before that (the adopter then reads the block as accepted and refuses a phantom of it)
+     * or not at all (the cache is seen alive and the entry forwarded to it).
+     */
+    private static int acceptForEnded(ThreadCache o, long a) {
+        if (!o.ended()) return -1; // the common case, without the monitor: a live owner stays live while this runs, or ends and is looked at again below next time
+        synchronized (o) {
+            if (!o.ended()) return -1;
+            return BlockState.acceptShared(a) ? ACCEPTED : REFUSED;
         }
     }
 

@@ -69,7 +69,15 @@ public final class ThreadCache extends PaddedLock {
     long[] requests;
     /** A stripe's uses, counted under its lock ({@link ThreadCaches#lockStripe}); plain. */
     int stripeUses;
-    private final Thread owner;
+    /**
+     * The platform thread whose cache this is, or null for a stripe. Set by the constructor, and
+     * changed only by {@link #adopt}: by the adopting thread itself, under {@link ThreadCaches}' monitor
+     * and this object's, once the previous owner has ended. Read plainly by anyone: a thread finds
+     * itself here only after it wrote itself here (nobody else writes it), so a racy reader never takes
+     * another thread's cache for its own; a stale read sees an ended thread, or, in theory for a cache
+     * just published, null, which readers of other threads' caches treat as a live owner.
+     */
+    private Thread owner;
     /**
      * The owner id recorded in the registry for this cache's slabs (stripes have ids too); 0 only for a
      * platform thread's cache made while every id was taken, which then works with shared slabs.
@@ -195,10 +203,28 @@ public final class ThreadCache extends PaddedLock {
 
     /**
      * Whether this cache's thread has ended: never for a stripe, which lives as long as the
-     * allocator. A racy read of a cache reached by id is fine: an ended thread stays ended.
+     * allocator. An ended thread stays ended, but its cache may be adopted by a new thread
+     * ({@link #adopt}), and then it answers false again: a caller that acts on true without
+     * {@link ThreadCaches}' monitor holds this object's ({@link SmallTier#acceptForEnded}), or only
+     * reclaims under that monitor (which sees the adoption) before it acts.
      */
     boolean ended() {
-        return owner != null && !owner.isAlive();
+        Thread o = owner;
+        return o != null && !o.isAlive();
+    }
+
+    /**
+     * Makes the calling thread the owner of this cache, whose owner has ended and which nobody has
+     * reclaimed ({@link ThreadCaches#adoptEnded}): everything in it (blocks, spills, inbox, owned slabs,
+     * id, counters) is the caller's from now on. Under {@link ThreadCaches}' monitor and, for
+     * {@link SmallTier}'s acceptors that act on the belief that this owner has ended, this object's
+     * ({@link SmallTier#acceptForEnded}).
+     */
+    void adopt(Thread caller) {
+        synchronized (this) {
+            owner = caller;
+        }
+        for (ClassCache cc : byClass) cc.run = 0; // the profile's runs of mallocs are per thread
     }
 
     /** The generated front of this cache, or null. */

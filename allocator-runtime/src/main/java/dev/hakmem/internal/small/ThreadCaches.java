@@ -91,12 +91,15 @@ import java.util.stream.Stream;
  * new caches, before a class carves fresh memory while new threads have come since the last look,
  * and whenever the allocator is about to report {@code OutOfMemoryError} ({@link #reclaimDead()}). {@code Thread.isAlive()} returning false orders the
  * ended thread's last action before the drain (JLS 17.4.4), so the plain fields of its cache are
- * safely read.
+ * safely read. A new platform thread first looks for such a cache that nobody has reclaimed yet and
+ * adopts it whole ({@link #adoptEnded}): its blocks, slabs and inbox serve the newcomer as they are,
+ * and nothing is moved block by block.
  *
  * <p>Memory-ordering contract of {@code slots}: entries are written with plain stores and read with
  * plain loads by any thread. A reader uses an entry only if the entry's {@code owner} is the reader
- * itself; {@code owner} is final, so a racy read sees it correctly initialised (final-field
- * semantics), and a thread only ever sees its own cache pass the test. A lost race between two
+ * itself. {@code owner} is written only by the thread it names (when it makes or adopts the cache),
+ * so a racy read may see an older owner (one that has ended) or none, never the reader unless the
+ * reader wrote it: a thread only ever sees its own cache pass the test. A lost race between two
  * threads claiming one slot only costs the loser the slower path. The quick slot is claimed and
  * emptied under this object's monitor, and read without it: see {@link #quickOwner}.
  */
@@ -187,6 +190,8 @@ public final class ThreadCaches {
     private final SpillArrays spillArrays = new SpillArrays();
     /** Set by {@link #close} (guarded by this): then nothing is reclaimed any more. */
     private boolean closed;
+    /** Caches adopted by new threads ({@link #adoptEnded}); written under this lock. */
+    private int adopted;
     /** Caches created since the last reclaim: written under this lock, read without it (volatile). */
     private volatile int createdSinceReclaim;
 
@@ -585,6 +590,44 @@ public final class ThreadCaches {
         return reclaimDead() > 0;
     }
 
+    /**
+     * The cache of a thread that has ended and that nobody has reclaimed yet, made {@code t}'s
+     * ({@link ThreadCache#adopt}), or null if there is none (or the caches have generated fronts,
+     * whose owner is fixed, or this object is closed). Why: reclaiming an ended thread's cache takes
+     * every block it holds one by one (to the shared lists, or marked in its slab's bitmap to go with
+     * the slab), and the thread that comes next takes them back one by one; a new thread that adopts
+     * the cache whole starts with the blocks, slabs and inbox the ended one left, and nothing is moved
+     * (a program that starts a thread per task, threadChurn and mleak, spent a quarter to a third of
+     * its time in that reclaim; docs/BENCHMARKS-HISTORY.md, session 57). A cache is only adopted while
+     * it is unreclaimed, within about {@value CacheReaper#INTERVAL_MS} ms of its owner's end; after
+     * that the reaper has given its memory back to the tiers for every thread.
+     *
+     * <p>Under this monitor, so a cache is either adopted or reclaimed, never both. An owner that
+     * has ended no longer stays ended: see {@link SmallTier#acceptForEnded} for the one place that
+     * acts on "ended" without this monitor.
+     */
+    private synchronized ThreadCache adoptEnded(Thread t) {
+        if (closed || fronts != null) return null;
+        ThreadCache[] a = byId;
+        for (int id = stripes.length + 1, end = Math.min(nextId, a.length); id < end; id++) {
+            ThreadCache tc = a[id];
+            if (tc == null || !tc.ended()) continue;
+            Thread previous = tc.owner();
+            clearSlot(firstSlot(previous.threadId()), tc);
+            clearSlot(secondSlot(previous.threadId()), tc);
+            if (slots[QUICK] == tc) setQuick(null);
+            tc.adopt(t);
+            adopted++;
+            return tc;
+        }
+        return null;
+    }
+
+    /** Caches adopted by new threads so far ({@link #adoptEnded}); read racily, for tests and statistics. */
+    public int adoptedCaches() {
+        return adopted;
+    }
+
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id, spillArrays);
@@ -624,7 +667,8 @@ public final class ThreadCaches {
     private boolean claimSlot(int slot, ThreadCache tc) {
         ThreadCache current = slots[slot];
         if (current == tc) return true;
-        if (current != null && current.owner().isAlive()) return false;
+        Thread holder = current == null ? null : current.owner();
+        if (holder != null && holder.isAlive()) return false;
         slots[slot] = tc;
         if (frontSlots != null) frontSlots[slot] = tc.front;
         return true;
@@ -642,14 +686,17 @@ public final class ThreadCaches {
         if (found != null) return found;
         ThreadCache tc = local.get();
         if (tc == null) {
-            tc = newOwnedCache(t);
-            local.set(tc);
-            live.add(tc);
-            boolean reclaim;
-            synchronized (this) {
-                reclaim = ++createdSinceReclaim >= RECLAIM_EVERY;
+            tc = adoptEnded(t);
+            if (tc == null) {
+                tc = newOwnedCache(t);
+                live.add(tc);
+                boolean reclaim;
+                synchronized (this) {
+                    reclaim = ++createdSinceReclaim >= RECLAIM_EVERY;
+                }
+                if (reclaim) reclaimDead();
             }
-            if (reclaim) reclaimDead();
+            local.set(tc);
         }
         if (!claimSlot(firstSlot(t.threadId()), tc)) claimSlot(second, tc);
         claimQuick(tc);

@@ -33,6 +33,17 @@
  * the same resident memory within the runs' spread, at the price of committed memory that each
  * stripe's slabs hold (see ThreadCaches; docs/BENCHMARKS-HISTORY.md, session 32).
  *
+ * <p>Adopted caches: a new platform thread first takes over the whole cache of a thread that has
+ * ended and that nobody has reclaimed yet ({@link dev.hakmem.internal.small.ThreadCaches}'s
+ * {@code adoptEnded}): blocks, spills, inbox, owned slabs and owner id, with nothing moved, as a
+ * thread pool's next task would find its worker's cache. A program that starts a thread per task
+ * (threadChurn, mimalloc-bench's mleak) ran 4-6% faster than when every ended cache was taken apart
+ * block by block and put together again by the next thread (docs/BENCHMARKS-HISTORY.md, session 57).
+ * So "ended" is not for good: a cache whose owner has ended may get a live owner again, and whoever
+ * acts on "ended" takes the same lock as the adoption (the reclaim, {@code SmallTier}'s acceptance of
+ * an ended owner's inbox entries). Caches with generated fronts, whose owner is fixed in the front, are
+ * never adopted.
+ *
  * <p>Shared slabs: a thread that ends leaves its slabs, blocks and inbox to the shared side
  * ({@link dev.hakmem.internal.small.SmallTier#abandon}), and a malloc without any cache (a virtual
  * thread that found every stripe busy) carves from a shared slab. Free blocks of shared slabs travel in batches

@@ -1,0 +1,140 @@
+package dev.hakmem.internal.small;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hakmem.AllocatorConfig;
+import dev.hakmem.internal.HakmemAllocator;
+import dev.hakmem.testing.OnThread;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new platform thread adopts the cache of a thread that has ended, if nobody has reclaimed it yet
+ * ({@link ThreadCaches#adoptEnded}): it finds the blocks the ended thread freed, owns its slabs (its
+ * frees of them stay owner frees), receives the remote frees sent to it, and the checks still catch
+ * a double free of one of its blocks. The reaper (every 50 ms) may reclaim the ended cache first; the
+ * scenarios that need an adoption retry until one happens.
+ */
+class ThreadCacheAdoptionTest {
+    private static final int BLOCKS = 100, SIZE = 64, TRIES = 20;
+
+    /** Runs {@code body} on a new platform thread, waits for it to end, and returns the cache it had. */
+    private static ThreadCache onNewThread(HakmemAllocator a, Runnable body) throws InterruptedException {
+        AtomicReference<ThreadCache> own = new AtomicReference<>();
+        OnThread.Caught caught = new OnThread.Caught(() -> {
+            body.run();
+            ThreadCache tc = a.smallFront().caches().own();
+            assertSame(Thread.currentThread(), tc.owner(), "a thread's cache names it as its owner");
+            own.set(tc);
+        });
+        OnThread.startAndJoin(Thread.ofPlatform().unstarted(caught), caught, Duration.ofSeconds(30));
+        return own.get();
+    }
+
+    @Test
+    void aNewThreadAdoptsTheEndedThreadsCacheAndGetsTheBlocksItFreed() throws InterruptedException {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+                ThreadCaches caches = a.smallFront().caches();
+                Set<Long> freedByFirst = ConcurrentHashMap.newKeySet();
+                ThreadCache first = onNewThread(a, () -> {
+                    List<Long> held = new ArrayList<>();
+                    for (int i = 0; i < BLOCKS; i++) held.add(a.malloc(SIZE));
+                    for (long p : held) a.free(p);
+                    freedByFirst.addAll(held);
+                });
+                Set<Long> gotBySecond = ConcurrentHashMap.newKeySet();
+                ThreadCache second = onNewThread(a, () -> {
+                    for (int i = 0; i < BLOCKS; i++) gotBySecond.add(a.malloc(SIZE));
+                });
+                if (caches.adoptedCaches() == 0) continue; // the reaper reclaimed the first cache in between
+                assertEquals(1, caches.adoptedCaches());
+                assertSame(first, second, "the second thread adopted the first one's cache");
+                assertEquals(freedByFirst, gotBySecond, "and got exactly the blocks the first thread had freed");
+                assertEquals(1, a.liveThreadCaches(), "one cache for the two lives");
+                assertEquals(BLOCKS, a.stats().liveBlocks(), "the second thread's blocks are live, nothing else");
+                return;
+            }
+        }
+        throw new AssertionError("no adoption in " + TRIES + " tries: the reaper reclaimed the ended cache every time");
+    }
+
+    @Test
+    void remoteFreesOfAnAdoptedCachesBlocksReachItsNewOwnerAndADoubleFreeStillThrows() throws InterruptedException {
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+                ThreadCaches caches = a.smallFront().caches();
+                List<Long> leftBehind = new ArrayList<>();
+                onNewThread(a, () -> {
+                    for (int i = 0; i < BLOCKS; i++) leftBehind.add(a.malloc(SIZE)); // live when the thread ends
+                });
+                // The second thread adopts the cache, so the blocks' owner id is its own; this thread
+                // frees them while it lives: remote frees to its inbox.
+                ConcurrentLinkedQueue<Long> toFree = new ConcurrentLinkedQueue<>();
+                Set<Long> gotBySecond = new HashSet<>();
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Object[] phase = {0};
+                Thread second = Thread.ofPlatform().start(() -> {
+                    try {
+                        a.free(a.malloc(SIZE)); // gets (or adopts) its cache
+                        synchronized (phase) {
+                            phase[0] = 1;
+                            phase.notifyAll();
+                            while ((int) phase[0] != 2) phase.wait();
+                        }
+                        // Every block of the class, until the cache runs dry and takes its inbox.
+                        for (int i = 0; i < 4 * BLOCKS; i++) gotBySecond.add(a.malloc(SIZE));
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                synchronized (phase) {
+                    while ((int) phase[0] != 1) phase.wait();
+                }
+                boolean adopted = caches.adoptedCaches() == 1;
+                for (long p : leftBehind) a.free(p);
+                long p = leftBehind.get(0);
+                IllegalStateException twice = assertThrows(IllegalStateException.class, () -> a.free(p),
+                        "a second free of a block of the adopted cache throws at the call");
+                assertTrue(twice.getMessage().contains("double free"), twice.getMessage());
+                a.releaseThreadCache(); // this thread's outbox goes to the owner's inbox now
+                synchronized (phase) {
+                    phase[0] = 2;
+                    phase.notifyAll();
+                }
+                second.join();
+                assertEquals(null, failure.get());
+                if (!adopted) continue; // the reaper reclaimed the first cache in between
+                assertTrue(gotBySecond.containsAll(leftBehind),
+                        "the adopter got the blocks freed remotely to it back from its inbox");
+                assertEquals(4 * BLOCKS, gotBySecond.size(), "no block handed out twice");
+                assertEquals(4 * BLOCKS, a.stats().liveBlocks());
+                return;
+            }
+        }
+        throw new AssertionError("no adoption in " + TRIES + " tries: the reaper reclaimed the ended cache every time");
+    }
+
+    @Test
+    void anAdoptedCacheIsReclaimedWhenItsSecondOwnerEnds() throws InterruptedException {
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            ThreadCaches caches = a.smallFront().caches();
+            for (int life = 0; life < 5; life++) onNewThread(a, () -> a.free(a.malloc(SIZE)));
+            caches.reclaimDead(); // unless the reaper was first
+            assertEquals(0, a.liveThreadCaches(), "every ended owner's cache is reclaimed, adopted or not");
+            assertEquals(0, a.stats().liveBlocks());
+            assertEquals(5, a.stats().allocations(), "the counters of all five lives are kept, none counted twice");
+            assertEquals(5, a.stats().frees());
+        }
+    }
+}
