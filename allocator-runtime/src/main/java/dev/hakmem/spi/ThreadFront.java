@@ -14,7 +14,8 @@ import dev.hakmem.internal.small.ThreadCache;
  *       {@code cls}, the top being {@code blocks(cls)[count(cls) - 1]}; a fresh front has empty arrays and
  *       zero counts (the runtime allocates an array of the class's capacity on first use);</li>
  *   <li>only the owning thread touches the storage while it lives (plain accesses, no synchronisation);
- *       after it has ended the runtime reads and empties them;</li>
+ *       after it has ended the runtime reads and empties them, or hands the front as it is to a new
+ *       thread that adopts the ended thread's cache ({@link #followOwner()});</li>
  *   <li>{@link #allocations} and {@link #frees} are the front's per-class counters (0 when the variant
  *       has statistics off).</li>
  * </ul>
@@ -25,8 +26,12 @@ public abstract class ThreadFront {
 
     private final Object core;
     private final int id;
-    /** The thread whose front this is (final: see {@link #owner()}). */
-    private final Thread owner;
+    /**
+     * The thread whose front this is: its cache's owner when it was made, or when a new thread adopted
+     * the cache of an ended one ({@link #followOwner()}). Written only by the thread it names; read
+     * racily (see {@link #owner()}).
+     */
+    private Thread owner;
     /** Bytes asked for through this front (statistics; plain, owner-only). */
     public long requestedBytes;
     /**
@@ -81,11 +86,29 @@ public abstract class ThreadFront {
     /**
      * The thread this front belongs to.
      *
-     * @return its owner; final, so a thread that reads this front racily from a shared table still
-     *     sees the right owner, and only the owner ever sees its own front pass an identity test
+     * @return its owner. Only the thread it names writes it, when it makes the front or adopts it
+     *     ({@link #followOwner()}), so a thread that reads this front racily from a shared table sees
+     *     an owner that has ended, none, or the right one, and only the owner ever sees its own front
+     *     pass an identity test
      */
     public final Thread owner() {
         return owner;
+    }
+
+    /**
+     * Makes this front's owner its cache's owner, which must be the calling thread: the runtime calls
+     * it when the calling thread has just adopted the cache of a thread that ended (the front, its
+     * blocks included, goes with the cache). Harmless from any other caller: it changes nothing, or
+     * throws if the calling thread does not own the cache.
+     *
+     * @throws IllegalStateException if the calling thread is not the owner of this front's cache
+     */
+    public final void followOwner() {
+        Thread cacheOwner = ((ThreadCache) core).owner();
+        if (cacheOwner != Thread.currentThread()) {
+            throw new IllegalStateException("followOwner: the calling thread does not own this front's cache");
+        }
+        owner = cacheOwner;
     }
 
     /**

@@ -184,6 +184,62 @@ class FrontSupportTest {
     }
 
     /**
+     * A new thread that adopts an ended thread's cache (ThreadCaches#adoptEnded) gets its front too,
+     * with the blocks left in it, and finds it through the variant's table; the front names the new
+     * thread as its owner. The reaper may reclaim the ended cache first: then the scenario is retried.
+     */
+    @Test
+    void anAdoptedCacheBringsItsFrontWithItsBlocksToTheNewThread() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            FrontSupport s = FrontSupport.create(CONFIG, TwoClassFront::new);
+            try (NativeAllocator generic = s.allocator()) {
+                ThreadFront[] fronts = s.fronts();
+                Set<Long> leftInFront = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                ThreadFront[] seen = new ThreadFront[2];
+                OnThread.run(Thread.ofPlatform(), () -> {
+                    TwoClassFront f = (TwoClassFront) s.ownFront(fronts);
+                    List<Long> held = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) held.add(malloc16(s, f, 16));
+                    for (long p : held) free16(s, f, p);
+                    leftInFront.addAll(held);
+                    seen[0] = f;
+                }, Duration.ofSeconds(60));
+                Set<Long> got = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Thread[] second = new Thread[1];
+                OnThread.run(Thread.ofPlatform(), () -> {
+                    second[0] = Thread.currentThread();
+                    TwoClassFront f = (TwoClassFront) s.ownFront(fronts);
+                    seen[1] = f;
+                    for (int i = 0; i < 5; i++) got.add(malloc16(s, f, 16));
+                    assertSame(f, s.ownFront(fronts), "found again through the variant's table");
+                    for (long p : got) free16(s, f, p);
+                }, Duration.ofSeconds(60));
+                if (seen[1] != seen[0]) continue; // the reaper reclaimed the first cache in between
+                assertSame(second[0], seen[1].owner(), "the adopted front names its new owner");
+                assertEquals(leftInFront, got, "the new thread got the blocks left in the front");
+                assertEquals(0, generic.stats().liveBlocks());
+                assertEquals(10, generic.stats().classes().get(0).allocations(), "both lives counted once");
+                return;
+            }
+        }
+        throw new AssertionError("no adoption in 20 tries: the reaper reclaimed the ended cache every time");
+    }
+
+    @Test
+    void followOwnerRefusesAThreadThatDoesNotOwnTheCache() throws Exception {
+        FrontSupport s = FrontSupport.create(CONFIG, TwoClassFront::new);
+        try (NativeAllocator generic = s.allocator()) {
+            ThreadFront mine = s.ownFront();
+            Thread me = Thread.currentThread();
+            mine.followOwner(); // the owner itself: nothing changes
+            assertSame(me, mine.owner());
+            OnThread.run(Thread.ofPlatform(), () -> assertThrows(IllegalStateException.class, mine::followOwner,
+                    "another thread cannot take a live thread's front"), Duration.ofSeconds(60));
+            assertSame(me, mine.owner());
+        }
+    }
+
+    /**
      * The table of fronts is direct-mapped by thread id, like the table of caches: two live threads
      * whose ids share a slot must each get their own front, every call, and never the other's.
      */

@@ -140,7 +140,8 @@ public final class ThreadCaches {
     /**
      * With generated fronts: {@code slots}' fronts, in the same places ({@link #ownFront}), so that a
      * variant finds its thread's front in as many loads as the generic front finds its cache; null
-     * without fronts. Same memory-ordering contract as {@code slots}: {@link ThreadFront#owner()} is final.
+     * without fronts. Same memory-ordering contract as {@code slots}: {@link ThreadFront#owner()} is written
+     * only by the thread it names.
      */
     private final ThreadFront[] frontSlots;
     /** Caches shared by virtual threads: a power of two, at least the processor count and at least two. */
@@ -299,7 +300,7 @@ public final class ThreadCaches {
      * passes it to {@link #ownFront(ThreadFront[])} ({@code FrontSupport#ownFront(ThreadFront[])}): the same array for this
      * object's life. Entries are written plainly (when a thread gets its cache, when an ended thread's
      * cache is reclaimed, and all of them cleared at {@link #close}); a racy reader is safe because
-     * {@link ThreadFront#owner()} is final and only the owner matches itself.
+     * {@link ThreadFront#owner()} is written only by the thread it names, so only the owner matches itself.
      */
     public ThreadFront[] frontSlots() {
         return frontSlots;
@@ -592,8 +593,8 @@ public final class ThreadCaches {
 
     /**
      * The cache of a thread that has ended and that nobody has reclaimed yet, made {@code t}'s
-     * ({@link ThreadCache#adopt}), or null if there is none (or the caches have generated fronts,
-     * whose owner is fixed, or this object is closed). Why: reclaiming an ended thread's cache takes
+     * ({@link ThreadCache#adopt}, and its generated front, if any, {@link ThreadFront#followOwner}), or
+     * null if there is none or this object is closed. Why: reclaiming an ended thread's cache takes
      * every block it holds one by one (to the shared lists, or marked in its slab's bitmap to go with
      * the slab), and the thread that comes next takes them back one by one; a new thread that adopts
      * the cache whole starts with the blocks, slabs and inbox the ended one left, and nothing is moved
@@ -607,7 +608,7 @@ public final class ThreadCaches {
      * acts on "ended" without this monitor.
      */
     private synchronized ThreadCache adoptEnded(Thread t) {
-        if (closed || fronts != null) return null;
+        if (closed) return null;
         ThreadCache[] a = byId;
         for (int id = stripes.length + 1, end = Math.min(nextId, a.length); id < end; id++) {
             ThreadCache tc = a[id];
@@ -617,6 +618,7 @@ public final class ThreadCaches {
             clearSlot(secondSlot(previous.threadId()), tc);
             if (slots[QUICK] == tc) setQuick(null);
             tc.adopt(t);
+            if (tc.front != null) tc.front.followOwner(); // before getSlow puts it in frontSlots
             adopted++;
             return tc;
         }

@@ -41,8 +41,7 @@
  * block by block and put together again by the next thread (docs/BENCHMARKS-HISTORY.md, session 57).
  * So "ended" is not for good: a cache whose owner has ended may get a live owner again, and whoever
  * acts on "ended" takes the same lock as the adoption (the reclaim, {@code SmallTier}'s acceptance of
- * an ended owner's inbox entries). Caches with generated fronts, whose owner is fixed in the front, are
- * never adopted.
+ * an ended owner's inbox entries). A cache's generated front goes with it.
  *
  * <p>Shared slabs: a thread that ends leaves its slabs, blocks and inbox to the shared side
  * ({@link dev.hakmem.internal.small.SmallTier#abandon}), and a malloc without any cache (a virtual
