@@ -227,6 +227,17 @@ public final class ThreadCache extends PaddedLock {
         for (ClassCache cc : byClass) cc.run = 0; // the profile's runs of mallocs are per thread
     }
 
+    /**
+     * Whether any class's spill holds blocks: its thread freed more blocks of a class than the class's
+     * cache holds. Read by {@link ThreadCaches#adoptEnded} once the owner has ended (exact then).
+     */
+    boolean hasSpilled() {
+        for (Spill s : spill) {
+            if (s.blocks() != 0) return true;
+        }
+        return false;
+    }
+
     /** The generated front of this cache, or null. */
     public ThreadFront front() {
         return front;

@@ -598,10 +598,16 @@ public final class ThreadCaches {
      * every block it holds one by one (to the shared lists, or marked in its slab's bitmap to go with
      * the slab), and the thread that comes next takes them back one by one; a new thread that adopts
      * the cache whole starts with the blocks, slabs and inbox the ended one left, and nothing is moved
-     * (a program that starts a thread per task, threadChurn and mleak, spent a quarter to a third of
-     * its time in that reclaim; docs/BENCHMARKS-HISTORY.md, session 57). A cache is only adopted while
+     * (JFR put a quarter to a third of threadChurn's and mleak's samples in that reclaim; adopting
+     * made mleak about 6% faster, threadChurn within the spread: docs/BENCHMARKS-HISTORY.md, session 57). A cache is only adopted while
      * it is unreclaimed, within about {@value CacheReaper#INTERVAL_MS} ms of its owner's end; after
      * that the reaper has given its memory back to the tiers for every thread.
+     *
+     * <p>Not a cache whose spills hold blocks: its thread freed more than its class caches hold (as
+     * mstress's threads do when they free all they own at their end), and such a cache is reclaimed
+     * instead, its blocks to every thread and its Mid spans whose blocks are all free to the OS.
+     * Adopted, those blocks stayed with one thread: mstress's peak RSS rose from 56 to 63 MB
+     * (docs/BENCHMARKS-HISTORY.md, session 57).
      *
      * <p>Under this monitor, so a cache is either adopted or reclaimed, never both. An owner that
      * has ended no longer stays ended: see {@link SmallTier#acceptForEnded} for the one place that
@@ -612,7 +618,7 @@ public final class ThreadCaches {
         ThreadCache[] a = byId;
         for (int id = stripes.length + 1, end = Math.min(nextId, a.length); id < end; id++) {
             ThreadCache tc = a[id];
-            if (tc == null || !tc.ended()) continue;
+            if (tc == null || !tc.ended() || tc.hasSpilled()) continue;
             Thread previous = tc.owner();
             clearSlot(firstSlot(previous.threadId()), tc);
             clearSlot(secondSlot(previous.threadId()), tc);

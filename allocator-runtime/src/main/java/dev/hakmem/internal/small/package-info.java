@@ -36,9 +36,12 @@
  * <p>Adopted caches: a new platform thread first takes over the whole cache of a thread that has
  * ended and that nobody has reclaimed yet ({@link dev.hakmem.internal.small.ThreadCaches}'s
  * {@code adoptEnded}): blocks, spills, inbox, owned slabs and owner id, with nothing moved, as a
- * thread pool's next task would find its worker's cache. A program that starts a thread per task
- * (threadChurn, mimalloc-bench's mleak) ran 4-6% faster than when every ended cache was taken apart
- * block by block and put together again by the next thread (docs/BENCHMARKS-HISTORY.md, session 57).
+ * thread pool's next task would find its worker's cache, instead of the reclaim taking it apart block
+ * by block and the next thread putting it together again. Not a cache whose spills hold blocks (its
+ * thread freed more than its caches hold): that one is reclaimed, so that its Mid spans whose blocks
+ * are all free go back to the OS. Measured (docs/BENCHMARKS-HISTORY.md, session 57), the gain is
+ * small: mimalloc-bench's mleak (a thread per block) about 6% in the median of 18 rounds, threadChurn
+ * within the spread.
  * So "ended" is not for good: a cache whose owner has ended may get a live owner again, and whoever
  * acts on "ended" takes the same lock as the adoption (the reclaim, {@code SmallTier}'s acceptance of
  * an ended owner's inbox entries). A cache's generated front goes with it.
