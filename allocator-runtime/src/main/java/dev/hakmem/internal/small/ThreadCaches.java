@@ -599,9 +599,14 @@ public final class ThreadCaches {
      * the slab), and the thread that comes next takes them back one by one; a new thread that adopts
      * the cache whole starts with the blocks, slabs and inbox the ended one left, and nothing is moved
      * (JFR put a quarter to a third of threadChurn's and mleak's samples in that reclaim; adopting
-     * made mleak about 6% faster, threadChurn within the spread: docs/BENCHMARKS-HISTORY.md, session 57). A cache is only adopted while
-     * it is unreclaimed, within about {@value CacheReaper#INTERVAL_MS} ms of its owner's end; after
-     * that the reaper has given its memory back to the tiers for every thread.
+     * made mleak about 6% faster, threadChurn within the spread: docs/BENCHMARKS-HISTORY.md, session
+     * 57). A cache is only adopted while it is unreclaimed, within about
+     * {@value CacheReaper#INTERVAL_MS} ms of its owner's end; after that the reaper has given its
+     * memory back to the tiers for every thread.
+     *
+     * <p>The look is a walk over the ids in use, with an {@code isAlive()} each, once per new platform
+     * thread: a few microseconds with a thousand live threads, next to the tens a thread's start
+     * costs.
      *
      * <p>Not a cache whose spills hold blocks: its thread freed more than its class caches hold (as
      * mstress's threads do when they free all they own at their end), and such a cache is reclaimed
