@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.HakmemAllocator;
-import dev.hakmem.testing.OnThread;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,15 +28,7 @@ class ThreadCacheAdoptionTest {
 
     /** Runs {@code body} on a new platform thread, waits for it to end, and returns the cache it had. */
     private static ThreadCache onNewThread(HakmemAllocator a, Runnable body) throws InterruptedException {
-        AtomicReference<ThreadCache> own = new AtomicReference<>();
-        OnThread.Caught caught = new OnThread.Caught(() -> {
-            body.run();
-            ThreadCache tc = a.smallFront().caches().own();
-            assertSame(Thread.currentThread(), tc.owner(), "a thread's cache names it as its owner");
-            own.set(tc);
-        });
-        OnThread.startAndJoin(Thread.ofPlatform().unstarted(caught), caught, Duration.ofSeconds(30));
-        return own.get();
+        return ThreadSlotsTest.onNewThread(a, body); // which also checks that the cache names the thread as its owner
     }
 
     @Test

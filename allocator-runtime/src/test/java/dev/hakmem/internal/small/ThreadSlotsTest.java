@@ -64,7 +64,7 @@ class ThreadSlotsTest {
     }
 
     /** Runs {@code body} on a new platform thread and waits for it to end; returns the cache it found as its own. */
-    private static ThreadCache onNewThread(HakmemAllocator a, Runnable body) throws InterruptedException {
+    static ThreadCache onNewThread(HakmemAllocator a, Runnable body) throws InterruptedException {
         AtomicReference<ThreadCache> own = new AtomicReference<>();
         OnThread.Caught caught = new OnThread.Caught(() -> {
             body.run();
