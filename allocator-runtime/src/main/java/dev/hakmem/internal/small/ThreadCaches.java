@@ -568,10 +568,7 @@ public final class ThreadCaches {
             } else {
                 unnumbered--;
             }
-            long threadId = tc.owner().threadId();
-            clearSlot(firstSlot(threadId), tc);
-            clearSlot(secondSlot(threadId), tc);
-            if (slots[QUICK] == tc) setQuick(null);
+            leaveSlots(tc);
             n++;
         }
         createdSinceReclaim = 0;
@@ -624,10 +621,7 @@ public final class ThreadCaches {
         for (int id = stripes.length + 1, end = Math.min(nextId, a.length); id < end; id++) {
             ThreadCache tc = a[id];
             if (tc == null || !tc.ended() || tc.hasSpilled()) continue;
-            Thread previous = tc.owner();
-            clearSlot(firstSlot(previous.threadId()), tc);
-            clearSlot(secondSlot(previous.threadId()), tc);
-            if (slots[QUICK] == tc) setQuick(null);
+            leaveSlots(tc); // its ended owner's: before the owner changes
             tc.adopt(t);
             if (tc.front != null) tc.front.followOwner(); // before getSlow puts it in frontSlots
             adopted++;
@@ -687,7 +681,18 @@ public final class ThreadCaches {
         return true;
     }
 
-    /** Empties {@code slot} if it holds {@code tc} (a reclaimed cache). */
+    /**
+     * Under this monitor: takes {@code tc}, whose owner has ended (and which is reclaimed or adopted
+     * now), out of the places its owner's id gave it, its two slots and the quick slot.
+     */
+    private void leaveSlots(ThreadCache tc) {
+        long threadId = tc.owner().threadId();
+        clearSlot(firstSlot(threadId), tc);
+        clearSlot(secondSlot(threadId), tc);
+        if (slots[QUICK] == tc) setQuick(null);
+    }
+
+    /** Empties {@code slot} if it holds {@code tc} (a reclaimed or adopted cache). */
     private void clearSlot(int slot, ThreadCache tc) {
         if (slots[slot] == tc) slots[slot] = null;
         if (frontSlots != null && tc.front != null && frontSlots[slot] == tc.front) frontSlots[slot] = null;
