@@ -268,10 +268,9 @@ public final class HugeTier {
 
     public long liveBlocks() { return live.size(); }
 
-    public long liveBytes() {
-        long sum = 0;
-        for (long s : live.values()) sum += s;
-        return sum;
+    /** Mapped bytes of the live blocks: {@link #liveMapped}, which the tier keeps for its retain limit. */
+    public synchronized long liveBytes() {
+        return liveMapped;
     }
 
     public synchronized long cachedBytes() { return retained.bytes(); }

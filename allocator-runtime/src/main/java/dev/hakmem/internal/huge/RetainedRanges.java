@@ -53,7 +53,6 @@ final class RetainedRanges {
     private final TreeMap<Long, Range> byAddress = new TreeMap<>();
     private long bytes;
 
-
     /** Bytes in the ranges. */
     long bytes() {
         return bytes;
