@@ -630,8 +630,8 @@ public final class ThreadCaches {
         return null;
     }
 
-    /** Caches adopted by new threads so far ({@link #adoptEnded}); read racily, for tests and statistics. */
-    public int adoptedCaches() {
+    /** Caches adopted by new threads so far ({@link #adoptEnded}); read racily, by this package's tests. */
+    int adoptedCaches() {
         return adopted;
     }
 
