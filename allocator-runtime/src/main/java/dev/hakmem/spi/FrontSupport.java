@@ -8,6 +8,7 @@ import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.internal.registry.StateMap;
 import dev.hakmem.internal.small.BlockState;
 import dev.hakmem.internal.small.SmallFront;
+import dev.hakmem.internal.small.ThreadCache;
 import dev.hakmem.internal.small.ThreadCaches;
 import java.lang.ref.Reference;
 
@@ -30,6 +31,8 @@ public final class FrontSupport {
     public static final int NO_HOT = ChunkRegistry.NO_PAGE_INFO;
     private final HakmemAllocator allocator;
     private final SmallFront small;
+    /** The small front's table of caches by thread id, passed to its free as the allocator passes it ({@link SmallFront#mallocByGranule}). */
+    private final ThreadCache[] slots;
     /** Held here so that {@link #ownFront} is as few loads from the variant as the generic front's lookup. */
     private final ThreadCaches caches;
     /**
@@ -48,6 +51,7 @@ public final class FrontSupport {
     private FrontSupport(HakmemAllocator allocator) {
         this.allocator = allocator;
         this.small = allocator.smallFront();
+        this.slots = small.slots();
         this.caches = allocator.threadCaches();
         this.registry = allocator.registry();
         this.tinyStates = small.tinyStates();
@@ -186,7 +190,7 @@ public final class FrontSupport {
         // generic free sends it: one call level fewer than through the allocator (C2 inlines only so
         // deep, see SmallFront's class comment); everything else, and any free after close, through it.
         if (ChunkRegistry.kindOfInfo(info) > 0 && !allocator.isClosed()) {
-            small.free(address, info);
+            small.free(slots, address, info);
             return;
         }
         allocator.freeWithInfo(address, info);

@@ -96,6 +96,15 @@ public final class SmallFront {
         return caches;
     }
 
+    /**
+     * The table of caches by thread id ({@link ThreadCaches#slots()}), the same array for this front's
+     * life, for the callers of {@link #mallocByGranule} and {@link #free} to hold in a final field of
+     * their own and pass back: see {@link #mallocByGranule} for why.
+     */
+    public ThreadCache[] slots() {
+        return slots;
+    }
+
     // ---------------------------------------------------------------- malloc
 
     /** A block of class {@code cls} for a request of {@code size} bytes. */
@@ -113,8 +122,16 @@ public final class SmallFront {
      * through the class table: the chain from the size to the block that a malloc of varying sizes
      * waits on. Callers pass a constant shift, which C2 folds once it inlines this method: one method
      * for both tiers, no call level more for either.
+     *
+     * <p>{@code slots} is {@link #slots()}, passed by a caller that holds it in a field of its own
+     * (the allocator): the thread's cache is then one load from the caller's object, where through this
+     * front's field it is two (the caller's load of this front, then this front's load of the table),
+     * and the chain of dependent loads from the allocator to the block a malloc returns is one shorter;
+     * the loads of this front's own fields run beside it. A loop with a call in it (a refill) reloads
+     * that whole chain on every pass, so every link counts: randomMixed and skewed ran 4-6% faster with
+     * it, midLargeMt 6% and larson 8% in the same rounds (docs/BENCHMARKS-HISTORY.md, session 59).
      */
-    public long mallocByGranule(long size, int granuleShift) {
+    public long mallocByGranule(ThreadCache[] slots, long size, int granuleShift) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
         ClassCache[] byGranule = granuleShift == SizeClasses.TINY_INDEX_SHIFT ? tc.byGranule : tc.midByGranule;
@@ -230,8 +247,9 @@ public final class SmallFront {
      * Frees the block at {@code address} on a page of a small class whose info
      * ({@link ChunkRegistry#infoOf}) is {@code info}: its class and its owner (a thread cache's id, or
      * 0 for a shared slab). Throws, changing nothing, for anything but a live block's start.
+     * {@code slots} is {@link #slots()}, passed for the reason {@link #mallocByGranule} gives.
      */
-    public void free(long address, int info) {
+    public void free(ThreadCache[] slots, long address, int info) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) {
             freeShared(address, ChunkRegistry.kindOfInfo(info) - 1, ChunkRegistry.ownerOfInfo(info));
