@@ -128,8 +128,9 @@ public final class SmallFront {
      * front's field it is two (the caller's load of this front, then this front's load of the table),
      * and the chain of dependent loads from the allocator to the block a malloc returns is one shorter;
      * the loads of this front's own fields run beside it. A loop with a call in it (a refill) reloads
-     * that whole chain on every pass, so every link counts: randomMixed and skewed ran 4-6% faster with
-     * it, midLargeMt 6% and larson 8% in the same rounds (docs/BENCHMARKS-HISTORY.md, session 59).
+     * that whole chain on every pass, so every link counts: with it skewed ran 8% faster, larson with
+     * one thread 9%, randomMixed and midLargeMt 2%, tinyHot (no call in its loop) the same, in four
+     * interleaved rounds (docs/BENCHMARKS-HISTORY.md, session 59).
      */
     public long mallocByGranule(ThreadCache[] slots, long size, int granuleShift) {
         ThreadCache tc = caches.own(slots);
