@@ -124,9 +124,9 @@ public final class SmallFront {
      * for both tiers, no call level more for either.
      *
      * <p>{@code slots} is {@link #slots()}, passed by a caller that holds it in a field of its own
-     * (the allocator): the thread's cache is then one load from the caller's object, where through this
-     * front's field it is two (the caller's load of this front, then this front's load of the table),
-     * and the chain of dependent loads from the allocator to the block a malloc returns is one shorter;
+     * (the allocator): the table is then one load from the caller's object, where through this front's
+     * field it is two (the caller's load of this front, then this front's load of the table), and the
+     * chain of dependent loads from the allocator to the block a malloc returns is one shorter;
      * the loads of this front's own fields run beside it. A loop with a call in it (a refill) reloads
      * that whole chain on every pass, so every link counts: with it skewed ran 8% faster, larson with
      * one thread 9%, randomMixed and midLargeMt 2%, tinyHot (no call in its loop) the same, in four
