@@ -228,12 +228,15 @@ public final class ThreadCache extends PaddedLock {
     }
 
     /**
-     * Whether any class's spill holds blocks: its thread freed more blocks of a class than the class's
-     * cache holds. Read by {@link ThreadCaches#adoptEnded} once the owner has ended (exact then).
+     * Whether some class's spill holds more blocks than the class's cache can ({@link ClassCache#capacity}):
+     * its thread freed a burst of that class well beyond what it cycles through (mstress's threads free
+     * everything they own just before they end), not the few batches a running thread's cache moves to
+     * its spill and back (larson, threadChurn). Read by {@link ThreadCaches#adoptEnded} once the owner
+     * has ended (exact then).
      */
-    boolean hasSpilled() {
-        for (Spill s : spill) {
-            if (s.blocks() != 0) return true;
+    boolean spilledBurst() {
+        for (int c = 0; c < spill.length; c++) {
+            if (spill[c].blocks() > byClass[c].capacity) return true;
         }
         return false;
     }

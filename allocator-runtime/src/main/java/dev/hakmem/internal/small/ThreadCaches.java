@@ -605,11 +605,16 @@ public final class ThreadCaches {
      * each, once per new platform thread: linear in the threads that hold a cache, as the reaper's
      * scan is (not measured beyond the benchmarks' few threads).
      *
-     * <p>Not a cache whose spills hold blocks: its thread freed more than its class caches hold (as
-     * mstress's threads do when they free all they own at their end), and such a cache is reclaimed
-     * instead, its blocks to every thread and its Mid spans whose blocks are all free to the OS.
-     * Adopted, those blocks stayed with one thread: mstress's peak RSS rose from 56 to 63 MB
-     * (docs/BENCHMARKS-HISTORY.md, session 57).
+     * <p>Not a cache with a burst in a spill ({@link ThreadCache#spilledBurst}: more blocks of a class
+     * than the class's cache holds, as mstress's threads leave when they free all they own at their
+     * end): such a cache is reclaimed instead, its blocks to every thread and its Mid spans whose
+     * blocks are all free to the OS. Adopted, those blocks stayed with one thread: mstress's peak RSS
+     * rose from 56 to 63 MB (docs/BENCHMARKS-HISTORY.md, session 57). A spill of a few batches is
+     * what any running cache moves back and forth, and adopted with the rest: when every spilled
+     * block barred the adoption, larson's and threadChurn's ended caches were nearly all reclaimed
+     * (100 of 160 larson lives got a new cache), each new thread's first call took about 350 us
+     * instead of 60, and threadChurn with platform threads ran about 20% slower
+     * (docs/BENCHMARKS-HISTORY.md, session 60).
      *
      * <p>Under this monitor, so a cache is either adopted or reclaimed, never both. An owner that
      * has ended no longer stays ended: see {@link SmallTier#acceptForEnded} for the one place that
@@ -620,7 +625,7 @@ public final class ThreadCaches {
         ThreadCache[] a = byId;
         for (int id = stripes.length + 1, end = Math.min(nextId, a.length); id < end; id++) {
             ThreadCache tc = a[id];
-            if (tc == null || !tc.ended() || tc.hasSpilled()) continue;
+            if (tc == null || !tc.ended() || tc.spilledBurst()) continue;
             leaveSlots(tc); // its ended owner's: before the owner changes
             tc.adopt(t);
             if (tc.front != null) tc.front.followOwner(); // before getSlow puts it in frontSlots

@@ -1,6 +1,8 @@
 package dev.hakmem.internal.small;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * ({@link ThreadCaches#adoptEnded}): it finds the blocks the ended thread freed, owns its slabs (its
  * frees of them stay owner frees), receives the remote frees sent to it, and the checks still catch
  * a double free of one of its blocks. The reaper (every 50 ms) may reclaim the ended cache first; the
- * scenarios that need an adoption retry until one happens.
+ * scenarios that need an adoption retry until one happens. A cache whose spill holds a few batches is
+ * adopted; one whose spill of a class holds more than the class's cache is not
+ * ({@link ThreadCache#spilledBurst}).
  */
 class ThreadCacheAdoptionTest {
     private static final int BLOCKS = 100, SIZE = 64, TRIES = 20;
@@ -125,6 +129,71 @@ class ThreadCacheAdoptionTest {
             assertEquals(0, a.stats().liveBlocks());
             assertEquals(5, a.stats().allocations(), "the counters of all five lives are kept, none counted twice");
             assertEquals(5, a.stats().frees());
+        }
+    }
+
+    /** The index of the class of {@link #SIZE}-byte blocks, which is also its spill's. */
+    private static int sizeClass() {
+        int[] tiny = AllocatorConfig.defaults().tinyClasses();
+        for (int c = 0; c < tiny.length; c++) if (tiny[c] == SIZE) return c;
+        throw new AssertionError("no class of " + SIZE + " bytes");
+    }
+
+    /** Mallocs {@code n} blocks of {@link #SIZE} bytes, then frees them all: the blocks, in malloc order. */
+    private static List<Long> mallocThenFreeAll(HakmemAllocator a, int n) {
+        List<Long> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) held.add(a.malloc(SIZE));
+        for (long p : held) a.free(p);
+        return held;
+    }
+
+    @Test
+    void aCacheWhoseSpillHoldsAFewBatchesIsAdoptedWithThem() throws InterruptedException {
+        int cls = sizeClass();
+        int n = 600; // a few batches (of 128) above the class cache's capacity (512)
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+                ThreadCaches caches = a.smallFront().caches();
+                Set<Long> freedByFirst = ConcurrentHashMap.newKeySet();
+                ThreadCache first = onNewThread(a, () -> freedByFirst.addAll(mallocThenFreeAll(a, n)));
+                long spilled = first.spill[cls].blocks();
+                assertTrue(spilled > 0 && spilled <= first.byClass[cls].capacity,
+                        "the first thread's cache overflowed by a few batches: " + spilled + " blocks in its spill");
+                assertFalse(first.spilledBurst());
+                Set<Long> gotBySecond = ConcurrentHashMap.newKeySet();
+                ThreadCache second = onNewThread(a, () -> {
+                    for (int i = 0; i < n; i++) gotBySecond.add(a.malloc(SIZE));
+                });
+                if (caches.adoptedCaches() == 0) continue; // the reaper reclaimed the first cache in between
+                assertSame(first, second, "the second thread adopted the first one's cache, spill and all");
+                assertEquals(freedByFirst, gotBySecond, "and got exactly the blocks the first thread had freed, the spilled ones too");
+                assertEquals(n, a.stats().liveBlocks());
+                return;
+            }
+        }
+        throw new AssertionError("no adoption in " + TRIES + " tries: the reaper reclaimed the ended cache every time,"
+                + " or a spill of a few batches bars the adoption");
+    }
+
+    @Test
+    void aCacheWhoseSpillHoldsMoreThanItsCacheIsReclaimedNotAdopted() throws InterruptedException {
+        int cls = sizeClass();
+        try (HakmemAllocator a = new HakmemAllocator(AllocatorConfig.defaults())) {
+            ThreadCaches caches = a.smallFront().caches();
+            List<Long> freedByFirst = new ArrayList<>();
+            ThreadCache first = onNewThread(a, () -> freedByFirst.addAll(mallocThenFreeAll(a, 2000)));
+            assertTrue(first.spill[cls].blocks() > first.byClass[cls].capacity,
+                    "a burst of frees: " + first.spill[cls].blocks() + " blocks in the spill");
+            assertTrue(first.spilledBurst());
+            ThreadCache second = onNewThread(a, () -> a.free(a.malloc(SIZE)));
+            assertNotSame(first, second, "the second thread got a cache of its own");
+            assertEquals(0, caches.adoptedCaches());
+            caches.reclaimDead(); // unless the reaper was first
+            assertEquals(0, a.liveThreadCaches());
+            assertEquals(0, a.stats().liveBlocks());
+            // The burst went back for every thread: as many blocks come out again, none twice.
+            Set<Long> again = new HashSet<>();
+            for (int i = 0; i < freedByFirst.size(); i++) assertTrue(again.add(a.malloc(SIZE)), "no block handed out twice");
         }
     }
 }
