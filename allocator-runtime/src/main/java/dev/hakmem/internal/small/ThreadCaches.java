@@ -610,11 +610,12 @@ public final class ThreadCaches {
      * end): such a cache is reclaimed instead, its blocks to every thread and its Mid spans whose
      * blocks are all free to the OS. Adopted, those blocks stayed with one thread: mstress's peak RSS
      * rose from 56 to 63 MB (docs/BENCHMARKS-HISTORY.md, session 57). A spill of a few batches is
-     * what any running cache moves back and forth, and adopted with the rest: when every spilled
-     * block barred the adoption, larson's and threadChurn's ended caches were nearly all reclaimed
-     * (100 of 160 larson lives got a new cache), each new thread's first call took about 350 us
-     * instead of 60, and threadChurn with platform threads ran about 20% slower
-     * (docs/BENCHMARKS-HISTORY.md, session 60).
+     * what any running cache moves back and forth, and is adopted with the rest: when every spilled
+     * block barred the adoption, most of larson's ended caches were reclaimed instead (about 100 of
+     * 160 lives of a larson-like probe got a new cache), and a new thread's first malloc and free
+     * took about 50 us in a warmed-up probe, 12 us with the adoption. Throughput moved within the
+     * forks' spread (threadChurn with platform threads +7%, mleak -5%, larson the same;
+     * docs/BENCHMARKS-HISTORY.md, session 60).
      *
      * <p>Under this monitor, so a cache is either adopted or reclaimed, never both. An owner that
      * has ended no longer stays ended: see {@link SmallTier#acceptForEnded} for the one place that

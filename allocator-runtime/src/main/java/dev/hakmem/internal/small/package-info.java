@@ -41,11 +41,11 @@
  * thread freed more blocks of a class than the class's cache holds, as a thread that frees all it
  * owns before it ends does): that one is reclaimed, so that its Mid spans whose blocks are all free go
  * back to the OS. A spill of a few batches, which any running cache has, does not bar the adoption.
- * Measured (docs/BENCHMARKS-HISTORY.md, sessions 57 and 60): mimalloc-bench's mleak (a thread per
- * block) about 6% faster in the median of 18 rounds; threadChurn with platform threads about 20%
- * faster once a spill of a few batches no longer barred the adoption (before, most of its ended
- * caches, and larson's, were reclaimed, and each new thread's first call took about 350 us instead
- * of 60).
+ * Measured (docs/BENCHMARKS-HISTORY.md, sessions 57 and 60), the gain is small: mimalloc-bench's
+ * mleak (a thread per block) about 6% faster in the median of 18 rounds, threadChurn within the
+ * spread; since a few spilled batches no longer bar the adoption (before, most of larson's ended
+ * caches were reclaimed), a new thread's first malloc and free takes about 12 us instead of 50, and
+ * throughput stays within the spread.
  * So "ended" is not for good: a cache whose owner has ended may get a live owner again, and whoever
  * acts on "ended" takes the same lock as the adoption (the reclaim, {@code SmallTier}'s acceptance of
  * an ended owner's inbox entries). A cache's generated front goes with it.
