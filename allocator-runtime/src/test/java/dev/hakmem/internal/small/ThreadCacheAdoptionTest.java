@@ -134,9 +134,7 @@ class ThreadCacheAdoptionTest {
 
     /** The index of the class of {@link #SIZE}-byte blocks, which is also its spill's. */
     private static int sizeClass() {
-        int[] tiny = AllocatorConfig.defaults().tinyClasses();
-        for (int c = 0; c < tiny.length; c++) if (tiny[c] == SIZE) return c;
-        throw new AssertionError("no class of " + SIZE + " bytes");
+        return new SizeClasses(AllocatorConfig.defaults()).classOf(SIZE);
     }
 
     /** Mallocs {@code n} blocks of {@link #SIZE} bytes, then frees them all: the blocks, in malloc order. */
@@ -194,6 +192,7 @@ class ThreadCacheAdoptionTest {
             // The burst went back for every thread: as many blocks come out again, none twice.
             Set<Long> again = new HashSet<>();
             for (int i = 0; i < freedByFirst.size(); i++) assertTrue(again.add(a.malloc(SIZE)), "no block handed out twice");
+            for (long p : again) a.free(p); // nothing left live at close
         }
     }
 }
