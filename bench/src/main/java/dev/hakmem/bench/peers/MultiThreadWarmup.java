@@ -1,0 +1,119 @@
+package dev.hakmem.bench.peers;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+
+/**
+ * Puts the JVM's compiled code of an allocator in the state a multi-threaded program leaves it in,
+ * before a benchmark measures a fresh instance: a throwaway instance serves a second thread (its
+ * first calls, a cache of its own, mallocs of every tier, frees of its own blocks) and frees half of
+ * that thread's blocks on the calling thread while it still runs (frees another live thread owns).
+ *
+ * <p><b>Why.</b> The JIT compiles an allocator's fast paths from the branch and call profiles it
+ * gathers while the code warms up, and those profiles are the JVM's, shared by every instance. A
+ * benchmark fork that only ever runs one thread (tinyHot, randomMixed, midLargeMt with one thread)
+ * profiles only the single-thread paths; the JIT turns the others (the lookup of a second thread's
+ * cache, a free of a block another thread owns) into traps and compiles a lean loop. A server's
+ * threads reach those paths in their first seconds, so its code is compiled with them. With this
+ * warm-up, hakmem's tinyHot 16 B ran 110 M ops/s instead of 369 M, randomMixed 0.90x, midLargeMt with
+ * one thread 0.86x and larson's steps on one thread 0.88x of the same fork without it (three
+ * interleaved rounds, docs/BENCHMARKS.md, session 61): the single-thread forks measure the best case.
+ * The {@code hakmem-mt} peer is hakmem measured after this warm-up.
+ *
+ * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once.
+ */
+public final class MultiThreadWarmup {
+    /** Blocks the second thread mallocs; it frees every other one, the calling thread the rest. */
+    static final int BLOCKS = 6_000;
+    /** The largest request: past Tiny and Mid into the Large tier. */
+    static final int MAX_SIZE = 40_000;
+
+    /**
+     * What one warm-up did: blocks the second thread malloc'ed, freed itself, and left to the calling
+     * thread to free while it still ran.
+     */
+    public record Done(int malloced, int freedByOwner, int freedByOtherThread) {}
+
+    private static Done done;
+
+    private MultiThreadWarmup() {}
+
+    /**
+     * Runs the warm-up on an instance from {@code create} (closed afterwards), unless one already ran
+     * in this JVM; returns what the first one did.
+     */
+    public static synchronized Done once(Supplier<? extends BenchAllocator> create) {
+        if (done == null) done = run(create);
+        return done;
+    }
+
+    /** One warm-up on a new instance from {@code create}, closed at the end. */
+    static Done run(Supplier<? extends BenchAllocator> create) {
+        try (BenchAllocator a = create.get()) {
+            long[] blocks = new long[BLOCKS];
+            CountDownLatch ownHalfFreed = new CountDownLatch(1), othersFreed = new CountDownLatch(1);
+            Throwable[] failure = new Throwable[1];
+            Thread second = Thread.ofPlatform().name("hakmem-bench-warmup").start(() -> {
+                try {
+                    int r = 0x2545F491;
+                    for (int i = 0; i < BLOCKS; i++) {
+                        r ^= r << 13;
+                        r ^= r >>> 17;
+                        r ^= r << 5;
+                        // half Tiny sizes, half spread over Tiny, Mid and Large
+                        int size = 1 + Integer.remainderUnsigned(r >>> 1, (r & 1) == 0 ? 1024 : MAX_SIZE);
+                        blocks[i] = a.malloc(size);
+                        if (blocks[i] == 0) throw new IllegalStateException(a.name() + ": warm-up malloc(" + size + ") returned 0");
+                    }
+                    for (int i = 0; i < BLOCKS; i += 2) a.free(blocks[i]);
+                } catch (Throwable t) {
+                    failure[0] = t;
+                } finally {
+                    ownHalfFreed.countDown();
+                }
+                awaitQuietly(othersFreed); // alive while the calling thread frees the rest
+            });
+            int freedHere = 0;
+            try {
+                awaitQuietly(ownHalfFreed);
+                if (failure[0] == null) {
+                    for (int i = 1; i < BLOCKS; i += 2) {
+                        a.free(blocks[i]);
+                        freedHere++;
+                    }
+                }
+            } finally {
+                othersFreed.countDown();
+                joinQuietly(second);
+            }
+            if (failure[0] != null) throw new IllegalStateException(a.name() + ": the multi-thread warm-up failed", failure[0]);
+            return new Done(BLOCKS, (BLOCKS + 1) / 2, freedHere);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.hakmem.bench.peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The multi-thread warm-up does what hakmem-mt's description says: a second thread's blocks, half freed by it, half by the caller while it runs. */
+class MultiThreadWarmupTest {
+    /** Records who malloc'ed and who freed, around a real hakmem instance. */
+    private static final class Recording implements BenchAllocator {
+        final BenchAllocator inner = new HakmemPeer();
+        final Thread caller = Thread.currentThread();
+        volatile Thread second;
+        final AtomicInteger mallocsOnSecond = new AtomicInteger(), freesOnSecond = new AtomicInteger();
+        final AtomicInteger freesOnCallerWhileSecondAlive = new AtomicInteger(), otherFrees = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override
+        public long malloc(long size) {
+            if (Thread.currentThread() != caller) {
+                second = Thread.currentThread();
+                mallocsOnSecond.incrementAndGet();
+            }
+            return inner.malloc(size);
+        }
+
+        @Override
+        public void free(long block) {
+            Thread t = Thread.currentThread();
+            if (t == second) freesOnSecond.incrementAndGet();
+            else if (t == caller && second != null && second.isAlive()) freesOnCallerWhileSecondAlive.incrementAndGet();
+            else otherFrees.incrementAndGet();
+            inner.free(block);
+        }
+
+        @Override
+        public long realloc(long block, long newSize) {
+            return inner.realloc(block, newSize);
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+            inner.close(); // hakmem's close reports leaked blocks: none may be left
+        }
+    }
+
+    @Test
+    void secondThreadMallocsAndHalfItsBlocksAreFreedByTheCallerWhileItRuns() {
+        Recording r = new Recording();
+        MultiThreadWarmup.Done done = MultiThreadWarmup.run(() -> r);
+        assertEquals(new MultiThreadWarmup.Done(MultiThreadWarmup.BLOCKS, MultiThreadWarmup.BLOCKS / 2, MultiThreadWarmup.BLOCKS / 2), done);
+        assertEquals(MultiThreadWarmup.BLOCKS, r.mallocsOnSecond.get());
+        assertEquals(MultiThreadWarmup.BLOCKS / 2, r.freesOnSecond.get());
+        assertEquals(MultiThreadWarmup.BLOCKS / 2, r.freesOnCallerWhileSecondAlive.get(), "the caller's frees are of a live thread's blocks");
+        assertEquals(0, r.otherFrees.get());
+        assertEquals(1, r.closes.get());
+        assertTrue(!r.second.isAlive(), "the second thread is joined");
+    }
+
+    @Test
+    void aFailingMallocOnTheSecondThreadIsReportedAndNothingHangs() {
+        AtomicInteger closes = new AtomicInteger();
+        BenchAllocator failing = new BenchAllocator() {
+            @Override public long malloc(long size) { return 0; }
+            @Override public void free(long block) { throw new AssertionError("nothing was malloc'ed"); }
+            @Override public long realloc(long block, long newSize) { return 0; }
+            @Override public String name() { return "failing"; }
+            @Override public void close() { closes.incrementAndGet(); }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiThreadWarmup.run(() -> failing));
+        assertTrue(e.getMessage().contains("failing"), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("warm-up malloc"), e.getCause().getMessage());
+        assertEquals(1, closes.get());
+    }
+
+    @Test
+    void runsOncePerJvm() {
+        MultiThreadWarmup.Done first = MultiThreadWarmup.once(HakmemPeer::new);
+        AtomicInteger created = new AtomicInteger();
+        MultiThreadWarmup.Done again = MultiThreadWarmup.once(() -> {
+            created.incrementAndGet();
+            return new HakmemPeer();
+        });
+        assertSame(first, again);
+        assertEquals(0, created.get());
+    }
+}
