@@ -9,16 +9,18 @@ import java.util.function.Supplier;
  * first calls, a cache of its own, mallocs of every tier, frees of its own blocks) and frees half of
  * that thread's blocks on the calling thread while it still runs (frees another live thread owns).
  *
- * <p><b>Why.</b> The JIT compiles an allocator's fast paths from the branch and call profiles it
- * gathers while the code warms up, and those profiles are the JVM's, shared by every instance. A
- * benchmark fork that only ever runs one thread (tinyHot, randomMixed, midLargeMt with one thread)
- * profiles only the single-thread paths; the JIT turns the others (the lookup of a second thread's
- * cache, a free of a block another thread owns) into traps and compiles a lean loop. A server's
- * threads reach those paths in their first seconds, so its code is compiled with them. With this
- * warm-up, hakmem's tinyHot 16 B ran 110 M ops/s instead of 369 M, randomMixed 0.90x, midLargeMt with
- * one thread 0.86x and larson's steps on one thread 0.88x of the same fork without it (three
- * interleaved rounds, docs/BENCHMARKS.md, session 61): the single-thread forks measure the best case.
- * The {@code hakmem-mt} peer is hakmem measured after this warm-up.
+ * <p><b>Why.</b> The JIT compiles an allocator's fast paths from the profiles it gathers while the
+ * code warms up, and those profiles, and the order in which methods get compiled, are the JVM's,
+ * shared by every instance. A benchmark fork that runs nothing but its own loop has the loop compiled
+ * first, with hakmem's methods inlined into it from profiles of that loop alone, and the JIT hoists
+ * the lookups of the thread's cache and class out of it. A program has run the allocator elsewhere
+ * before any one loop of it gets compiled. With this warm-up, in 3 forks with the natives in the same
+ * run (docs/BENCHMARKS.md, session 61), hakmem's tinyHot ran 104-106 M ops/s instead of 375-411 M
+ * (0.57-0.59x mimalloc instead of 2.04-2.31x), randomMixed 0.86x tcmalloc instead of 0.96x,
+ * midLargeMt with one thread 0.71x instead of 0.85x and larson with one thread 0.82x instead of 0.88x.
+ * The second thread is not what does it: tinyHot's own pattern run first on the benchmark's thread,
+ * on a throwaway instance, slowed tinyHot as much (scratch switches, same section). The
+ * {@code hakmem-served} peer is hakmem measured after this warm-up: the state of a running program.
  *
  * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once.
  */

@@ -26,7 +26,7 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-mt", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
+            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
             "bump", "freelist");
@@ -35,9 +35,9 @@ public final class Peers {
      * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
      * measurements of something else. {@code hakmem-bare} is hakmem with checks and stats both off: the
      * ceiling the default configuration is measured against (what checks and stats cost, issue 13).
-     * {@code hakmem-mt} is the default allocator measured after a throwaway instance served two
-     * threads in the same JVM ({@link MultiThreadWarmup}): the code a multi-threaded program gets
-     * compiled, where a single-thread fork measures the best case.
+     * {@code hakmem-served} is the default allocator measured after a throwaway instance served two
+     * threads in the same JVM ({@link MultiThreadWarmup}): the code a running program has compiled,
+     * where a fork that runs only the benchmark's loop measures the best case.
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
@@ -61,7 +61,7 @@ public final class Peers {
      * its 10 minutes.
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
-            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-mt", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
+            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
             "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
@@ -101,7 +101,7 @@ public final class Peers {
             case "hakmem" -> HakmemPeer::new;
             case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
             case "hakmem-bare" -> () -> new HakmemPeer(name, AllocatorConfig.builder().checks(false).stats(false).build());
-            case "hakmem-mt" -> () -> {
+            case "hakmem-served" -> () -> {
                 MultiThreadWarmup.once(HakmemPeer::new);
                 return new HakmemPeer(name, Hakmem::create);
             };
