@@ -15,9 +15,12 @@ import java.util.function.Supplier;
  * first, with hakmem's methods inlined into it from profiles of that loop alone, and the JIT hoists
  * the lookups of the thread's cache and class out of it. A program has run the allocator elsewhere
  * before any one loop of it gets compiled. With this warm-up, in 3 forks with the natives in the same
- * run (docs/BENCHMARKS.md, session 61), hakmem's tinyHot ran 104-106 M ops/s instead of 375-411 M
- * (0.57-0.59x mimalloc instead of 2.04-2.31x), randomMixed 0.86x tcmalloc instead of 0.96x,
- * midLargeMt with one thread 0.71x instead of 0.85x and larson with one thread 0.82x instead of 0.88x.
+ * run (medians of the forks; docs/BENCHMARKS.md, session 61), hakmem's tinyHot ran 106-110 M ops/s
+ * instead of 375-411 M (0.58-0.62x mimalloc instead of 2.04-2.32x), randomMixed 0.86x tcmalloc instead
+ * of 0.96x, midLargeMt with one thread 0.74x instead of 0.89x and larson with one thread 0.80x instead
+ * of 0.89x. What differs is the compiled loop: where the profile has recorded a slow path of the
+ * malloc (a refill, a thread's first call), the loop holds a call, and the JIT no longer hoists the
+ * cache lookups out of it.
  * The second thread is not what does it: tinyHot's own pattern run first on the benchmark's thread,
  * on a throwaway instance, slowed tinyHot as much (scratch switches, same section). The
  * {@code hakmem-served} peer is hakmem measured after this warm-up: the state of a running program.
