@@ -57,6 +57,7 @@ public final class PeerCatalog {
         hakmem("hakmem-gen-tuned-rr", "on request only: a variant `hakmem:tune` made from the requestResponse workload's recorded profile (`tuned-request-response.yaml`); compare with hakmem on requestResponse");
         hakmem("hakmem-bare", "on request only: checks and statistics off, the ceiling the default is measured against");
         hakmem("hakmem-served", "on request only: the default allocator measured after a throwaway instance served two threads in the same fork (`MultiThreadWarmup`): the code a running program has compiled, where a fork that runs only the benchmark's loop measures the best case (tinyHot 0.58x mimalloc instead of 2.04x, session 61)");
+        hakmem("hakmem-gen-served", "on request only: hakmem-gen measured after the same warm-up as hakmem-served, with a throwaway instance of the variant; compare with hakmem-served");
         hakmem("hakmem-recorded", "on request only: `AllocationRecorder.create`, hakmem recording an allocation profile in its thread caches (what recording costs)");
         hakmem("hakmem-wrapped", "on request only: hakmem inside `AllocationRecorder.wrap`, the recorder's own per-thread tallies around any allocator");
         hakmem("hakmem-guard1k", "on request only: the default allocator with guarded sampling of one block in 1,000 (`guardSampling(1_000)`): what that diagnostic costs");

@@ -26,7 +26,7 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
+            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
             "bump", "freelist");
@@ -38,6 +38,7 @@ public final class Peers {
      * {@code hakmem-served} is the default allocator measured after a throwaway instance served two
      * threads in the same JVM ({@link MultiThreadWarmup}): the code a running program has compiled,
      * where a fork that runs only the benchmark's loop measures the best case.
+     * {@code hakmem-gen-served} is the same for hakmem-gen, the variant generated from the same spec.
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
@@ -61,7 +62,7 @@ public final class Peers {
      * its 10 minutes.
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
-            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
+            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
             "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
@@ -104,6 +105,10 @@ public final class Peers {
             case "hakmem-served" -> () -> {
                 MultiThreadWarmup.once(HakmemPeer::new);
                 return new HakmemPeer(name, Hakmem::create);
+            };
+            case "hakmem-gen-served" -> () -> {
+                MultiThreadWarmup.once(() -> new HakmemPeer("hakmem-gen", GenDefault::create));
+                return new HakmemPeer(name, GenDefault::create);
             };
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
