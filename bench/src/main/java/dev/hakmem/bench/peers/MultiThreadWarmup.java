@@ -58,6 +58,7 @@ public final class MultiThreadWarmup {
             long[] blocks = new long[BLOCKS];
             CountDownLatch ownHalfFreed = new CountDownLatch(1), othersFreed = new CountDownLatch(1);
             Throwable[] failure = new Throwable[1];
+            int[] made = new int[1], freedBySecond = new int[1]; // read after the latch: ordered by it
             Thread second = Thread.ofPlatform().name("hakmem-bench-warmup").start(() -> {
                 try {
                     int r = 0x2545F491;
@@ -69,51 +70,50 @@ public final class MultiThreadWarmup {
                         int size = 1 + Integer.remainderUnsigned(r >>> 1, (r & 1) == 0 ? 1024 : MAX_SIZE);
                         blocks[i] = a.malloc(size);
                         if (blocks[i] == 0) throw new IllegalStateException(a.name() + ": warm-up malloc(" + size + ") returned 0");
+                        made[0] = i + 1;
                     }
-                    for (int i = 0; i < BLOCKS; i += 2) a.free(blocks[i]);
+                    for (int i = 0; i < BLOCKS; i += 2) {
+                        a.free(blocks[i]);
+                        freedBySecond[0]++;
+                    }
                 } catch (Throwable t) {
                     failure[0] = t;
                 } finally {
                     ownHalfFreed.countDown();
                 }
-                awaitQuietly(othersFreed); // alive while the calling thread frees the rest
+                uninterruptibly(othersFreed::await); // alive while the calling thread frees the rest
             });
             int freedHere = 0;
             try {
-                awaitQuietly(ownHalfFreed);
+                uninterruptibly(ownHalfFreed::await);
                 if (failure[0] == null) {
                     for (int i = 1; i < BLOCKS; i += 2) {
                         a.free(blocks[i]);
                         freedHere++;
                     }
+                } else if (freedBySecond[0] == 0) { // a malloc failed: give back what was made before the close
+                    for (int i = 0; i < made[0]; i++) a.free(blocks[i]);
                 }
             } finally {
                 othersFreed.countDown();
-                joinQuietly(second);
+                uninterruptibly(second::join);
             }
             if (failure[0] != null) throw new IllegalStateException(a.name() + ": the multi-thread warm-up failed", failure[0]);
-            return new Done(BLOCKS, (BLOCKS + 1) / 2, freedHere);
+            return new Done(made[0], freedBySecond[0], freedHere);
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+    /** A wait that may be interrupted: {@code CountDownLatch::await}, {@code Thread::join}. */
+    private interface Wait {
+        void run() throws InterruptedException;
     }
 
-    private static void joinQuietly(Thread t) {
+    /** Runs {@code wait} to its end through interrupts, then restores the interrupt status if there was one. */
+    private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                t.join();
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;

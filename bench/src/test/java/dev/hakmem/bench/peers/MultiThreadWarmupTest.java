@@ -84,6 +84,21 @@ class MultiThreadWarmupTest {
     }
 
     @Test
+    void whatTheSecondThreadMadeBeforeAFailingMallocIsFreedBeforeTheClose() {
+        AtomicInteger mallocs = new AtomicInteger(), frees = new AtomicInteger();
+        BenchAllocator failsAtTen = new BenchAllocator() {
+            final BenchAllocator inner = new HakmemPeer();
+            @Override public long malloc(long size) { return mallocs.incrementAndGet() > 10 ? 0 : inner.malloc(size); }
+            @Override public void free(long block) { frees.incrementAndGet(); inner.free(block); }
+            @Override public long realloc(long block, long newSize) { return inner.realloc(block, newSize); }
+            @Override public String name() { return "fails-at-ten"; }
+            @Override public void close() { inner.close(); }
+        };
+        assertThrows(IllegalStateException.class, () -> MultiThreadWarmup.run(() -> failsAtTen));
+        assertEquals(10, frees.get(), "the ten blocks made are freed, none twice");
+    }
+
+    @Test
     void runsOncePerJvm() {
         MultiThreadWarmup.Done first = MultiThreadWarmup.once(HakmemPeer::new);
         AtomicInteger created = new AtomicInteger();
