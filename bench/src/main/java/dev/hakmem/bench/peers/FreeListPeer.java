@@ -40,6 +40,16 @@ final class FreeListPeer implements BenchAllocator {
     private final int[] counts = new int[stacks.length];
     private final List<MemorySegment> regions = new ArrayList<>();
     private long cursor, end;
+    private final String name;
+
+    FreeListPeer() {
+        this("freelist");
+    }
+
+    /** The floor under another peer name ({@code freelist-served}). */
+    FreeListPeer(String name) {
+        this.name = name;
+    }
 
     @Override
     public long malloc(long size) {
@@ -105,7 +115,7 @@ final class FreeListPeer implements BenchAllocator {
 
     @Override
     public String name() {
-        return "freelist";
+        return name;
     }
 
     @Override

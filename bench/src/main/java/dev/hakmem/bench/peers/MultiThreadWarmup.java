@@ -8,6 +8,8 @@ import java.util.function.Supplier;
  * before a benchmark measures a fresh instance: a throwaway instance serves a second thread (its
  * first calls, a cache of its own, mallocs of every tier, frees of its own blocks) and frees half of
  * that thread's blocks on the calling thread while it still runs (frees another live thread owns).
+ * A peer that frees only on the thread that malloc'ed ({@link BenchAllocator#freesOnAnyThread} false:
+ * the free-list floor) gets the same warm-up with every block freed by the second thread.
  *
  * <p><b>Why.</b> The JIT compiles an allocator's fast paths from the profiles it gathers while the
  * code warms up, and those profiles, and the order in which methods get compiled, are the JVM's,
@@ -59,6 +61,7 @@ public final class MultiThreadWarmup {
             CountDownLatch ownHalfFreed = new CountDownLatch(1), othersFreed = new CountDownLatch(1);
             Throwable[] failure = new Throwable[1];
             int[] made = new int[1], freedBySecond = new int[1]; // read after the latch: ordered by it
+            boolean crossThread = a.freesOnAnyThread();
             Thread second = Thread.ofPlatform().name("hakmem-bench-warmup").start(() -> {
                 try {
                     int r = 0x2545F491;
@@ -72,7 +75,7 @@ public final class MultiThreadWarmup {
                         if (blocks[i] == 0) throw new IllegalStateException(a.name() + ": warm-up malloc(" + size + ") returned 0");
                         made[0] = i + 1;
                     }
-                    for (int i = 0; i < BLOCKS; i += 2) {
+                    for (int i = 0; i < BLOCKS; i += crossThread ? 2 : 1) {
                         a.free(blocks[i]);
                         freedBySecond[0]++;
                     }
@@ -86,7 +89,7 @@ public final class MultiThreadWarmup {
             int freedHere = 0;
             try {
                 uninterruptibly(ownHalfFreed::await);
-                if (failure[0] == null) {
+                if (failure[0] == null && crossThread) {
                     for (int i = 1; i < BLOCKS; i += 2) {
                         a.free(blocks[i]);
                         freedHere++;

@@ -74,6 +74,7 @@ public final class PeerCatalog {
         add("heap", Kind.JAVA, "a heap `byte[]` per block (zeroed; free drops the reference and leaves it to the GC): the garbage-collected reference point");
         add("bump", Kind.FLOOR, "a bump pointer over one mmap'ed region that never frees: the floor, what the workload's loop costs with an allocator that does nothing; no allocator can beat it");
         add("freelist", Kind.FLOOR, "on request only: one thread's free list per 16-byte class in Java arrays, a 16-byte header per block, no checks, no statistics, no thread: the floor of the single-threaded workloads that reuse memory (the bump pointer walks cold memory there); n/a on workloads that free on other threads");
+        add("freelist-served", Kind.FLOOR, "on request only: the free-list floor measured after the warm-up of hakmem-served (its second thread freeing all of its blocks): the floor of the state a running program's JIT is in");
     }
 
     private PeerCatalog() {}

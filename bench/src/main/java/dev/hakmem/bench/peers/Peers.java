@@ -29,7 +29,7 @@ public final class Peers {
             "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
-            "bump", "freelist");
+            "bump", "freelist", "freelist-served");
 
     /**
      * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
@@ -39,6 +39,8 @@ public final class Peers {
      * threads in the same JVM ({@link MultiThreadWarmup}): the code a running program has compiled,
      * where a fork that runs only the benchmark's loop measures the best case.
      * {@code hakmem-gen-served} is the same for hakmem-gen, the variant generated from the same spec.
+     * {@code freelist-served} is the free-list floor after the same warm-up (on one thread): the floor of
+     * the served state.
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
@@ -63,7 +65,7 @@ public final class Peers {
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
             "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
-            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist");
+            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist", "freelist-served");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -128,6 +130,10 @@ public final class Peers {
             case "heap" -> HeapPeer::new;
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
             case "freelist" -> FreeListPeer::new;
+            case "freelist-served" -> () -> {
+                MultiThreadWarmup.once(FreeListPeer::new);
+                return new FreeListPeer(name);
+            };
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // Tuned by hakmem:tune from the requestResponse workload's recorded profile (issue 16).

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The multi-thread warm-up does what hakmem-mt's description says: a second thread's blocks, half freed by it, half by the caller while it runs. */
 class MultiThreadWarmupTest {
     /** Records who malloc'ed and who freed, around a real hakmem instance. */
-    private static final class Recording implements BenchAllocator {
+    private static class Recording implements BenchAllocator {
         final BenchAllocator inner = new HakmemPeer();
         final Thread caller = Thread.currentThread();
         volatile Thread second;
@@ -65,6 +65,21 @@ class MultiThreadWarmupTest {
         assertEquals(0, r.otherFrees.get());
         assertEquals(1, r.closes.get());
         assertTrue(!r.second.isAlive(), "the second thread is joined");
+    }
+
+    @Test
+    void aPeerThatFreesOnlyOnItsOwnThreadHasEveryBlockFreedByTheSecondThread() {
+        Recording r = new Recording() {
+            @Override
+            public boolean freesOnAnyThread() {
+                return false;
+            }
+        };
+        MultiThreadWarmup.Done done = MultiThreadWarmup.run(() -> r);
+        assertEquals(new MultiThreadWarmup.Done(MultiThreadWarmup.BLOCKS, MultiThreadWarmup.BLOCKS, 0), done);
+        assertEquals(MultiThreadWarmup.BLOCKS, r.freesOnSecond.get());
+        assertEquals(0, r.freesOnCallerWhileSecondAlive.get() + r.otherFrees.get());
+        assertEquals(1, r.closes.get());
     }
 
     @Test
