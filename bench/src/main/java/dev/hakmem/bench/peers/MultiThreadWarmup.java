@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * on a throwaway instance, slowed tinyHot as much (scratch switches, same section). The
  * {@code hakmem-served} peer is hakmem measured after this warm-up: the state of a running program.
  *
- * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once.
+ * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once, whatever
+ * allocator they would warm up, so a fork measures one served peer (a JMH fork makes one peer).
  */
 public final class MultiThreadWarmup {
     /** Blocks the second thread mallocs; it frees every other one, the calling thread the rest. */
