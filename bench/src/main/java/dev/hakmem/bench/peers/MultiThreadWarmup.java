@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  * allocator they would warm up, so a fork measures one served peer (a JMH fork makes one peer).
  */
 public final class MultiThreadWarmup {
-    /** Blocks the second thread mallocs; it frees every other one, the calling thread the rest. */
+    /**
+     * Blocks the second thread mallocs; it frees every other one, the calling thread the rest (for a
+     * peer that frees only on its own thread, the second thread frees them all).
+     */
     static final int BLOCKS = 6_000;
     /** The largest request: past Tiny and Mid into the Large tier. */
     static final int MAX_SIZE = 40_000;

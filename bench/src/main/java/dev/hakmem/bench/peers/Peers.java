@@ -39,8 +39,8 @@ public final class Peers {
      * threads in the same JVM ({@link MultiThreadWarmup}): the code a running program has compiled,
      * where a fork that runs only the benchmark's loop measures the best case.
      * {@code hakmem-gen-served} is the same for hakmem-gen, the variant generated from the same spec.
-     * {@code freelist-served} is the free-list floor after the same warm-up (on one thread): the floor of
-     * the served state.
+     * {@code freelist-served} is the free-list floor after the same warm-up (its second thread frees all
+     * of its blocks): the floor of the served state.
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
@@ -104,14 +104,8 @@ public final class Peers {
             case "hakmem" -> HakmemPeer::new;
             case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
             case "hakmem-bare" -> () -> new HakmemPeer(name, AllocatorConfig.builder().checks(false).stats(false).build());
-            case "hakmem-served" -> () -> {
-                MultiThreadWarmup.once(HakmemPeer::new);
-                return new HakmemPeer(name, Hakmem::create);
-            };
-            case "hakmem-gen-served" -> () -> {
-                MultiThreadWarmup.once(() -> new HakmemPeer("hakmem-gen", GenDefault::create));
-                return new HakmemPeer(name, GenDefault::create);
-            };
+            case "hakmem-served" -> afterWarmup(() -> new HakmemPeer(name, Hakmem::create));
+            case "hakmem-gen-served" -> afterWarmup(() -> new HakmemPeer(name, GenDefault::create));
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
             case "tcmalloc" -> TcmallocPeer::new;
@@ -130,10 +124,7 @@ public final class Peers {
             case "heap" -> HeapPeer::new;
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
             case "freelist" -> FreeListPeer::new;
-            case "freelist-served" -> () -> {
-                MultiThreadWarmup.once(FreeListPeer::new);
-                return new FreeListPeer(name);
-            };
+            case "freelist-served" -> afterWarmup(() -> new FreeListPeer(name));
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // Tuned by hakmem:tune from the requestResponse workload's recorded profile (issue 16).
@@ -147,6 +138,17 @@ public final class Peers {
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
         return factory.get();
+    }
+
+    /**
+     * A factory of {@code peer}'s instances that first runs {@link MultiThreadWarmup} (once per JVM) on
+     * a throwaway one: the {@code -served} peers.
+     */
+    private static Supplier<BenchAllocator> afterWarmup(Supplier<BenchAllocator> peer) {
+        return () -> {
+            MultiThreadWarmup.once(peer);
+            return peer.get();
+        };
     }
 
     /** The bump peer's lap: {@code -Dhakmem.bench.bump.lapMiB} when given (the tests keep it small), else {@code requested}. */
