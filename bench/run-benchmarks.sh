@@ -60,6 +60,12 @@
 #                    job names the missing peers, that they will be skipped, and how to install them
 #   --no-install     install nothing (the default; of it and --install-natives, the later wins)
 #   --no-build       use the existing bench/target/benchmarks.jar
+#   --best-case      measure each fork's best case: no warm-up before the first peer
+#                    (-Dhakmem.bench.warmup=none). By default every fork first runs the multi-thread
+#                    warm-up on a throwaway instance of its peer (peers.MultiThreadWarmup), so that the
+#                    JIT has seen the allocator's slow paths, as in a running program; without it a fork
+#                    compiles the loop before them and hakmem's tinyHot ran 2x mimalloc instead of 0.6x
+#                    (docs/BENCHMARKS.md, session 61). The footprint workloads never warm up
 #   -- ARGS...       passed to every JMH invocation, e.g. `--bench RandomMixed -- -p ws=256`
 #                    (-f/-wi/-w/-i/-r given here replace the plan's; select benchmarks with --bench
 #                    and peers with --peers, not with a JMH regex or -p peer=)
@@ -101,7 +107,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 orig_args=("$@")
-mode=quick peers="" install=0 build=1 budget="" rounds="" settle=4 latency=0 scaling=0 jmh_extra=()
+mode=quick peers="" install=0 build=1 budget="" rounds="" settle=4 latency=0 scaling=0 warmup=served jmh_extra=()
 bench='^dev\.hakmem\.bench\.(?!design\.|latency\.|mbench\.)'
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -118,6 +124,7 @@ while [ $# -gt 0 ]; do
     --install-natives) install=1 ;;
     --no-install) install=0 ;;
     --no-build) build=0 ;;
+    --best-case) warmup=none ;;
     --) shift; jmh_extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run-benchmarks.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
@@ -150,7 +157,8 @@ if [ "$(java_major)" -lt 25 ]; then
 fi
 JAVA="$JAVA_HOME/bin/java"
 # Native access for the peers' downcalls; allow JMH's own sun.misc.Unsafe use without warnings.
-JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# The state peers are measured in (--best-case), written out so that jmh.log and the JSON show it.
+JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "-Dhakmem.bench.warmup=$warmup")
 # Forks share a class-data archive that the first fork writes (and the JVM rewrites when the jar
 # changes): a fork then starts about 0.1 s sooner, some 30 s over the quick job's 330 forks. It holds
 # loaded classes only; what the JIT compiles is unchanged.

@@ -99,7 +99,7 @@ public class Footprint {
         public void setUp(BenchmarkParams params) {
             FootprintMeter.checkOneThread(params);
             meter = new FootprintMeter(); // before the peer exists
-            allocator = Peers.create(peer);
+            allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             workload = new Mstress(peer, allocator, MSTRESS_THREADS, MSTRESS_STEPS, LiveBytes.FLUSH_AT);
             meter.watch(workload.live);
         }
@@ -137,7 +137,7 @@ public class Footprint {
                 default -> throw new IllegalArgumentException("threadKind is platform or virtual, not " + threadKind);
             };
             meter = new FootprintMeter(); // before the peer exists
-            allocator = Peers.create(peer);
+            allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             workload = new ThreadChurn(peer, allocator, virtual, CHURN_LIVES, CHURN_CONCURRENT, LiveBytes.FLUSH_AT);
             meter.watch(workload.live);
         }

@@ -56,7 +56,7 @@ public class SkewedFootprint {
         public void setUp(BenchmarkParams params) {
             FootprintMeter.checkOneThread(params);
             meter = new FootprintMeter(); // before the peer exists
-            allocator = Peers.create(peer);
+            allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             live = new LiveBytes(LiveBytes.FLUSH_AT);
             meter.watch(live);
         }

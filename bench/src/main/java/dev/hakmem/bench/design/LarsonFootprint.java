@@ -67,7 +67,7 @@ public class LarsonFootprint {
         for (int made = 0; made < 32 << 20; made += 16 << 10) sink = new byte[16 << 10];
         sink = null;
         baselineRss = ProcessMemory.rss();
-        allocator = Peers.create(peer);
+        allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
         for (int l = 0; l < LINEAGES; l++) {
             seeds[l] = 4141 ^ (l + 1) * 0x9E3779B9;
             for (int i = 0; i < SLOTS; i++) blocks[l][i] = malloc(l);

@@ -40,16 +40,7 @@ final class FreeListPeer implements BenchAllocator {
     private final int[] counts = new int[stacks.length];
     private final List<MemorySegment> regions = new ArrayList<>();
     private long cursor, end;
-    private final String name;
-
-    FreeListPeer() {
-        this("freelist");
-    }
-
-    /** The floor under another peer name ({@code freelist-served}). */
-    FreeListPeer(String name) {
-        this.name = name;
-    }
+    FreeListPeer() {}
 
     @Override
     public long malloc(long size) {
@@ -115,7 +106,7 @@ final class FreeListPeer implements BenchAllocator {
 
     @Override
     public String name() {
-        return name;
+        return "freelist";
     }
 
     @Override

@@ -25,7 +25,10 @@ import java.util.function.Supplier;
  * cache lookups out of it.
  * The second thread is not what does it: tinyHot's own pattern run first on the benchmark's thread,
  * on a throwaway instance, slowed tinyHot as much (scratch switches, same section). The
- * {@code hakmem-served} peer is hakmem measured after this warm-up: the state of a running program.
+ * {@link Peers#create} runs it before the JVM's first peer unless {@code -Dhakmem.bench.warmup=none}
+ * ({@link #enabled}): every peer, hakmem, its variants, the Java peers and the C allocators alike, is
+ * measured in the state of a running program. The C allocators' own code is compiled ahead of time and
+ * does not change with it; their downcalls' Java side does, as every Java peer's code does.
  *
  * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once, whatever
  * allocator they would warm up, so a fork measures one served peer (a JMH fork makes one peer).
@@ -47,7 +50,28 @@ public final class MultiThreadWarmup {
 
     private static Done done;
 
+    /** The system property that turns the warm-up off ({@value #NONE}) or on ({@value #SERVED}, the default). */
+    public static final String PROPERTY = "hakmem.bench.warmup";
+    /** {@link #PROPERTY}'s values. */
+    public static final String SERVED = "served", NONE = "none";
+
     private MultiThreadWarmup() {}
+
+    /**
+     * Whether {@link Peers#create} runs the warm-up: {@code -Dhakmem.bench.warmup} is {@value #SERVED}
+     * or not set; {@value #NONE} measures each fork's best case instead, the loop compiled before the
+     * allocator's slow paths were seen.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean enabled() {
+        String value = System.getProperty(PROPERTY, SERVED);
+        return switch (value) {
+            case SERVED -> true;
+            case NONE -> false;
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": expected " + SERVED + " (the default) or " + NONE);
+        };
+    }
 
     /**
      * Runs the warm-up on an instance from {@code create} (closed afterwards), unless one already ran
@@ -56,6 +80,16 @@ public final class MultiThreadWarmup {
     public static synchronized Done once(Supplier<? extends BenchAllocator> create) {
         if (done == null) done = run(create);
         return done;
+    }
+
+    /** What the JVM's warm-up did, or null if none ran (for tests). */
+    static synchronized Done done() {
+        return done;
+    }
+
+    /** Forgets that a warm-up ran, so that the next {@link #once} runs one again (for tests). */
+    static synchronized void forget() {
+        done = null;
     }
 
     /** One warm-up on a new instance from {@code create}, closed at the end. */

@@ -56,8 +56,6 @@ public final class PeerCatalog {
         hakmem("hakmem-gen-tuned", "a variant `hakmem:tune` made from the skewed workload's recorded profile (`tuned-skewed.yaml`); compare with hakmem-gen on skewed");
         hakmem("hakmem-gen-tuned-rr", "on request only: a variant `hakmem:tune` made from the requestResponse workload's recorded profile (`tuned-request-response.yaml`); compare with hakmem on requestResponse");
         hakmem("hakmem-bare", "on request only: checks and statistics off, the ceiling the default is measured against");
-        hakmem("hakmem-served", "on request only: the default allocator measured after a throwaway instance served two threads in the same fork (`MultiThreadWarmup`): the code a running program has compiled, where a fork that runs only the benchmark's loop measures the best case (tinyHot 0.58x mimalloc instead of 2.04x, session 61)");
-        hakmem("hakmem-gen-served", "on request only: hakmem-gen measured after the same warm-up as hakmem-served, with a throwaway instance of the variant; compare with hakmem-served");
         hakmem("hakmem-recorded", "on request only: `AllocationRecorder.create`, hakmem recording an allocation profile in its thread caches (what recording costs)");
         hakmem("hakmem-wrapped", "on request only: hakmem inside `AllocationRecorder.wrap`, the recorder's own per-thread tallies around any allocator");
         hakmem("hakmem-guard1k", "on request only: the default allocator with guarded sampling of one block in 1,000 (`guardSampling(1_000)`): what that diagnostic costs");
@@ -74,7 +72,6 @@ public final class PeerCatalog {
         add("heap", Kind.JAVA, "a heap `byte[]` per block (zeroed; free drops the reference and leaves it to the GC): the garbage-collected reference point");
         add("bump", Kind.FLOOR, "a bump pointer over one mmap'ed region that never frees: the floor, what the workload's loop costs with an allocator that does nothing; no allocator can beat it");
         add("freelist", Kind.FLOOR, "on request only: one thread's free list per 16-byte class in Java arrays, a 16-byte header per block, no checks, no statistics, no thread: the floor of the single-threaded workloads that reuse memory (the bump pointer walks cold memory there); n/a on workloads that free on other threads");
-        add("freelist-served", Kind.FLOOR, "on request only: the free-list floor measured after the warm-up of hakmem-served (its second thread freeing all of its blocks): the floor of the state a running program's JIT is in");
     }
 
     private PeerCatalog() {}

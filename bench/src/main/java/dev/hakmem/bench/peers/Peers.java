@@ -26,21 +26,15 @@ public final class Peers {
      */
     public static final List<String> NAMES = List.of(
             "hakmem", "hakmem-nochecks", "hakmem-gen", "hakmem-gen-nochecks", "hakmem-small", "hakmem-gen-small",
-            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
+            "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k", "hakmem-guard100k",
             "glibc", "glibc-critical", "jemalloc", "mimalloc", "tcmalloc",
             "netty-pooled", "netty-adaptive", "netty-hakmem", "arena", "heap",
-            "bump", "freelist", "freelist-served");
+            "bump", "freelist");
 
     /**
      * Peers that run only when asked for by name ({@code --peers}): not allocators to compare but
      * measurements of something else. {@code hakmem-bare} is hakmem with checks and stats both off: the
      * ceiling the default configuration is measured against (what checks and stats cost, issue 13).
-     * {@code hakmem-served} is the default allocator measured after a throwaway instance served two
-     * threads in the same JVM ({@link MultiThreadWarmup}): the code a running program has compiled,
-     * where a fork that runs only the benchmark's loop measures the best case.
-     * {@code hakmem-gen-served} is the same for hakmem-gen, the variant generated from the same spec.
-     * {@code freelist-served} is the free-list floor after the same warm-up (its second thread frees all
-     * of its blocks): the floor of the served state.
      * The others measure what recording a profile costs (issue 6). {@code hakmem-recorded}
      * is {@code AllocationRecorder.create}, hakmem counting the profile in its thread caches;
      * {@code hakmem-wrapped} is hakmem inside {@code AllocationRecorder.wrap}, the recorder's own
@@ -64,8 +58,8 @@ public final class Peers {
      * its 10 minutes.
      */
     public static final List<String> ON_REQUEST = List.of("hakmem-nochecks", "hakmem-gen-nochecks", "hakmem-small",
-            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-served", "hakmem-gen-served", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
-            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist", "freelist-served");
+            "hakmem-gen-small", "hakmem-gen-tuned", "hakmem-gen-tuned-rr", "hakmem-bare", "hakmem-recorded", "hakmem-wrapped", "hakmem-guard1k",
+            "hakmem-guard100k", "glibc-critical", "netty-hakmem", "arena", "bump", "freelist");
 
     /** The peers a run without {@code --peers} compares: {@link #NAMES} less {@link #ON_REQUEST}, in report order. */
     public static final List<String> DEFAULT_MATRIX = NAMES.stream().filter(n -> !ON_REQUEST.contains(n)).toList();
@@ -92,20 +86,40 @@ public final class Peers {
     }
 
     /**
+     * Creates the named peer without the warm-up ({@link MultiThreadWarmup}), whatever
+     * {@code -Dhakmem.bench.warmup} says: for the workloads that measure memory, where a throwaway
+     * instance's memory, kept by a C allocator for reuse, would count in the baseline or be reused by
+     * the workload, and for the check of which peers can run here.
+     *
+     * @throws PeerUnavailableException when it cannot run here (message says how to fix it)
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static BenchAllocator createUnwarmed(String name) {
+        return factory(name, BumpPeer.DEFAULT_LAP).get();
+    }
+
+    /**
      * Creates the named peer; the bump peer with a ring of {@code bumpLap} bytes, which must exceed the
      * bytes all threads malloc while any one block of the workload lives (see {@link BumpPeer}). Other
-     * peers ignore it.
+     * peers ignore it. Unless {@code -Dhakmem.bench.warmup=none}, the JVM's first peer is created after
+     * {@link MultiThreadWarmup} ran on a throwaway instance of it: every peer is measured in the state a
+     * running program has compiled the allocator's code in, not in a fork's best case.
      *
      * @throws PeerUnavailableException when it cannot run here (message says how to fix it)
      * @throws IllegalArgumentException for an unknown name, or a lap that is not a power of two of at least 64 MiB
      */
     public static BenchAllocator create(String name, long bumpLap) {
-        Supplier<BenchAllocator> factory = switch (name) {
+        Supplier<BenchAllocator> factory = factory(name, bumpLap);
+        if (MultiThreadWarmup.enabled()) MultiThreadWarmup.once(factory);
+        return factory.get();
+    }
+
+    /** Makes instances of the named peer (see {@link #create(String, long)}). */
+    private static Supplier<BenchAllocator> factory(String name, long bumpLap) {
+        return switch (name) {
             case "hakmem" -> HakmemPeer::new;
             case "hakmem-nochecks" -> () -> new HakmemPeer("hakmem-nochecks", AllocatorConfig.builder().checks(false).build());
             case "hakmem-bare" -> () -> new HakmemPeer(name, AllocatorConfig.builder().checks(false).stats(false).build());
-            case "hakmem-served" -> afterWarmup(() -> new HakmemPeer(name, Hakmem::create));
-            case "hakmem-gen-served" -> afterWarmup(() -> new HakmemPeer(name, GenDefault::create));
             case "glibc" -> GlibcPeer::new;
             case "mimalloc" -> MimallocPeer::new;
             case "tcmalloc" -> TcmallocPeer::new;
@@ -124,7 +138,6 @@ public final class Peers {
             case "heap" -> HeapPeer::new;
             case "bump" -> () -> new BumpPeer(bumpLap(bumpLap));
             case "freelist" -> FreeListPeer::new;
-            case "freelist-served" -> afterWarmup(() -> new FreeListPeer(name));
             // Tuned by hakmem:tune from the skewed workload's recorded profile (issue 6).
             case "hakmem-gen-tuned" -> () -> new HakmemPeer(name, GenTunedSkewed::create);
             // Tuned by hakmem:tune from the requestResponse workload's recorded profile (issue 16).
@@ -137,18 +150,6 @@ public final class Peers {
             case "hakmem-guard100k" -> () -> new HakmemPeer(name, AllocatorConfig.builder().guardSampling(100_000).build());
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + NAMES);
         };
-        return factory.get();
-    }
-
-    /**
-     * A factory of {@code peer}'s instances that first runs {@link MultiThreadWarmup} (once per JVM) on
-     * a throwaway one: the {@code -served} peers.
-     */
-    private static Supplier<BenchAllocator> afterWarmup(Supplier<BenchAllocator> peer) {
-        return () -> {
-            MultiThreadWarmup.once(peer);
-            return peer.get();
-        };
     }
 
     /** The bump peer's lap: {@code -Dhakmem.bench.bump.lapMiB} when given (the tests keep it small), else {@code requested}. */
@@ -159,7 +160,7 @@ public final class Peers {
     /** Null when the peer can be created (and closed) here, else the one-line reason it cannot. */
     public static String unavailableReason(String name) {
         try {
-            create(name).close();
+            createUnwarmed(name).close();
             return null;
         } catch (PeerUnavailableException e) {
             return e.getMessage();
@@ -173,7 +174,7 @@ public final class Peers {
      * closed to find out.
      */
     public static String status(String name) {
-        try (BenchAllocator a = create(name)) {
+        try (BenchAllocator a = createUnwarmed(name)) {
             return a.freesOnAnyThread() ? name + "\tavailable" : name + "\tavailable\t" + SAME_THREAD_FREES_ONLY;
         } catch (PeerUnavailableException e) {
             return name + "\tunavailable\t" + e.getMessage();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hakmem.bench.peers.MultiThreadWarmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,36 @@ public final class JmhJson {
         /** Writes the results as one JSON array, as {@link #writeMerged(List, Path, Scoring)} does. */
         public void write(Path out) throws IOException {
             JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), all);
+        }
+
+        /**
+         * The header's paragraph on the state the peers were measured in, from the
+         * {@code -Dhakmem.bench.warmup} of each result's JVM arguments (the benchmark script gives it to every
+         * fork), or "" when no result has one (a run from before it, or JMH run by hand: its default is the
+         * warm-up, but an older jar had none).
+         */
+        public String warmupState() {
+            int served = 0, none = 0;
+            for (JsonNode r : all) {
+                for (JsonNode arg : r.path("jvmArgs")) {
+                    String a = arg.asText();
+                    if (a.equals("-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.SERVED)) served++;
+                    else if (a.equals("-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.NONE)) none++;
+                }
+            }
+            if (served > 0 && none == 0) {
+                return "State: every peer measured after a throwaway instance of it served a second thread in the same"
+                        + " fork (the multi-thread warm-up), so that the JIT has seen the allocator's slow paths, as in a running"
+                        + " program; the footprint workloads without it (their memory would count). `--best-case` measures"
+                        + " each fork's best case instead.";
+            }
+            if (none > 0 && served == 0) {
+                return "State: each fork's best case (`--best-case`, no warm-up): the loop was compiled before the"
+                        + " allocator's slow paths were seen, which no running program's is; hakmem's numbers here are higher"
+                        + " than a program gets (docs/BENCHMARKS.md).";
+            }
+            if (none > 0) return "State: mixed, " + served + " results after the multi-thread warm-up and " + none + " without (`--best-case`).";
+            return "";
         }
 
         /** "JMH 1.37, JDK 25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)" from the first result, or "". */

@@ -80,6 +80,7 @@ public final class Report {
         List<RowGroup> groups = Tables.build(results, peers, plan);
         merged.write(out.resolve("results.json"));
         List<String> header = header(results, merged.environment(), out, mode);
+        if (!merged.warmupState().isEmpty()) header.add(merged.warmupState());
         header.addAll(notes);
         Charts.Drawn drawn = Charts.write(groups, out);
         for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");

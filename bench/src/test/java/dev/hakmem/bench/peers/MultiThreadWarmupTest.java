@@ -1,6 +1,9 @@
 package dev.hakmem.bench.peers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The multi-thread warm-up does what hakmem-mt's description says: a second thread's blocks, half freed by it, half by the caller while it runs. */
+/**
+ * The multi-thread warm-up does what its description says (a second thread's blocks, half freed by it, half by
+ * the caller while it runs), and {@link Peers#create} runs it unless {@code -Dhakmem.bench.warmup=none}.
+ */
 class MultiThreadWarmupTest {
     /** Records who malloc'ed and who freed, around a real hakmem instance. */
     private static class Recording implements BenchAllocator {
@@ -123,5 +129,50 @@ class MultiThreadWarmupTest {
         });
         assertSame(first, again);
         assertEquals(0, created.get());
+    }
+
+    @Test
+    void peersAreCreatedAfterTheWarmUpUnlessItIsTurnedOff() {
+        String before = System.getProperty(MultiThreadWarmup.PROPERTY);
+        try {
+            System.clearProperty(MultiThreadWarmup.PROPERTY);
+            MultiThreadWarmup.forget();
+            Peers.create("freelist").close();
+            MultiThreadWarmup.Done done = MultiThreadWarmup.done();
+            assertNotNull(done, "the default: the first peer comes after the warm-up");
+            assertEquals(MultiThreadWarmup.BLOCKS, done.malloced());
+            assertEquals(MultiThreadWarmup.BLOCKS, done.freedByOwner(), "the floor frees only on its own thread");
+
+            MultiThreadWarmup.forget();
+            Peers.createUnwarmed("hakmem").close();
+            assertNull(MultiThreadWarmup.done(), "the memory workloads' peers: no warm-up");
+
+            System.setProperty(MultiThreadWarmup.PROPERTY, MultiThreadWarmup.NONE);
+            assertFalse(MultiThreadWarmup.enabled());
+            Peers.create("hakmem").close();
+            assertNull(MultiThreadWarmup.done(), "-Dhakmem.bench.warmup=none: each fork's best case");
+
+            System.setProperty(MultiThreadWarmup.PROPERTY, MultiThreadWarmup.SERVED);
+            assertTrue(MultiThreadWarmup.enabled());
+            Peers.create("hakmem").close();
+            assertNotNull(MultiThreadWarmup.done());
+        } finally {
+            if (before == null) System.clearProperty(MultiThreadWarmup.PROPERTY);
+            else System.setProperty(MultiThreadWarmup.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void anUnknownSettingIsRefusedNamingTheProperty() {
+        String before = System.getProperty(MultiThreadWarmup.PROPERTY);
+        try {
+            System.setProperty(MultiThreadWarmup.PROPERTY, "servd");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Peers.create("hakmem"));
+            assertTrue(e.getMessage().contains("-Dhakmem.bench.warmup=servd") && e.getMessage().contains("served")
+                    && e.getMessage().contains("none"), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty(MultiThreadWarmup.PROPERTY);
+            else System.setProperty(MultiThreadWarmup.PROPERTY, before);
+        }
     }
 }

@@ -144,4 +144,27 @@ class JmhJsonMergeTest {
         assertEquals(265, JmhJson.forkScore(List.of(190.0, 340.0)), 1e-9);
         assertEquals(7, JmhJson.forkScore(List.of(7.0)), 1e-9);
     }
+
+    /** {@code result} run with {@code jvmArg} among its JVM arguments. */
+    static String withJvmArg(String result, String jvmArg) {
+        return result.replaceFirst("\\{", "{\"jvmArgs\":[\"--enable-native-access=ALL-UNNAMED\",\"" + jvmArg + "\"],");
+    }
+
+    @Test
+    void theHeaderSaysWhichStateThePeersWereMeasuredIn() throws Exception {
+        String b = "dev.hakmem.bench.TinyHot.cycle";
+        String hakmem = result(b, "hakmem", "16", 100), mimalloc = result(b, "mimalloc", "16", 90);
+        String served = "-Dhakmem.bench.warmup=served", none = "-Dhakmem.bench.warmup=none";
+        String warm = JmhJson.merge(List.of(file("served.json", withJvmArg(hakmem, served), withJvmArg(mimalloc, served))),
+                JmhJson.Scoring.P90_OF_ITERATIONS).warmupState();
+        assertTrue(warm.startsWith("State: every peer measured after a throwaway instance of it served a second thread"), warm);
+        String best = JmhJson.merge(List.of(file("none.json", withJvmArg(hakmem, none), withJvmArg(mimalloc, none))),
+                JmhJson.Scoring.P90_OF_ITERATIONS).warmupState();
+        assertTrue(best.startsWith("State: each fork's best case (`--best-case`"), best);
+        String mixed = JmhJson.merge(List.of(file("mixed.json", withJvmArg(hakmem, served), withJvmArg(mimalloc, none))),
+                JmhJson.Scoring.P90_OF_ITERATIONS).warmupState();
+        assertEquals("State: mixed, 1 results after the multi-thread warm-up and 1 without (`--best-case`).", mixed);
+        assertEquals("", JmhJson.merge(List.of(file("old.json", hakmem, mimalloc)), JmhJson.Scoring.P90_OF_ITERATIONS).warmupState(),
+                "no flag recorded: nothing said");
+    }
 }
