@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * does not change with it; their downcalls' Java side does, as every Java peer's code does.
  *
  * <p>It runs once per JVM (the profiles it leaves are the JVM's); later calls return at once, whatever
- * allocator they would warm up, so a fork measures one served peer (a JMH fork makes one peer).
+ * allocator they would warm up. A JMH fork makes one peer, so each fork warms up its own.
  */
 public final class MultiThreadWarmup {
     /**
