@@ -64,8 +64,9 @@
 #                    (-Dhakmem.bench.warmup=none). By default every fork first runs the multi-thread
 #                    warm-up on a throwaway instance of its peer (peers.MultiThreadWarmup), so that the
 #                    JIT has seen the allocator's slow paths, as in a running program; without it a fork
-#                    compiles the loop before them and hakmem's tinyHot ran 2x mimalloc instead of 0.6x
-#                    (docs/BENCHMARKS.md, session 61). The footprint workloads never warm up
+#                    compiles the loop before them: hakmem's tinyHot ran 490 M ops/s without it and 137 M
+#                    with it, mimalloc 99 M either way (docs/BENCHMARKS.md, session 62). The footprint
+#                    workloads never warm up
 #   -- ARGS...       passed to every JMH invocation, e.g. `--bench RandomMixed -- -p ws=256`
 #                    (-f/-wi/-w/-i/-r given here replace the plan's; select benchmarks with --bench
 #                    and peers with --peers, not with a JMH regex or -p peer=)
