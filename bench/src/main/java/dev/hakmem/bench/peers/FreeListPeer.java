@@ -40,7 +40,6 @@ final class FreeListPeer implements BenchAllocator {
     private final int[] counts = new int[stacks.length];
     private final List<MemorySegment> regions = new ArrayList<>();
     private long cursor, end;
-    FreeListPeer() {}
 
     @Override
     public long malloc(long size) {

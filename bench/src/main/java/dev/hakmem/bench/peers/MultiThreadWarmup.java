@@ -16,17 +16,16 @@ import java.util.function.Supplier;
  * shared by every instance. A benchmark fork that runs nothing but its own loop has the loop compiled
  * first, with hakmem's methods inlined into it from profiles of that loop alone, and the JIT hoists
  * the lookups of the thread's cache and class out of it. A program has run the allocator elsewhere
- * before any one loop of it gets compiled. With this warm-up, in 3 forks with the natives in the same
- * run (medians of the forks; docs/BENCHMARKS.md, session 61), hakmem's tinyHot ran 106-110 M ops/s
- * instead of 375-411 M (0.58-0.62x mimalloc instead of 2.04-2.32x), randomMixed 0.86x tcmalloc instead
- * of 0.96x, midLargeMt with one thread 0.74x instead of 0.89x and larson with one thread 0.80x instead
- * of 0.89x. What differs is the compiled loop: where the profile has recorded a slow path of the
- * malloc (a refill, a thread's first call), the loop holds a call, and the JIT no longer hoists the
- * cache lookups out of it.
+ * before any one loop of it gets compiled. With this warm-up against without it, 3 interleaved rounds
+ * of one fork each (medians; docs/BENCHMARKS.md, session 62), hakmem's tinyHot ran 137.2 M ops/s
+ * instead of 490.0, skewed 117.7 instead of 171.5, larson with one thread 50.7 instead of 72.3, while
+ * mimalloc's and tcmalloc's medians moved by at most 7%. What differs is the compiled loop: where the
+ * profile has recorded a slow path of the malloc (a refill, a thread's first call), the loop holds a
+ * call, and the JIT no longer hoists the cache lookups out of it.
  * The second thread is not what does it: tinyHot's own pattern run first on the benchmark's thread,
- * on a throwaway instance, slowed tinyHot as much (scratch switches, same section). The
- * {@link Peers#create} runs it before the JVM's first peer unless {@code -Dhakmem.bench.warmup=none}
- * ({@link #enabled}): every peer, hakmem, its variants, the Java peers and the C allocators alike, is
+ * on a throwaway instance, slowed tinyHot as much (scratch switches, docs/BENCHMARKS-HISTORY.md,
+ * session 61). {@link Peers#create} runs it before the JVM's first peer unless
+ * {@code -Dhakmem.bench.warmup=none} ({@link #enabled}): every peer, hakmem, its variants, the Java peers and the C allocators alike, is
  * measured in the state of a running program. The C allocators' own code is compiled ahead of time and
  * does not change with it; their downcalls' Java side does, as every Java peer's code does.
  *
