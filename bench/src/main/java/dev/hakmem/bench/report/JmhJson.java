@@ -118,12 +118,14 @@ public final class JmhJson {
          * warm-up, but an older jar had none).
          */
         public String warmupState() {
+            String servedFlag = "-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.SERVED;
+            String noneFlag = "-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.NONE;
             int served = 0, none = 0;
             for (JsonNode r : all) {
                 for (JsonNode arg : r.path("jvmArgs")) {
                     String a = arg.asText();
-                    if (a.equals("-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.SERVED)) served++;
-                    else if (a.equals("-D" + MultiThreadWarmup.PROPERTY + "=" + MultiThreadWarmup.NONE)) none++;
+                    if (a.equals(servedFlag)) served++;
+                    else if (a.equals(noneFlag)) none++;
                 }
             }
             if (served > 0 && none == 0) {

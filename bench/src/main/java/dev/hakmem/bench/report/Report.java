@@ -80,7 +80,8 @@ public final class Report {
         List<RowGroup> groups = Tables.build(results, peers, plan);
         merged.write(out.resolve("results.json"));
         List<String> header = header(results, merged.environment(), out, mode);
-        if (!merged.warmupState().isEmpty()) header.add(merged.warmupState());
+        String state = merged.warmupState();
+        if (!state.isEmpty()) header.add(state);
         header.addAll(notes);
         Charts.Drawn drawn = Charts.write(groups, out);
         for (String problem : drawn.problems()) header.add("Chart not drawn: " + problem + ".");
