@@ -131,10 +131,20 @@ class MultiThreadWarmupTest {
         assertEquals(0, created.get());
     }
 
-    @Test
-    void peersAreCreatedAfterTheWarmUpUnlessItIsTurnedOff() {
+    /** Runs {@code test}, then puts {@code -Dhakmem.bench.warmup} back as it was. */
+    private static void restoringTheProperty(Runnable test) {
         String before = System.getProperty(MultiThreadWarmup.PROPERTY);
         try {
+            test.run();
+        } finally {
+            if (before == null) System.clearProperty(MultiThreadWarmup.PROPERTY);
+            else System.setProperty(MultiThreadWarmup.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void peersAreCreatedAfterTheWarmUpUnlessItIsTurnedOff() {
+        restoringTheProperty(() -> {
             System.clearProperty(MultiThreadWarmup.PROPERTY);
             MultiThreadWarmup.forget();
             Peers.create("freelist").close();
@@ -156,23 +166,16 @@ class MultiThreadWarmupTest {
             assertTrue(MultiThreadWarmup.enabled());
             Peers.create("hakmem").close();
             assertNotNull(MultiThreadWarmup.done());
-        } finally {
-            if (before == null) System.clearProperty(MultiThreadWarmup.PROPERTY);
-            else System.setProperty(MultiThreadWarmup.PROPERTY, before);
-        }
+        });
     }
 
     @Test
     void anUnknownSettingIsRefusedNamingTheProperty() {
-        String before = System.getProperty(MultiThreadWarmup.PROPERTY);
-        try {
+        restoringTheProperty(() -> {
             System.setProperty(MultiThreadWarmup.PROPERTY, "servd");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Peers.create("hakmem"));
             assertTrue(e.getMessage().contains("-Dhakmem.bench.warmup=servd") && e.getMessage().contains("served")
                     && e.getMessage().contains("none"), e.getMessage());
-        } finally {
-            if (before == null) System.clearProperty(MultiThreadWarmup.PROPERTY);
-            else System.setProperty(MultiThreadWarmup.PROPERTY, before);
-        }
+        });
     }
 }
