@@ -96,12 +96,13 @@ public class Footprint {
         Mstress workload;
 
         @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
+        public void setUp(BenchmarkParams params) throws InterruptedException {
             FootprintMeter.checkOneThread(params);
             meter = new FootprintMeter(); // before the peer exists
             allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             workload = new Mstress(peer, allocator, MSTRESS_THREADS, MSTRESS_STEPS, LiveBytes.FLUSH_AT);
             meter.watch(workload.live);
+            Plateau.warmUp(workload::phase); // until its throughput levels off (the meter's window opens later)
         }
 
         @TearDown(Level.Trial)
@@ -129,7 +130,7 @@ public class Footprint {
         ThreadChurn workload;
 
         @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
+        public void setUp(BenchmarkParams params) throws InterruptedException {
             FootprintMeter.checkOneThread(params);
             boolean virtual = switch (threadKind) {
                 case "platform" -> false;
@@ -140,6 +141,7 @@ public class Footprint {
             allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             workload = new ThreadChurn(peer, allocator, virtual, CHURN_LIVES, CHURN_CONCURRENT, LiveBytes.FLUSH_AT);
             meter.watch(workload.live);
+            Plateau.warmUp(workload::run); // until its throughput levels off (the meter's window opens later)
         }
 
         @TearDown(Level.Trial)
