@@ -45,7 +45,7 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
      * workloads had a fixed 1.5 s here, which measured hakmem's threadChurn with platform threads at about
      * two thirds of its steady speed (2026-12-07, the numbers are in {@code Plateau}).
      */
-    public static final long LONG_WARMUP_MILLIS = 300;
+    public static final long LONG_WARMUP_MILLIS = 200;
 
     /** A budget without long warm-ups. */
     public QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
