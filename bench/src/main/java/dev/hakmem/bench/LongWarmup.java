@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 /**
  * Marks a workload (its class, or one benchmark method) whose invocations start threads, so that the
  * JIT compiles what the allocator does for a new thread, and for an ended one, only after many
- * invocations: its trial setup warms it up untimed until its throughput levels off ({@link Plateau}),
- * and quick mode gives it a JMH warm-up of at least
- * {@link dev.hakmem.bench.suite.QuickBudget#LONG_WARMUP_MILLIS} after that.
+ * invocations: quick mode gives it a warm-up of at least
+ * {@link dev.hakmem.bench.suite.QuickBudget#LONG_WARMUP_MILLIS} instead of the few hundred milliseconds
+ * the other workloads get.
  *
  * <p>Why: measured 2026-12-04 (docs/BENCHMARKS-HISTORY.md, session 30), every workload of the default
  * selection on hakmem and tcmalloc, quick mode's iterations after 0.39 s and after 2 s of warm-up:
@@ -21,8 +21,8 @@ import java.lang.annotation.Target;
  * 41.7 (67.2), mstress 18.2 and 19.9 (17.8 and 22.7). The short warm-up measured hakmem's JIT, not its
  * allocator: a Java allocator's paths are compiled as they are taken, a native allocator's are
  * compiled already. On another machine (2026-12-07, session 63) hakmem's threadChurn with platform
- * threads still rose until its fourth second, so the warm-up now ends on the fork's own plateau
- * ({@link Plateau}) rather than at a fixed time.
+ * threads still rose until its fourth second, so that workload first warms up untimed until the fork
+ * levels off ({@link Plateau}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

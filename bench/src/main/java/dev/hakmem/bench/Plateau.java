@@ -3,10 +3,10 @@ package dev.hakmem.bench;
 import java.util.function.LongSupplier;
 
 /**
- * An untimed warm-up that runs a workload until its throughput stops rising: what the workloads marked
- * {@link LongWarmup} run in their trial setup, before JMH's own warm-up iterations.
+ * An untimed warm-up that runs a workload until its throughput stops rising: what threadChurn with
+ * platform threads runs in its trial setup, before JMH's own warm-up iterations.
  *
- * <p><b>Why.</b> Their invocations start threads, so what an allocator does for a new and an ended
+ * <p><b>Why.</b> Its invocations start threads, so what an allocator does for a new and an ended
  * thread runs once per thread, a few thousand times a second, and a Java allocator's code for it reaches
  * C2 only seconds into a fork; a native allocator's is compiled already. A fixed warm-up long enough for
  * the slowest peer would cost every peer that time; one as short as the fastest measured the others on
@@ -37,19 +37,13 @@ public final class Plateau {
     /** The system property that bounds the warm-up, in milliseconds (0: none). */
     public static final String MAX_PROPERTY = "hakmem.bench.plateau.maxMillis";
     /**
-     * Its default, what quick mode's budget can afford: with 3 s, 51 long warm-ups of the default matrix
-     * (27 in the first pass, 12 in each headline round) took 338 s of a 517 s budget and only one headline
-     * round fitted (the main command, 2026-12-07, session 63). hakmem's threadChurn with platform threads
-     * rises until its fourth second (the numbers above), so at this bound it is measured near, not at,
-     * its steady speed; {@code -D}{@value #MAX_PROPERTY}{@code =5000} reaches it.
+     * Its default: hakmem's threadChurn with platform threads rises until its fourth second (the numbers
+     * above), and quick mode's JMH warm-up of 1.5 s follows this one. With 3 s for every workload that
+     * starts threads (mstress and threadChurn with virtual threads too, where most forks of every peer
+     * reached it) the main command's budget lost a headline round (2026-12-07, session 63), so only
+     * threadChurn with platform threads runs it ({@link Footprint}).
      */
-    public static final long DEFAULT_MAX_MILLIS = 2000;
-    /**
-     * What a warm-up took on average in quick mode's default matrix, for its budget: most forks of the
-     * workloads with virtual threads and of mstress reached the bound, the others levelled off after
-     * 1.3-2.8 s (2026-12-07, with a bound of 3 s).
-     */
-    public static final long EXPECTED_MILLIS = 1800;
+    public static final long DEFAULT_MAX_MILLIS = 3000;
     /** The shortest window. */
     public static final long WINDOW_MILLIS = 250;
     /** The fewest windows before the rate is compared: the least time the warm-up takes. */

@@ -1,6 +1,5 @@
 package dev.hakmem.bench.suite;
 
-import dev.hakmem.bench.Plateau;
 import java.util.Locale;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Locale;
  * the budget as the matrix grows or waste it while it is small. The arithmetic, in seconds:
  * <pre>
  *   fixed       = invocations * JMH_START + runs * FORK + singleShotRuns * 3 * SINGLE_SHOT_INVOCATION
- *                 + longWarmupRuns * (LONG_WARMUP - warm-up + PLATEAU_EXPECTED)    (see below)
+ *                 + longWarmupRuns * (LONG_WARMUP - warm-up)    (see below)
  *   perRun      = (budget - fixed) / timedRuns / OVERSHOOT       timed part of one timed run
  *   measurement = 3 x perRun / 6    (clamped to 100-1000 ms)
  *   warm-up     = 1 x the rest of perRun, perRun - 3 x measurement   (clamped to 200-2000 ms)
@@ -30,22 +29,19 @@ import java.util.Locale;
  * budget, the plan says by how much.
  *
  * <p>Timed runs of workloads marked {@link dev.hakmem.bench.LongWarmup} (those whose invocations start
- * threads) first warm up untimed until their throughput levels off ({@link Plateau}, about
- * {@link Plateau#EXPECTED_MILLIS}), then for at least {@link #LONG_WARMUP_MILLIS} in JMH; what that adds
- * to their warm-up is fixed time the other runs give up. As it depends on the warm-up it adds to, the arithmetic runs twice:
+ * threads) warm up for at least {@link #LONG_WARMUP_MILLIS}; what that adds to their warm-up is fixed
+ * time the other runs give up. As it depends on the warm-up it adds to, the arithmetic runs twice:
  * first without it, then with what the first pass's warm-up leaves it to add.
  *
  * @param longWarmupRuns how many of the {@code timedRuns} get the long warm-up
  */
 public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations, int longWarmupRuns) {
     /**
-     * The least JMH warm-up of a workload marked {@link dev.hakmem.bench.LongWarmup}, after the untimed
-     * warm-up its trial setup runs until its throughput levels off and the JIT has gone quiet
-     * ({@link Plateau}): about what the other runs get, since the plateau did the warming. Before it these
-     * workloads had a fixed 1.5 s here, which measured hakmem's threadChurn with platform threads at about
-     * two thirds of its steady speed (2026-12-07, the numbers are in {@code Plateau}).
+     * The least warm-up of a workload marked {@link dev.hakmem.bench.LongWarmup}: after 1.5 s, as after
+     * 2 s, hakmem's threadChurn and mstress scores were near those of 1 s iterations after 2-3 s, and
+     * the natives' near those after 0.39 s (2026-12-04; the numbers are in {@code LongWarmup}).
      */
-    public static final long LONG_WARMUP_MILLIS = 200;
+    public static final long LONG_WARMUP_MILLIS = 1500;
 
     /** A budget without long warm-ups. */
     public QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
@@ -99,16 +95,12 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
     }
 
     /**
-     * Seconds the long warm-ups add over all of them: the untimed warm-up's expected time
-     * ({@link Plateau#EXPECTED_MILLIS}), and to the warm-up the arithmetic gives without them (its first
-     * pass), what it takes to reach {@link #LONG_WARMUP_MILLIS}. A fork whose throughput is still rising
-     * takes longer (up to {@link Plateau#maxMillis()}); the job's later rounds are timed by what the
-     * first pass took.
+     * Seconds the long warm-ups add over all of them: to the warm-up the arithmetic gives without them
+     * (its first pass), what it takes to reach {@link #LONG_WARMUP_MILLIS}.
      */
     private double addedByLongWarmups() {
         RunSettings firstPass = timed(0);
-        long extraMillis = Math.max(0, LONG_WARMUP_MILLIS - firstPass.warmupMillis()) * firstPass.warmupIterations() + Plateau.EXPECTED_MILLIS;
-        return longWarmupRuns * extraMillis / 1000.0;
+        return longWarmupRuns * Math.max(0, LONG_WARMUP_MILLIS - firstPass.warmupMillis()) * firstPass.warmupIterations() / 1000.0;
     }
 
     /** Expected seconds of all JMH invocations with {@link #timed()}. */
@@ -123,8 +115,8 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
         RunSettings t = timed();
         String s = String.format(Locale.ROOT,
                 "quick budget: %d timed + %d single-shot runs in %d JMH invocation(s), %.0f s available; "
-                        + "forks, start-up and %d long warm-up(s) (about %d ms untimed, then %d ms) %.0f s, so timed runs get %s; estimate %.0f s",
-                timedRuns, singleShotRuns, invocations, budgetSeconds, longWarmupRuns, Plateau.EXPECTED_MILLIS, LONG_WARMUP_MILLIS, fixedSeconds(),
+                        + "forks, start-up and %d long warm-up(s) of %d ms %.0f s, so timed runs get %s; estimate %.0f s",
+                timedRuns, singleShotRuns, invocations, budgetSeconds, longWarmupRuns, LONG_WARMUP_MILLIS, fixedSeconds(),
                 t.describe(), estimateSeconds());
         if (estimateSeconds() > budgetSeconds * 1.02) { // rounding to 10 ms alone never warns
             s += String.format(Locale.ROOT, " (OVER the budget by %.0f s: the minimum iteration times are reached; "
