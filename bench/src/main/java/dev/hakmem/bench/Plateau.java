@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * fourth second), tcmalloc 5.2, 6.6, 6.8, 6.8, 6.7 and mimalloc 5.7, 7.6, 7.7, 7.5, 7.8 (steady from the
  * second): quick mode's 1.5 s measured hakmem at about two thirds of its steady speed. So each fork warms
  * up until its own throughput levels off and the JIT has gone quiet: the C allocators' forks after
- * 1.3-2.8 s (about the 1.5 s all had before), hakmem's when its code is compiled, within a bound.
+ * 1.3-2.8 s, hakmem's when its code is compiled, within a bound.
  *
  * <p><b>The rule.</b> Invocations run in windows of at least {@link #WINDOW_MILLIS} ms (and at least
  * {@link #MIN_INVOCATIONS_PER_WINDOW} invocations, unless the bound comes first); after at least
@@ -38,23 +38,24 @@ public final class Plateau {
     public static final String MAX_PROPERTY = "hakmem.bench.plateau.maxMillis";
     /**
      * Its default: hakmem's threadChurn with platform threads rises until its fourth second (the numbers
-     * above), and quick mode's JMH warm-up of 1.5 s follows this one. With 3 s for every workload that
-     * starts threads (mstress and threadChurn with virtual threads too, where most forks of every peer
-     * reached it) the main command's budget lost a headline round (2026-12-07, session 63), so only
-     * threadChurn with platform threads runs it ({@link Footprint}).
+     * above), and quick mode's JMH warm-up of 1.5 s follows this one, so hakmem is measured from about
+     * 3.5 s into its fork. With 3 s for every workload that starts threads (mstress and threadChurn with
+     * virtual threads too, where most forks of every peer reached it) the main command's budget lost a
+     * headline round (2026-12-07, session 63), so only threadChurn with platform threads runs it
+     * ({@link Footprint}), and 2 s keeps what it adds to the main command at about 20 s.
      */
-    public static final long DEFAULT_MAX_MILLIS = 3000;
+    public static final long DEFAULT_MAX_MILLIS = 2000;
     /** The shortest window. */
-    public static final long WINDOW_MILLIS = 250;
+    static final long WINDOW_MILLIS = 250;
     /** The fewest windows before the rate is compared: the least time the warm-up takes. */
-    public static final int MIN_WINDOWS = 4;
-    /** A window holds at least this many invocations (mstress's take 0.1-0.2 s each). */
+    static final int MIN_WINDOWS = 4;
+    /** A window holds at least this many invocations (a slow peer's may take longer than a window). */
     static final int MIN_INVOCATIONS_PER_WINDOW = 2;
     /** The rise, as a fraction, below which the throughput counts as level. */
     static final double RISE = 0.05;
 
     /** The least time the warm-up takes when on: {@link #MIN_WINDOWS} windows. */
-    public static final long MIN_MILLIS = MIN_WINDOWS * WINDOW_MILLIS;
+    static final long MIN_MILLIS = MIN_WINDOWS * WINDOW_MILLIS;
 
     /** One invocation of the workload. */
     @FunctionalInterface
