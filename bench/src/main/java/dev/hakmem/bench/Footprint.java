@@ -140,9 +140,9 @@ public class Footprint {
             allocator = Peers.createUnwarmed(peer); // no warm-up: its memory would count (Peers.createUnwarmed)
             workload = new ThreadChurn(peer, allocator, virtual, CHURN_LIVES, CHURN_CONCURRENT, LiveBytes.FLUSH_AT);
             meter.watch(workload.live);
-            // Platform threads only: there hakmem's ramp outlasts quick mode's 1.5 s (Plateau); with
-            // virtual threads and on mstress every peer was near its level by then. The meter's window
-            // opens later, at the first measurement iteration.
+            // Platform threads only, and only with -Dhakmem.bench.plateau.maxMillis: there hakmem's ramp
+            // outlasts quick mode's 1.5 s (Plateau); with virtual threads and on mstress every peer was
+            // near its level by then. The meter's window opens later, at the first measurement iteration.
             if (!virtual) Plateau.warmUp(workload::run);
         }
 

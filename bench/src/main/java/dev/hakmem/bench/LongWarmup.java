@@ -21,8 +21,8 @@ import java.lang.annotation.Target;
  * 41.7 (67.2), mstress 18.2 and 19.9 (17.8 and 22.7). The short warm-up measured hakmem's JIT, not its
  * allocator: a Java allocator's paths are compiled as they are taken, a native allocator's are
  * compiled already. On another machine (2026-12-07, session 63) hakmem's threadChurn with platform
- * threads still rose until its fourth second, so that workload first warms up untimed until the fork
- * levels off ({@link Plateau}).
+ * threads still rose until its fourth second; {@link Plateau} warms it up to the fork's own plateau in
+ * targeted runs.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,7 +4,8 @@ import java.util.function.LongSupplier;
 
 /**
  * An untimed warm-up that runs a workload until its throughput stops rising: what threadChurn with
- * platform threads runs in its trial setup, before JMH's own warm-up iterations.
+ * platform threads can run in its trial setup, before JMH's own warm-up iterations (off unless
+ * {@value #MAX_PROPERTY} is set: see {@link #DEFAULT_MAX_MILLIS}).
  *
  * <p><b>Why.</b> Its invocations start threads, so what an allocator does for a new and an ended
  * thread runs once per thread, a few thousand times a second, and a Java allocator's code for it reaches
@@ -30,21 +31,21 @@ import java.util.function.LongSupplier;
  * </ul>
  * or when {@code maxMillis} have passed.
  *
- * <p>The bound is {@code -D}{@value #MAX_PROPERTY} (milliseconds, default {@value #DEFAULT_MAX_MILLIS};
- * 0 turns the warm-up off). What the fork did is printed on its output, one line.
+ * <p>The bound is {@code -D}{@value #MAX_PROPERTY} (milliseconds; 0, the default, turns the warm-up
+ * off). What the fork did is printed on its output, one line.
  */
 public final class Plateau {
     /** The system property that bounds the warm-up, in milliseconds (0: none). */
     public static final String MAX_PROPERTY = "hakmem.bench.plateau.maxMillis";
     /**
-     * Its default: hakmem's threadChurn with platform threads rises until its fourth second (the numbers
-     * above), and quick mode's JMH warm-up of 1.5 s follows this one, so hakmem is measured from about
-     * 3.5 s into its fork. With 3 s for every workload that starts threads (mstress and threadChurn with
-     * virtual threads too, where most forks of every peer reached it) the main command's budget lost a
-     * headline round (2026-12-07, session 63), so only threadChurn with platform threads runs it
-     * ({@link Footprint}), and 2 s keeps what it adds to the main command at about 20 s.
+     * Its default: off. On in the main command for every workload that starts threads (bound 3 s, then
+     * 2 s), and then for threadChurn with platform threads only (2 s), it cost the job its second headline
+     * round in four runs out of four on a slow afternoon (2026-12-07, session 63: the round missed the
+     * budget by 5-49 s), and with one fork per peer only 11 of hakmem's 23 ratios agreed between two runs,
+     * against 20-21 with two rounds. So it is for targeted runs: {@code -D}{@value #MAX_PROPERTY}{@code =3000}
+     * on a JMH command line warms each fork of threadChurn with platform threads up to its own plateau.
      */
-    public static final long DEFAULT_MAX_MILLIS = 2000;
+    public static final long DEFAULT_MAX_MILLIS = 0;
     /** The shortest window. */
     static final long WINDOW_MILLIS = 250;
     /** The fewest windows before the rate is compared: the least time the warm-up takes. */
