@@ -1,5 +1,8 @@
 package dev.hakmem.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,11 +42,12 @@ public final class Plateau {
     public static final String MAX_PROPERTY = "hakmem.bench.plateau.maxMillis";
     /**
      * Its default: off. On in the main command for every workload that starts threads (bound 3 s, then
-     * 2 s), and then for threadChurn with platform threads only (2 s), it cost the job its second headline
-     * round in four runs out of four on a slow afternoon (2026-12-07, session 63: the round missed the
-     * budget by 5-49 s), and with one fork per peer only 11 of hakmem's 23 ratios agreed between two runs,
-     * against 20-21 with two rounds. So it is for targeted runs: {@code -D}{@value #MAX_PROPERTY}{@code =3000}
-     * on a JMH command line warms each fork of threadChurn with platform threads up to its own plateau.
+     * 2 s), and then for threadChurn with platform threads only (3 s, then 2 s), it cost the job its
+     * second headline round in four runs out of four on a slow afternoon (2026-12-07, session 63: the
+     * round missed the budget by 5-49 s), and with one fork per peer only 11 of hakmem's 23 ratios agreed
+     * between two runs, against 20-21 with two rounds. So it is for targeted runs:
+     * {@code -D}{@value #MAX_PROPERTY}{@code =3000} on a JMH command line warms each fork of threadChurn
+     * with platform threads up to its own plateau.
      */
     public static final long DEFAULT_MAX_MILLIS = 0;
     /** The shortest window. */
@@ -76,7 +80,7 @@ public final class Plateau {
     public record Result(int windows, long millis, boolean level, double lastRate, boolean compiling) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "plateau warm-up: %d windows in %d ms, %s, last window %.1f invocations/s",
+            return String.format(Locale.ROOT, "plateau warm-up: %d windows in %d ms, %s, last window %.1f invocations/s",
                     windows, millis, level ? "levelled off" : compiling ? "bound reached, the JIT still compiling" : "bound reached, still rising",
                     lastRate);
         }
@@ -105,7 +109,7 @@ public final class Plateau {
     public static Result warmUp(Invocation invocation) throws InterruptedException {
         long max = maxMillis();
         if (max == 0) return null;
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         LongSupplier compiling = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : () -> 0;
         Result r = warmUp(invocation, max, System::nanoTime, compiling);
         System.out.println(r);
@@ -117,6 +121,10 @@ public final class Plateau {
         return warmUp(invocation, maxMillis, nanoTime, () -> 0);
     }
 
+    /**
+     * The rule itself: {@code nanoTime} is the clock, {@code compileMillis} the JIT's total compilation
+     * time so far (constant: never compiling).
+     */
     static Result warmUp(Invocation invocation, long maxMillis, LongSupplier nanoTime, LongSupplier compileMillis) throws InterruptedException {
         long start = nanoTime.getAsLong();
         long deadline = start + maxMillis * 1_000_000L;
