@@ -116,11 +116,6 @@ public final class Plateau {
         return r;
     }
 
-    /** {@link #warmUp(Invocation)} with the bound {@code maxMillis} and the clock {@code nanoTime}. */
-    static Result warmUp(Invocation invocation, long maxMillis, LongSupplier nanoTime) throws InterruptedException {
-        return warmUp(invocation, maxMillis, nanoTime, () -> 0);
-    }
-
     /**
      * The rule itself: {@code nanoTime} is the clock, {@code compileMillis} the JIT's total compilation
      * time so far (constant: never compiling).

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PlateauTest {
     private static final long MS = 1_000_000L;
 
-    /** A workload whose n-th invocation (from 0) takes {@code cost(n)} ns of the simulated clock. */
+    /** A workload whose invocation, started at simulated time {@code t} (ns), takes {@code cost(t)} ns of it. */
     private static final class Simulated implements Plateau.Invocation {
         final LongUnaryOperator cost;
         long now;
@@ -25,11 +25,13 @@ class PlateauTest {
 
         @Override
         public void run() {
-            now += cost.applyAsLong(invocations++);
+            now += cost.applyAsLong(now);
+            invocations++;
         }
 
+        /** With the JIT never compiling. */
         Plateau.Result warmUp(long maxMillis) throws InterruptedException {
-            return Plateau.warmUp(this, maxMillis, () -> now);
+            return Plateau.warmUp(this, maxMillis, () -> now, () -> 0);
         }
 
         /** With the JIT's total compilation time given by {@code compileMillis} of the simulated time. */
@@ -40,7 +42,7 @@ class PlateauTest {
 
     @Test
     void aLevelWorkloadStopsAfterTheLeastWindows() throws InterruptedException {
-        Simulated w = new Simulated(n -> MS); // 1000 invocations/s from the start
+        Simulated w = new Simulated(t -> MS); // 1000 invocations/s from the start
         Plateau.Result r = w.warmUp(5000);
         assertTrue(r.level(), r.toString());
         assertEquals(Plateau.MIN_WINDOWS, r.windows());
@@ -51,12 +53,7 @@ class PlateauTest {
     @Test
     void aWorkloadStillRisingRunsToTheBound() throws InterruptedException {
         // The rate grows by its first value every window: still 30% more per half second after 2 s.
-        long[] clock = new long[1];
-        Simulated w = new Simulated(n -> {
-            long cost = MS * Plateau.WINDOW_MILLIS / (Plateau.WINDOW_MILLIS + clock[0] / MS);
-            clock[0] += cost;
-            return cost;
-        });
+        Simulated w = new Simulated(t -> MS * Plateau.WINDOW_MILLIS / (Plateau.WINDOW_MILLIS + t / MS));
         Plateau.Result r = w.warmUp(2000);
         assertFalse(r.level(), r.toString());
         assertTrue(r.millis() >= 2000 && r.millis() < 2000 + Plateau.WINDOW_MILLIS + 1, r.toString());
@@ -66,12 +63,7 @@ class PlateauTest {
     @Test
     void aRampEndsSoonAfterItLevelsOff() throws InterruptedException {
         // An invocation takes 2 ms at first, less and less over 1.5 s of simulated time, then 1 ms for good.
-        long[] clock = new long[1];
-        Simulated w = new Simulated(n -> {
-            long cost = clock[0] < 1500 * MS ? 2 * MS - clock[0] / 1500 : MS;
-            clock[0] += cost;
-            return cost;
-        });
+        Simulated w = new Simulated(t -> t < 1500 * MS ? 2 * MS - t / 1500 : MS);
         Plateau.Result r = w.warmUp(5000);
         assertTrue(r.level(), r.toString());
         // Not while it rose; within the two window pairs after it levelled off.
@@ -81,7 +73,7 @@ class PlateauTest {
 
     @Test
     void aSlowInvocationStillFillsAWindowWithTwo() throws InterruptedException {
-        Simulated w = new Simulated(n -> 400 * MS); // mstress-like: longer than a window
+        Simulated w = new Simulated(t -> 400 * MS); // mstress-like: longer than a window
         Plateau.Result r = w.warmUp(60_000);
         assertEquals(2L * Plateau.MIN_WINDOWS, w.invocations, "two invocations per window");
         assertTrue(r.level(), r.toString());
@@ -89,19 +81,19 @@ class PlateauTest {
 
     @Test
     void aLevelRateWaitsForTheJitToGoQuiet() throws InterruptedException {
-        Simulated w = new Simulated(n -> MS);
+        Simulated w = new Simulated(t -> MS);
         // A compilation finishes every 100 ms until 1.6 s of simulated time, then none.
         Plateau.Result r = w.warmUp(5000, now -> Math.min(now, 1600 * MS) / (100 * MS));
         assertTrue(r.level(), r.toString());
         assertEquals(2250, r.millis(), "the window to 1.75 s saw the last compilation; the next two were quiet");
-        Plateau.Result busy = new Simulated(n -> MS).warmUp(2000, now -> now / (100 * MS));
+        Plateau.Result busy = new Simulated(t -> MS).warmUp(2000, now -> now / (100 * MS));
         assertFalse(busy.level(), busy.toString());
         assertTrue(busy.compiling() && busy.toString().contains("the JIT still compiling"), busy.toString());
     }
 
     @Test
     void theBoundEndsAWindowOfSlowInvocations() throws InterruptedException {
-        Simulated w = new Simulated(n -> 1000 * MS); // a second each
+        Simulated w = new Simulated(t -> 1000 * MS); // a second each
         Plateau.Result r = w.warmUp(1500);
         assertFalse(r.level(), r.toString());
         assertEquals(2, w.invocations, "the second invocation passed the bound: no third one");
