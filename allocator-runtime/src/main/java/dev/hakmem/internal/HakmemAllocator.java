@@ -26,6 +26,7 @@ import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
 import dev.hakmem.internal.small.SmallFront;
 import dev.hakmem.internal.small.SmallTier;
+import dev.hakmem.internal.small.SpanSource;
 import dev.hakmem.internal.small.ThreadCache;
 import dev.hakmem.internal.small.ThreadCaches;
 import dev.hakmem.internal.stats.StatsCollector;
@@ -128,7 +129,7 @@ public final class HakmemAllocator implements NativeAllocator {
             this.registry = registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
             this.classes = new SizeClasses(config);
             this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner,
-                    events);
+                    events, this::yieldLargeRetained);
             this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes(), events);
             this.huge = new HugeTier(budget, config.hugeRetainedBytes(), events);
             budget.setReclaimer(this::releaseCachedMemory);
@@ -600,6 +601,11 @@ public final class HakmemAllocator implements NativeAllocator {
     /** The small-block front: the generated fronts' slow paths and checks ({@link dev.hakmem.spi.FrontSupport}). */
     public SmallFront smallFront() {
         return front;
+    }
+
+    /** The small tiers grow by a span: the Large tier gives back as much of its retained cache first ({@link SpanSource}). */
+    private void yieldLargeRetained(long bytes) {
+        large.yieldRetained(bytes);
     }
 
     /** The platform threads' caches and the virtual threads' stripes (for {@code FrontSupport}). */

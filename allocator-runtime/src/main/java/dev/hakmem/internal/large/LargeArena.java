@@ -213,6 +213,18 @@ final class LargeArena extends PaddedLock {
     }
 
     /**
+     * Another tier grows by {@code bytes}: decommits free runs, largest first, until the dirty free
+     * bytes are {@code bytes} fewer (or none are left; a run is decommitted whole, so possibly more).
+     * Returns the bytes decommitted.
+     */
+    long yieldRetained(long bytes) {
+        long before = dirtyFreeBytes;
+        if (before == 0) return 0;
+        trim(Math.max(0, before - bytes), "other tiers' growth");
+        return before - dirtyFreeBytes;
+    }
+
+    /**
      * realloc in place: extends the live run at {@code address} in {@code c} to {@code newPages} pages
      * by taking the head of the free run that follows it, as jemalloc grows a large extent into a free
      * neighbour. Returns false, changing nothing, when the next run is allocated or too short, the

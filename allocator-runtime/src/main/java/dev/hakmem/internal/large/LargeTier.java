@@ -279,6 +279,25 @@ public final class LargeTier {
     }
 
     /**
+     * The small tiers are about to grow the process by {@code bytes} (a span that is not resident;
+     * {@code SpanSource}): gives back to the OS up to that many of the free bytes the arenas keep
+     * resident for reuse, largest runs first, so that memory is reused across tiers before the
+     * process grows. The allowances stay: the arenas may keep freed blocks again up to them. Locks
+     * the arenas one at a time, and only those that keep free bytes; the caller holds no arena's lock.
+     */
+    public void yieldRetained(long bytes) {
+        for (LargeArena a : arenas) {
+            if (bytes <= 0) return;
+            a.lock();
+            try {
+                bytes -= a.yieldRetained(bytes);
+            } finally {
+                a.unlock();
+            }
+        }
+    }
+
+    /**
      * The reservation's space reclaimer ({@link Reservation#setSpaceReclaimer}): the address space is
      * used up, so every arena gives its entirely free chunks back to the reservation (within the
      * retained limit an arena keeps them, resident, for reuse), except the first one found, which is

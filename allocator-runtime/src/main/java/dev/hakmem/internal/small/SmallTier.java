@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 
 /**
  * The Tiny and Mid tiers: the slow paths behind the thread caches, and the misuse checks.
@@ -89,17 +90,19 @@ public final class SmallTier {
      * @param beforeCarve see {@link CentralFreeList}: reclaims ended threads' caches, says if it did
      * @param owners the thread cache of an owner id, or null ({@link ThreadCaches#owner})
      * @param events the allocator's JFR sink
+     * @param beforeSpanGrowth told the bytes before a span that is not resident is handed out ({@link SpanSource})
      */
     public SmallTier(AllocatorConfig config, SizeClasses classes, Reservation reservation, MemoryBudget budget,
-            ChunkRegistry registry, BooleanSupplier beforeCarve, IntFunction<ThreadCache> owners, AllocatorEvents events) {
+            ChunkRegistry registry, BooleanSupplier beforeCarve, IntFunction<ThreadCache> owners, AllocatorEvents events,
+            LongConsumer beforeSpanGrowth) {
         this.events = events;
         this.classes = classes;
         this.owners = owners;
         this.registry = registry;
         this.checks = config.checks();
         this.lateDoubleFrees = new AtomicLongArray(classes.count());
-        this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT, events, Tier.TINY);
-        this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT, events, Tier.MID);
+        this.tinySpans = new SpanSource(reservation, budget, SizeClasses.TINY_SLAB_SHIFT, events, Tier.TINY, beforeSpanGrowth);
+        this.midSpans = new SpanSource(reservation, budget, SizeClasses.MID_SPAN_SHIFT, events, Tier.MID, beforeSpanGrowth);
         this.centrals = new CentralFreeList[classes.count()];
         this.outboxLimit = new int[classes.count()];
         for (int c = 0; c < centrals.length; c++) {

@@ -7,6 +7,7 @@ import dev.hakmem.internal.os.MemoryBudget;
 import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.RefusedReleases;
 import dev.hakmem.internal.os.Reservation;
+import java.util.function.LongConsumer;
 
 /**
  * Hands out spans of one size (64 KiB Tiny slabs or 512 KiB Mid spans), aligned to their size, by
@@ -22,6 +23,17 @@ import dev.hakmem.internal.os.Reservation;
  * hands out first, with no new charge. Every later {@link #releaseToOs} tries to give those back
  * again. Invariant: the budget holds {@link #spanSize} for every span handed out and every resident
  * span, and for nothing on the free stack.
+ *
+ * <p>Memory is reused across tiers before the process grows: a span from the free stack or a fresh
+ * chunk is memory the process does not hold yet, so before handing one out the source asks the Large
+ * tier to give back as many of the free bytes it keeps resident for reuse (its retained cache, up to
+ * {@code AllocatorConfig.largeRetainedBytes}) to the OS ({@code beforeGrowth}). A native allocator gets
+ * this for free, its small pages and large blocks being carved from one page heap; here the tiers'
+ * memory is apart, and without it a program whose small blocks grow while its large ones shrink holds
+ * both peaks at once (mstress: 4-7 MiB of freed Large blocks kept beside 10-13 MiB of live blocks at
+ * the peak of committed memory, docs/BENCHMARKS-HISTORY.md, session 64). The Large tier pays with page
+ * faults when it grows again, which its retained cache was there to spare; it only loses what the
+ * small tiers took, and a program whose small tiers do not grow keeps the whole cache.
  */
 public final class SpanSource {
     private final Reservation reservation;
@@ -34,19 +46,31 @@ public final class SpanSource {
     /** Where a span charged anew is reported ({@code dev.hakmem.OsRefill}), as a span of {@link #tier}. */
     private final AllocatorEvents events;
     private final Tier tier;
+    /**
+     * Called with {@link #spanSize} before a span that is not resident is handed out (the process is
+     * about to grow by that much), so that memory other tiers keep free but resident is given back
+     * first ({@code LargeTier#yieldRetained}): see the class description.
+     */
+    private final LongConsumer beforeGrowth;
 
     /** A source reporting to a sink of its own (tests): its spans are named Tiny. */
     public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift) {
-        this(reservation, budget, spanShift, AllocatorEvents.unattached(), Tier.TINY);
+        this(reservation, budget, spanShift, AllocatorEvents.unattached(), Tier.TINY, bytes -> {});
     }
 
-    /** @param events where spans charged anew are reported, as spans of {@code tier} */
-    public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift, AllocatorEvents events, Tier tier) {
+    /**
+     * @param events where spans charged anew are reported, as spans of {@code tier}
+     * @param beforeGrowth told the bytes before a span that is not resident is handed out; it may take
+     *        locks of the Large tier's arenas, never of this tier
+     */
+    public SpanSource(Reservation reservation, MemoryBudget budget, int spanShift, AllocatorEvents events, Tier tier,
+            LongConsumer beforeGrowth) {
         this.reservation = reservation;
         this.budget = budget;
         this.spanSize = 1L << spanShift;
         this.events = events;
         this.tier = tier;
+        this.beforeGrowth = beforeGrowth;
     }
 
     public long spanSize() { return spanSize; }
@@ -58,6 +82,7 @@ public final class SpanSource {
     public long acquire(long requested) {
         long kept = resident.pop();
         if (kept != 0) return kept; // charged since its decommit was refused
+        beforeGrowth.accept(spanSize);
         budget.charge(requested, spanSize);
         try {
             long reused = free.pop();

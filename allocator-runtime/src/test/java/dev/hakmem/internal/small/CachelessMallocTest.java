@@ -36,7 +36,7 @@ class CachelessMallocTest {
                 throw new AssertionError(e);
             }
             return false;
-        }, id -> null, AllocatorEvents.unattached());
+        }, id -> null, AllocatorEvents.unattached(), bytes -> {});
         int cls = small.classes().classOf(64);
         Set<Long> kept = ConcurrentHashMap.newKeySet();
         Thread[] threads = new Thread[callers];
