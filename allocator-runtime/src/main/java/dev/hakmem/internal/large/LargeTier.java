@@ -283,7 +283,8 @@ public final class LargeTier {
      * {@code SpanSource}): gives back to the OS up to that many of the free bytes the arenas keep
      * resident for reuse, largest runs first, so that memory is reused across tiers before the
      * process grows. The allowances stay: the arenas may keep freed blocks again up to them. Locks
-     * the arenas one at a time, and only those that keep free bytes; the caller holds no arena's lock.
+     * the arenas one at a time, in order, until enough was given back (an arena that keeps no free
+     * bytes is only locked and let go); the caller holds no arena's lock.
      */
     public void yieldRetained(long bytes) {
         for (LargeArena a : arenas) {
