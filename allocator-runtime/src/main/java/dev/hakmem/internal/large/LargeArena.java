@@ -56,6 +56,10 @@ final class LargeArena extends PaddedLock {
     /** The allocator's JFR sink: misuse, fresh pages, pages given back (events are emitted under the lock, only when enabled). */
     private final AllocatorEvents events;
     private int chunkCount;
+    /**
+     * Free bytes kept resident for reuse (charged, not decommitted). Written under the lock; read
+     * without it only by {@link #keepsFreeBytes}, as a hint.
+     */
     private long dirtyFreeBytes;
     /** Dirty free bytes this arena may keep, borrowed from the {@link RetainedPool}; never below {@link #dirtyFreeBytes} when the lock is free. */
     private long allowance;
@@ -210,6 +214,16 @@ final class LargeArena extends PaddedLock {
         if (dirtyFreeBytes > target) trim(target, "retained limit");
         pool.give(allowance - target);
         allowance = target;
+    }
+
+    /**
+     * Whether this arena kept free bytes resident when last looked at: a plain read without the lock,
+     * so possibly stale (or, on a JVM that splits a long's write, torn), which only makes
+     * {@link LargeTier#yieldRetained} lock an arena that has nothing to give or pass one that got free
+     * bytes a moment ago: a hint, never a count.
+     */
+    boolean keepsFreeBytes() {
+        return dirtyFreeBytes != 0;
     }
 
     /**

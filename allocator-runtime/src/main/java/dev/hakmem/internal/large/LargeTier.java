@@ -283,12 +283,15 @@ public final class LargeTier {
      * {@code SpanSource}): gives back to the OS up to that many of the free bytes the arenas keep
      * resident for reuse, largest runs first, so that memory is reused across tiers before the
      * process grows. The allowances stay: the arenas may keep freed blocks again up to them. Locks
-     * the arenas one at a time, in order, until enough was given back (an arena that keeps no free
-     * bytes is only locked and let go); the caller holds no arena's lock.
+     * the arenas one at a time, in order, until enough was given back, and only those that keep free
+     * bytes by a look without the lock ({@link LargeArena#keepsFreeBytes}): a program without Large
+     * blocks takes no arena's lock here, and a small tier's refill does not wait for a busy arena
+     * that has nothing to give. The caller holds no arena's lock.
      */
     public void yieldRetained(long bytes) {
         for (LargeArena a : arenas) {
             if (bytes <= 0) return;
+            if (!a.keepsFreeBytes()) continue;
             a.lock();
             try {
                 bytes -= a.yieldRetained(bytes);

@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -135,6 +136,45 @@ class LargeArenasTest {
         }
         assertEquals(ARENAS - 1, tier.arenaOf(p));
         tier.free(p);
+    }
+
+    /**
+     * The small tiers' growth ({@link LargeTier#yieldRetained}) locks only arenas that keep free bytes:
+     * with every other arena's lock held by another thread, it takes the freed run of the one that keeps
+     * it and returns without waiting (a wait would hang here until the timeout).
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theSmallTiersGrowthLocksOnlyArenasThatKeepFreeBytes() throws Exception {
+        LargeTier tier = new LargeTier(reservation, budget, registry, Long.MAX_VALUE, ARENAS);
+        long p = tier.allocateIn(2, MiB, 4096, false);
+        tier.free(p);
+        long kept = tier.ofArena(2, LargeArena::cachedBytes);
+        assertTrue(kept >= MiB, "set-up: arena 2 keeps the freed run resident, " + kept);
+        CountDownLatch held = new CountDownLatch(1), done = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            for (int a = 0; a < ARENAS; a++) if (a != 2) tier.arena(a).lock();
+            held.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                for (int a = 0; a < ARENAS; a++) if (a != 2) tier.arena(a).unlock();
+            }
+        });
+        holder.setDaemon(true); // should the test time out, its locks must not keep the JVM from ending
+        holder.start();
+        try {
+            assertTrue(held.await(10, TimeUnit.SECONDS), "set-up: the other arenas are locked");
+            tier.yieldRetained(MiB);
+            assertEquals(kept - MiB, tier.ofArena(2, LargeArena::cachedBytes), "arena 2 gave back what was asked");
+            tier.yieldRetained(kept); // more than is left: arena 2 gives back the rest, the others are passed
+            assertEquals(0, tier.ofArena(2, LargeArena::cachedBytes));
+        } finally {
+            done.countDown();
+            holder.join();
+        }
     }
 
     /**
