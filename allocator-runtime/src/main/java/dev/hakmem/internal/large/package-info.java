@@ -93,7 +93,7 @@
  *       the tier gives back as many of its dirty free bytes, largest runs first
  *       ({@link dev.hakmem.internal.large.LargeTier#yieldRetained}): the retained cache is memory kept
  *       for the next large blocks, and a native allocator would have carved the small pages out of
- *       it. The allowances stay, so the cache refills with the next frees. Without it mstress kept 4-7
+ *       it. The allowances stay, so the cache refills with the next frees. Without it mstress kept 5-7
  *       MiB of freed Large blocks beside its small blocks' peak (session 64).</li>
  *   <li>Chunks: a chunk that becomes entirely free stays as a resident free run while its arena is
  *       within its allowance (giving it back at once, as the tier used to, made the next allocations

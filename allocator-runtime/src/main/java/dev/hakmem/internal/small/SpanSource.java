@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * {@code AllocatorConfig.largeRetainedBytes}) to the OS ({@code beforeGrowth}). A native allocator gets
  * this for free, its small pages and large blocks being carved from one page heap; here the tiers'
  * memory is apart, and without it a program whose small blocks grow while its large ones shrink holds
- * both peaks at once (mstress: 4-7 MiB of freed Large blocks kept beside 10-13 MiB of live blocks at
+ * both peaks at once (mstress: 5-7 MiB of freed Large blocks kept beside 10-14 MiB of live blocks at
  * the peak of committed memory, docs/BENCHMARKS-HISTORY.md, session 64). The Large tier pays with page
  * faults when it grows again, which its retained cache was there to spare; it only loses what the
  * small tiers took, and a program whose small tiers do not grow keeps the whole cache.
