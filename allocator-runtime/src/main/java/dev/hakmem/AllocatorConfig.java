@@ -497,7 +497,9 @@ public final class AllocatorConfig {
         }
 
         /**
-         * Freed Large bytes kept resident for reuse; the rest goes back to the OS.
+         * Freed Large bytes kept resident for reuse; the rest goes back to the OS. What is kept goes back
+         * first when the Tiny and Mid tiers need spans the process does not hold yet, so that the
+         * process reuses it before it grows.
          *
          * @param bytes the limit, at least 0
          * @return this builder
