@@ -26,7 +26,6 @@ import dev.hakmem.internal.small.ProfileCounters;
 import dev.hakmem.internal.small.SizeClasses;
 import dev.hakmem.internal.small.SmallFront;
 import dev.hakmem.internal.small.SmallTier;
-import dev.hakmem.internal.small.SpanSource;
 import dev.hakmem.internal.small.ThreadCache;
 import dev.hakmem.internal.small.ThreadCaches;
 import dev.hakmem.internal.stats.StatsCollector;
@@ -128,9 +127,10 @@ public final class HakmemAllocator implements NativeAllocator {
         try { // a failure from here on (the Java heap's, say) gives back what was mapped (issue 14, item 3)
             this.registry = registry = new ChunkRegistry(reservation.base(), reservation.size(), checks);
             this.classes = new SizeClasses(config);
-            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner,
-                    events, this::yieldLargeRetained);
             this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes(), events);
+            // A span the small tiers do not hold yet first takes what the Large tier keeps (SpanSource).
+            this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner,
+                    events, large::yieldRetained);
             this.huge = new HugeTier(budget, config.hugeRetainedBytes(), events);
             budget.setReclaimer(this::releaseCachedMemory);
             budget.setLockSafeReclaimer(huge::releaseRetained); // from under an arena's lock: takes only the Huge tier's monitor
@@ -601,11 +601,6 @@ public final class HakmemAllocator implements NativeAllocator {
     /** The small-block front: the generated fronts' slow paths and checks ({@link dev.hakmem.spi.FrontSupport}). */
     public SmallFront smallFront() {
         return front;
-    }
-
-    /** The small tiers grow by a span: the Large tier gives back as much of its retained cache first ({@link SpanSource}). */
-    private void yieldLargeRetained(long bytes) {
-        large.yieldRetained(bytes);
     }
 
     /** The platform threads' caches and the virtual threads' stripes (for {@code FrontSupport}). */
