@@ -5,7 +5,6 @@ import static dev.hakmem.TestMemory.MiB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,14 +27,14 @@ class CrossTierReuseTest {
     void smallTiersGrowingAfterLargeFreesTakeTheLargeTiersRetainedMemoryFirst() {
         try (NativeAllocator a = Hakmem.create()) { // the default retained limit, 64 MiB, holds all 16 MiB
             long[] large = new long[LARGE_BLOCKS];
-            for (int i = 0; i < large.length; i++) large[i] = touched(a.malloc(LARGE_BLOCK), LARGE_BLOCK);
+            for (int i = 0; i < large.length; i++) TestMemory.fill(large[i] = a.malloc(LARGE_BLOCK), LARGE_BLOCK, i);
             for (long p : large) a.free(p);
             AllocatorStats afterLargeFrees = a.stats();
             long retained = afterLargeFrees.tier(Tier.LARGE).cachedBytes();
             assertTrue(retained >= LARGE_BLOCKS * LARGE_BLOCK, "set-up: the freed Large blocks are kept resident, " + retained);
 
             long[] tiny = new long[(int) (TINY_BYTES / TINY_SIZE)];
-            for (int i = 0; i < tiny.length; i++) tiny[i] = touched(a.malloc(TINY_SIZE), TINY_SIZE);
+            for (int i = 0; i < tiny.length; i++) TestMemory.fill(tiny[i] = a.malloc(TINY_SIZE), TINY_SIZE, i);
             AllocatorStats afterTinyGrowth = a.stats();
             long yielded = retained - afterTinyGrowth.tier(Tier.LARGE).cachedBytes();
             assertTrue(yielded >= TINY_BYTES,
@@ -62,7 +61,7 @@ class CrossTierReuseTest {
                 for (long p : tiny) a.free(p);
             }
             long[] large = new long[LARGE_BLOCKS];
-            for (int i = 0; i < large.length; i++) large[i] = touched(a.malloc(LARGE_BLOCK), LARGE_BLOCK);
+            for (int i = 0; i < large.length; i++) TestMemory.fill(large[i] = a.malloc(LARGE_BLOCK), LARGE_BLOCK, i);
             for (long p : large) a.free(p);
             long retained = a.stats().tier(Tier.LARGE).cachedBytes();
             for (int round = 0; round < 10; round++) {
@@ -71,11 +70,5 @@ class CrossTierReuseTest {
             }
             assertEquals(retained, a.stats().tier(Tier.LARGE).cachedBytes(), "nothing grew, so nothing was given back");
         }
-    }
-
-    /** Writes a byte on every page of the block, as a program using it would, and returns it. */
-    private static long touched(long p, long size) {
-        for (long off = 0; off < size; off += 4096) TestMemory.ALL.set(ValueLayout.JAVA_BYTE, p + off, (byte) 1);
-        return p;
     }
 }
