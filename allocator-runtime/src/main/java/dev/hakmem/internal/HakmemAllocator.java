@@ -160,8 +160,7 @@ public final class HakmemAllocator implements NativeAllocator {
     @Override
     public long malloc(long size) {
         if (closed) throw closedError("malloc");
-        if (Long.compareUnsigned(size, AllocatorConfig.TINY_MAX) <= 0) return front.mallocByGranule(slots, size, SizeClasses.TINY_INDEX_SHIFT);
-        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.mallocByGranule(slots, size, SizeClasses.MID_INDEX_SHIFT);
+        if (Long.compareUnsigned(size, MID_MAX) <= 0) return front.mallocByGranule(slots, size); // one call site: see there
         return mallocBig("malloc", size, MIN_ALIGNMENT, false);
     }
 

@@ -115,13 +115,11 @@ public final class SmallFront {
     }
 
     /**
-     * A block for a Tiny request of {@code size} bytes ({@code granuleShift == SizeClasses.TINY_INDEX_SHIFT},
-     * {@code 0 <= size <= TINY_MAX}) or a Mid one ({@code MID_INDEX_SHIFT}, {@code TINY_MAX < size <= MID_MAX}):
+     * A block for a Tiny or Mid request of {@code size} bytes ({@code 0 <= size <= MID_MAX}):
      * {@link #malloc} with the class cache found through the thread's granule table of that tier
      * ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}), one load nearer the size than
      * through the class table: the chain from the size to the block that a malloc of varying sizes
-     * waits on. Callers pass a constant shift, which C2 folds once it inlines this method: one method
-     * for both tiers, no call level more for either.
+     * waits on. The tier only picks the table and the shift: the rest is one path for both.
      *
      * <p>{@code slots} is {@link #slots()}, passed by a caller that holds it in a field of its own
      * (the allocator): the table is then one load from the caller's object, where through this front's
@@ -132,17 +130,24 @@ public final class SmallFront {
      * one thread 9%, randomMixed and midLargeMt 2%, tinyHot (no call in its loop) the same, in four
      * interleaved rounds (docs/BENCHMARKS-HISTORY.md, session 59).
      */
-    public long mallocByGranule(ThreadCache[] slots, long size, int granuleShift) {
+    public long mallocByGranule(ThreadCache[] slots, long size) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
-        ClassCache[] byGranule = granuleShift == SizeClasses.TINY_INDEX_SHIFT ? tc.byGranule : tc.midByGranule;
-        if (byGranule == null) { // before the thread's first refill, which builds the tables (refillHot)
-            int cls = classes.classOf(size);
-            return mallocFrom(tc, tc.byClass[cls], cls, size);
-        }
-        ClassCache cc = byGranule[(int) (size + (1 << granuleShift) - 1) >>> granuleShift];
+        // One call of mallocFrom for both tiers and for a thread without tables yet: C2 compiles a copy
+        // of an inlined method per call site. With a call of this method per tier the allocator's malloc
+        // compiled to 5.3 KB in a larson fork (JFR's jdk.Compilation codeSize), 3.0 KB with one; C2 does
+        // not inline an already compiled method of over 2.5 KB (InlineSmallCode) into a caller compiled
+        // later, which then calls it.
+        boolean tiny = size <= AllocatorConfig.TINY_MAX;
+        ClassCache[] byGranule = tiny ? tc.byGranule : tc.midByGranule;
+        ClassCache cc = byGranule != null
+                ? byGranule[tiny ? (int) (size + TINY_ROUND) >>> SizeClasses.TINY_INDEX_SHIFT : (int) (size + MID_ROUND) >>> SizeClasses.MID_INDEX_SHIFT]
+                : tc.byClass[classes.classOf(size)]; // before the thread's first refill, which builds the tables (refillHot)
         return mallocFrom(tc, cc, cc.cls, size);
     }
+
+    /** What {@link #mallocByGranule} adds to a size before shifting it to its granule: a granule less one byte. */
+    private static final int TINY_ROUND = (1 << SizeClasses.TINY_INDEX_SHIFT) - 1, MID_ROUND = (1 << SizeClasses.MID_INDEX_SHIFT) - 1;
 
     private long mallocFrom(ThreadCache tc, ClassCache cc, int cls, long size) {
         int n = cc.count;
