@@ -134,10 +134,10 @@ public final class SmallFront {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
         // One call of mallocFrom for both tiers and for a thread without tables yet: C2 compiles a copy
-        // of an inlined method per call site. With a call of this method per tier the allocator's malloc
-        // compiled to 5.3 KB in a larson fork (JFR's jdk.Compilation codeSize), 3.0 KB with one; C2 does
-        // not inline an already compiled method of over 2.5 KB (InlineSmallCode) into a caller compiled
-        // later, which then calls it.
+        // of an inlined method per call site. C2 does not inline a method it has already compiled to
+        // more than InlineSmallCode (2500) bytes of instructions into a caller it compiles later: the
+        // caller calls it. With a call of this method per tier, the allocator's malloc compiled to 2608
+        // bytes in a larson fork (jcmd Compiler.codelist), 1744 with one.
         boolean tiny = size <= AllocatorConfig.TINY_MAX;
         ClassCache[] byGranule = tiny ? tc.byGranule : tc.midByGranule;
         ClassCache cc = byGranule != null
@@ -150,11 +150,12 @@ public final class SmallFront {
     private static final int TINY_ROUND = (1 << SizeClasses.TINY_INDEX_SHIFT) - 1, MID_ROUND = (1 << SizeClasses.MID_INDEX_SHIFT) - 1;
 
     private long mallocFrom(ThreadCache tc, ClassCache cc, int cls, long size) {
-        int n = cc.count;
+        int top = cc.count - 1;
+        long[] blocks = cc.blocks;
         long p;
-        if (n > 0) {
-            p = cc.blocks[n - 1];
-            cc.count = n - 1;
+        if (Integer.compareUnsigned(top, blocks.length) < 0) { // unsigned: an empty cache (top -1) and the array's own bounds check in one compare
+            p = blocks[top];
+            cc.count = top;
         } else {
             p = refillHot(tc, cc, cls, size);
         }
