@@ -53,6 +53,15 @@ import java.lang.ref.Reference;
  * compiles them whole (five are tested: {@code FastPathInliningTest}); before, three such methods
  * were one too many, and tinyHot's cycle ran 2.4x slower (the CallDepth benchmark in
  * docs/BENCHMARKS.md). Whoever adds a call level to these paths takes one from every caller.
+ *
+ * <p><b>Inlined size.</b> The allocator's malloc and free are called from everywhere, so C2 compiles
+ * them on their own early; a caller compiled later inlines such a method only while its compiled
+ * code is at most {@code InlineSmallCode} (2500) bytes of instructions, and calls it otherwise. So a
+ * method inlined here should be inlined once: two call sites of {@link #mallocByGranule} (one per
+ * tier) made the allocator's malloc 2608 bytes in a larson fork, one call 1744
+ * ({@code jcmd <pid> Compiler.codelist}; docs/BENCHMARKS-HISTORY.md, session 65). The free is 2400
+ * bytes there; where the warm-up has made the remote free's path hot (midLargeMt) it is over the
+ * limit, and its callers call it.
  */
 public final class SmallFront {
     private final boolean checks;
