@@ -84,8 +84,19 @@ public final class SizeClasses {
 
     /** The class of a request of {@code size} bytes, {@code 0 <= size <= 65536}. */
     public int classOf(long size) {
-        return size <= AllocatorConfig.TINY_MAX ? tinyIndex[(int) (size + ((1 << TINY_INDEX_SHIFT) - 1)) >>> TINY_INDEX_SHIFT]
-                : midIndex[(int) (size + ((1 << MID_INDEX_SHIFT) - 1)) >>> MID_INDEX_SHIFT];
+        int g = granule(size);
+        return size <= AllocatorConfig.TINY_MAX ? tinyIndex[g] : midIndex[g];
+    }
+
+    /**
+     * The granule of a request of {@code size} bytes ({@code 0 <= size <= 65536}) in its tier: its
+     * size rounded up to 16 bytes, over 16, up to {@link AllocatorConfig#TINY_MAX}; rounded up to 256,
+     * over 256, above. The index into the tier's class table ({@link #classOf}) and into a thread's
+     * granule table of that tier ({@code ThreadCache.byGranule}, {@code midByGranule}).
+     */
+    static int granule(long size) {
+        return size <= AllocatorConfig.TINY_MAX ? (int) (size + ((1 << TINY_INDEX_SHIFT) - 1)) >>> TINY_INDEX_SHIFT
+                : (int) (size + ((1 << MID_INDEX_SHIFT) - 1)) >>> MID_INDEX_SHIFT;
     }
 
     public int count() { return sizes.length; }

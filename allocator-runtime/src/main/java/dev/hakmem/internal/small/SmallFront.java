@@ -142,21 +142,14 @@ public final class SmallFront {
     public long mallocByGranule(ThreadCache[] slots, long size) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
-        // One call of mallocFrom for both tiers and for a thread without tables yet: C2 compiles a copy
-        // of an inlined method per call site. C2 does not inline a method it has already compiled to
-        // more than InlineSmallCode (2500) bytes of instructions into a caller it compiles later: the
-        // caller calls it. With a call of this method per tier, the allocator's malloc compiled to 2608
-        // bytes in a larson fork (jcmd Compiler.codelist), 1744 with one.
-        boolean tiny = size <= AllocatorConfig.TINY_MAX;
-        ClassCache[] byGranule = tiny ? tc.byGranule : tc.midByGranule;
+        // One call of mallocFrom for both tiers and for a thread without tables yet ("Inlined size" in
+        // the class comment).
+        ClassCache[] byGranule = size <= AllocatorConfig.TINY_MAX ? tc.byGranule : tc.midByGranule;
         ClassCache cc = byGranule != null
-                ? byGranule[tiny ? (int) (size + TINY_ROUND) >>> SizeClasses.TINY_INDEX_SHIFT : (int) (size + MID_ROUND) >>> SizeClasses.MID_INDEX_SHIFT]
+                ? byGranule[SizeClasses.granule(size)]
                 : tc.byClass[classes.classOf(size)]; // before the thread's first refill, which builds the tables (refillHot)
         return mallocFrom(tc, cc, cc.cls, size);
     }
-
-    /** What {@link #mallocByGranule} adds to a size before shifting it to its granule: a granule less one byte. */
-    private static final int TINY_ROUND = (1 << SizeClasses.TINY_INDEX_SHIFT) - 1, MID_ROUND = (1 << SizeClasses.MID_INDEX_SHIFT) - 1;
 
     private long mallocFrom(ThreadCache tc, ClassCache cc, int cls, long size) {
         int top = cc.count - 1;
