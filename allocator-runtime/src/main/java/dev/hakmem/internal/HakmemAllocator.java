@@ -142,7 +142,7 @@ public final class HakmemAllocator implements NativeAllocator {
                 batches[c] = config.batchSize(c);
             }
             this.profile = config.profile() ? new ProfileCounters(classes.count()) : null;
-            this.caches = new ThreadCaches(capacities, batches, this::drainCache, this::abandonCache, fronts, profile);
+            this.caches = new ThreadCaches(classes, capacities, batches, this::drainCache, this::abandonCache, fronts, profile);
             this.front = new SmallFront(checks, stats, small, registry, caches, profile);
             this.slots = front.slots();
             OpenAllocators.register(this, events, config.memoryLimit()); // for the periodic statistics events

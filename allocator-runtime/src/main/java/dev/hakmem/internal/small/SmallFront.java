@@ -62,6 +62,16 @@ import java.lang.ref.Reference;
  * ({@code jcmd <pid> Compiler.codelist}; docs/BENCHMARKS-HISTORY.md, session 65). The free is 2400
  * bytes there; where the warm-up has made the remote free's path hot (midLargeMt) it is over the
  * limit, and its callers call it.
+ *
+ * <p><b>No trap.</b> C2 compiles a branch that the profile has never seen taken as an uncommon trap:
+ * when it is taken after all, the compiled method is thrown away, runs interpreted, and is compiled
+ * again, and with the fast path inlined that method is the caller's loop. A branch on the fast path
+ * that only a new thread takes is such a branch wherever threads start after the loop is compiled
+ * (larson, threadChurn, a server's pool that replaces its threads). So the fast path has none: a
+ * platform thread's cache has its granule tables from the start ({@link ThreadCache#byGranule}; built
+ * at its first refill, their null check trapped in larson's loop), and the lookup of the thread's
+ * cache misses on one compare ({@link ThreadCaches}, "One miss"). JFR's {@code jdk.Deoptimization}
+ * events name the traps taken (docs/BENCHMARKS-HISTORY.md, session 66).
  */
 public final class SmallFront {
     private final boolean checks;
@@ -142,12 +152,9 @@ public final class SmallFront {
     public long mallocByGranule(ThreadCache[] slots, long size) {
         ThreadCache tc = caches.own(slots);
         if (tc == null) return mallocShared(classes.classOf(size), size);
-        // One call of mallocFrom for both tiers and for a thread without tables yet ("Inlined size" in
-        // the class comment).
-        ClassCache[] byGranule = size <= AllocatorConfig.TINY_MAX ? tc.byGranule : tc.midByGranule;
-        ClassCache cc = byGranule != null
-                ? byGranule[SizeClasses.granule(size)]
-                : tc.byClass[classes.classOf(size)]; // before the thread's first refill, which builds the tables (refillHot)
+        // One call of mallocFrom for both tiers ("Inlined size" in the class comment). A platform
+        // thread's cache has its tables from the start ("No trap" there).
+        ClassCache cc = (size <= AllocatorConfig.TINY_MAX ? tc.byGranule : tc.midByGranule)[SizeClasses.granule(size)];
         return mallocFrom(tc, cc, cc.cls, size);
     }
 
@@ -202,29 +209,11 @@ public final class SmallFront {
 
     /**
      * Slow path of the generic malloc: {@link #refillAndPop}, after the thread's hot class is judged
-     * ({@link HotClass}); a platform thread's first refill also builds its granule tables
-     * ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}; a stripe, reached here through
-     * {@link #mallocShared}, gets none).
+     * ({@link HotClass}).
      */
     private long refillHot(ThreadCache tc, ClassCache cc, int cls, long size) {
-        if (tc.byGranule == null && !tc.isStripe()) {
-            tc.byGranule = granuleTable(tc, SizeClasses.TINY_INDEX_SHIFT, 0, AllocatorConfig.TINY_MAX);
-            tc.midByGranule = granuleTable(tc, SizeClasses.MID_INDEX_SHIFT, AllocatorConfig.TINY_MAX + 1, AllocatorConfig.MID_MAX);
-        }
         if (stats) HotClass.slowPath(tc, cls);
         return refillAndPop(tc, cc, cls, size);
-    }
-
-    /**
-     * A granule table for {@code tc} ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}):
-     * entry {@code g} is the cache of the class of the requests of up to {@code g << shift} bytes, for
-     * the sizes from {@code smallest} to {@code largest}; the entries below {@code smallest}, which
-     * {@link #mallocByGranule} never indexes, hold the class of {@code smallest}.
-     */
-    private ClassCache[] granuleTable(ThreadCache tc, int shift, long smallest, long largest) {
-        ClassCache[] byGranule = new ClassCache[(int) (largest >>> shift) + 1];
-        for (int g = 0; g < byGranule.length; g++) byGranule[g] = tc.byClass[classes.classOf(Math.max((long) g << shift, smallest))];
-        return byGranule;
     }
 
     /**

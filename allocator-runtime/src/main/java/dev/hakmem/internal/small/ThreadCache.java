@@ -30,14 +30,15 @@ public final class ThreadCache extends PaddedLock {
      * {@code byClass[classOf(size)]} for {@code size <= TINY_MAX}. A malloc then finds its cache in one
      * load from the size instead of two (the class table's entry, then {@link #byClass}'s), one load
      * fewer in the chain from the size to the block that a malloc of a varying size waits on.
-     * Null until the owner's first refill through the generic malloc builds it (then
-     * {@link SmallFront#mallocByGranule} uses it); always null for stripes. Owner-only, plain.
+     * Built when a platform thread's cache is made ({@link ThreadCaches}), so that
+     * {@link SmallFront#mallocByGranule} never finds it missing; null for stripes and the other
+     * caches without an owner, which that method is never given. Owner-only, plain.
      */
     ClassCache[] byGranule;
     /**
      * The same for the Mid classes by the request's 256-byte granule: {@code midByGranule[(size + 255) >>> 8]}
      * is {@code byClass[classOf(size)]} for {@code TINY_MAX < size <= MID_MAX} ({@link SmallFront#mallocByGranule}).
-     * Built with {@link #byGranule}, null until then and always for stripes. Owner-only, plain.
+     * Built with {@link #byGranule}, and null where it is. Owner-only, plain.
      */
     ClassCache[] midByGranule;
     /**
@@ -159,6 +160,22 @@ public final class ThreadCache extends PaddedLock {
         this.spill = new Spill[inbox.length];
         for (int c = 0; c < spill.length; c++) spill[c] = new Spill(spillArrays);
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
+    }
+
+    /**
+     * Builds {@link #byGranule} and {@link #midByGranule}: entry {@code g} of each is {@link #byClass}'s
+     * cache of class {@code tinyClasses[g]} or {@code midClasses[g]}. Called once, before the cache is
+     * published to its owner.
+     */
+    void buildGranuleTables(int[] tinyClasses, int[] midClasses) {
+        byGranule = granuleTable(tinyClasses);
+        midByGranule = granuleTable(midClasses);
+    }
+
+    private ClassCache[] granuleTable(int[] classes) {
+        ClassCache[] table = new ClassCache[classes.length];
+        for (int g = 0; g < table.length; g++) table[g] = byClass[classes[g]];
+        return table;
     }
 
     /** Class {@code c}'s inbox, or null if nobody has sent to it yet (acquire). */

@@ -1,5 +1,6 @@
 package dev.hakmem.internal.small;
 
+import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.os.CurrentCpu;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.FrontFactory;
@@ -61,6 +62,16 @@ import java.util.stream.Stream;
  * in about a thousand did, docs/BENCHMARKS-HISTORY.md, session 48); with the second slot it pays one
  * more table load on its calls, and the {@code ThreadLocal} only if both its slots are held, a chance
  * of about {@code (n / 1024)^2}.
+ *
+ * <p>One miss: {@link #own} tests the slot's cache and its owner in one compare (an empty slot
+ * compares its owner as null), not as "not null, then the owner". A slot held by another thread's
+ * cache is first met when thread ids wrap around the table, often long after the allocator's fast
+ * path was compiled into its callers; as a second branch never seen taken, C2 had compiled that miss
+ * as an uncommon trap, and each new thread that met it threw away the compiled caller: in threadChurn
+ * 8-9 such traps per fork, its thread body (malloc and free inlined) compiled 3-5 times instead of 2-3,
+ * and C2 spent a quarter more time on the allocator's methods (docs/BENCHMARKS-HISTORY.md, session
+ * 66). One compare's miss is seen at the first call of the first thread, so it is compiled as a branch.
+ * ({@link SmallFront}, "No trap".)
  *
  * <p>The quick slot ({@link #QUICK}, one entry past the direct-mapped ones), for programs that
  * allocate on one platform thread at a time: the cache of the thread that got one while the slot was
@@ -159,6 +170,12 @@ public final class ThreadCaches {
     private final ThreadLocal<ThreadCache> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
+    /**
+     * Per request granule, the class of the requests of that many granules, for the Tiny and the Mid
+     * sizes ({@link SizeClasses#granule}): what a new cache's granule tables are built from
+     * ({@link ThreadCache#buildGranuleTables}). Immutable.
+     */
+    private final int[] tinyGranuleClasses, midGranuleClasses;
     private final Consumer<ThreadCache> drain, abandon;
     private final FrontFactory fronts;
     /** The allocation profile, or null when it is off. */
@@ -197,23 +214,18 @@ public final class ThreadCaches {
     private volatile int createdSinceReclaim;
 
     /**
+     * @param classes the size classes: a platform thread's cache gets its granule tables from them
+     *     when it is made ({@link ThreadCache#byGranule})
      * @param drain empties a cache whose thread lives on (a stripe, or the caller's own cache under
      *     memory pressure)
      * @param abandon empties a cache whose thread has ended and makes its slabs shared
+     * @param fronts creates the generated storage of each platform thread's cache (null: none)
+     * @param profile the allocation profile the caches count in (null: none); then every cache gets a histogram
      */
-    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon) {
-        this(capacities, batches, drain, abandon, null);
-    }
-
-    /** @param fronts creates the generated storage of each platform thread's cache (null: none) */
-    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
-            FrontFactory fronts) {
-        this(capacities, batches, drain, abandon, fronts, null);
-    }
-
-    /** @param profile the allocation profile the caches count in (null: none); then every cache gets a histogram */
-    public ThreadCaches(int[] capacities, int[] batches, Consumer<ThreadCache> drain, Consumer<ThreadCache> abandon,
-            FrontFactory fronts, ProfileCounters profile) {
+    public ThreadCaches(SizeClasses classes, int[] capacities, int[] batches, Consumer<ThreadCache> drain,
+            Consumer<ThreadCache> abandon, FrontFactory fronts, ProfileCounters profile) {
+        this.tinyGranuleClasses = granuleClasses(classes, SizeClasses.TINY_INDEX_SHIFT, 0, AllocatorConfig.TINY_MAX);
+        this.midGranuleClasses = granuleClasses(classes, SizeClasses.MID_INDEX_SHIFT, AllocatorConfig.TINY_MAX + 1, AllocatorConfig.MID_MAX);
         this.fronts = fronts;
         this.frontSlots = fronts == null ? null : new ThreadFront[SLOTS + 1];
         this.profile = profile;
@@ -251,7 +263,7 @@ public final class ThreadCaches {
         ThreadCache tc;
         if (quickOwner == t && (tc = slots[QUICK]) != null) return tc; // null: retired since this thread read quickOwner
         tc = slots[firstSlot(t.threadId())];
-        if (tc != null && tc.owner() == t) return tc;
+        if ((tc != null ? tc.owner() : null) == t) return tc; // one compare for both misses: see the class comment, "One miss"
         return t.isVirtual() ? null : getSlow(t);
     }
 
@@ -291,7 +303,7 @@ public final class ThreadCaches {
         ThreadFront f;
         if (quickOwner == t && (f = frontSlots[QUICK]) != null) return f; // null: no front, or closed
         f = frontSlots[firstSlot(t.threadId())];
-        if (f != null && f.owner() == t) return f;
+        if ((f != null ? f.owner() : null) == t) return f; // one compare for both misses, as in own
         return ownFrontAfterMiss();
     }
 
@@ -644,6 +656,7 @@ public final class ThreadCaches {
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id, spillArrays);
+        tc.buildGranuleTables(tinyGranuleClasses, midGranuleClasses); // before its first malloc: see the class comment, "One miss"
         if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         spareArrays.lend(tc);
@@ -654,6 +667,17 @@ public final class ThreadCaches {
             unnumbered++;
         }
         return tc;
+    }
+
+    /**
+     * Entry {@code g}: the class of the requests of up to {@code g << shift} bytes, for the sizes from
+     * {@code smallest} to {@code largest}; the entries below {@code smallest}, which a malloc never
+     * indexes, hold the class of {@code smallest}.
+     */
+    private static int[] granuleClasses(SizeClasses classes, int shift, long smallest, long largest) {
+        int[] byGranule = new int[(int) (largest >>> shift) + 1];
+        for (int g = 0; g < byGranule.length; g++) byGranule[g] = classes.classOf(Math.max((long) g << shift, smallest));
+        return byGranule;
     }
 
     /** A thread's first place in {@code slots} (and {@code frontSlots}): the low bits of its id. */

@@ -12,8 +12,8 @@ import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thread's granule tables ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}): built by
- * its first refill, they map every Tiny and every Mid request size to the cache of the size's class,
+ * A thread's granule tables ({@link ThreadCache#byGranule}, {@link ThreadCache#midByGranule}): built with
+ * its cache, before its first malloc, they map every Tiny and every Mid request size to the cache of the size's class,
  * so a malloc of any such size through them gets a block of that class; a stripe (virtual threads)
  * never has one.
  */
@@ -21,9 +21,9 @@ class GranuleTableTest {
     private static void everyTinySizeGetsItsClass(AllocatorConfig config) {
         SizeClasses classes = new SizeClasses(config);
         try (HakmemAllocator a = new HakmemAllocator(config)) {
-            long first = a.malloc(16); // the first refill builds the table
+            long first = a.malloc(16);
             ThreadCache tc = a.smallFront().caches().own();
-            assertNotNull(tc.byGranule, "built by the first refill");
+            assertNotNull(tc.byGranule, "built with the cache");
             for (int size = 0; size <= AllocatorConfig.TINY_MAX; size++) {
                 int cls = classes.classOf(size);
                 assertSame(tc.byClass[cls], tc.byGranule[(size + 15) >>> 4], "size " + size);
@@ -47,15 +47,15 @@ class GranuleTableTest {
     }
 
     @Test
-    void aThreadWhoseFirstMallocIsMidGetsBothTables() throws Exception {
+    void aNewThreadsCacheHasBothTablesBeforeItsFirstMalloc() throws Exception {
         AllocatorConfig config = AllocatorConfig.defaults();
         SizeClasses classes = new SizeClasses(config);
         try (HakmemAllocator a = new HakmemAllocator(config)) {
             FutureTask<Void> life = new FutureTask<>(() -> {
-                long p = a.malloc(20_000); // no table yet: through the class table, and the refill builds both
-                ThreadCache tc = a.smallFront().caches().own();
-                assertNotNull(tc.midByGranule);
+                ThreadCache tc = a.smallFront().caches().own(); // the cache is made here, before any malloc
+                assertNotNull(tc.midByGranule, "built with the cache: the fast path never tests for it");
                 assertNotNull(tc.byGranule);
+                long p = a.malloc(20_000);
                 long q = a.malloc(20_000);
                 assertEquals(classes.size(classes.classOf(20_000)), a.usableSize(q));
                 a.free(p);
