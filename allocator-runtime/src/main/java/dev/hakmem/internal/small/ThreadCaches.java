@@ -69,7 +69,7 @@ import java.util.stream.Stream;
  * path was compiled into its callers; as a second branch never seen taken, C2 had compiled that miss
  * as an uncommon trap, and each new thread that met it threw away the compiled caller: in threadChurn
  * 8-9 such traps per fork, its thread body (malloc and free inlined) compiled 3-5 times instead of 2-3,
- * and C2 spent a quarter more time on the allocator's methods (docs/BENCHMARKS-HISTORY.md, session
+ * and C2 spent about a third more time on the allocator's and the workload's methods (docs/BENCHMARKS-HISTORY.md, session
  * 66). One compare's miss is seen at the first call of the first thread, so it is compiled as a branch.
  * ({@link SmallFront}, "No trap".)
  *
@@ -656,7 +656,7 @@ public final class ThreadCaches {
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id, spillArrays);
-        tc.buildGranuleTables(tinyGranuleClasses, midGranuleClasses); // before its first malloc: see the class comment, "One miss"
+        tc.buildGranuleTables(tinyGranuleClasses, midGranuleClasses); // before its first malloc: SmallFront's class comment, "No trap"
         if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         spareArrays.lend(tc);
