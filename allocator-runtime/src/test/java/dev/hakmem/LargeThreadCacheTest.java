@@ -77,6 +77,34 @@ class LargeThreadCacheTest {
     }
 
     @Test
+    void aMallocOfUpToAQuarterFewerPagesTakesALargerCachedBlockWhole() {
+        long page = 4096;
+        try (NativeAllocator al = Hakmem.create()) {
+            long p = al.malloc(40 * page);
+            MemorySegment.ofAddress(p).reinterpret(40 * page).fill((byte) 0x5A);
+            al.free(p); // cached: 40 pages
+            long q = al.calloc(1, 33 * page); // a quarter more than 33 is 41 pages: the cached block fits
+            assertEquals(p, q, "the cached block of 40 pages served a request of 33");
+            assertEquals(40 * page, al.usableSize(q), "handed out whole: its run keeps its 40 pages");
+            MemorySegment z = MemorySegment.ofAddress(q).reinterpret(40 * page);
+            for (long i = 0; i < 40 * page; i += 8) assertEquals(0, z.get(ValueLayout.JAVA_LONG_UNALIGNED, i), "calloc: byte " + i);
+            TierStats live = al.stats().tier(Tier.LARGE);
+            assertEquals(1, live.liveBlocks());
+            assertEquals(40 * page, live.liveBytes(), "counted as the 40 pages it holds");
+            al.free(q); // cached again
+            var twice = assertThrows(IllegalStateException.class, () -> al.free(q));
+            assertTrue(twice.getMessage().contains("double free"), twice.getMessage());
+            long r = al.malloc(31 * page); // a quarter more than 31 is 38 pages: not the 40-page block
+            assertTrue(r != p, "a block more than a quarter larger than the request stays in the cache");
+            assertEquals(31 * page, al.usableSize(r));
+            assertEquals(p, al.malloc(32 * page), "32 + 8 = 40 pages: the cached block again");
+            al.free(r);
+            al.free(p);
+            assertEquals(0, al.stats().tier(Tier.LARGE).liveBlocks());
+        }
+    }
+
+    @Test
     void callocFromTheCacheIsZeroed() {
         try (NativeAllocator al = Hakmem.create()) {
             long p = al.malloc(SIZE);

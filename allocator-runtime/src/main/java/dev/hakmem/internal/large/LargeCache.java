@@ -3,8 +3,8 @@ package dev.hakmem.internal.large;
 /**
  * One platform thread's cache of freed Large blocks of 1 to {@value #MAX_PAGES} pages (up to
  * 256 KiB, tcmalloc's per-thread limit too): a LIFO stack per page count, so a malloc that follows a
- * free of the same size reuses that block without the arena's lock, its bins or its dirty-page
- * bookkeeping.
+ * free of the same size, or of up to a quarter more pages ({@link #fitLimit}), reuses that block
+ * without the arena's lock, its bins or its dirty-page bookkeeping.
  *
  * <p>The arena still counts a cached block as allocated; the block's run-start
  * {@linkplain LargeChunk#cached state} says that a cache holds it. A stack of page count {@code p}
@@ -58,11 +58,31 @@ public final class LargeCache {
         frees++;
     }
 
-    /** The most recently cached block of {@code pages} pages, removed, or 0 if none (a malloc). */
+    /**
+     * A block for a malloc of {@code pages} pages, removed, or 0 if none: the most recently cached
+     * one of the smallest page count from {@code pages} to a quarter more ({@link #fitLimit}). Its
+     * run keeps its page count; the caller reads it from the run's state.
+     */
     long pop(int pages) {
-        if (count[pages] == 0) return 0;
-        allocations++;
-        return take(pages);
+        for (int q = pages, end = fitLimit(pages); q <= end; q++) {
+            if (count[q] != 0) {
+                allocations++;
+                return take(q);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The largest page count a malloc of {@code pages} pages takes from this cache: a quarter more
+     * (rounded down), at most {@value #MAX_PAGES}. Why not the exact count only: a program whose
+     * Large sizes vary (the large workload: log-uniform from 32 KiB to 2 MiB) rarely asks again for
+     * the page count it just freed, so the malloc went to the arena's lock while a block a few pages
+     * larger sat in the cache; handing that block out instead costs at most a quarter of the request
+     * in unused pages, which the cache held resident anyway (docs/BENCHMARKS-HISTORY.md, session 66).
+     */
+    static int fitLimit(int pages) {
+        return Math.min(MAX_PAGES, pages + (pages >>> 2));
     }
 
     /** Removes one cached block, any size, for a flush: its address, or 0 when the cache is empty. */

@@ -120,7 +120,7 @@ public final class LargeTier {
         if (cache != null && alignment <= OsMemory.PAGE_SIZE) {
             int pages = pagesFor(size);
             long address = pages <= LargeCache.MAX_PAGES ? cache.pop(pages) : 0;
-            if (address != 0) return handOutCached(address, pages, zero);
+            if (address != 0) return handOutCached(address, zero);
         }
         return allocate(size, alignment, zero);
     }
@@ -131,9 +131,11 @@ public final class LargeTier {
      * double free that either finds the state cached, and is named, or finds it live again, and is
      * indistinguishable from a free of the new block, as in any allocator).
      */
-    private long handOutCached(long address, int pages, boolean zero) {
+    private long handOutCached(long address, boolean zero) {
         LargeChunk c = table.at(address);
-        c.setState(c.pageIndex(address), LargeChunk.live(pages));
+        int page = c.pageIndex(address);
+        int pages = LargeChunk.pagesOf(c.state(page)); // the run's own count: up to a quarter more than asked (LargeCache.fitLimit)
+        c.setState(page, LargeChunk.live(pages));
         if (zero) RawMemory.zero(memory, address, (long) pages << PAGE_SHIFT); // cached blocks are dirty
         return address;
     }
