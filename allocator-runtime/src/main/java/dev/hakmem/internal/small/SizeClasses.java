@@ -99,6 +99,18 @@ public final class SizeClasses {
                 : (int) (size + ((1 << MID_INDEX_SHIFT) - 1)) >>> MID_INDEX_SHIFT;
     }
 
+    /**
+     * A thread's granule table of one tier ({@code ThreadCache.byGranule} for the Tiny tier,
+     * {@code midByGranule} for the Mid one): entry {@code g} is {@code byClass}'s cache of the class
+     * this object's own index gives granule {@code g} ({@link #classOf}), so the two never disagree.
+     */
+    ClassCache[] granuleTable(boolean tiny, ClassCache[] byClass) {
+        byte[] index = tiny ? tinyIndex : midIndex;
+        ClassCache[] table = new ClassCache[index.length];
+        for (int g = 0; g < index.length; g++) table[g] = byClass[index[g]];
+        return table;
+    }
+
     public int count() { return sizes.length; }
 
     public int tinyCount() { return tinyCount; }

@@ -162,22 +162,6 @@ public final class ThreadCache extends PaddedLock {
         this.carving = new Slab[id == 0 ? 0 : capacities.length];
     }
 
-    /**
-     * Builds {@link #byGranule} and {@link #midByGranule}: entry {@code g} of each is {@link #byClass}'s
-     * cache of class {@code tinyClasses[g]} or {@code midClasses[g]}. Called once, before the cache is
-     * published to its owner.
-     */
-    void buildGranuleTables(int[] tinyClasses, int[] midClasses) {
-        byGranule = granuleTable(tinyClasses);
-        midByGranule = granuleTable(midClasses);
-    }
-
-    private ClassCache[] granuleTable(int[] classes) {
-        ClassCache[] table = new ClassCache[classes.length];
-        for (int g = 0; g < table.length; g++) table[g] = byClass[classes[g]];
-        return table;
-    }
-
     /** Class {@code c}'s inbox, or null if nobody has sent to it yet (acquire). */
     BatchStack inbox(int c) {
         return (BatchStack) INBOX.getAcquire(inbox, c);

@@ -1,6 +1,5 @@
 package dev.hakmem.internal.small;
 
-import dev.hakmem.AllocatorConfig;
 import dev.hakmem.internal.os.CurrentCpu;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import dev.hakmem.spi.FrontFactory;
@@ -170,12 +169,8 @@ public final class ThreadCaches {
     private final ThreadLocal<ThreadCache> local = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ThreadCache> live = new ConcurrentLinkedQueue<>();
     private final int[] capacities, batches;
-    /**
-     * Per request granule, the class of the requests of that many granules, for the Tiny and the Mid
-     * sizes ({@link SizeClasses#granule}): what a new cache's granule tables are built from
-     * ({@link ThreadCache#buildGranuleTables}). Immutable.
-     */
-    private final int[] tinyGranuleClasses, midGranuleClasses;
+    /** The size classes, whose index of each tier a new cache's granule tables are built from ({@link SizeClasses#granuleTable}). */
+    private final SizeClasses classes;
     private final Consumer<ThreadCache> drain, abandon;
     private final FrontFactory fronts;
     /** The allocation profile, or null when it is off. */
@@ -224,8 +219,7 @@ public final class ThreadCaches {
      */
     public ThreadCaches(SizeClasses classes, int[] capacities, int[] batches, Consumer<ThreadCache> drain,
             Consumer<ThreadCache> abandon, FrontFactory fronts, ProfileCounters profile) {
-        this.tinyGranuleClasses = granuleClasses(classes, SizeClasses.TINY_INDEX_SHIFT, 0, AllocatorConfig.TINY_MAX);
-        this.midGranuleClasses = granuleClasses(classes, SizeClasses.MID_INDEX_SHIFT, AllocatorConfig.TINY_MAX + 1, AllocatorConfig.MID_MAX);
+        this.classes = classes;
         this.fronts = fronts;
         this.frontSlots = fronts == null ? null : new ThreadFront[SLOTS + 1];
         this.profile = profile;
@@ -656,7 +650,9 @@ public final class ThreadCaches {
     private synchronized ThreadCache newOwnedCache(Thread t) {
         int id = freeIds.isEmpty() ? (nextId <= ChunkRegistry.MAX_OWNER ? nextId++ : 0) : freeIds.pop();
         ThreadCache tc = new ThreadCache(capacities, batches, t, id, spillArrays);
-        tc.buildGranuleTables(tinyGranuleClasses, midGranuleClasses); // before its first malloc: SmallFront's class comment, "No trap"
+        // Before its first malloc: SmallFront's class comment, "No trap".
+        tc.byGranule = classes.granuleTable(true, tc.byClass);
+        tc.midByGranule = classes.granuleTable(false, tc.byClass);
         if (profile != null) tc.requests = ProfileCounters.newHistogram();
         if (fronts != null && id != 0) tc.front = fronts.create(tc, id); // published with tc below
         spareArrays.lend(tc);
@@ -667,17 +663,6 @@ public final class ThreadCaches {
             unnumbered++;
         }
         return tc;
-    }
-
-    /**
-     * Entry {@code g}: the class of the requests of up to {@code g << shift} bytes, for the sizes from
-     * {@code smallest} to {@code largest}; the entries below {@code smallest}, which a malloc never
-     * indexes, hold the class of {@code smallest}.
-     */
-    private static int[] granuleClasses(SizeClasses classes, int shift, long smallest, long largest) {
-        int[] byGranule = new int[(int) (largest >>> shift) + 1];
-        for (int g = 0; g < byGranule.length; g++) byGranule[g] = classes.classOf(Math.max((long) g << shift, smallest));
-        return byGranule;
     }
 
     /** A thread's first place in {@code slots} (and {@code frontSlots}): the low bits of its id. */
