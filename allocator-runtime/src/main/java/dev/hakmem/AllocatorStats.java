@@ -19,7 +19,7 @@ import java.util.List;
  * @param bytesReserved virtual address space held: the reservation for Tiny, Mid and Large plus Huge mappings
  * @param bytesCommitted bytes obtained from the OS and not returned (counted against the memory limit)
  * @param bytesResident of the committed bytes, those resident in RAM now (by {@code mincore})
- * @param racingDoubleFrees double frees of Tiny and Mid blocks caught late, with checks on: two threads
+ * @param racingDoubleFrees double frees of Tiny and Mid blocks (with checks on) and of Large blocks caught late: two threads
  *     freed one block at the same moment, both calls returned, and the block's owner refused the
  *     second free when it arrived (each is also logged; the block was freed once and is not counted
  *     twice in {@code frees}). A sequential double free throws at the call instead and is not counted.

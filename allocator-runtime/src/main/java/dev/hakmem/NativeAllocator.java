@@ -34,7 +34,7 @@ import java.util.Optional;
  *       {@link IllegalStateException}; messages name the address in hex and,
  *       where known, its tier and size class (double-free and foreign-address detection need checks
  *       on, see {@link AllocatorConfig.Builder#checks(boolean)});</li>
- *   <li>one exception: a double free of a Tiny or Mid block by two threads at the same moment may
+ *   <li>one exception: a double free of a Tiny, Mid or Large block by two threads at the same moment may
  *       return normally on both; it is then caught when the second free reaches the block's owning
  *       thread: refused (the block is freed once and never handed out twice), counted in
  *       {@link AllocatorStats#racingDoubleFrees()} and logged;</li>

@@ -88,7 +88,10 @@
  * The one double free a plain owner's free can miss at the call, another thread freeing the same
  * block in the same few nanoseconds, is caught when the second free reaches the owner: refused,
  * counted ({@code AllocatorStats.racingDoubleFrees}) and logged, never handing the block out twice
- * (the protocol and why each access suffices: {@code internal.small.BlockState}). Large blocks are checked against their boundary tags, Huge blocks against the
+ * (the protocol and why each access suffices: {@code internal.small.BlockState}). Large blocks are
+ * checked against their boundary tags and a run-start state word with the same owner protocol (the
+ * owner's free a store, another thread's a CAS to remote and a delivery to the owner, a racing
+ * phantom refused and counted: {@code internal.large}), Huge blocks against the
  * table of live mappings (and a bounded memory of recent frees to name a double free). With checks off
  * the small fast paths contain no check code at all.
  */

@@ -262,7 +262,7 @@ public final class HakmemAllocator implements NativeAllocator {
             usable = usableSizeBig("realloc", address, kind);
             boolean sameTier = kind == ChunkRegistry.LARGE ? newSize > MID_MAX && newSize <= LARGE_MAX : newSize > LARGE_MAX;
             // Same tier and it fits, or a Large block that can take the free pages after it: no move.
-            if (sameTier && (newSize <= usable ? newSize > usable / 2 : kind == ChunkRegistry.LARGE && large.growInPlace(address, newSize))) {
+            if (sameTier && (newSize <= usable ? newSize > usable / 2 : kind == ChunkRegistry.LARGE && large.growInPlace(ownLargeCache(), address, newSize))) {
                 return resizedBig(address, newSize);
             }
             // A Huge block (usableSizeBig found it live there) that grows: remapped, not copied, if the OS can.
@@ -429,7 +429,7 @@ public final class HakmemAllocator implements NativeAllocator {
         Object event = events.reclaiming();
         LargeCache lc = tc.largeCacheIfAny();
         long largeBlocks = lc == null ? 0 : lc.cachedBlocks(), largeBytes = lc == null ? 0 : lc.cachedBytes();
-        large.flush(lc);
+        large.abandon(lc);
         SmallTier.GivenBack small = this.small.abandon(tc);
         events.reclaimed(event, tc.owner(), small.blocks() + largeBlocks, small.bytes() + largeBytes);
     }

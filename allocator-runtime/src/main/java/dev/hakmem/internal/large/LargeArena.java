@@ -82,10 +82,11 @@ final class LargeArena extends PaddedLock {
 
     /**
      * Hands out a run of {@code pages} pages aligned to {@code alignPages} pages, for a request of
-     * {@code size} bytes. Throws {@link OutOfMemoryError} (nothing changed, nothing charged) when the
-     * budget or the reservation is exhausted.
+     * {@code size} bytes, live of owner id {@code owner} (0: none; see {@link LargeChunk#live}).
+     * Throws {@link OutOfMemoryError} (nothing changed, nothing charged) when the budget or the
+     * reservation is exhausted.
      */
-    long allocate(long size, int pages, int alignPages) {
+    long allocate(long size, int pages, int alignPages, int owner) {
         long prepaid = 0; // bytes charged to the budget for this request and not yet used
         try {
             while (true) {
@@ -107,7 +108,7 @@ final class LargeArena extends PaddedLock {
                 if (prepaid > need) budget.release(prepaid - need);
                 prepaid = 0;
                 if (need > 0) events.osRefill(Tier.LARGE, need, size, newChunk);
-                return carve(c, start, at, pages, dirtyPages);
+                return carve(c, start, at, pages, dirtyPages, owner);
             }
         } catch (RuntimeException | Error e) {
             if (prepaid > 0) budget.release(prepaid);
@@ -127,13 +128,13 @@ final class LargeArena extends PaddedLock {
     }
 
     /** Cuts {@code pages} pages at {@code at} out of the free run at {@code start}; returns their address. */
-    private long carve(LargeChunk c, int start, int at, int pages, int dirtyPages) {
+    private long carve(LargeChunk c, int start, int at, int pages, int dirtyPages, int owner) {
         int runPages = -c.runAt[start];
         removeFree(c, start);
         if (at > start) insertFree(c, start, at - start);
         if (start + runPages > at + pages) insertFree(c, at + pages, start + runPages - at - pages);
         c.setRun(at, pages, true);
-        c.setState(at, LargeChunk.live(pages));
+        c.setState(at, LargeChunk.live(pages, owner));
         if (dirtyPages > 0) c.setDirty(at, pages, false);
         dirtyFreeBytes -= (long) dirtyPages << PAGE_SHIFT;
         lastRunDirty = dirtyPages > 0;
@@ -146,21 +147,23 @@ final class LargeArena extends PaddedLock {
     boolean lastRunDirty() { return lastRunDirty; }
 
     /**
-     * Takes back the run at {@code address} in {@code c} (one of this arena's chunks): freed by the
-     * program ({@code fromCache} false: its state must be live, and it counts as a free), or flushed
-     * by the {@link LargeCache} that held it ({@code fromCache} true: its state is cached, and the free
-     * was counted by that cache). Throws on anything but such a run start. Returns whether this arena
+     * Takes back the run at {@code address} in {@code c} (one of this arena's chunks) whose state word
+     * is {@code held}: live (freed by the program), cached (flushed by the {@link LargeCache} that
+     * held it) or remote (a remote free taken by its acceptor); it counts as a free if
+     * {@code countFree} (a cache or a delivering thread counted the others). Throws on anything but
+     * such a run start ({@link LargeChunk#NO_STATE}: always). Returns whether this arena
      * is held below its fair share of the retained limit because other arenas have borrowed it: the
      * caller should then, with this lock let go, have them {@link #shrinkAllowance shrink} to the fair
      * share.
      */
-    boolean free(LargeChunk c, long address, boolean fromCache) {
+    boolean free(LargeChunk c, long address, int held, boolean countFree) {
         int start = liveRunOrThrow("free", address, c);
         int pages = c.runAt[start];
-        int held = fromCache ? LargeChunk.cached(pages) : LargeChunk.live(pages);
-        // A CAS, not a store: a thread-cached free of the same block may race with this one.
-        if (!c.casState(start, held, 0)) throw misuse(Errors.doubleFree("free", address, Tier.LARGE + " block"), MisuseKind.DOUBLE_FREE, "free", address);
-        if (!fromCache) frees++;
+        // A CAS, not a store: a free on another thread (of an unowned block, or a remote one) may race with this one.
+        if (LargeChunk.pagesOf(held) != pages || !c.casState(start, held, 0)) {
+            throw misuse(Errors.doubleFree("free", address, Tier.LARGE + " block"), MisuseKind.DOUBLE_FREE, "free", address);
+        }
+        if (countFree) frees++;
         liveBlocks--;
         liveBytes -= (long) pages << PAGE_SHIFT;
         c.clearRun(start);
@@ -248,10 +251,16 @@ final class LargeArena extends PaddedLock {
      * allocation's (only those not dirty) and the block keeps its address and its start's state word,
      * changed from live of the old page count to live of the new one with a CAS, so a free racing with
      * this realloc (a misuse) either wins before it, and the growth is not made, or frees the whole grown run.
+     * Only for an unowned block or one of owner {@code caller} (the calling thread's id): another
+     * owner's live word changes without a CAS by that owner's free ({@link LargeChunk#state}), so a
+     * block of another thread's is not grown here (false: the caller's realloc moves it).
      */
-    boolean growInPlace(LargeChunk c, long address, int newPages) {
+    boolean growInPlace(LargeChunk c, long address, int newPages, int caller) {
         int start = liveRunOrThrow("realloc", address, c);
         int pages = c.runAt[start];
+        int s = c.state(start);
+        int owner = LargeChunk.ownerOf(s);
+        if (s != LargeChunk.live(pages, owner) || owner != 0 && owner != caller) return false;
         int right = start + pages;
         int extra = newPages - pages;
         if (extra <= 0 || right >= LargeChunk.PAGES || c.runAt[right] >= 0 || -c.runAt[right] < extra) return false;
@@ -260,7 +269,7 @@ final class LargeArena extends PaddedLock {
         long need = (long) (extra - dirtyPages) << PAGE_SHIFT;
         // kept Huge mappings must not stop a growth that fits without them (the lock-safe reclaimer drops them)
         if (need > 0 && !budget.tryChargeOrReclaim(need)) return false;
-        if (!c.casState(start, LargeChunk.live(pages), LargeChunk.live(newPages))) {
+        if (!c.casState(start, s, LargeChunk.live(newPages, owner))) {
             if (need > 0) budget.release(need);
             return false;
         }
@@ -278,7 +287,8 @@ final class LargeArena extends PaddedLock {
     /** Usable bytes of the live run at {@code address} in {@code c}. */
     long usableSize(String op, LargeChunk c, long address) {
         int start = liveRunOrThrow(op, address, c);
-        if (LargeChunk.isCached(c.state(start))) {
+        int s = c.state(start);
+        if (LargeChunk.isCached(s) || LargeChunk.isRemote(s)) {
             throw misuse(Errors.doubleFree(op, address, Tier.LARGE + " block"), MisuseKind.ofFreedBlock(op), op, address);
         }
         return (long) c.runAt[start] << PAGE_SHIFT;

@@ -12,6 +12,10 @@ package dev.hakmem.internal.large;
  * whole cache at most {@value #MAX_BYTES} bytes, so a thread keeps a bounded amount of memory away
  * from the others; a free that finds no room goes to the arena.
  *
+ * <p>Owner id: the cache's id in {@link LargeOwners} (taken at its first use), written into every block
+ * it mallocs, so that its thread frees them with a store instead of a CAS and other threads send
+ * them to its {@link LargeInbox}.
+ *
  * <p>Not thread-safe: touched only by its owner thread, and once the owner has ended by the thread
  * that reclaims its cache (the owner's end happens-before that, see {@code ThreadCaches}); the
  * counters are read racily for statistics (a value may be one behind).
@@ -44,18 +48,42 @@ public final class LargeCache {
     long cachedBlocks, cachedBytes;
     /** Mallocs served and frees taken by this cache (the arena counts the others). */
     long allocations, frees;
+    /** The owner id ({@link LargeOwners}; 0: none) and its inbox; set once, at the first use ({@link #registered}). */
+    private int owner;
+    private LargeInbox inbox;
+    private boolean registered;
+
+    /** Sets the owner id and inbox ({@link LargeOwners#register}). */
+    void setOwner(int owner, LargeInbox inbox) {
+        this.owner = owner;
+        this.inbox = inbox;
+        this.registered = true;
+    }
+
+    boolean registered() { return registered; }
+
+    /** The owner id (0: none, or not {@linkplain #registered} yet). */
+    int owner() { return owner; }
+
+    /** The inbox of {@link #owner} (null: none). */
+    LargeInbox inbox() { return inbox; }
 
     /** Whether a freed run of {@code pages} pages fits in this cache now. */
     boolean hasRoom(int pages) {
         return pages <= MAX_PAGES && count[pages] < CAPACITY[pages] && cachedBytes + ((long) pages << LargeTier.PAGE_SHIFT) <= MAX_BYTES;
     }
 
-    /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached. */
+    /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached: a free. */
     void push(int pages, long address) {
+        pushAccepted(pages, address);
+        frees++;
+    }
+
+    /** {@link #push}, for a remote free taken from the inbox: its freeing thread counted it when it delivered it. */
+    void pushAccepted(int pages, long address) {
         blocks[OFFSET[pages] + count[pages]++] = address;
         cachedBlocks++;
         cachedBytes += (long) pages << LargeTier.PAGE_SHIFT;
-        frees++;
     }
 
     /**

@@ -19,11 +19,11 @@ import java.lang.invoke.VarHandle;
  * the run into its {@link RunBins} list (run ids, see {@link #id}).
  *
  * <p>{@code state}, at the first page of every run the arena counts as allocated, says who holds the
- * block: {@link #live} (its program) or {@link #cached} (a thread's {@link LargeCache}, after a
- * free); 0 everywhere else. It is the one field touched without the lock, by the thread-cached path:
- * a free moves a run start from live to cached with a CAS, so of two racing frees of one block only
- * one succeeds (the other is a double free), and an address that is not a live run start (interior,
- * free, foreign) never passes it.
+ * block and which thread may free it without an atomic instruction: {@link #live} (its program),
+ * {@link #cached} (a thread's {@link LargeCache}, after a free) or {@link #remote} (freed by a thread
+ * other than its owner, on its way to the owner's {@link LargeInbox}), each with the run's page count
+ * and an owner id ({@link LargeOwners}; 0: none); 0 everywhere else. It is the one field touched
+ * without the lock (see {@link #state} and the package description for who changes it how).
  *
  * <p>Not thread-safe apart from {@code state}: guarded by the lock of its {@link #arena}, which never
  * changes: a chunk given back to the reservation is forgotten, and one taken again gets a new
@@ -42,15 +42,31 @@ final class LargeChunk {
     final long[] next = new long[PAGES];
     final long[] prev = new long[PAGES];
     /**
-     * Per page: {@link #live} or {@link #cached} of its page count at an allocated run's first page,
-     * else 0. Written with release stores or CAS (volatile); read with acquire loads. Set to live
-     * under the arena's lock when the run is carved and cleared under it when the arena takes the run
-     * back; between those, only the thread-cached path changes it: any thread's free CASes live to
-     * cached, and only the thread whose cache holds the block stores live again when it hands it out.
+     * Per page: {@link #live}, {@link #cached} or {@link #remote} at an allocated run's first page,
+     * else 0. Written with release stores, plain-ordered stores by an owner, or CAS; read with acquire
+     * loads. Set to live under the arena's lock when the run is carved and cleared under it when the
+     * arena takes the run back. Between those, outside the lock:
+     * <ul>
+     *   <li>live of owner {@code o} to cached: a release store by the thread whose cache holds id
+     *       {@code o} (its own free); a CAS by any thread for an unowned block ({@code o == 0});</li>
+     *   <li>live of owner {@code o} to remote of {@code o}: a CAS by any other thread (its free);</li>
+     *   <li>remote to cached: a CAS by the thread that accepts the remote free (the holder of
+     *       {@code o}, or the freeing thread itself when {@code o} has no holder);</li>
+     *   <li>cached to live: a release store by the thread whose cache holds the block (a malloc).</li>
+     * </ul>
+     * So a live word of owner {@code o} changes without a CAS only by the holder of {@code o}, and
+     * every other change of it is a CAS to remote, which that holder checks before it takes the block:
+     * of two frees of one block racing on two threads, at most one block reaches a cache or an arena.
      */
     private final int[] state = new int[PAGES];
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final int LIVE = 1, CACHED = 2;
+    private static final int LIVE = 1, CACHED = 2, REMOTE = 3;
+    /** The owner id's place in a state word: above the kind (2 bits) and the page count (11 bits, up to 1024). */
+    static final int OWNER_SHIFT = 13;
+    /** The largest owner id a state word holds. */
+    static final int MAX_OWNER = (1 << (32 - OWNER_SHIFT - 1)) - 1;
+    /** A state word no run start ever has: a free that expects it names a double free. */
+    static final int NO_STATE = -1;
 
     LargeChunk(long base, int index, LargeArena arena) {
         this.base = base;
@@ -84,14 +100,19 @@ final class LargeChunk {
         startOf[start + pages - 1] = 0;
     }
 
-    /** The state word of a run of {@code pages} held by the program. */
-    static int live(int pages) {
-        return pages << 2 | LIVE;
+    /** The state word of a run of {@code pages} held by the program, freed without a CAS by the holder of {@code owner} (0: by none). */
+    static int live(int pages, int owner) {
+        return owner << OWNER_SHIFT | pages << 2 | LIVE;
     }
 
-    /** The state word of a run of {@code pages} held, freed, by a thread's cache. */
-    static int cached(int pages) {
-        return pages << 2 | CACHED;
+    /** The state word of a run of {@code pages} held, freed, by the cache of {@code owner} (0: a cache with no id). */
+    static int cached(int pages, int owner) {
+        return owner << OWNER_SHIFT | pages << 2 | CACHED;
+    }
+
+    /** The state word of a run of {@code pages} of owner {@code owner}, freed by another thread, on its way to that owner. */
+    static int remote(int pages, int owner) {
+        return owner << OWNER_SHIFT | pages << 2 | REMOTE;
     }
 
     static boolean isLive(int state) {
@@ -102,9 +123,18 @@ final class LargeChunk {
         return (state & 3) == CACHED;
     }
 
+    static boolean isRemote(int state) {
+        return (state & 3) == REMOTE;
+    }
+
     /** The page count a non-zero state word carries. */
     static int pagesOf(int state) {
-        return state >>> 2;
+        return state >>> 2 & (1 << (OWNER_SHIFT - 2)) - 1;
+    }
+
+    /** The owner id a state word carries (0: none). */
+    static int ownerOf(int state) {
+        return state >>> OWNER_SHIFT;
     }
 
     int state(int page) {

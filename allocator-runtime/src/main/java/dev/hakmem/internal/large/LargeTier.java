@@ -2,6 +2,7 @@ package dev.hakmem.internal.large;
 
 import dev.hakmem.Tier;
 import dev.hakmem.internal.Errors;
+import dev.hakmem.internal.Log;
 import dev.hakmem.internal.jfr.AllocatorEvents;
 import dev.hakmem.internal.jfr.MisuseKind;
 import dev.hakmem.internal.os.MemoryBudget;
@@ -10,6 +11,7 @@ import dev.hakmem.internal.os.RawMemory;
 import dev.hakmem.internal.os.Reservation;
 import dev.hakmem.internal.registry.ChunkRegistry;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
 /**
@@ -50,6 +52,10 @@ public final class LargeTier {
     private final int mask;
     /** The allocator's JFR sink. */
     private final AllocatorEvents events;
+    /** Owner ids of the thread caches and their inboxes. */
+    private final LargeOwners owners = new LargeOwners();
+    /** Inbox entries refused as phantoms of racing double frees (each counted as a free when delivered). */
+    private final AtomicLong racingDoubleFrees = new AtomicLong();
 
     /** A tier with the default arena count reporting to a sink of its own (tests). */
     public LargeTier(Reservation reservation, MemoryBudget budget, ChunkRegistry registry, long retainedLimit) {
@@ -108,21 +114,33 @@ public final class LargeTier {
      * {@link #fits}); zeroed if {@code zero}. Throws OutOfMemoryError when no chunk can be had.
      */
     public long allocate(long size, long alignment, boolean zero) {
-        return allocateLocked(lockAnyArena(), size, alignment, zero);
+        return allocateLocked(lockAnyArena(), size, alignment, zero, 0);
     }
 
     /**
      * {@link #allocate}, first from the calling thread's {@code cache} (null: none, as for virtual
      * threads) when the request is of at most {@value LargeCache#MAX_PAGES} pages at page alignment
-     * or less: a cached block of exactly the page count is handed out without any lock.
+     * or less: a cached block of the page count or a little more is handed out without any lock.
+     * The block is the cache's owner's ({@link LargeChunk#live}); blocks other threads freed to that
+     * owner are taken from its inbox first.
      */
     public long allocate(LargeCache cache, long size, long alignment, boolean zero) {
-        if (cache != null && alignment <= OsMemory.PAGE_SIZE) {
+        if (cache == null) return allocate(size, alignment, zero);
+        int owner = ownerOf(cache);
+        LargeInbox inbox = cache.inbox();
+        if (inbox != null && inbox.hasPending()) takeInbox(cache, inbox, false);
+        if (alignment <= OsMemory.PAGE_SIZE) {
             int pages = pagesFor(size);
             long address = pages <= LargeCache.MAX_PAGES ? cache.pop(pages) : 0;
-            if (address != 0) return handOutCached(address, zero);
+            if (address != 0) return handOutCached(address, owner, zero);
         }
-        return allocate(size, alignment, zero);
+        return allocateLocked(lockAnyArena(), size, alignment, zero, owner);
+    }
+
+    /** The owner id of {@code cache}, which gets one at its first use (0: none left). */
+    private int ownerOf(LargeCache cache) {
+        if (!cache.registered()) owners.register(cache);
+        return cache.owner();
     }
 
     /**
@@ -131,11 +149,11 @@ public final class LargeTier {
      * double free that either finds the state cached, and is named, or finds it live again, and is
      * indistinguishable from a free of the new block, as in any allocator).
      */
-    private long handOutCached(long address, boolean zero) {
+    private long handOutCached(long address, int owner, boolean zero) {
         LargeChunk c = table.at(address);
         int page = c.pageIndex(address);
         int pages = LargeChunk.pagesOf(c.state(page)); // the run's own count: up to a quarter more than asked (LargeCache.fitLimit)
-        c.setState(page, LargeChunk.live(pages));
+        c.setState(page, LargeChunk.live(pages, owner));
         if (zero) RawMemory.zero(memory, address, (long) pages << PAGE_SHIFT); // cached blocks are dirty
         return address;
     }
@@ -144,17 +162,17 @@ public final class LargeTier {
     long allocateIn(int arena, long size, long alignment, boolean zero) {
         LargeArena a = arenas[arena];
         a.lock();
-        return allocateLocked(a, size, alignment, zero);
+        return allocateLocked(a, size, alignment, zero, 0);
     }
 
-    /** Allocates in {@code a}, whose lock the caller holds; lets the lock go. */
-    private long allocateLocked(LargeArena a, long size, long alignment, boolean zero) {
+    /** Allocates in {@code a}, whose lock the caller holds, a block of owner id {@code owner}; lets the lock go. */
+    private long allocateLocked(LargeArena a, long size, long alignment, boolean zero, int owner) {
         int pages = pagesFor(size);
         int alignPages = (int) Math.max(1, alignment >>> PAGE_SHIFT);
         long address;
         boolean mustZero;
         try {
-            address = a.allocate(size, pages, alignPages);
+            address = a.allocate(size, pages, alignPages, owner);
             mustZero = zero && a.lastRunDirty();
         } finally {
             a.unlock();
@@ -164,46 +182,151 @@ public final class LargeTier {
     }
 
     /**
-     * {@link #free}, into the calling thread's {@code cache} (null: none) when the address is a live
-     * run start of at most {@value LargeCache#MAX_PAGES} pages and the cache has room: one CAS of the
-     * run's state from live to cached, which only one of two racing frees of a block can win. Anything
-     * else (no room, not a live run start: a misuse named by the arena) takes the arena's path.
+     * Frees the block at {@code address} (in a Large chunk) on a thread whose cache is {@code cache}
+     * (null: none, as for virtual threads); throws on anything but a live run start. By the block's
+     * state word ({@link LargeChunk#state}):
+     * <ul>
+     *   <li>the cache's own block (live of its owner id): into the cache with a release store, no
+     *       atomic instruction; if the cache is full, to the arena;</li>
+     *   <li>another owner's block: a CAS to remote and the address to that owner's inbox; if the id
+     *       has no holder (its thread ended), this thread takes the block itself;</li>
+     *   <li>an unowned block: into the cache with a CAS (of two racing frees only one wins), or to
+     *       the arena;</li>
+     *   <li>anything else (cached, remote, free, interior, foreign): the arena names the misuse.</li>
+     * </ul>
      */
     public void free(LargeCache cache, long address) {
-        if (cache != null && (address & (OsMemory.PAGE_SIZE - 1)) == 0) {
-            LargeChunk c = table.at(address);
-            if (c != null) {
-                int page = c.pageIndex(address);
-                int s = c.state(page);
-                int pages = LargeChunk.pagesOf(s);
-                if (LargeChunk.isLive(s) && cache.hasRoom(pages) && c.casState(page, s, LargeChunk.cached(pages))) {
-                    cache.push(pages, address);
-                    return;
-                }
+        LargeChunk c = (address & (OsMemory.PAGE_SIZE - 1)) == 0 ? table.at(address) : null;
+        if (c == null) {
+            free(address, LargeChunk.NO_STATE, true); // names it
+            return;
+        }
+        int page = c.pageIndex(address);
+        int me = cache == null ? 0 : ownerOf(cache);
+        int s;
+        while (LargeChunk.isLive(s = c.state(page))) {
+            int pages = LargeChunk.pagesOf(s), owner = LargeChunk.ownerOf(s);
+            if (owner == me && me != 0) { // only this thread changes this word without a CAS to remote
+                if (!cache.hasRoom(pages)) break;
+                c.setState(page, LargeChunk.cached(pages, me));
+                cache.push(pages, address);
+                return;
+            }
+            if (owner != 0) {
+                int remote = LargeChunk.remote(pages, owner);
+                if (!c.casState(page, s, remote)) continue; // changed meanwhile (a misuse): look again
+                if (!owners.inbox(owner).deliver(address, pages)) accept(cache, c, page, address, remote, true);
+                return;
+            }
+            if (cache == null || !cache.hasRoom(pages)) break;
+            if (c.casState(page, s, LargeChunk.cached(pages, me))) {
+                cache.push(pages, address);
+                return;
             }
         }
-        free(address);
+        free(address, LargeChunk.isLive(s) ? s : LargeChunk.NO_STATE, true);
     }
 
-    /** Frees the run at {@code address} (in a Large chunk); throws on anything but a live run start. */
+    /** Frees the run at {@code address} (in a Large chunk) on a thread with no cache; throws on anything but a live run start. */
     public void free(long address) {
-        free(address, false);
+        free(null, address);
     }
 
     /**
-     * Gives every block {@code cache} holds back to its arena (the owner's thread ended, memory is
-     * short, or the owner asked). Called by the owner, or by the reclaimer once the owner has ended.
+     * Takes a block whose state word is {@code remote} (of another owner), delivered to this thread's
+     * cache's inbox or, with no holder for its id, freed by this thread: into {@code cache} with a CAS
+     * to cached, else to the arena. {@code countFree}: whether this counts as a free (not for a
+     * delivered one: its freeing thread counted it). False, changing nothing, when the word is no
+     * longer {@code remote}: another taker had it.
+     */
+    private boolean accept(LargeCache cache, LargeChunk c, int page, long address, int remote, boolean countFree) {
+        int pages = LargeChunk.pagesOf(remote);
+        if (cache != null && cache.hasRoom(pages)) {
+            if (!c.casState(page, remote, LargeChunk.cached(pages, cache.owner()))) return false;
+            if (countFree) cache.push(pages, address);
+            else cache.pushAccepted(pages, address);
+            return true;
+        }
+        LargeChunk locked = lockOwner("free", address);
+        boolean belowFairShare;
+        try {
+            if (locked != c || c.state(page) != remote) return false;
+            belowFairShare = c.arena.free(c, address, remote, countFree);
+        } finally {
+            locked.arena.unlock();
+        }
+        if (belowFairShare) rebalance(c.arena);
+        return true;
+    }
+
+    /**
+     * Takes every block waiting in {@code inbox}, the inbox of {@code cache}'s id: the holder's call,
+     * or with {@code detach} the reclaimer's once the holder's thread has ended (the blocks then go to
+     * the arenas, and later frees of the id's blocks are taken by their freeing threads). An entry
+     * whose word is not remote of this id any more is the phantom of a racing double free: refused,
+     * counted and reported.
+     */
+    private void takeInbox(LargeCache cache, LargeInbox inbox, boolean detach) {
+        int n = inbox.takeAll(detach);
+        long[] taken = inbox.taken();
+        for (int i = 0; i < n; i++) {
+            long address = taken[i];
+            LargeChunk c = table.at(address);
+            int page = c == null ? 0 : c.pageIndex(address);
+            int s = c == null ? 0 : c.state(page);
+            boolean ok = LargeChunk.isRemote(s) && LargeChunk.ownerOf(s) == inbox.id
+                    && accept(detach ? null : cache, c, page, address, s, false);
+            if (!ok) lateDoubleFree(address);
+        }
+    }
+
+    /** Counts and reports a refused inbox entry (the 1st, 2nd, 4th, 8th, ... are logged). */
+    private void lateDoubleFree(long address) {
+        long n = racingDoubleFrees.incrementAndGet();
+        String message = "free(" + Errors.hex(address) + "): double free caught late: a " + Tier.LARGE
+                + " block was freed by two threads at the same time; the second free was ignored (" + n
+                + " such frees of Large blocks so far; AllocatorStats.racingDoubleFrees() counts them all)";
+        if (Long.bitCount(n) == 1) Log.get().log(System.Logger.Level.WARNING, message);
+        events.racingDoubleFree(address, Tier.LARGE, -1, 0, message);
+    }
+
+    /**
+     * Gives every block {@code cache} holds, and every block waiting in its inbox, back to its arena
+     * (memory is short, or the owner asked). Called by the owner, whose id stays its cache's.
      */
     public void flush(LargeCache cache) {
         if (cache == null) return;
-        for (long address; (address = cache.takeAny()) != 0; ) free(address, true);
+        LargeInbox inbox = cache.inbox();
+        if (inbox != null) takeInbox(null, inbox, false);
+        for (long address; (address = cache.takeAny()) != 0; ) free(address, stateOf(address), false);
     }
 
-    private void free(long address, boolean fromCache) {
+    /**
+     * {@link #flush} for a cache whose owner has ended (the reclaimer's call): its inbox is detached
+     * from it first and its id given back, so another thread's cache may take it.
+     */
+    public void abandon(LargeCache cache) {
+        if (cache == null) return;
+        LargeInbox inbox = cache.inbox();
+        if (inbox != null) takeInbox(null, inbox, true);
+        flush(cache); // its inbox is empty and stays so: the id has no holder
+        if (inbox != null) {
+            cache.setOwner(0, null); // should the cache be used again, it frees with a CAS
+            owners.release(inbox.id);
+        }
+    }
+
+    /** The state word at {@code address}, a run start in a Large chunk (a cached block's). */
+    private int stateOf(long address) {
+        LargeChunk c = table.at(address);
+        return c.state(c.pageIndex(address));
+    }
+
+    private void free(long address, int held, boolean countFree) {
         LargeChunk c = lockOwner("free", address);
         boolean belowFairShare;
         try {
-            belowFairShare = c.arena.free(c, address, fromCache);
+            belowFairShare = c.arena.free(c, address, held, countFree);
         } finally {
             c.arena.unlock();
         }
@@ -243,11 +366,12 @@ public final class LargeTier {
      * Returns false, changing nothing, when it cannot; throws as {@link #usableSize} for an address
      * that is not a live block.
      */
-    public boolean growInPlace(long address, long newSize) {
+    public boolean growInPlace(LargeCache cache, long address, long newSize) {
         if (newSize > (2L << 20)) return false;
+        int caller = cache == null ? 0 : ownerOf(cache);
         LargeChunk c = lockOwner("realloc", address);
         try {
-            return c.arena.growInPlace(c, address, pagesFor(newSize));
+            return c.arena.growInPlace(c, address, pagesFor(newSize), caller);
         } finally {
             c.arena.unlock();
         }
@@ -351,6 +475,18 @@ public final class LargeTier {
     /** Free bytes kept resident for reuse. */
     public long cachedBytes() { return sum(LargeArena::cachedBytes); }
 
+    /** Blocks freed by other threads waiting in their owners' inboxes (the arenas count them as live). */
+    public long waitingBlocks() { return owners.waitingBlocks(); }
+
+    /** Bytes of {@link #waitingBlocks}. */
+    public long waitingBytes() { return owners.waitingBytes(); }
+
+    /** Frees delivered to owners' inboxes so far (counted by no arena or cache), refused ones included. */
+    public long deliveredFrees() { return owners.delivered(); }
+
+    /** Inbox entries refused as phantoms of racing double frees so far (each also in {@link #deliveredFrees}). */
+    public long racingDoubleFrees() { return racingDoubleFrees.get(); }
+
     int arenaCount() { return arenas.length; }
 
     /** The pool the arenas borrow their allowances from (for tests). */
@@ -368,6 +504,11 @@ public final class LargeTier {
         } finally {
             a.unlock();
         }
+    }
+
+    /** The chunk holding {@code address}, or null (for tests). */
+    LargeChunk chunkAt(long address) {
+        return table.at(address);
     }
 
     /** The index of the arena owning the chunk that holds {@code address}, or -1 (for tests). */

@@ -28,6 +28,10 @@
  *   <li>{@link dev.hakmem.internal.large.LargeCache}: one platform thread's cache of freed blocks
  *       of up to 64 pages (256 KiB; from 17 pages, since smaller requests are Mid unless their
  *       alignment needs a run).</li>
+ *   <li>{@link dev.hakmem.internal.large.LargeOwners}: an owner id per thread cache, written into
+ *       the state word of every block the thread mallocs, and each id's
+ *       {@link dev.hakmem.internal.large.LargeInbox}, where other threads leave the blocks of that
+ *       owner they free.</li>
  * </ul>
  *
  * <h2>Thread cache (blocks of up to 256 KiB)</h2>
@@ -66,14 +70,38 @@
  *
  * <p>Checks: the arena still counts a cached block as allocated, so no coalescing or trim can touch
  * it and its chunk stays. The block's run-start word in {@link dev.hakmem.internal.large.LargeChunk}'s
- * {@code state} array says who holds it: live (the program) or cached (a thread cache). A free moves
- * it from live to cached with one CAS, so of two threads freeing one block exactly one wins and the
- * other is named a double free by the arena's path; an interior, free or foreign address never
- * passes the CAS (its word is not live) and gets the arena's error. A malloc from the cache sets the
- * word back to live with a release store: only the cache's owner changes a cached word, because no
- * other thread ever takes blocks out of a living thread's cache. usableSize and realloc of a cached
- * block are named use after free. The word carries the page count, so the cache needs no lookup of
- * the run's size.
+ * {@code state} array says who holds it (live: the program; cached: a thread cache; remote: on its
+ * way to its owner), its page count, and its <em>owner</em>: the id of the thread cache that malloc'ed
+ * it ({@link dev.hakmem.internal.large.LargeOwners}; 0 for a thread with no cache). The same protocol
+ * as the Tiny/Mid blocks' state bytes:
+ * <ul>
+ *   <li>The owner's free of its own block is a plain load and a release store, live to cached: no
+ *       atomic instruction. Why: the free of a large block usually follows the program's writes to
+ *       it, and a locked instruction waits for those stores to drain; perfasm put a sixth of the large
+ *       workload's time in the CAS this replaces (docs/BENCHMARKS-HISTORY.md, session 67).</li>
+ *   <li>Another thread's free CASes live to remote and leaves the address in the owner's inbox; the
+ *       owner takes it (a CAS remote to cached, or to its arena) at its next Large malloc, or when it
+ *       flushes. Of two frees of one block racing on two threads, the CAS lets only one through; if
+ *       the owner's store lands over a remote word (the owner read live just before), both calls
+ *       return, the block sits in the owner's cache once, and the inbox entry, whose word is no longer
+ *       remote, is refused as a phantom: counted in {@code AllocatorStats.racingDoubleFrees} and
+ *       logged, never handed out. Entries are addresses in an array, never links in the block, which
+ *       a phantom's may be reused by then.</li>
+ *   <li>When the owner's thread has ended, the reclaimer detaches the inbox (its entries go to the
+ *       arenas) and gives the id back; a free that then finds no holder for the id takes the block
+ *       itself (nobody stores over that id's words any more). A thread that takes the id again owns
+ *       the ended thread's live blocks from then on: at every moment an id has at most one holder.</li>
+ *   <li>A block with no owner (malloc'ed on a virtual thread) is freed with a CAS by every thread.</li>
+ *   <li>A free of anything else (cached, remote, free, interior, foreign) goes to the arena, which
+ *       names it; realloc grows in place only the caller's own or an unowned block (another owner's
+ *       word may change under a plain store), and moves the others.</li>
+ * </ul>
+ * A malloc from the cache sets the word back to live with a release store: only the cache's owner
+ * changes a cached word. usableSize and realloc of a cached or remote block are named use after
+ * free. The word carries the page count, so the cache needs no lookup of the run's size. Blocks in an
+ * inbox count as freed in the statistics (and as cached bytes); they wait until their owner's next
+ * Large malloc, so a thread that stops allocating Large blocks but lives on keeps them, as the
+ * Tiny/Mid inboxes do.
  *
  * <h2>Policy</h2>
  * <ul>
@@ -115,7 +143,8 @@
  *
  * <h2>Threads</h2>
  * An arena's state is touched only under its lock, apart from the run-start {@code state} words
- * (see above: CAS and release stores, acquire loads) and the thread caches (owner-only). A block may be freed by any thread: the free
+ * (see above: CAS and release stores, acquire loads), the thread caches (owner-only) and the inboxes
+ * (each under its own lock). A block may be freed by any thread: the free
  * finds the owning arena through the chunk table (acquire load), takes that arena's lock and checks
  * the table slot again, since a chunk can only be given back by its arena under the same lock. No
  * lock is ever held while another is taken, so the locks cannot deadlock (a free that leaves its

@@ -80,6 +80,14 @@ public final class StatsCollector {
             largeLiveBytes -= lc.cachedBytes();
             largeCached += lc.cachedBytes();
         }
+        // Large blocks freed by other threads, waiting for their owners: the arenas count them as live,
+        // their freeing threads as freed (phantoms of racing double frees included, taken off here).
+        long waitingBytes = large.waitingBytes(), largeRacing = large.racingDoubleFrees();
+        largeFrees += large.deliveredFrees() - largeRacing;
+        largeLive -= large.waitingBlocks();
+        largeLiveBytes -= waitingBytes;
+        largeCached += waitingBytes;
+        racingDoubleFrees += largeRacing;
         List<TierStats> tiers = List.of(
                 new TierStats(Tier.TINY, tierSums[0][0], tierSums[0][1], tierSums[0][2], tierSums[0][3],
                         small.cachedBytes(0, classes.tinyCount(), caches)),
