@@ -32,8 +32,8 @@ import java.util.Map;
  *       from the OS at once; &gt;= 4 MiB</td></tr>
  *   <tr><td>address space</td><td>64 GiB</td><td>virtual address range reserved (not committed) for
  *       Tiny, Mid and Large memory; 64 MiB .. 64 TiB, a multiple of 4 MiB</td></tr>
- *   <tr><td>Large retained bytes</td><td>64 MiB</td><td>freed Large memory kept resident for reuse; the rest
- *       is returned to the OS; &gt;= 0</td></tr>
+ *   <tr><td>Large retained bytes</td><td>64 MiB</td><td>freed Large memory kept resident for reuse, in the
+ *       arenas and beyond 2 MiB per thread cache; the rest is returned to the OS; &gt;= 0</td></tr>
  *   <tr><td>Huge retained bytes</td><td>0</td><td>freed Huge mappings kept for reuse; &gt;= 0</td></tr>
  *   <tr><td>guard sampling</td><td>off (0)</td><td>one block in this many (up to 64 KiB) is guarded:
  *       an overflow or use after free faults at once; 0 (off) or &gt;= 1</td></tr>

@@ -130,12 +130,12 @@ public final class HakmemAllocator implements NativeAllocator {
             this.large = new LargeTier(reservation, budget, registry, config.largeRetainedBytes(), events);
             // A span the small tiers do not hold yet first takes what the Large tier keeps (SpanSource).
             this.small = new SmallTier(config, classes, reservation, budget, registry, this::reclaimIfThreadsChanged, this::cacheOfOwner,
-                    events, large::yieldRetained);
+                    events, this::yieldLarge);
             this.huge = new HugeTier(budget, config.hugeRetainedBytes(), events);
             budget.setReclaimer(this::releaseCachedMemory);
             budget.setLockSafeReclaimer(huge::releaseRetained); // from under an arena's lock: takes only the Huge tier's monitor
             // Only the Large tier gives chunks back to the reservation: the entirely free ones it keeps.
-            reservation.setSpaceReclaimer(large::reclaimSpace);
+            reservation.setSpaceReclaimer(this::reclaimSpace);
             int[] capacities = new int[classes.count()], batches = new int[classes.count()];
             for (int c = 0; c < classes.count(); c++) {
                 capacities[c] = config.cacheCapacity(c);
@@ -416,6 +416,31 @@ public final class HakmemAllocator implements NativeAllocator {
         long before = budget.committed();
         releaseCachedMemory();
         return Math.max(0, before - budget.committed());
+    }
+
+    /**
+     * The Tiny or Mid tier is about to grow the process by {@code bytes} (a span that is not resident):
+     * the calling thread's Large cache goes back to the arenas (its blocks are freed memory kept for
+     * the next Large blocks, as the arenas' free runs are), then the arenas give back up to
+     * {@code bytes} of their free runs ({@link LargeTier#yieldRetained}). Runs on a thread that holds
+     * no arena lock.
+     */
+    private void yieldLarge(long bytes) {
+        ThreadCache own = caches.ownIfAny();
+        if (own != null) large.flush(own.largeCacheIfAny());
+        large.yieldRetained(bytes);
+    }
+
+    /**
+     * The reservation's space reclaimer: the address space is used up. The calling thread's Large
+     * cache goes back to the arenas first (up to 16 MiB of blocks that keep their chunks from being
+     * entirely free), then the arenas give their entirely free chunks back ({@link LargeTier#reclaimSpace}).
+     * Runs on a thread that holds no arena lock.
+     */
+    private long reclaimSpace() {
+        ThreadCache own = caches.ownIfAny();
+        if (own != null) large.flush(own.largeCacheIfAny());
+        return large.reclaimSpace();
     }
 
     /** Empties a cache whose thread lives on (its own call, memory pressure, or a stripe). */

@@ -1,16 +1,21 @@
 package dev.hakmem.internal.large;
 
 /**
- * One platform thread's cache of freed Large blocks of 1 to {@value #MAX_PAGES} pages (up to
- * 256 KiB, tcmalloc's per-thread limit too): a LIFO stack per page count, so a malloc that follows a
- * free of the same size, or of up to a quarter more pages ({@link #fitLimit}), reuses that block
- * without the arena's lock, its bins or its dirty-page bookkeeping.
+ * One platform thread's cache of freed Large blocks of 1 to {@value #MAX_PAGES} pages (every Large
+ * size): a LIFO stack per page count, so a malloc that follows a free of the same size, or of up to
+ * a quarter more pages ({@link #fitLimit}), reuses that block without the arena's lock, its bins or
+ * its dirty-page bookkeeping.
  *
  * <p>The arena still counts a cached block as allocated; the block's run-start
  * {@linkplain LargeChunk#cached state} says that a cache holds it. A stack of page count {@code p}
- * keeps at most {@link #capacity capacity(p)} blocks (about 512 KiB each, 2 to 16 blocks) and the
- * whole cache at most {@value #MAX_BYTES} bytes, so a thread keeps a bounded amount of memory away
- * from the others; a free that finds no room goes to the arena.
+ * keeps at most {@link #capacity capacity(p)} blocks (about 512 KiB each, 2 to 16 blocks). The whole
+ * cache holds {@value #BASE_BYTES} bytes of runs of up to {@value #SMALL_PAGES} pages (256 KiB), as
+ * it did before it cached every size, and up to {@value #MAX_BYTES} of any size with bytes it
+ * {@linkplain #borrowed borrowed} from the tier's retained pool (the limit on freed Large memory kept
+ * resident), which it gives back when it is flushed; so a thread keeps a bounded amount of memory away
+ * from the others, and the cached bytes beyond the base are within the retained limit (a retained
+ * limit of 0 keeps no run of more than 256 KiB in any cache). A free that finds no room goes to the
+ * arena.
  *
  * <p>Owner id: the cache's id in {@link LargeOwners} (taken at its first use), written into every block
  * it mallocs, so that its thread frees them with a store instead of a CAS and other threads send
@@ -21,10 +26,14 @@ package dev.hakmem.internal.large;
  * counters are read racily for statistics (a value may be one behind).
  */
 public final class LargeCache {
-    /** Largest cached run: 64 pages (256 KiB). */
-    static final int MAX_PAGES = 64;
-    /** Bytes one cache holds at most. */
-    static final long MAX_BYTES = 2L << 20;
+    /** Largest cached run: 512 pages (2 MiB, the largest Large block). */
+    static final int MAX_PAGES = 512;
+    /** Bytes one cache holds without borrowing from the retained pool, in runs of up to {@value #SMALL_PAGES} pages. */
+    static final long BASE_BYTES = 2L << 20;
+    /** Runs of more pages than this are cached only in {@link #borrowed} bytes. */
+    static final int SMALL_PAGES = 64;
+    /** Bytes one cache holds at most, borrowing beyond {@link #BASE_BYTES} from the retained pool. */
+    static final long MAX_BYTES = 16L << 20;
     private static final int[] OFFSET = new int[MAX_PAGES + 2];
     /** {@link #capacity} by page count, so that the free path divides nothing. */
     private static final int[] CAPACITY = new int[MAX_PAGES + 1];
@@ -46,6 +55,10 @@ public final class LargeCache {
     private final int[] count = new int[MAX_PAGES + 1];
     /** Blocks and bytes held now (the arena counts them as live). */
     long cachedBlocks, cachedBytes;
+    /** Of {@code cachedBytes}, those in runs of more than {@value #SMALL_PAGES} pages. */
+    private long bigBytes;
+    /** Bytes borrowed from the tier's retained pool ({@link LargeTier}): the cache holds up to {@link #BASE_BYTES} more. */
+    long borrowed;
     /** Mallocs served and frees taken by this cache (the arena counts the others). */
     long allocations, frees;
     /** The owner id ({@link LargeOwners}; 0: none) and its inbox; set once, at the first use ({@link #registered}). */
@@ -70,7 +83,21 @@ public final class LargeCache {
 
     /** Whether a freed run of {@code pages} pages fits in this cache now. */
     boolean hasRoom(int pages) {
-        return pages <= MAX_PAGES && count[pages] < CAPACITY[pages] && cachedBytes + ((long) pages << LargeTier.PAGE_SHIFT) <= MAX_BYTES;
+        long bytes = (long) pages << LargeTier.PAGE_SHIFT;
+        return hasSlot(pages) && cachedBytes + bytes <= BASE_BYTES + borrowed && (pages <= SMALL_PAGES || bigBytes + bytes <= borrowed);
+    }
+
+    /** Whether the stack of {@code pages} pages has a free slot (the bytes aside). */
+    boolean hasSlot(int pages) {
+        return pages <= MAX_PAGES && count[pages] < CAPACITY[pages];
+    }
+
+    /** Bytes this cache would need to borrow for a run of {@code pages} pages, or 0 if it has room; negative: beyond {@link #MAX_BYTES}. */
+    long shortOf(int pages) {
+        long bytes = (long) pages << LargeTier.PAGE_SHIFT;
+        long need = Math.max(cachedBytes + bytes - BASE_BYTES - borrowed, pages <= SMALL_PAGES ? 0 : bigBytes + bytes - borrowed);
+        if (need <= 0) return 0;
+        return BASE_BYTES + borrowed + need > MAX_BYTES ? -1 : need;
     }
 
     /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached: a free. */
@@ -84,6 +111,7 @@ public final class LargeCache {
         blocks[OFFSET[pages] + count[pages]++] = address;
         cachedBlocks++;
         cachedBytes += (long) pages << LargeTier.PAGE_SHIFT;
+        if (pages > SMALL_PAGES) bigBytes += (long) pages << LargeTier.PAGE_SHIFT;
     }
 
     /**
@@ -126,6 +154,7 @@ public final class LargeCache {
         int n = --count[pages];
         cachedBlocks--;
         cachedBytes -= (long) pages << LargeTier.PAGE_SHIFT;
+        if (pages > SMALL_PAGES) bigBytes -= (long) pages << LargeTier.PAGE_SHIFT;
         return blocks[OFFSET[pages] + n];
     }
 

@@ -16,8 +16,12 @@ import java.lang.invoke.VarHandle;
  * touch: ten times slower than an allocator that keeps the pages). Borrowing lets one busy arena
  * use the whole limit while keeping the total bounded.
  *
- * <p>Invariant: {@link #available} plus the allowances of all arenas is the limit, since every change
- * is a transfer between the pool and one arena's allowance (made under that arena's lock). An arena
+ * <p>Thread caches borrow too ({@link LargeCache#borrowed}: room for cached blocks beyond their base),
+ * but only while at least half the limit is left here, so the arenas can always get half of it.
+ *
+ * <p>Invariant: {@link #available} plus the allowances of all arenas and the caches' borrowed bytes
+ * is the limit, since every change is a transfer between the pool and one arena's allowance (made
+ * under that arena's lock) or one cache's borrowed bytes (made by the cache's owner). An arena
  * keeps its dirty free bytes within its allowance whenever its lock is free, so the tier as a whole
  * never keeps more than the limit.
  *
@@ -41,12 +45,14 @@ final class RetainedPool {
         }
     }
 
+    private final long limit;
     private final long fairShare;
     @SuppressWarnings("unused") // through AVAILABLE
     private volatile long available;
 
     RetainedPool(long limit, int arenas) {
         this.available = limit;
+        this.limit = limit;
         this.fairShare = limit / arenas;
     }
 
@@ -65,6 +71,9 @@ final class RetainedPool {
     void give(long bytes) {
         if (bytes > 0) AVAILABLE.getAndAdd(this, bytes);
     }
+
+    /** The retained limit: the pool's size. */
+    long limit() { return limit; }
 
     /** The limit over the arena count: what every arena can count on keeping. */
     long fairShare() { return fairShare; }

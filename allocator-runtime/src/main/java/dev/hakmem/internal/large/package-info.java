@@ -26,21 +26,33 @@
  *       forgot (coalesced away, chunk given back), so a second free of them is still named a double
  *       free.</li>
  *   <li>{@link dev.hakmem.internal.large.LargeCache}: one platform thread's cache of freed blocks
- *       of up to 64 pages (256 KiB; from 17 pages, since smaller requests are Mid unless their
- *       alignment needs a run).</li>
+ *       of every Large size (17 to 512 pages; smaller runs only for alignments the classes cannot
+ *       serve), 2 MiB, and up to 16 MiB with bytes borrowed from the retained pool.</li>
  *   <li>{@link dev.hakmem.internal.large.LargeOwners}: an owner id per thread cache, written into
  *       the state word of every block the thread mallocs, and each id's
  *       {@link dev.hakmem.internal.large.LargeInbox}, where other threads leave the blocks of that
  *       owner they free.</li>
  * </ul>
  *
- * <h2>Thread cache (blocks of up to 256 KiB)</h2>
+ * <h2>Thread cache</h2>
  * Servers allocate 32-256 KiB buffers as often as small ones; tcmalloc caches up to 256 KiB per
  * thread for that reason. Through the arena alone such a block cost a lock, a bin search, boundary
  * tags and dirty-page bookkeeping on every malloc and free (about 10 of midLargeMt's 25 ns per
  * operation). So each platform thread keeps a {@link dev.hakmem.internal.large.LargeCache}: a LIFO
- * stack of freed block addresses per page count (1 to 64), 2 to 16 blocks each (about 512 KiB) and
- * 2 MiB in all.
+ * stack of freed block addresses per page count (1 to 512), 2 to 16 blocks each (about 512 KiB),
+ * 2 MiB in all, and up to 16 MiB when it can borrow the bytes beyond 2 MiB from the
+ * {@link dev.hakmem.internal.large.RetainedPool} (while at least half the retained limit is left
+ * there for the arenas, and at most an eighth of the memory limit); a flush gives them back.
+ *
+ * <p>Why every size, and why 16 MiB: the cache used to stop at 64 pages (256 KiB, tcmalloc's
+ * per-thread limit) and 2 MiB. With sizes up to 2 MiB (the large workload: log-uniform from 32 KiB)
+ * half the frees and mallocs then took the arena's lock, whose {@code lock cmpxchg} waited for the
+ * program's writes to the blocks to drain (a fifth of the workload's samples), and a 2 MiB cache held
+ * too few blocks for a malloc to find one of its size. A cache of every size with 16 MiB and owner
+ * frees without a CAS (below) made it about 35% faster (7.5 to 10.1 M ops/s, medians of 4 interleaved
+ * forks; tcmalloc 8.7 in the same run: docs/BENCHMARKS-HISTORY.md, session 67). The bytes a cache
+ * holds are out of reach of other threads while it lives, so they are charged to the retained limit,
+ * which bounds freed Large memory kept resident in the arenas and caches together.
  *
  * <p>Blocks of up to 64 KiB no longer come here: they are Mid classes
  * ({@link dev.hakmem.AllocatorConfig#MID_MAX}). Even through this cache a Large block cost about
@@ -53,7 +65,7 @@
  * page counts this cache serves are now 17 to 64 (and smaller runs for aligned requests the classes
  * cannot serve).
  *
- * <p>A malloc of at most 64 pages at page alignment or less pops the stack of its page count, or
+ * <p>A malloc at page alignment or less pops the stack of its page count, or
  * else of the next page count that holds a block, up to a quarter more pages
  * ({@link dev.hakmem.internal.large.LargeCache#fitLimit}: with sizes that vary, the exact count
  * rarely came back; the large workload ran 6% faster with the quarter, 7.5 against 7.1 M ops/s,
