@@ -53,6 +53,8 @@ public final class LargeCache {
     /** The stacks, page count {@code p}'s at {@code [OFFSET[p], OFFSET[p + 1])}. */
     private final long[] blocks = new long[OFFSET[MAX_PAGES + 1]];
     private final int[] count = new int[MAX_PAGES + 1];
+    /** Bit {@code p} set when the stack of page count {@code p} holds a block, so a malloc finds one without a walk over the counts. */
+    private final long[] nonEmpty = new long[(MAX_PAGES >>> 6) + 1];
     /** Blocks and bytes held now (the arena counts them as live). */
     long cachedBlocks, cachedBytes;
     /** Of {@code cachedBytes}, those in runs of more than {@value #SMALL_PAGES} pages. */
@@ -109,6 +111,7 @@ public final class LargeCache {
     /** {@link #push}, for a remote free taken from the inbox: its freeing thread counted it when it delivered it. */
     void pushAccepted(int pages, long address) {
         blocks[OFFSET[pages] + count[pages]++] = address;
+        nonEmpty[pages >>> 6] |= 1L << pages;
         cachedBlocks++;
         cachedBytes += (long) pages << LargeTier.PAGE_SHIFT;
         if (pages > SMALL_PAGES) bigBytes += (long) pages << LargeTier.PAGE_SHIFT;
@@ -120,13 +123,22 @@ public final class LargeCache {
      * run keeps its page count; the caller reads it from the run's state.
      */
     long pop(int pages) {
-        for (int q = pages, end = fitLimit(pages); q <= end; q++) {
-            if (count[q] != 0) {
-                allocations++;
-                return take(q);
-            }
+        int q = firstNonEmpty(pages, fitLimit(pages));
+        if (q < 0) return 0;
+        allocations++;
+        return take(q);
+    }
+
+    /** The smallest page count in {@code [from, to]} whose stack holds a block, or -1. */
+    private int firstNonEmpty(int from, int to) {
+        int w = from >>> 6;
+        long bits = nonEmpty[w] & -1L << from;
+        while (bits == 0) {
+            if (++w > to >>> 6) return -1;
+            bits = nonEmpty[w];
         }
-        return 0;
+        int q = w << 6 | Long.numberOfTrailingZeros(bits);
+        return q <= to ? q : -1;
     }
 
     /**
@@ -143,15 +155,14 @@ public final class LargeCache {
 
     /** Removes one cached block, any size, for a flush: its address, or 0 when the cache is empty. */
     long takeAny() {
-        for (int p = 1; p <= MAX_PAGES; p++) {
-            if (count[p] > 0) return take(p);
-        }
-        return 0;
+        int p = firstNonEmpty(1, MAX_PAGES);
+        return p < 0 ? 0 : take(p);
     }
 
     /** Removes the most recently cached block of {@code pages} pages, of which there is one. */
     private long take(int pages) {
         int n = --count[pages];
+        if (n == 0) nonEmpty[pages >>> 6] &= ~(1L << pages);
         cachedBlocks--;
         cachedBytes -= (long) pages << LargeTier.PAGE_SHIFT;
         if (pages > SMALL_PAGES) bigBytes -= (long) pages << LargeTier.PAGE_SHIFT;

@@ -52,6 +52,23 @@ class LargeCacheTest {
         assertEquals(1, tier.frees());
     }
 
+    @Test
+    void aMallocFindsTheSmallestFittingPageCountAcrossBitmapWords() {
+        LargeCache cache = new LargeCache(); // its stacks alone: addresses need no memory here
+        cache.pushAccepted(130, 130L << 12);
+        cache.pushAccepted(63, 63L << 12);
+        cache.pushAccepted(512, 512L << 12);
+        assertEquals(0, cache.pop(100), "130 pages is more than a quarter above 100");
+        assertEquals(130L << 12, cache.pop(110), "110 takes up to 137: 130, in the next bitmap word");
+        assertEquals(0, cache.pop(64), "nothing in 64..80");
+        assertEquals(63L << 12, cache.pop(51), "51 takes up to 63");
+        assertEquals(512L << 12, cache.pop(410), "410 takes up to 512, the last word's one bit");
+        assertEquals(0, cache.takeAny());
+        cache.pushAccepted(1, 1L << 12);
+        assertEquals(1L << 12, cache.takeAny());
+        assertEquals(0, cache.cachedBlocks());
+    }
+
     /** The arenas' allowances plus the caches' borrowed bytes plus what is left is the limit. */
     private static void assertPoolBalances(LargeTier tier, long limit, LargeCache cache) {
         long allowances = 0;
