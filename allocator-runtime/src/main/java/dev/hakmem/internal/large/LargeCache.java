@@ -63,6 +63,8 @@ public final class LargeCache {
     long borrowed;
     /** Mallocs served and frees taken by this cache (the arena counts the others). */
     long allocations, frees;
+    /** Entries taken from the inbox at a time on a miss ({@code LargeTier}): a few, as a stack holds 2 to 16 blocks. */
+    final long[] inboxBatch = new long[4];
     /** The owner id ({@link LargeOwners}; 0: none) and its inbox; set once, at the first use ({@link #registered}). */
     private int owner;
     private LargeInbox inbox;

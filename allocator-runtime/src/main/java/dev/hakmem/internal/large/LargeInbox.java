@@ -28,16 +28,17 @@ final class LargeInbox extends PaddedLock {
     final int id;
     /** The cache that holds this id, or null; guarded by the lock. */
     private LargeCache holder;
-    /** Waiting addresses {@code [0, count)}; guarded by the lock. */
+    /**
+     * Waiting blocks {@code [0, count)}, each its address (page-aligned) or'ed with its page count
+     * (at most 1024, in the 12 bits a page address leaves 0); guarded by the lock.
+     */
     private long[] entries = new long[16];
-    /** The array the holder drains while the lock is let go; swapped with {@code entries} under the lock. */
-    private long[] spare = new long[16];
     private int count;
     /** Bytes of the waiting blocks; frees delivered so far; both guarded by the lock. */
     private long bytes, delivered;
     /**
      * {@code count} as last written under the lock: a release store there, read by the holder with a
-     * plain load on its malloc path, so that an empty inbox costs no lock.
+     * plain load when its cache misses, so that an empty inbox costs no lock.
      */
     private volatile int pending;
 
@@ -56,6 +57,20 @@ final class LargeInbox extends PaddedLock {
     }
 
     /**
+     * The holder's thread has ended (the reclaimer's call): the id has no holder from now on, so no
+     * entry arrives any more and later frees take their blocks themselves. The waiting entries stay
+     * for the caller to {@linkplain #take take}.
+     */
+    void detach() {
+        lock();
+        try {
+            holder = null;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
      * Leaves the address of a block of {@code pages} pages, whose state word this thread moved from
      * live to remote, for the holder. False, leaving nothing, when the id has no holder: the caller
      * then takes the block itself.
@@ -65,7 +80,7 @@ final class LargeInbox extends PaddedLock {
         try {
             if (holder == null) return false;
             if (count == entries.length) entries = Arrays.copyOf(entries, count * 2);
-            entries[count++] = address;
+            entries[count++] = address | pages;
             bytes += (long) pages << LargeTier.PAGE_SHIFT;
             delivered++;
             pending = count;
@@ -81,31 +96,35 @@ final class LargeInbox extends PaddedLock {
     }
 
     /**
-     * Takes every waiting entry: {@link #taken()} holds them at {@code [0, n)}, n returned, until
-     * the next call. Called by the holder only (or by the reclaimer with {@code detach}, once the
-     * holder's thread has ended: the id then has no holder, and later frees take their blocks
-     * themselves).
+     * Removes up to {@code into.length} waiting entries, the latest first, into {@code into}; returns
+     * how many. Called by the holder (a few at a time, as many as its cache can take, so that the rest
+     * wait for its next misses instead of going through an arena's lock), or by the reclaimer once
+     * {@link #detach detached}, or by the holder's flush, until none are left.
      */
-    int takeAll(boolean detach) {
+    int take(long[] into) {
         lock();
         try {
-            if (detach) holder = null;
-            long[] full = entries;
-            int n = count;
-            entries = spare;
-            spare = full;
-            count = 0;
-            bytes = 0;
-            pending = 0;
+            int n = Math.min(count, into.length);
+            for (int i = 0; i < n; i++) {
+                long e = entries[--count];
+                into[i] = e;
+                bytes -= (long) pagesOf(e) << LargeTier.PAGE_SHIFT;
+            }
+            pending = count;
             return n;
         } finally {
             unlock();
         }
     }
 
-    /** The entries the last {@link #takeAll} took. */
-    long[] taken() {
-        return spare;
+    /** The address of an entry. */
+    static long addressOf(long entry) {
+        return entry & -(1L << LargeTier.PAGE_SHIFT);
+    }
+
+    /** The page count of an entry. */
+    static int pagesOf(long entry) {
+        return (int) (entry & ((1L << LargeTier.PAGE_SHIFT) - 1));
     }
 
     /** Bytes of the blocks waiting now (statistics). */

@@ -57,7 +57,7 @@ final class LargeOwners {
         cache.setOwner(id, inbox);
     }
 
-    /** Gives back the id of a cache whose inbox was emptied and detached ({@link LargeInbox#takeAll}). */
+    /** Gives back the id of a cache whose inbox was emptied and detached ({@link LargeInbox#detach}). */
     synchronized void release(int id) {
         if (freeCount == freeIds.length) freeIds = Arrays.copyOf(freeIds, freeCount * 2);
         freeIds[freeCount++] = id;

@@ -124,20 +124,40 @@ public final class LargeTier {
      * {@link #allocate}, first from the calling thread's {@code cache} (null: none, as for virtual
      * threads) when the request is of at most {@value LargeCache#MAX_PAGES} pages at page alignment
      * or less: a cached block of the page count or a little more is handed out without any lock.
-     * The block is the cache's owner's ({@link LargeChunk#live}); blocks other threads freed to that
-     * owner are taken from its inbox first.
+     * The block is the cache's owner's ({@link LargeChunk#live}); on a miss, blocks other threads
+     * freed to that owner are taken from its inbox, and the cache looked at again.
      */
     public long allocate(LargeCache cache, long size, long alignment, boolean zero) {
         if (cache == null) return allocate(size, alignment, zero);
         int owner = ownerOf(cache);
-        LargeInbox inbox = cache.inbox();
-        if (inbox != null && inbox.hasPending()) takeInbox(cache, inbox, false);
         if (alignment <= OsMemory.PAGE_SIZE) {
             int pages = pagesFor(size);
-            long address = pages <= LargeCache.MAX_PAGES ? cache.pop(pages) : 0;
+            long address = 0;
+            if (pages <= LargeCache.MAX_PAGES) { // always, for a request that fits (2 MiB at most)
+                address = cache.pop(pages);
+                if (address == 0 && takeInbox(cache)) address = cache.pop(pages);
+            }
             if (address != 0) return handOutCached(address, owner, zero);
         }
         return allocateLocked(lockAnyArena(), size, alignment, zero, owner);
+    }
+
+    /**
+     * On a cache miss: takes a few of the blocks waiting in {@code cache}'s inbox (as many as
+     * {@link LargeCache#inboxBatch} holds) into the cache; returns whether there were any. Only on a
+     * miss, not on every malloc: a thread whose blocks another thread frees would otherwise read the
+     * inbox's count, a line the freeing thread writes, on every malloc. A few at a time: the cache
+     * holds 2 to 16 blocks of a size, and entries beyond its room would go through an arena's lock
+     * (freeing them there on the holder's thread, and carving them again for its next mallocs), where
+     * waiting in the inbox they serve the next misses.
+     */
+    private boolean takeInbox(LargeCache cache) {
+        LargeInbox inbox = cache.inbox();
+        if (inbox == null || !inbox.hasPending()) return false;
+        long[] batch = cache.inboxBatch;
+        int n = inbox.take(batch);
+        for (int i = 0; i < n; i++) acceptEntry(cache, inbox.id, batch[i]);
+        return n > 0;
     }
 
     /** The owner id of {@code cache}, which gets one at its first use (0: none left). */
@@ -289,24 +309,31 @@ public final class LargeTier {
     }
 
     /**
-     * Takes every block waiting in {@code inbox}, the inbox of {@code cache}'s id: the holder's call,
-     * or with {@code detach} the reclaimer's once the holder's thread has ended (the blocks then go to
-     * the arenas, and later frees of the id's blocks are taken by their freeing threads). An entry
-     * whose word is not remote of this id any more is the phantom of a racing double free: refused,
-     * counted and reported.
+     * Takes every block waiting in {@code cache}'s inbox into the arenas: the holder's flush, or the
+     * reclaimer's once the holder's thread has ended and the inbox is {@linkplain LargeInbox#detach
+     * detached} (later frees of the id's blocks are then taken by their freeing threads).
      */
-    private void takeInbox(LargeCache cache, LargeInbox inbox, boolean detach) {
-        int n = inbox.takeAll(detach);
-        long[] taken = inbox.taken();
-        for (int i = 0; i < n; i++) {
-            long address = taken[i];
-            LargeChunk c = table.at(address);
-            int page = c == null ? 0 : c.pageIndex(address);
-            int s = c == null ? 0 : c.state(page);
-            boolean ok = LargeChunk.isRemote(s) && LargeChunk.ownerOf(s) == inbox.id
-                    && accept(detach ? null : cache, c, page, address, s, false);
-            if (!ok) lateDoubleFree(address);
+    private void drainInbox(LargeCache cache) {
+        LargeInbox inbox = cache.inbox();
+        if (inbox == null) return;
+        long[] batch = cache.inboxBatch;
+        for (int n; (n = inbox.take(batch)) > 0; ) {
+            for (int i = 0; i < n; i++) acceptEntry(null, inbox.id, batch[i]);
         }
+    }
+
+    /**
+     * Takes the block of an inbox entry of owner id {@code id} into {@code cache} (null: to its arena).
+     * An entry whose word is not remote of this id any more is the phantom of a racing double free:
+     * refused, counted and reported.
+     */
+    private void acceptEntry(LargeCache cache, int id, long entry) {
+        long address = LargeInbox.addressOf(entry);
+        LargeChunk c = table.at(address);
+        int page = c == null ? 0 : c.pageIndex(address);
+        int s = c == null ? 0 : c.state(page);
+        boolean ok = LargeChunk.isRemote(s) && LargeChunk.ownerOf(s) == id && accept(cache, c, page, address, s, false);
+        if (!ok) lateDoubleFree(address);
     }
 
     /** Counts and reports a refused inbox entry (the 1st, 2nd, 4th, 8th, ... are logged). */
@@ -325,8 +352,7 @@ public final class LargeTier {
      */
     public void flush(LargeCache cache) {
         if (cache == null) return;
-        LargeInbox inbox = cache.inbox();
-        if (inbox != null) takeInbox(null, inbox, false);
+        drainInbox(cache);
         for (long address; (address = cache.takeAny()) != 0; ) free(address, stateOf(address), false);
         pool.give(cache.borrowed);
         cache.borrowed = 0;
@@ -339,8 +365,8 @@ public final class LargeTier {
     public void abandon(LargeCache cache) {
         if (cache == null) return;
         LargeInbox inbox = cache.inbox();
-        if (inbox != null) takeInbox(null, inbox, true);
-        flush(cache); // its inbox is empty and stays so: the id has no holder
+        if (inbox != null) inbox.detach();
+        flush(cache); // its inbox is emptied, and stays so: the id has no holder
         if (inbox != null) {
             cache.setOwner(0, null); // should the cache be used again, it frees with a CAS
             owners.release(inbox.id);

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hakmem.internal.TestAddressSpace;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +83,11 @@ class LargeOwnersTest {
         c.setState(c.pageIndex(x), LargeChunk.cached(20, a.owner()));
         a.push(20, x);
         assertEquals(x, tier.allocate(a, SIZE, 16, false), "the owner's cache hands it out");
+        assertEquals(0, tier.racingDoubleFrees(), "a cache hit does not look at the inbox");
+        assertNotEquals(x, tier.allocate(a, SIZE, 16, false), "a miss takes the inbox: the entry is refused, x is not handed out again");
         assertEquals(1, tier.racingDoubleFrees(), "the inbox entry was refused: the word was not remote");
         assertEquals(LargeChunk.live(20, a.owner()), stateOf(x));
-        assertNotEquals(x, tier.allocate(a, SIZE, 16, false), "and only once");
+        assertEquals(0, tier.waitingBlocks());
         assertEquals(0, a.cachedBlocks());
     }
 
@@ -113,8 +119,8 @@ class LargeOwnersTest {
         assertEquals(LargeChunk.cached(20, id), stateOf(x), "the new holder's free of an old block is an owner's");
         tier.free(b, y);
         assertEquals(1, tier.waitingBlocks(), "another thread's free of an old block goes to the new holder");
-        assertEquals(y, tier.allocate(c, SIZE, 16, false), "the holder takes it from its inbox (the latest into its cache)");
-        assertEquals(x, tier.allocate(c, SIZE, 16, false));
+        assertEquals(x, tier.allocate(c, SIZE, 16, false), "its cache first");
+        assertEquals(y, tier.allocate(c, SIZE, 16, false), "then, on the miss, its inbox");
     }
 
     @Test
@@ -124,6 +130,21 @@ class LargeOwnersTest {
         assertEquals(LargeChunk.live(20, a.owner()), stateOf(x));
         assertTrue(tier.growInPlace(a, x, SIZE + 4096), "the owner grows it");
         assertEquals(LargeChunk.live(21, a.owner()), stateOf(x));
+    }
+
+    @Test
+    void aMissTakesAFewEntriesAtATimeTheRestWaitForTheNextMisses() {
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) blocks.add(tier.allocate(a, SIZE, 16, false));
+        for (long p : blocks) tier.free(b, p);
+        assertEquals(10, tier.waitingBlocks());
+        long arenaFrees = tier.frees();
+        Set<Long> again = new HashSet<>();
+        for (int i = 0; i < 10; i++) again.add(tier.allocate(a, SIZE, 16, false));
+        assertEquals(new HashSet<>(blocks), again, "every malloc took one of the freed blocks, through the cache");
+        assertEquals(arenaFrees, tier.frees(), "none went through an arena");
+        assertEquals(0, tier.waitingBlocks());
+        assertEquals(10, tier.deliveredFrees());
     }
 
     @Test
@@ -137,7 +158,7 @@ class LargeOwnersTest {
         assertEquals(2, b.owner());
         assertEquals(0, c.owner(), "none left: its blocks are freed with a CAS, as any thread's");
         assertTrue(c.registered());
-        owners.inbox(1).takeAll(true);
+        owners.inbox(1).detach();
         owners.release(1);
         LargeCache d = new LargeCache();
         owners.register(d);
