@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
- * xmallocTest's hand-off, without JMH: a producer mallocs batches of {@value #SIZE}-byte blocks and
+ * xmallocTest's hand-off, without JMH: a producer mallocs batches of blocks ({@value #SIZE} bytes for
+ * xmalloc; {@code design.LargeHandoff} uses Large ones) and
  * puts them into a bounded queue; a consumer on another thread takes each batch, checks every block's
  * stamp ({@link Blocks}) and frees it, so every free is remote. One pipe has one producer thread and
  * one consumer thread (the consumer is either a caller of {@link #consume} or the platform thread
@@ -20,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * producer gave up on is kept aside, and {@link #close()} checks and frees everything still queued
  * or kept aside, then checks that every block made was freed before it closes the allocator.
  */
-final class BatchPipe implements AutoCloseable {
+public final class BatchPipe implements AutoCloseable {
     static final int SIZE = 64;
     static final long POLL_MS = 1, GRACE_MS = 10;
 
@@ -37,6 +38,8 @@ final class BatchPipe implements AutoCloseable {
     final String peer;
     private final BenchAllocator allocator;
     private final int batchSize;
+    /** Bytes per block. */
+    private final long blockSize;
     private final ArrayBlockingQueue<Batch> full;
     /** Batches the consumer emptied, for the producer to refill: no garbage per batch. */
     private final ArrayBlockingQueue<Batch> empty;
@@ -55,7 +58,13 @@ final class BatchPipe implements AutoCloseable {
     private int nextSeq; // the producer's alone
 
     BatchPipe(String peer, BenchAllocator allocator, int batchSize, int capacity) {
+        this(peer, allocator, batchSize, capacity, SIZE);
+    }
+
+    /** A pipe of batches of {@code batchSize} blocks of {@code blockSize} bytes, {@code capacity} batches queued at most. */
+    public BatchPipe(String peer, BenchAllocator allocator, int batchSize, int capacity, long blockSize) {
         this.peer = peer;
+        this.blockSize = blockSize;
         this.allocator = allocator;
         this.batchSize = batchSize;
         full = new ArrayBlockingQueue<>(capacity);
@@ -70,14 +79,14 @@ final class BatchPipe implements AutoCloseable {
      * Mallocs one batch, stamps every block and queues the batch (kept aside instead when the queue
      * stays full and {@code stop} holds). Returns a checksum of the addresses.
      */
-    long produce(BooleanSupplier stop) throws InterruptedException {
+    public long produce(BooleanSupplier stop) throws InterruptedException {
         Batch b = empty.poll();
         if (b == null) b = new Batch(batchSize);
         int seq = b.seq = nextSeq++;
         long sum = 0;
         for (int i = 0; i < batchSize; i++) {
-            long p = Blocks.malloc(allocator, peer, SIZE);
-            Blocks.stamp(allocator, p, SIZE, tag(seq, i));
+            long p = Blocks.malloc(allocator, peer, blockSize);
+            Blocks.stamp(allocator, p, blockSize, tag(seq, i));
             b.blocks[i] = p;
             sum += p;
         }
@@ -110,7 +119,7 @@ final class BatchPipe implements AutoCloseable {
     private void free(Batch b) {
         try {
             for (int i = 0; i < batchSize; i++) {
-                Blocks.checkAndFree(allocator, peer, "xmalloc", b.blocks[i], SIZE, tag(b.seq, i));
+                Blocks.checkAndFree(allocator, peer, "xmalloc", b.blocks[i], blockSize, tag(b.seq, i));
             }
         } catch (RuntimeException | Error e) {
             failure = e;
@@ -124,7 +133,7 @@ final class BatchPipe implements AutoCloseable {
      * Starts a platform thread that consumes until {@link #close()} and then empties the queue, so
      * that even the last batches are freed remotely.
      */
-    void startConsumer() {
+    public void startConsumer() {
         consumer = Thread.ofPlatform().name("xmalloc-consumer").daemon().start(() -> {
             try {
                 while (!closing || !full.isEmpty()) consume(() -> closing);
