@@ -426,8 +426,7 @@ public final class HakmemAllocator implements NativeAllocator {
      * no arena lock.
      */
     private void yieldLarge(long bytes) {
-        ThreadCache own = caches.ownIfAny();
-        if (own != null) large.flush(own.largeCacheIfAny());
+        flushOwnLargeCache();
         large.yieldRetained(bytes);
     }
 
@@ -438,9 +437,15 @@ public final class HakmemAllocator implements NativeAllocator {
      * Runs on a thread that holds no arena lock.
      */
     private long reclaimSpace() {
-        ThreadCache own = caches.ownIfAny();
-        if (own != null) large.flush(own.largeCacheIfAny());
+        flushOwnLargeCache();
         return large.reclaimSpace();
+    }
+
+    /** Gives the calling platform thread's Large cache back to the arenas (a virtual thread has none). */
+    private void flushOwnLargeCache() {
+        ThreadCaches all = caches;
+        ThreadCache own = all == null ? null : all.ownIfAny(); // null only while this object is made
+        if (own != null) large.flush(own.largeCacheIfAny());
     }
 
     /** Empties a cache whose thread lives on (its own call, memory pressure, or a stripe). */

@@ -258,10 +258,10 @@ public final class LargeTier {
      * it lacks from the retained pool, at least {@link #BORROW_GRANT} so that borrowing is rare, up to
      * {@link LargeCache#MAX_BYTES} in all (and an eighth of the memory limit: the blocks a living
      * thread caches are out of reach of the others when memory is short), and only while at least half
-     * the retained limit stays in the pool for the arenas. Why borrow: with sizes up to 2 MiB, a cache of 2 MiB held a handful of
-     * blocks, and nearly every free and malloc took the arena's lock (the large workload ran about
-     * 30% faster with 16 MiB; docs/BENCHMARKS-HISTORY.md, session 67); charged to the pool, the
-     * cached bytes stay within the limit on freed memory kept resident.
+     * the retained limit stays in the pool for the arenas. Why borrow: with sizes up to 2 MiB, a cache
+     * of 2 MiB held a handful of blocks, and nearly every free and malloc took the arena's lock (the
+     * large workload ran about 30% faster with 16 MiB; docs/BENCHMARKS-HISTORY.md, session 67);
+     * charged to the pool, the cached bytes stay within the limit on freed memory kept resident.
      */
     private boolean roomFor(LargeCache cache, int pages) {
         return cache.hasRoom(pages) || borrow(cache, pages);
@@ -353,7 +353,7 @@ public final class LargeTier {
     public void flush(LargeCache cache) {
         if (cache == null) return;
         drainInbox(cache);
-        for (long address; (address = cache.takeAny()) != 0; ) free(address, stateOf(address), false);
+        for (long address; (address = cache.takeAny()) != 0; ) free(address, cachedStateOf(address), false);
         pool.give(cache.borrowed);
         cache.borrowed = 0;
     }
@@ -373,10 +373,15 @@ public final class LargeTier {
         }
     }
 
-    /** The state word at {@code address}, a run start in a Large chunk (a cached block's). */
-    private int stateOf(long address) {
+    /**
+     * The state word of the cached block at {@code address}, or {@link LargeChunk#NO_STATE} if it is
+     * not a cached word (never: only the cache's owner changes it; should it be, the arena then throws
+     * instead of freeing whatever the word says).
+     */
+    private int cachedStateOf(long address) {
         LargeChunk c = table.at(address);
-        return c.state(c.pageIndex(address));
+        int s = c.state(c.pageIndex(address));
+        return LargeChunk.isCached(s) ? s : LargeChunk.NO_STATE;
     }
 
     private void free(long address, int held, boolean countFree) {
