@@ -165,6 +165,74 @@ class LargeThreadCacheTest {
         }
     }
 
+    /**
+     * Large blocks of every size swapped between threads through a shared array (mstress's exchange),
+     * so most frees are remote and travel to their owners' inboxes, while the owners free their own
+     * blocks with a store and some threads release their caches or end. Each block holds its own
+     * address at its start and its complement at its end: a block handed out twice at once would be
+     * overwritten by the other holder and fail the check before its free.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void blocksSwappedBetweenThreadsAreFreedOnceAndNeverHandedOutTwice() throws InterruptedException {
+        try (NativeAllocator al = Hakmem.create()) {
+            int threads = 4, rounds = 3, steps = 3000, slots = 64;
+            java.util.concurrent.atomic.AtomicLongArray shared = new java.util.concurrent.atomic.AtomicLongArray(slots);
+            AtomicInteger failures = new AtomicInteger();
+            for (int round = 0; round < rounds; round++) {
+                List<Thread> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long seed = 31L * round + t;
+                    workers.add(Thread.ofPlatform().start(() -> {
+                        java.util.Random random = new java.util.Random(seed);
+                        List<Long> own = new ArrayList<>();
+                        for (int i = 0; i < steps; i++) {
+                            long size = (17L << 12) + random.nextInt((512 - 17) << 12); // 17 to 512 pages
+                            long p = al.malloc(size);
+                            long usable = al.usableSize(p);
+                            MemorySegment m = MemorySegment.ofAddress(p).reinterpret(usable);
+                            m.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, p);
+                            m.set(ValueLayout.JAVA_LONG_UNALIGNED, usable - 8, ~p);
+                            if (random.nextInt(3) == 0) {
+                                own.add(p); // freed by this thread, below
+                            } else {
+                                long out = shared.getAndSet(random.nextInt(slots), p);
+                                if (out != 0 && !checkAndFree(al, out)) failures.incrementAndGet();
+                            }
+                            if (own.size() > 8 && !checkAndFree(al, own.remove(random.nextInt(own.size())))) failures.incrementAndGet();
+                            if (i % 500 == 499) al.releaseThreadCache();
+                        }
+                        for (long p : own) if (!checkAndFree(al, p)) failures.incrementAndGet();
+                    }));
+                }
+                for (Thread w : workers) w.join(); // the round's threads end: their caches and inboxes are reclaimed
+            }
+            HakmemAllocator h = (HakmemAllocator) al;
+            EndedThreads.awaitReclaimed(h, 0, 10_000);
+            assertEquals(0, h.liveThreadCaches(), "every worker's cache (and inbox) was reclaimed");
+            // The blocks left in the array: their owners ended, so this thread takes each itself.
+            for (int i = 0; i < slots; i++) {
+                long p = shared.getAndSet(i, 0);
+                if (p != 0 && !checkAndFree(al, p)) failures.incrementAndGet();
+            }
+            assertEquals(0, failures.get(), "a block's stamp was overwritten: handed out twice");
+            AllocatorStats s = al.stats();
+            TierStats large = s.tier(Tier.LARGE);
+            assertEquals(0, large.liveBlocks(), "every block freed once");
+            assertEquals(large.allocations(), large.frees());
+            assertEquals(0, s.racingDoubleFrees(), "no double free here");
+        }
+    }
+
+    /** Checks the stamp of {@code p} (its address at the start, the complement at the end) and frees it. */
+    private static boolean checkAndFree(NativeAllocator al, long p) {
+        long usable = al.usableSize(p);
+        MemorySegment m = MemorySegment.ofAddress(p).reinterpret(usable);
+        boolean ok = m.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) == p && m.get(ValueLayout.JAVA_LONG_UNALIGNED, usable - 8) == ~p;
+        al.free(p);
+        return ok;
+    }
+
     @Test
     void releaseThreadCacheGivesTheCachedBlocksBackWithoutCountingThemTwice() {
         try (NativeAllocator al = Hakmem.create()) {
