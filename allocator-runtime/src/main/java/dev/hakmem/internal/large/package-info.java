@@ -49,8 +49,9 @@
  * half the frees and mallocs then took the arena's lock, whose {@code lock cmpxchg} waited for the
  * program's writes to the blocks to drain (a fifth of the workload's samples), and a 2 MiB cache held
  * too few blocks for a malloc to find one of its size. A cache of every size with 16 MiB and owner
- * frees without a CAS (below) made it about 35% faster (7.5 to 10.1 M ops/s, medians of 4 interleaved
- * forks; tcmalloc 8.7 in the same run: docs/BENCHMARKS-HISTORY.md, session 67). The bytes a cache
+ * frees without a CAS (below) made it about 30% faster (7.1-7.5 to 9.25 M ops/s in interleaved
+ * forks; with the bitmap of non-empty sizes 10.4 against tcmalloc's 9.0 in 3 forks:
+ * docs/BENCHMARKS-HISTORY.md, session 67). The bytes a cache
  * holds are out of reach of other threads while it lives, so they are charged to the retained limit,
  * which bounds freed Large memory kept resident in the arenas and caches together.
  *
