@@ -11,8 +11,8 @@ import java.util.Arrays;
  * the run's state word, see {@link LargeChunk}), so no other thread may take one of them straight
  * into its own cache or an arena: a free racing with the holder's (a double free by two threads) could
  * then put one block in two places. Another thread's free only CASes the word from live to remote and
- * leaves the address here; the holder takes it when it next mallocs a Large block, after checking
- * that the word is still remote. An entry whose word is not (the holder's own free of the block
+ * leaves the address here; the holder takes it when its cache next misses on a Large malloc (or it
+ * flushes), after checking that the word is still remote. An entry whose word is not (the holder's own free of the block
  * landed over the remote word) is the phantom of a racing double free: refused and counted.
  *
  * <p>Entries are addresses in an array, not links through the freed blocks or the page map: a

@@ -93,8 +93,8 @@
  *       it, and a locked instruction waits for those stores to drain; perfasm put a sixth of the large
  *       workload's time in the CAS this replaces (docs/BENCHMARKS-HISTORY.md, session 67).</li>
  *   <li>Another thread's free CASes live to remote and leaves the address in the owner's inbox; the
- *       owner takes it (a CAS remote to cached, or to its arena) at its next Large malloc, or when it
- *       flushes. Of two frees of one block racing on two threads, the CAS lets only one through; if
+ *       owner takes it (a CAS remote to cached, or to its arena) when its cache next misses on a
+ *       Large malloc, a few entries at a time, or when it flushes. Of two frees of one block racing on two threads, the CAS lets only one through; if
  *       the owner's store lands over a remote word (the owner read live just before), both calls
  *       return, the block sits in the owner's cache once, and the inbox entry, whose word is no longer
  *       remote, is refused as a phantom: counted in {@code AllocatorStats.racingDoubleFrees} and
@@ -112,8 +112,8 @@
  * A malloc from the cache sets the word back to live with a release store: only the cache's owner
  * changes a cached word. usableSize and realloc of a cached or remote block are named use after
  * free. The word carries the page count, so the cache needs no lookup of the run's size. Blocks in an
- * inbox count as freed in the statistics (and as cached bytes); they wait until their owner's next
- * Large malloc, so a thread that stops allocating Large blocks but lives on keeps them, as the
+ * inbox count as freed in the statistics (and as cached bytes); they wait for their owner's next
+ * cache miss, so a thread that stops allocating Large blocks but lives on keeps them, as the
  * Tiny/Mid inboxes do.
  *
  * <h2>Policy</h2>
