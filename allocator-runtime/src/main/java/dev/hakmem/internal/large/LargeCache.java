@@ -87,8 +87,7 @@ public final class LargeCache {
 
     /** Whether a freed run of {@code pages} pages fits in this cache now. */
     boolean hasRoom(int pages) {
-        long bytes = (long) pages << LargeTier.PAGE_SHIFT;
-        return hasSlot(pages) && cachedBytes + bytes <= BASE_BYTES + borrowed && (pages <= SMALL_PAGES || bigBytes + bytes <= borrowed);
+        return hasSlot(pages) && lacking(pages) <= 0;
     }
 
     /** Whether the stack of {@code pages} pages has a free slot (the bytes aside). */
@@ -96,12 +95,14 @@ public final class LargeCache {
         return pages <= MAX_PAGES && count[pages] < CAPACITY[pages];
     }
 
-    /** Bytes this cache would need to borrow for a run of {@code pages} pages, or 0 if it has room; negative: beyond {@link #MAX_BYTES}. */
-    long shortOf(int pages) {
+    /**
+     * Bytes this cache would have to borrow to hold a run of {@code pages} pages (at most 0: it has the
+     * bytes): the whole cache within {@link #BASE_BYTES} plus what it borrowed, and runs of more than
+     * {@value #SMALL_PAGES} pages within what it borrowed.
+     */
+    long lacking(int pages) {
         long bytes = (long) pages << LargeTier.PAGE_SHIFT;
-        long need = Math.max(cachedBytes + bytes - BASE_BYTES - borrowed, pages <= SMALL_PAGES ? 0 : bigBytes + bytes - borrowed);
-        if (need <= 0) return 0;
-        return BASE_BYTES + borrowed + need > MAX_BYTES ? -1 : need;
+        return Math.max(cachedBytes + bytes - BASE_BYTES - borrowed, pages <= SMALL_PAGES ? 0 : bigBytes + bytes - borrowed);
     }
 
     /** Caches a block of {@code pages} pages (there is {@linkplain #hasRoom room}) whose state is now cached: a free. */

@@ -160,8 +160,9 @@ public final class LargeTier {
         return n > 0;
     }
 
-    /** The owner id of {@code cache}, which gets one at its first use (0: none left). */
+    /** The owner id of {@code cache}, which gets one at its first use (0: none left, or no cache). */
     private int ownerOf(LargeCache cache) {
+        if (cache == null) return 0;
         if (!cache.registered()) owners.register(cache);
         return cache.owner();
     }
@@ -225,7 +226,7 @@ public final class LargeTier {
             return;
         }
         int page = c.pageIndex(address);
-        int me = cache == null ? 0 : ownerOf(cache);
+        int me = ownerOf(cache);
         int s;
         while (LargeChunk.isLive(s = c.state(page))) {
             int pages = LargeChunk.pagesOf(s), owner = LargeChunk.ownerOf(s);
@@ -268,10 +269,10 @@ public final class LargeTier {
     }
 
     private boolean borrow(LargeCache cache, int pages) {
-        long need = cache.shortOf(pages);
+        long need = cache.lacking(pages);
         if (need <= 0 || !cache.hasSlot(pages) || pool.available() - need < pool.limit() / 2) return false;
         long most = Math.min(LargeCache.MAX_BYTES, memoryLimit / 8) - LargeCache.BASE_BYTES - cache.borrowed;
-        if (most < need) return false;
+        if (most < need) return false; // beyond MAX_BYTES, or an eighth of the memory limit
         cache.borrowed += pool.take(Math.min(most, Math.max(need, BORROW_GRANT)));
         return cache.hasRoom(pages);
     }
@@ -430,7 +431,7 @@ public final class LargeTier {
      */
     public boolean growInPlace(LargeCache cache, long address, long newSize) {
         if (newSize > (2L << 20)) return false;
-        int caller = cache == null ? 0 : ownerOf(cache);
+        int caller = ownerOf(cache);
         LargeChunk c = lockOwner("realloc", address);
         try {
             return c.arena.growInPlace(c, address, pagesFor(newSize), caller);
