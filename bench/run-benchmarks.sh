@@ -80,6 +80,9 @@
 #   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
 #   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how
 #   rounds.tsv, settle-<n>.tsv  quick mode's further rounds and settling rounds (with their .log)
+#   cpu-speeds.log    each CPU's speed for one pinned thread at the start and at the end of the run
+#                     (suite.CpuSpeedCheck; the report's header quotes it): on a shared VM the CPUs
+#                     can run at different speeds, and a fork then has the speed of the CPU it ran on
 #
 # The plan (dev.hakmem.bench.suite.SuitePlanner) runs JMH once per group of benchmarks sharing peers
 # and settings: same-thread workloads on every available peer; workloads marked @CrossThreadFrees
@@ -278,6 +281,8 @@ run_plan() {
     jsons+=("$out/jmh-$group$suffix.json")
   done 3< "$plan_file"
 }
+# How fast each CPU runs one thread, before and after (about 0.7 s each; CpuSpeedCheck says why).
+"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.suite.CpuSpeedCheck "At the start" | tee "$out/cpu-speeds.log" || true
 first_start=$SECONDS
 run_plan "$out/plan.tsv" ""
 # Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
@@ -329,6 +334,7 @@ if [ "$rounds" -gt 1 ]; then
   fi
 fi
 
+"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.suite.CpuSpeedCheck "At the end" | tee -a "$out/cpu-speeds.log" || true
 echo
 report_args=(--mode "$mode")
 if [ "$scaling" = 1 ]; then
@@ -337,6 +343,9 @@ if [ "$scaling" = 1 ]; then
 (xmalloc from 2: its threads come in producer-consumer pairs), one table per thread count and one chart of throughput \
 against threads per workload. This machine has $(nproc) cores; more threads than cores are oversubscribed.")
 fi
+report_args+=(--note "CPU speed check (one thread pinned to each CPU in turn, the same integer loop; speed relative to \
+the fastest CPU). $(awk 'NR > 1 { printf ". " } { printf "%s", $0 }' "$out/cpu-speeds.log"). When the CPUs do not run alike, a fork has \
+the speed of the CPU its threads ran on, and single forks of one peer differ by up to that much.")
 set +e
 "$JAVA" -Djava.awt.headless=true -cp "$JAR" dev.hakmem.bench.report.Report --out "$out" --peers "$out/peers.tsv" \
   --plan "$out/plan.tsv" "${report_args[@]}" "${jsons[@]}"
