@@ -80,7 +80,7 @@
 #   jmh-<group>.json  the JSON of each JMH invocation;  jmh.log  JMH's output (shown as it runs)
 #   peers.tsv         which peers can run here;  plan.tsv  what was run, on which peers, how
 #   rounds.tsv, settle-<n>.tsv  quick mode's further rounds and settling rounds (with their .log)
-#   cpu-speeds.log    each CPU's speed for one pinned thread at the start and at the end of the run
+#   cpu-speeds.log    each CPU's speed for one pinned thread at the start, after each headline round and at the end
 #                     (suite.CpuSpeedCheck; the report's header quotes it): on a shared VM the CPUs
 #                     can run at different speeds, and a fork then has the speed of the CPU it ran on
 #
@@ -281,8 +281,12 @@ run_plan() {
     jsons+=("$out/jmh-$group$suffix.json")
   done 3< "$plan_file"
 }
-# How fast each CPU runs one thread, before and after (about 0.7 s each; CpuSpeedCheck says why).
-"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.suite.CpuSpeedCheck "At the start" | tee "$out/cpu-speeds.log" || true
+# How fast each CPU runs one thread: at the start, after each headline round and at the end (about
+# 0.7 s each, outside the rounds' timing; CpuSpeedCheck says why). Never stops the run.
+cpu_check() {
+  "$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.suite.CpuSpeedCheck "$1" | tee -a "$out/cpu-speeds.log" || true
+}
+cpu_check "At the start"
 first_start=$SECONDS
 run_plan "$out/plan.tsv" ""
 # Quick mode's further rounds: the headline peers again, every table per round (HeadlineRounds).
@@ -296,6 +300,7 @@ if [ "$rounds" -gt 1 ]; then
   # rounds and gives what is left to the settling rounds.
   first_runs=$(cat "${jsons[@]}" 2>/dev/null | grep -c '"benchmark" *:' || true)
   per_run=$(per_run_of $((SECONDS - first_start)) "$first_runs")
+  cpu_check "After round 1"
   rounds_start=$SECONDS
   "$JAVA" -cp "$JAR" dev.hakmem.bench.suite.HeadlineRounds --plan "$out/plan.tsv" --out "$out/rounds.tsv" "${jsons[@]}" \
     | tee "$out/rounds.log"
@@ -313,6 +318,7 @@ if [ "$rounds" -gt 1 ]; then
     run_plan "$out/rounds.tsv" "-r$round"
     rounds_run=$round
     per_run=$(per_run_of $((SECONDS - round_start)) "$round_runs")
+    cpu_check "After round $round"
   done
   echo "headline rounds run: $rounds_run of $rounds" | tee -a "$out/rounds.log"
   # Then the settling rounds (SettlingRounds): what the budget has left goes to the tables whose
@@ -334,7 +340,7 @@ if [ "$rounds" -gt 1 ]; then
   fi
 fi
 
-"$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.hakmem.bench.suite.CpuSpeedCheck "At the end" | tee -a "$out/cpu-speeds.log" || true
+cpu_check "At the end"
 echo
 report_args=(--mode "$mode")
 if [ "$scaling" = 1 ]; then

@@ -23,8 +23,9 @@ import java.util.StringJoiner;
  * operation for every allocator; a few minutes later both CPUs ran alike
  * (docs/BENCHMARKS-HISTORY.md, session 68). Such a machine gives a fork the speed of the CPU its
  * threads happened to run on, which no number of forks of one run can tell from the allocator's own.
- * The main job runs this check at its start and at its end and puts both lines in the report, so that
- * a reader knows whether the run's numbers were taken on CPUs that ran alike.
+ * The main job runs this check at its start, after each headline round and at its end, and puts the
+ * lines in the report, so that a reader knows whether the run's numbers were taken on CPUs that ran
+ * alike.
  *
  * <p>Usage: {@code CpuSpeedCheck [label]}: prints {@code <label>: cpu0 1.00, cpu1 0.61 (...)}. On a
  * system without {@code sched_setaffinity} (not Linux) it prints that it cannot tell, and exits 0: the
