@@ -27,9 +27,9 @@ import java.util.StringJoiner;
  * lines in the report, so that a reader knows whether the run's numbers were taken on CPUs that ran
  * alike.
  *
- * <p>Usage: {@code CpuSpeedCheck [label]}: prints {@code <label>: cpu0 1.00, cpu1 0.61 (...)}. On a
- * system without {@code sched_setaffinity} (not Linux) it prints that it cannot tell, and exits 0: the
- * check informs, it never stops a run.
+ * <p>Usage: {@code CpuSpeedCheck [label]}: prints {@code <label>: cpu0 1.00, cpu1 0.61 (...)}. Where it
+ * cannot pin a thread (no {@code sched_setaffinity}, as off Linux, or a pin refused) it prints that it
+ * cannot tell, and why, and exits 0: the check informs, it never stops a run.
  */
 public final class CpuSpeedCheck {
     /** Passes over the CPUs; each CPU's figure is the median of its passes. */
@@ -40,6 +40,8 @@ public final class CpuSpeedCheck {
     static final int CPU_SET_BYTES = 128;
     /** Below this speed relative to the fastest CPU, the line says the CPUs did not run alike. */
     static final double ALIKE = 0.9;
+    /** Where the loops' results go, so that the JIT keeps the loops (a volatile write it cannot drop). */
+    private static volatile long sink;
 
     /** The measured nanoseconds of each CPU's passes. */
     record Speeds(List<Integer> cpus, long[][] nanos) {
@@ -89,7 +91,11 @@ public final class CpuSpeedCheck {
             System.out.println(label + ": cannot tell (no sched_setaffinity on this system)");
             return;
         }
-        System.out.println(measure(affinity, PASSES, LOOP).line(label));
+        try {
+            System.out.println(measure(affinity, PASSES, LOOP).line(label));
+        } catch (IllegalStateException e) { // a pin refused (a container's CPU set changed under it, say)
+            System.out.println(label + ": cannot tell (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -100,21 +106,21 @@ public final class CpuSpeedCheck {
         byte[] before = affinity.get();
         List<Integer> cpus = cpusOf(before);
         long[][] nanos = new long[cpus.size()][passes];
-        long sink = 0;
-        for (int i = 0; i < 3; i++) sink += spin(loop); // compiled before it is timed
+        long results = 0;
+        for (int i = 0; i < 3; i++) results += spin(loop); // compiled before it is timed
         try {
             for (int p = 0; p < passes; p++) {
                 for (int i = 0; i < cpus.size(); i++) {
                     affinity.set(only(cpus.get(i)));
                     long start = System.nanoTime();
-                    sink += spin(loop);
+                    results += spin(loop);
                     nanos[i][p] = System.nanoTime() - start;
                 }
             }
         } finally {
             affinity.set(before);
         }
-        if (sink == 42) System.out.print(""); // keeps the loops' results alive
+        sink = results;
         return new Speeds(cpus, nanos);
     }
 
