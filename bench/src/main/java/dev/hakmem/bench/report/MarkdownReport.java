@@ -107,6 +107,26 @@ public final class MarkdownReport {
             out.append('\n');
         }
         out.append('\n');
+        memory(out, v.memory());
+    }
+
+    /** The footprint tables' memory, after the speed: what those tables are for. */
+    private static void memory(StringBuilder out, List<Verdict.Memory> memory) {
+        if (memory.isEmpty()) return;
+        out.append("Memory of the footprint tables: peak RSS of the process over the peak of live bytes (lower is better), ")
+                .append("hakmem's against the leanest native allocator's; above 1.00x hakmem held more for the same live bytes. ")
+                .append("The RSS includes what the JVM itself grew by during the run, a floor under every peer that weighs most ")
+                .append("where little is live (threadChurn). Each fork gives one peak, so there is no interval and no win or loss ")
+                .append("is called here.\n\n")
+                .append("| table | hakmem RSS / live | leanest native | its RSS / live | hakmem / leanest |\n")
+                .append("|---|---:|---|---:|---:|\n");
+        for (Verdict.Memory m : memory) {
+            out.append("| ").append(m.group().title()).append(" | ").append(Numbers.ratio(m.hakmem())).append(" | ");
+            if (m.best() == null) out.append("no native peer ran | - | - |\n");
+            else out.append(m.best()).append(" | ").append(Numbers.ratio(m.bestRatio())).append(" | ")
+                    .append(Numbers.ratio(m.relative())).append(" |\n");
+        }
+        out.append('\n');
     }
 
     private static void side(StringBuilder out, String against, Verdict.Counts counts, long tables, List<PeerStatus> skipped,

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * What the report leads with: per table, hakmem's speed against the best native allocator and the
  * best Java peer of that table, each called a win, tie or loss by {@link Intervals} (a tie whenever
- * the confidence intervals overlap), and the wins, ties and losses counted.
+ * the confidence intervals overlap), and the wins, ties and losses counted; and for the footprint
+ * tables, hakmem's memory against the leanest native allocator's ({@link Memory}).
  *
  * <p>"Best" is the highest point estimate among the peers of a {@link PeerCatalog.Kind} that have a
  * result in the table; hakmem is the default allocator, peer {@value #HAKMEM} (its configurations and
@@ -59,23 +60,61 @@ final class Verdict {
         }
     }
 
+    /**
+     * One footprint table's memory: hakmem's peak RSS over peak live bytes against the lowest of the
+     * native allocators'. Memory is what these tables are for, and their speed rows above do not say
+     * it. No win or loss is called: each fork gives one peak, so a peer's figure (the mean of its
+     * forks' peaks, {@link JmhJson}) has no interval to compare.
+     *
+     * @param group the table
+     * @param hakmem hakmem's peak RSS over peak live bytes
+     * @param best the native peer with the lowest, or null when no native has footprint figures there
+     * @param bestRatio that peer's peak RSS over peak live bytes (NaN when missing)
+     */
+    public record Memory(RowGroup group, double hakmem, String best, double bestRatio) {
+        /** hakmem's figure over the leanest native's: above 1, hakmem holds more for the same live bytes. */
+        public double relative() {
+            return hakmem / bestRatio;
+        }
+    }
+
     private final List<Row> rows;
+    private final List<Memory> memory;
     private final List<PeerStatus> peers;
 
-    private Verdict(List<Row> rows, List<PeerStatus> peers) {
+    private Verdict(List<Row> rows, List<Memory> memory, List<PeerStatus> peers) {
         this.rows = rows;
+        this.memory = memory;
         this.peers = peers;
     }
 
     /** The verdict of every table that has at least one result (a table of a benchmark without peers has none to judge). */
     public static Verdict of(List<RowGroup> groups, List<PeerStatus> peers) {
         List<Row> rows = new ArrayList<>();
+        List<Memory> memory = new ArrayList<>();
         for (RowGroup g : groups) {
             if (g.cells().stream().noneMatch(Tables::comparable) || g.cells().stream().allMatch(c -> c.peer().equals("-"))) continue;
             Cell hakmem = g.cells().stream().filter(c -> c.peer().equals(HAKMEM) && Tables.comparable(c)).findFirst().orElse(null);
             rows.add(new Row(g, hakmem, side(g, hakmem, PeerCatalog.Kind.NATIVE), side(g, hakmem, PeerCatalog.Kind.JAVA)));
+            if (g.footprint() && hakmem != null && !Double.isNaN(rssOverLive(hakmem.result()))) memory.add(memory(g, hakmem));
         }
-        return new Verdict(List.copyOf(rows), peers);
+        return new Verdict(List.copyOf(rows), List.copyOf(memory), peers);
+    }
+
+    private static Memory memory(RowGroup g, Cell hakmem) {
+        Optional<Cell> leanest = g.cells().stream()
+                .filter(c -> Tables.comparable(c) && PeerCatalog.kind(c.peer()).orElse(null) == PeerCatalog.Kind.NATIVE
+                        && !Double.isNaN(rssOverLive(c.result())))
+                .min(Comparator.comparingDouble(c -> rssOverLive(c.result())));
+        double h = rssOverLive(hakmem.result());
+        return leanest.map(c -> new Memory(g, h, c.peer(), rssOverLive(c.result()))).orElseGet(() -> new Memory(g, h, null, Double.NaN));
+    }
+
+    /** A footprint result's peak RSS over its peak live bytes; NaN without both, or without live bytes. */
+    static double rssOverLive(JmhResult r) {
+        double rss = r.secondary().getOrDefault(JmhResult.PEAK_RSS, Double.NaN);
+        double live = r.secondary().getOrDefault(JmhResult.PEAK_LIVE, Double.NaN);
+        return live > 0 ? rss / live : Double.NaN;
     }
 
     private static Side side(RowGroup g, Cell hakmem, PeerCatalog.Kind kind) {
@@ -90,6 +129,11 @@ final class Verdict {
     /** One row per judged table, in report order. */
     public List<Row> rows() {
         return rows;
+    }
+
+    /** The memory of every footprint table hakmem has a result in, in report order. */
+    public List<Memory> memory() {
+        return memory;
     }
 
     /** Wins, ties and losses of hakmem against the best native allocator. */

@@ -114,6 +114,41 @@ class VerdictTest {
         assertTrue(md.contains("| xmalloc | 50.00 M | mimalloc | 0.50x loss | heap | 0.83x loss |"), md);
     }
 
+    static JmhResult footprint(String peer, double score, double rss, double live) {
+        return new JmhResult("dev.hakmem.bench.Footprint.mstress", "thrpt", "", peer, score, score / 10, "ops/s",
+                Map.of(JmhResult.PEAK_RSS, rss, JmhResult.PEAK_LIVE, live), "1 fork");
+    }
+
+    @Test
+    void footprintTablesShowMemoryAgainstTheLeanestNative() {
+        List<PeerStatus> peers = available("hakmem", "mimalloc", "jemalloc", "heap");
+        List<JmhResult> results = List.of(
+                footprint("hakmem", 10e6, 42e6, 15e6), // 2.80
+                footprint("mimalloc", 11e6, 36e6, 12e6), // 3.00
+                footprint("jemalloc", 9e6, 30e6, 15e6), // 2.00: the leanest native
+                footprint("heap", 1e6, 15e6, 15e6), // 1.00, but a Java peer
+                ops(TINY, "", "hakmem", 100e6, 1e6), ops(TINY, "", "mimalloc", 90e6, 1e6));
+        List<RowGroup> groups = Tables.build(results, peers, null);
+        Verdict v = Verdict.of(groups, peers);
+        assertEquals(1, v.memory().size(), "only the footprint table has memory figures");
+        Verdict.Memory m = v.memory().getFirst();
+        assertEquals("jemalloc", m.best());
+        assertEquals(2.8, m.hakmem(), 1e-9);
+        assertEquals(2.0, m.bestRatio(), 1e-9);
+        assertEquals(1.4, m.relative(), 1e-9);
+        String md = MarkdownReport.render(groups, peers, List.of(), Map.of(), DocLinks.NONE);
+        assertTrue(md.contains("| footprint | 2.80x | jemalloc | 2.00x | 1.40x |"), md);
+        int memory = md.indexOf("Memory of the footprint tables");
+        assertTrue(memory > md.indexOf("## Verdict") && memory < md.indexOf("## Overview"), "with the verdict\n" + md);
+        assertEquals(2, v.rows().size(), "the footprint table's speed still counts in the verdict");
+
+        String javaOnly = render(List.of(footprint("hakmem", 10e6, 42e6, 15e6), footprint("heap", 1e6, 15e6, 15e6)),
+                available("hakmem", "heap"));
+        assertTrue(javaOnly.contains("| footprint | 2.80x | no native peer ran | - | - |"), javaOnly);
+        assertFalse(render(List.of(ops(TINY, "", "hakmem", 100e6, 1e6)), available("hakmem")).contains("Memory of the footprint"),
+                "no memory paragraph without a footprint table");
+    }
+
     @Test
     void missingNativePeersAreNamedNotComparedWithNothing() {
         List<PeerStatus> peers = new ArrayList<>(available("hakmem", "heap"));
