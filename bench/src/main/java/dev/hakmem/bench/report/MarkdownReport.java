@@ -248,7 +248,7 @@ public final class MarkdownReport {
                 double rss = r.secondary().getOrDefault(JmhResult.PEAK_RSS, Double.NaN);
                 double live = r.secondary().getOrDefault(JmhResult.PEAK_LIVE, Double.NaN);
                 out.append(' ').append(Numbers.bytes(rss)).append(" | ").append(Numbers.bytes(live)).append(" | ")
-                        .append(live > 0 ? Numbers.ratio(rss / live) : "-").append(" |");
+                        .append(Numbers.ratio(Verdict.rssOverLive(r))).append(" |");
             }
             if (g.latency()) {
                 for (double q : JmhResult.LATENCY_PERCENTILES) {
