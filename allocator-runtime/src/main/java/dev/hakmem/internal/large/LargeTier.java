@@ -153,11 +153,19 @@ public final class LargeTier {
      */
     private boolean takeInbox(LargeCache cache) {
         LargeInbox inbox = cache.inbox();
-        if (inbox == null || !inbox.hasPending()) return false;
+        return inbox != null && inbox.hasPending() && takeBatch(cache, inbox, cache) > 0;
+    }
+
+    /**
+     * Takes up to {@link LargeCache#inboxBatch}'s length of the entries waiting in {@code inbox}, the
+     * inbox of {@code cache}'s id, into {@code into} ({@code cache}, or null: to the arenas); returns
+     * how many.
+     */
+    private int takeBatch(LargeCache cache, LargeInbox inbox, LargeCache into) {
         long[] batch = cache.inboxBatch;
         int n = inbox.take(batch);
-        for (int i = 0; i < n; i++) acceptEntry(cache, inbox.id, batch[i]);
-        return n > 0;
+        for (int i = 0; i < n; i++) acceptEntry(into, inbox.id, batch[i]);
+        return n;
     }
 
     /** The owner id of {@code cache}, which gets one at its first use (0: none left, or no cache). */
@@ -317,9 +325,8 @@ public final class LargeTier {
     private void drainInbox(LargeCache cache) {
         LargeInbox inbox = cache.inbox();
         if (inbox == null) return;
-        long[] batch = cache.inboxBatch;
-        for (int n; (n = inbox.take(batch)) > 0; ) {
-            for (int i = 0; i < n; i++) acceptEntry(null, inbox.id, batch[i]);
+        while (takeBatch(cache, inbox, null) > 0) {
+            // until none is left
         }
     }
 
