@@ -59,7 +59,10 @@ public final class CpuSpeedCheck {
 
         /** Each CPU's speed relative to the fastest (1.0 for the fastest). */
         double[] relative() {
-            double[] m = medians();
+            return relative(medians());
+        }
+
+        private static double[] relative(double[] m) {
             double best = Arrays.stream(m).min().orElseThrow();
             double[] r = new double[m.length];
             for (int i = 0; i < m.length; i++) r[i] = best / m[i];
@@ -68,7 +71,7 @@ public final class CpuSpeedCheck {
 
         /** The printed line: the CPUs' relative speeds, their medians, and a verdict. */
         String line(String label) {
-            double[] r = relative(), m = medians();
+            double[] m = medians(), r = relative(m);
             StringJoiner speeds = new StringJoiner(", "), times = new StringJoiner(", ");
             for (int i = 0; i < r.length; i++) {
                 speeds.add(String.format(Locale.ROOT, "cpu%d %.2f", cpus.get(i), r[i]));
@@ -179,13 +182,9 @@ public final class CpuSpeedCheck {
         byte[] get() {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment mask = arena.allocate(CPU_SET_BYTES);
-                int rc = (int) get.invokeExact(0, (long) CPU_SET_BYTES, mask);
+                int rc = call(get, mask);
                 if (rc != 0) throw new IllegalStateException("sched_getaffinity failed (" + rc + ")");
                 return mask.toArray(ValueLayout.JAVA_BYTE);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
             }
         }
 
@@ -193,9 +192,15 @@ public final class CpuSpeedCheck {
         void set(byte[] mask) {
             if (mask.length != CPU_SET_BYTES) throw new IllegalArgumentException("a cpu_set_t has " + CPU_SET_BYTES + " bytes, not " + mask.length);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment m = arena.allocateFrom(ValueLayout.JAVA_BYTE, mask);
-                int rc = (int) set.invokeExact(0, (long) CPU_SET_BYTES, m);
+                int rc = call(set, arena.allocateFrom(ValueLayout.JAVA_BYTE, mask));
                 if (rc != 0) throw new IllegalStateException("sched_setaffinity to cpus " + cpusOf(mask) + " failed (" + rc + ")");
+            }
+        }
+
+        /** {@code function(0, sizeof(cpu_set_t), mask)} for the calling thread (pid 0); its return code. */
+        private static int call(MethodHandle function, MemorySegment mask) {
+            try {
+                return (int) function.invokeExact(0, (long) CPU_SET_BYTES, mask);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
