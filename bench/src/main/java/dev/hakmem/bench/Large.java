@@ -46,6 +46,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>Verification: both marked bytes are checked against the values kept next to the slot before
  * every free; a mismatch throws.
  */
+@LongWarmup(millis = LongWarmup.CLIMBING_MILLIS)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -1,5 +1,6 @@
 package dev.hakmem.bench;
 
+import dev.hakmem.bench.suite.QuickBudget;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -7,11 +8,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a workload (its class, or one benchmark method) whose invocations start threads, so that the
- * JIT compiles what the allocator does for a new thread, and for an ended one, only after many
- * invocations: quick mode gives it a warm-up of at least
- * {@link dev.hakmem.bench.suite.QuickBudget#LONG_WARMUP_MILLIS} instead of the few hundred milliseconds
- * the other workloads get.
+ * Marks a workload (its class, or one benchmark method) that quick mode must warm up for longer than
+ * the few hundred milliseconds the other workloads get: at least {@link #millis()}, the default
+ * ({@value QuickBudget#LONG_WARMUP_MILLIS} ms) for workloads whose invocations
+ * start threads, so that the JIT compiles what the allocator does for a new thread, and for an ended
+ * one, only after many invocations.
  *
  * <p>Why: measured 2026-12-04 (docs/BENCHMARKS-HISTORY.md, session 30), every workload of the default
  * selection on hakmem and tcmalloc, quick mode's iterations after 0.39 s and after 2 s of warm-up:
@@ -23,8 +24,24 @@ import java.lang.annotation.Target;
  * compiled already. On another machine (2026-12-07, session 63) hakmem's threadChurn with platform
  * threads still rose until its fourth second; {@link Plateau} warms it up to the fork's own plateau in
  * targeted runs.
+ *
+ * <p>A shorter mark ({@code millis = }{@link #CLIMBING_MILLIS}) is for workloads that do not start threads but whose
+ * hakmem forks still climb through quick mode's three measurements after its 270 ms of warm-up, so
+ * that which iteration the score (the 90th percentile of the iterations) lands on decided the ratio:
+ * in both runs of quick-19 (2026-12-08) hakmem's first iteration was at about half its last on large
+ * and skewedFootprint, and hakmem-gen's at 0.60-0.62 on midLargeMt with two threads, while the native
+ * peers' were flat. With 600 ms instead of 270 ms (2 forks each, docs/BENCHMARKS-HISTORY.md, session
+ * 69), midLargeMt with two threads gave hakmem [10.4, 63.1, 112.3] and [64.2, 92.6, 129.0] M ops/s
+ * before and [120.7, 140.5, 144.4] and [122.5, 138.7, 138.9] after (tcmalloc about 80 and 100, flat in
+ * both), skewedFootprint [15.2, 26.7, 28.9] and [32.4, 36.6, 38.4] before, flat at 37-39 after.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-public @interface LongWarmup {}
+public @interface LongWarmup {
+    /** The least warm-up of workloads whose hakmem forks climb through quick mode's measurements (see above). */
+    long CLIMBING_MILLIS = 600;
+
+    /** The least warm-up quick mode gives the workload, in milliseconds. */
+    long millis() default QuickBudget.LONG_WARMUP_MILLIS;
+}

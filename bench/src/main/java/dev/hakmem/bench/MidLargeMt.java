@@ -78,6 +78,7 @@ public class MidLargeMt {
     @Benchmark
     @Threads(2)
     @OperationsPerInvocation(CYCLES)
+    @LongWarmup(millis = LongWarmup.CLIMBING_MILLIS) // hakmem's forks climbed through 270 ms of warm-up and 3 measurements (LongWarmup)
     public long twoThreads(Shared shared, Slots slots) {
         return run(shared, slots);
     }

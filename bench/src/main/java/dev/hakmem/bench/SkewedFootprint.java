@@ -30,6 +30,7 @@ import org.openjdk.jmh.infra.IterationParams;
  * {@link Footprint} (same meter, same JVM options): a layout whose classes fit the sizes needs fewer
  * resident bytes per live byte.
  */
+@LongWarmup(millis = LongWarmup.CLIMBING_MILLIS)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)

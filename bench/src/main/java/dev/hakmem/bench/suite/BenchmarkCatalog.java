@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * <p>Why not a list in the script: the job must pick up every new workload by itself. Selection goes
  * through JMH's own matcher, so a regex selects here exactly what it would select on JMH's command
  * line; whether a workload frees on other threads comes from its {@link CrossThreadFrees} mark, and
- * whether it needs a long warm-up from its {@link LongWarmup} mark.
+ * how long it must at least warm up from its {@link LongWarmup} mark.
  */
 public final class BenchmarkCatalog {
     /**
@@ -62,7 +62,7 @@ public final class BenchmarkCatalog {
             String method = e.getUsername().substring(e.getUserClassQName().length() + 1);
             Class<?> cls = benchmarkClass(e.getUserClassQName());
             selected.add(new PlannedBenchmark(e.getUsername(), e.getMode(), marked(CrossThreadFrees.class, cls, method),
-                    params.containsKey("peer"), combinations, marked(LongWarmup.class, cls, method)));
+                    params.containsKey("peer"), combinations, leastWarmupMillis(cls, method)));
         }
         return selected;
     }
@@ -76,6 +76,20 @@ public final class BenchmarkCatalog {
             if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return true;
         }
         return false;
+    }
+
+    /**
+     * The {@link LongWarmup#millis()} of the benchmark's mark (the method's, or its {@code @Group}'s, over
+     * the class's), or 0 when neither carries one.
+     */
+    static long leastWarmupMillis(Class<?> c, String methodOrGroup) {
+        for (Method m : c.getMethods()) {
+            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(LongWarmup.class)) continue;
+            Group g = m.getAnnotation(Group.class);
+            if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return m.getAnnotation(LongWarmup.class).millis();
+        }
+        LongWarmup onClass = c.getAnnotation(LongWarmup.class);
+        return onClass == null ? 0 : onClass.millis();
     }
 
     /** The class JMH lists a benchmark under, loaded without initialising it. */

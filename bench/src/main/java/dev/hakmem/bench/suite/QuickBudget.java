@@ -1,6 +1,11 @@
 package dev.hakmem.bench.suite;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Fits quick mode into its time budget: every selected workload on every peer that can run it, in
@@ -11,7 +16,7 @@ import java.util.Locale;
  * the budget as the matrix grows or waste it while it is small. The arithmetic, in seconds:
  * <pre>
  *   fixed       = invocations * JMH_START + runs * FORK + singleShotRuns * 3 * SINGLE_SHOT_INVOCATION
- *                 + longWarmupRuns * (LONG_WARMUP - warm-up)    (see below)
+ *                 + sum over marks of markedRuns * (mark's least warm-up - warm-up)    (see below)
  *   perRun      = (budget - fixed) / timedRuns / OVERSHOOT       timed part of one timed run
  *   measurement = 3 x perRun / 6    (clamped to 100-1000 ms)
  *   warm-up     = 1 x the rest of perRun, perRun - 3 x measurement   (clamped to 200-2000 ms)
@@ -28,14 +33,15 @@ import java.util.Locale;
  * script sets up (FORK below keeps some margin). When the floors are hit and the estimate is over the
  * budget, the plan says by how much.
  *
- * <p>Timed runs of workloads marked {@link dev.hakmem.bench.LongWarmup} (those whose invocations start
- * threads) warm up for at least {@link #LONG_WARMUP_MILLIS}; what that adds to their warm-up is fixed
- * time the other runs give up. As it depends on the warm-up it adds to, the arithmetic runs twice:
- * first without it, then with what the first pass's warm-up leaves it to add.
+ * <p>Timed runs of workloads marked {@link dev.hakmem.bench.LongWarmup} warm up for at least the
+ * mark's milliseconds ({@link #LONG_WARMUP_MILLIS} for those whose invocations start threads, less for
+ * others, see the mark); what that adds to their warm-up is fixed time the other runs give up. As it
+ * depends on the warm-up it adds to, the arithmetic runs twice: first without it, then with what the
+ * first pass's warm-up leaves it to add.
  *
- * @param longWarmupRuns how many of the {@code timedRuns} get the long warm-up
+ * @param longWarmupRuns how many of the {@code timedRuns} get each least warm-up: runs by milliseconds
  */
-public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations, int longWarmupRuns) {
+public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations, Map<Long, Integer> longWarmupRuns) {
     /**
      * The least warm-up of a workload marked {@link dev.hakmem.bench.LongWarmup}: after 1.5 s, as after
      * 2 s, hakmem's threadChurn and mstress scores were near those of 1 s iterations after 2-3 s, and
@@ -43,9 +49,16 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
      */
     public static final long LONG_WARMUP_MILLIS = 1500;
 
+    public QuickBudget {
+        longWarmupRuns = Collections.unmodifiableSortedMap(new TreeMap<>(longWarmupRuns));
+        for (var e : longWarmupRuns.entrySet()) {
+            if (e.getKey() <= 0 || e.getValue() < 0) throw new IllegalArgumentException("long warm-ups: " + longWarmupRuns);
+        }
+    }
+
     /** A budget without long warm-ups. */
     public QuickBudget(double budgetSeconds, int timedRuns, int singleShotRuns, int invocations) {
-        this(budgetSeconds, timedRuns, singleShotRuns, invocations, 0);
+        this(budgetSeconds, timedRuns, singleShotRuns, invocations, Map.of());
     }
 
     /**
@@ -65,7 +78,7 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
 
     /**
      * Settings for the timed runs (1 fork, 1 warm-up and 3 measurement iterations); those of a workload
-     * marked {@link dev.hakmem.bench.LongWarmup} take {@link #longWarmup()} instead.
+     * marked {@link dev.hakmem.bench.LongWarmup} take {@link #warmedAtLeast} instead.
      */
     public RunSettings timed() {
         return timed(addedByLongWarmups());
@@ -78,9 +91,12 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
         return new RunSettings(1, 1, clamp(perRunMillis - 3 * measurement, MIN_WARMUP, MAX_WARMUP), 3, measurement);
     }
 
-    /** Settings for the timed runs of a workload marked {@link dev.hakmem.bench.LongWarmup}. */
-    public RunSettings longWarmup() {
-        return timed().withWarmupAtLeast(LONG_WARMUP_MILLIS);
+    /**
+     * Settings for the timed runs of a workload marked {@link dev.hakmem.bench.LongWarmup} with
+     * {@code leastMillis}: {@link #timed()} with at least that warm-up.
+     */
+    public RunSettings warmedAtLeast(long leastMillis) {
+        return timed().withWarmupAtLeast(leastMillis);
     }
 
     /** Seconds beyond the timed runs' share: forks, start-up, single-shot runs, and what the long warm-ups add. */
@@ -96,11 +112,13 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
 
     /**
      * Seconds the long warm-ups add over all of them: to the warm-up the arithmetic gives without them
-     * (its first pass), what it takes to reach {@link #LONG_WARMUP_MILLIS}.
+     * (its first pass), what it takes to reach each mark's least warm-up.
      */
     private double addedByLongWarmups() {
         RunSettings firstPass = timed(0);
-        return longWarmupRuns * Math.max(0, LONG_WARMUP_MILLIS - firstPass.warmupMillis()) * firstPass.warmupIterations() / 1000.0;
+        double millis = 0;
+        for (var e : longWarmupRuns.entrySet()) millis += e.getValue() * Math.max(0, e.getKey() - firstPass.warmupMillis());
+        return millis * firstPass.warmupIterations() / 1000.0;
     }
 
     /** Expected seconds of all JMH invocations with {@link #timed()}. */
@@ -115,14 +133,22 @@ public record QuickBudget(double budgetSeconds, int timedRuns, int singleShotRun
         RunSettings t = timed();
         String s = String.format(Locale.ROOT,
                 "quick budget: %d timed + %d single-shot runs in %d JMH invocation(s), %.0f s available; "
-                        + "forks, start-up and %d long warm-up(s) of %d ms %.0f s, so timed runs get %s; estimate %.0f s",
-                timedRuns, singleShotRuns, invocations, budgetSeconds, longWarmupRuns, LONG_WARMUP_MILLIS, fixedSeconds(),
+                        + "forks, start-up and long warm-ups (%s) %.0f s, so timed runs get %s; estimate %.0f s",
+                timedRuns, singleShotRuns, invocations, budgetSeconds, describeLongWarmups(), fixedSeconds(),
                 t.describe(), estimateSeconds());
         if (estimateSeconds() > budgetSeconds * 1.02) { // rounding to 10 ms alone never warns
             s += String.format(Locale.ROOT, " (OVER the budget by %.0f s: the minimum iteration times are reached; "
                     + "narrow the run with --peers or --bench)", estimateSeconds() - budgetSeconds);
         }
         return s;
+    }
+
+    /** "48 of at least 1500 ms, 27 of at least 600 ms", or "none". */
+    private String describeLongWarmups() {
+        if (longWarmupRuns.isEmpty()) return "none";
+        List<String> parts = new ArrayList<>();
+        for (var e : new TreeMap<>(longWarmupRuns).descendingMap().entrySet()) parts.add(e.getValue() + " of at least " + e.getKey() + " ms");
+        return String.join(", ", parts);
     }
 
     private static long clamp(double millis, long min, long max) {

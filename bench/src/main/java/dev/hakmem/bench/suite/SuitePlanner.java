@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Writes the job's {@link Plan}: which benchmarks run, on which peers, with which JMH options.
@@ -67,12 +70,16 @@ public final class SuitePlanner {
             int further = rounds - 1;
             int headlineTimed = further * draft.headlineRunCount(benchmarks, false);
             int headlineSingleShot = further * draft.headlineRunCount(benchmarks, true);
-            List<PlannedBenchmark> longWarmup = benchmarks.stream().filter(PlannedBenchmark::longWarmup).toList();
-            int longWarmupRuns = draft.runCount(longWarmup, false) + further * draft.headlineRunCount(longWarmup, false);
+            Map<Long, Integer> longWarmupRuns = new TreeMap<>();
+            for (var marked : benchmarks.stream().filter(PlannedBenchmark::longWarmup)
+                    .collect(Collectors.groupingBy(PlannedBenchmark::leastWarmupMillis)).entrySet()) {
+                longWarmupRuns.put(marked.getKey(), draft.runCount(marked.getValue(), false) + further * draft.headlineRunCount(marked.getValue(), false));
+            }
             QuickBudget q = new QuickBudget(budget, draft.runCount(benchmarks, false) + headlineTimed,
                     draft.runCount(benchmarks, true) + headlineSingleShot, draft.runs().size() * (1 + 2 * further), longWarmupRuns);
-            RunSettings timed = q.timed(), longWarmed = q.longWarmup();
-            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT : b.longWarmup() ? longWarmed : timed);
+            RunSettings timed = q.timed();
+            plan = Plan.of(benchmarks, peers, b -> b.singleShot() ? RunSettings.QUICK_SINGLE_SHOT
+                    : b.longWarmup() ? q.warmedAtLeast(b.leastWarmupMillis()) : timed);
             if (further > 0) {
                 System.out.printf(Locale.ROOT, "quick rounds: 1 with every peer, then %d with the headline peers only "
                         + "(hakmem, hakmem-gen and the natives within %.0f%% of the fastest native of round 1): "

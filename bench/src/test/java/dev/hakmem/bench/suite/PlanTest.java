@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hakmem.bench.LongWarmup;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,9 @@ class PlanTest {
         for (PlannedBenchmark b : all) {
             boolean cross = b.name().matches(".*\\.(Xmalloc|Larson|CacheScratch|Footprint)\\..*");
             assertEquals(cross, b.crossThread(), b.name());
-            assertEquals(b.name().contains(".Footprint."), b.longWarmup(), b.name() + ": only the workloads that start threads warm up long");
+            long least = b.name().contains(".Footprint.") ? QuickBudget.LONG_WARMUP_MILLIS
+                    : b.name().matches(".*\\.(Large\\.run|SkewedFootprint\\..*|MidLargeMt\\.twoThreads)") ? LongWarmup.CLIMBING_MILLIS : 0;
+            assertEquals(least, b.leastWarmupMillis(), b.name() + ": the workloads that start threads warm up long, those whose hakmem forks climbed a little longer");
         }
         PlannedBenchmark tinyHot = only("TinyHot", Map.of());
         assertEquals(2, tinyHot.paramCombinations(), "size 16 and 64");
@@ -110,13 +113,16 @@ class PlanTest {
     void aLongWarmupWorkloadRunsInItsOwnInvocationWithItsOwnWarmup() {
         List<PlannedBenchmark> bs = List.of(
                 new PlannedBenchmark("dev.hakmem.bench.Xmalloc.twoThreads", Mode.Throughput, true, true, 1),
-                new PlannedBenchmark("dev.hakmem.bench.Footprint.threadChurn", Mode.Throughput, true, true, 2, true));
-        QuickBudget q = new QuickBudget(525, 10, 0, 2, 6);
-        Plan plan = Plan.of(bs, PEERS, b -> b.longWarmup() ? q.longWarmup() : q.timed());
-        assertEquals(List.of("cross-thread", "cross-thread-long-warmup"), plan.runs().stream().map(Plan.Run::group).toList());
+                new PlannedBenchmark("dev.hakmem.bench.Footprint.threadChurn", Mode.Throughput, true, true, 2, QuickBudget.LONG_WARMUP_MILLIS),
+                new PlannedBenchmark("dev.hakmem.bench.Larson.twoThreads", Mode.Throughput, true, true, 1, 600));
+        QuickBudget q = new QuickBudget(523, 391, 0, 3, Map.of(QuickBudget.LONG_WARMUP_MILLIS, 4, 600L, 2)); // a large matrix: short warm-ups
+        Plan plan = Plan.of(bs, PEERS, b -> b.longWarmup() ? q.warmedAtLeast(b.leastWarmupMillis()) : q.timed());
+        assertEquals(List.of("cross-thread", "cross-thread-warmup-1500ms", "cross-thread-warmup-600ms"),
+                plan.runs().stream().map(Plan.Run::group).toList(), "one invocation per least warm-up");
         assertEquals(q.timed().jmhArgs(), plan.runs().get(0).jmhArgs());
-        List<String> longArgs = plan.runs().get(1).jmhArgs();
-        assertTrue(Long.parseLong(longArgs.get(longArgs.indexOf("-w") + 1).replace("ms", "")) >= QuickBudget.LONG_WARMUP_MILLIS, longArgs.toString());
+        assertEquals(QuickBudget.LONG_WARMUP_MILLIS, warmupMillis(plan.runs().get(1)));
+        assertEquals(600, warmupMillis(plan.runs().get(2)));
+        assertTrue(warmupMillis(plan.runs().get(0)) < 600, plan.runs().get(0).jmhArgs().toString());
         assertEquals(2 * 2, plan.runCount(bs.subList(1, 2), false), "2 thread kinds x 2 peers that free on any thread");
     }
 
@@ -132,5 +138,11 @@ class PlanTest {
         List<PlannedBenchmark> bs = BenchmarkCatalog.select("^dev\\.hakmem\\.bench\\." + cls + "\\.", overrides);
         assertEquals(1, bs.size(), bs.toString());
         return bs.get(0);
+    }
+
+    /** The {@code -w} of a run's JMH options, in milliseconds. */
+    private static long warmupMillis(Plan.Run run) {
+        List<String> args = run.jmhArgs();
+        return Long.parseLong(args.get(args.indexOf("-w") + 1).replace("ms", ""));
     }
 }

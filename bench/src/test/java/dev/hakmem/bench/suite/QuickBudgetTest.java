@@ -1,9 +1,11 @@
 package dev.hakmem.bench.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The quick-mode arithmetic, with the numbers the script header and QuickBudget's javadoc quote. */
@@ -45,15 +47,26 @@ class QuickBudgetTest {
 
     @Test
     void longWarmupsAreCountedAndTakenFromTheOtherRuns() {
-        QuickBudget without = new QuickBudget(523, 391, 0, 10), with = new QuickBudget(523, 391, 0, 11, 48);
-        double added = 48 * (QuickBudget.LONG_WARMUP_MILLIS - without.timed().warmupMillis()) / 1000.0;
-        assertEquals(without.fixedSeconds() + 1 + added, with.fixedSeconds(), 1e-9,
-                "one more invocation, and what the long warm-ups add to the warm-up the others would get");
+        QuickBudget without = new QuickBudget(523, 391, 0, 10);
+        QuickBudget with = new QuickBudget(523, 391, 0, 12, Map.of(QuickBudget.LONG_WARMUP_MILLIS, 48, 600L, 27));
+        // the first pass: the same runs and invocations without the marks
+        long firstPass = new QuickBudget(523, 391, 0, 12).timed().warmupMillis();
+        assertTrue(firstPass < 600, "the arithmetic below assumes both marks add to the warm-up: " + firstPass);
+        double added = (48 * (QuickBudget.LONG_WARMUP_MILLIS - firstPass) + 27 * (600 - firstPass)) / 1000.0;
+        assertEquals(without.fixedSeconds() + 2 + added, with.fixedSeconds(), 1e-9,
+                "two more invocations, and what each mark's warm-ups add to the warm-up the others would get");
         assertTrue(with.timed().warmupMillis() < without.timed().warmupMillis(), with.timed() + " vs " + without.timed());
-        assertEquals(QuickBudget.LONG_WARMUP_MILLIS, with.longWarmup().warmupMillis());
-        assertEquals(with.timed().measurementMillis(), with.longWarmup().measurementMillis());
-        assertTrue(with.explain().contains("48 long warm-up(s) of " + QuickBudget.LONG_WARMUP_MILLIS + " ms"), with.explain());
-        assertEquals(without.timed(), new QuickBudget(523, 391, 0, 10, 0).timed(), "no long warm-up, no change");
+        assertEquals(QuickBudget.LONG_WARMUP_MILLIS, with.warmedAtLeast(QuickBudget.LONG_WARMUP_MILLIS).warmupMillis());
+        assertEquals(600, with.warmedAtLeast(600).warmupMillis());
+        assertEquals(with.timed().measurementMillis(), with.warmedAtLeast(600).measurementMillis());
+        assertEquals(with.timed().warmupMillis(), with.warmedAtLeast(1).warmupMillis(), "a mark below the warm-up changes nothing");
+        assertTrue(with.explain().contains("long warm-ups (48 of at least 1500 ms, 27 of at least 600 ms)"), with.explain());
+        assertTrue(without.explain().contains("long warm-ups (none)"), without.explain());
+        assertEquals(without.timed(), new QuickBudget(523, 391, 0, 10, Map.of()).timed(), "no long warm-up, no change");
+        assertEquals(without.timed(), new QuickBudget(523, 391, 0, 10, Map.of(100L, 50)).timed(),
+                "a mark below the warm-up the runs get anyway takes nothing from them");
+        assertThrows(IllegalArgumentException.class, () -> new QuickBudget(523, 391, 0, 10, Map.of(0L, 5)));
+        assertThrows(IllegalArgumentException.class, () -> new QuickBudget(523, 391, 0, 10, Map.of(600L, -1)));
     }
 
     @Test
