@@ -36,6 +36,8 @@ public final class BatchPipe implements AutoCloseable {
     }
 
     final String peer;
+    /** The workload's name, as a failed check reports it ({@code xmalloc}, or a design measurement's). */
+    private final String workload;
     private final BenchAllocator allocator;
     private final int batchSize;
     /** Bytes per block. */
@@ -57,12 +59,17 @@ public final class BatchPipe implements AutoCloseable {
     private Thread consumer;
     private int nextSeq; // the producer's alone
 
+    /** xmalloc's pipe: blocks of {@value #SIZE} bytes. */
     BatchPipe(String peer, BenchAllocator allocator, int batchSize, int capacity) {
-        this(peer, allocator, batchSize, capacity, SIZE);
+        this("xmalloc", peer, allocator, batchSize, capacity, SIZE);
     }
 
-    /** A pipe of batches of {@code batchSize} blocks of {@code blockSize} bytes, {@code capacity} batches queued at most. */
-    public BatchPipe(String peer, BenchAllocator allocator, int batchSize, int capacity, long blockSize) {
+    /**
+     * A pipe of batches of {@code batchSize} blocks of {@code blockSize} bytes, {@code capacity} batches
+     * queued at most, for the workload named {@code workload} (in the message of a failed check).
+     */
+    public BatchPipe(String workload, String peer, BenchAllocator allocator, int batchSize, int capacity, long blockSize) {
+        this.workload = workload;
         this.peer = peer;
         this.blockSize = blockSize;
         this.allocator = allocator;
@@ -119,7 +126,7 @@ public final class BatchPipe implements AutoCloseable {
     private void free(Batch b) {
         try {
             for (int i = 0; i < batchSize; i++) {
-                Blocks.checkAndFree(allocator, peer, "xmalloc", b.blocks[i], blockSize, tag(b.seq, i));
+                Blocks.checkAndFree(allocator, peer, workload, b.blocks[i], blockSize, tag(b.seq, i));
             }
         } catch (RuntimeException | Error e) {
             failure = e;
@@ -134,7 +141,7 @@ public final class BatchPipe implements AutoCloseable {
      * that even the last batches are freed remotely.
      */
     public void startConsumer() {
-        consumer = Thread.ofPlatform().name("xmalloc-consumer").daemon().start(() -> {
+        consumer = Thread.ofPlatform().name(workload + "-consumer").daemon().start(() -> {
             try {
                 while (!closing || !full.isEmpty()) consume(() -> closing);
             } catch (Throwable t) {
@@ -145,7 +152,7 @@ public final class BatchPipe implements AutoCloseable {
 
     private void rethrowFailure() {
         Throwable t = failure;
-        if (t != null) throw new IllegalStateException(peer + ": xmalloc consumer failed: " + t.getMessage(), t);
+        if (t != null) throw new IllegalStateException(peer + ": " + workload + " consumer failed: " + t.getMessage(), t);
     }
 
     /** Blocks made so far; the same as blocks freed once the pipe is closed without error. */
@@ -178,11 +185,11 @@ public final class BatchPipe implements AutoCloseable {
             for (Batch b; (b = full.poll()) != null; ) free(b);
             for (Batch b; (b = keptAside.poll()) != null; ) free(b);
             if (counts.get(MADE) != counts.get(FREED)) {
-                throw new IllegalStateException(peer + ": xmalloc made " + counts.get(MADE) + " blocks but freed " + counts.get(FREED));
+                throw new IllegalStateException(peer + ": " + workload + " made " + counts.get(MADE) + " blocks but freed " + counts.get(FREED));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping the xmalloc consumer", e);
+            throw new IllegalStateException("interrupted while stopping the " + workload + " consumer", e);
         }
     }
 }

@@ -117,12 +117,26 @@ class MultiThreadWorkloadsTest {
     @Test
     void xmallocThrowsOnOverlappingBlocks() {
         BatchPipe pipe = new BatchPipe("fake", new FakeAllocator(true), 64, 4);
+        assertTrue(overlappingBlocksFail(pipe).contains("xmalloc"), "xmalloc's pipe names xmalloc");
+    }
+
+    @Test
+    void aPipeOfAnotherWorkloadNamesThatWorkloadWhenACheckFails() {
+        BatchPipe pipe = new BatchPipe("largeHandoff", "fake", new FakeAllocator(true), 64, 4, BatchPipe.SIZE);
+        String message = overlappingBlocksFail(pipe);
+        assertTrue(message.contains("largeHandoff") && !message.contains("xmalloc"), message);
+    }
+
+    /** Runs {@code pipe} on blocks that overlap until its consumer's check fails; returns the failure's message. */
+    private static String overlappingBlocksFail(BatchPipe pipe) {
         pipe.startConsumer();
-        assertVerificationFails(() -> {
+        var e = assertThrows(IllegalStateException.class, () -> {
             try (pipe) {
                 for (int i = 0; i < 20; i++) pipe.produce(() -> false);
             }
         });
+        assertTrue(e.getMessage().contains("verification failed"), e.getMessage());
+        return e.getMessage();
     }
 
     // larson

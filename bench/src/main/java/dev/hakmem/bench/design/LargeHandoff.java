@@ -70,7 +70,7 @@ public class LargeHandoff {
         if (ops != 2 * batch(blockSize)) {
             throw new IllegalArgumentException("blockSize " + blockSize + " needs -opi " + 2 * batch(blockSize) + ", got " + ops);
         }
-        pipe = new BatchPipe(peer, Peers.create(peer), batch(blockSize), QUEUE, blockSize);
+        pipe = new BatchPipe("largeHandoff", peer, Peers.create(peer), batch(blockSize), QUEUE, blockSize);
         pipe.startConsumer();
     }
 
