@@ -28,6 +28,7 @@ public final class GlibcCriticalPeer extends NativePeer {
     /** @throws PeerUnavailableException when the C library's symbols are missing */
     public GlibcCriticalPeer() {
         super("glibc-critical", FUNCTIONS);
+        GlibcPeer.settleMmapThreshold(this); // the same C heap as GlibcPeer's, measured in the same state
     }
 
     @Override

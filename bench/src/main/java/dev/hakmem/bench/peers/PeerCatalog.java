@@ -60,7 +60,7 @@ public final class PeerCatalog {
         hakmem("hakmem-wrapped", "on request only: hakmem inside `AllocationRecorder.wrap`, the recorder's own per-thread tallies around any allocator");
         hakmem("hakmem-guard1k", "on request only: the default allocator with guarded sampling of one block in 1,000 (`guardSampling(1_000)`): what that diagnostic costs");
         hakmem("hakmem-guard100k", "on request only: the default allocator with guarded sampling of one block in 100,000 (`guardSampling(100_000)`)");
-        add("glibc", Kind.NATIVE, "glibc's `malloc`/`free`/`realloc` through plain FFM downcalls (one Java-to-C thread-state transition per call)");
+        add("glibc", Kind.NATIVE, "glibc's `malloc`/`free`/`realloc` through plain FFM downcalls (one Java-to-C thread-state transition per call), measured as in a process that has freed a large block: one malloc and free of 4 MiB when the peer is made raises glibc's mmap threshold, so blocks up to 2 MiB come from its heap instead of a mapping each (`GlibcPeer`)");
         add("glibc-critical", Kind.NATIVE, "glibc through downcalls linked with `Linker.Option.critical(false)`: no thread-state transition, so glibc vs glibc-critical is what the transition costs (a safepoint waits for the call)");
         add("jemalloc", Kind.NATIVE, "jemalloc 5 (`libjemalloc.so.2`, Debian `libjemalloc2`) through downcalls; the JVM itself stays on glibc (needs `GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096`, which the script sets)");
         add("mimalloc", Kind.NATIVE, "mimalloc 2 (`libmimalloc.so.2`, Debian `libmimalloc2.0`) `mi_malloc`/`mi_free` through downcalls: the reference of the \"vs mimalloc\" ratios");
