@@ -69,13 +69,7 @@ public final class BenchmarkCatalog {
 
     /** True when the class, the benchmark method or any method of the {@code @Group} carries {@code mark}. */
     static boolean marked(Class<? extends Annotation> mark, Class<?> c, String methodOrGroup) {
-        if (c.isAnnotationPresent(mark)) return true;
-        for (Method m : c.getMethods()) {
-            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(mark)) continue;
-            Group g = m.getAnnotation(Group.class);
-            if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return true;
-        }
-        return false;
+        return c.isAnnotationPresent(mark) || markOnMethod(mark, c, methodOrGroup) != null;
     }
 
     /**
@@ -83,13 +77,19 @@ public final class BenchmarkCatalog {
      * the class's), or 0 when neither carries one.
      */
     static long leastWarmupMillis(Class<?> c, String methodOrGroup) {
+        LongWarmup mark = markOnMethod(LongWarmup.class, c, methodOrGroup);
+        if (mark == null) mark = c.getAnnotation(LongWarmup.class);
+        return mark == null ? 0 : mark.millis();
+    }
+
+    /** {@code mark} on the benchmark method or on a method of the {@code @Group} named {@code methodOrGroup}, or null. */
+    private static <A extends Annotation> A markOnMethod(Class<A> mark, Class<?> c, String methodOrGroup) {
         for (Method m : c.getMethods()) {
-            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(LongWarmup.class)) continue;
+            if (!m.isAnnotationPresent(Benchmark.class) || !m.isAnnotationPresent(mark)) continue;
             Group g = m.getAnnotation(Group.class);
-            if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return m.getAnnotation(LongWarmup.class).millis();
+            if (m.getName().equals(methodOrGroup) || (g != null && g.value().equals(methodOrGroup))) return m.getAnnotation(mark);
         }
-        LongWarmup onClass = c.getAnnotation(LongWarmup.class);
-        return onClass == null ? 0 : onClass.millis();
+        return null;
     }
 
     /** The class JMH lists a benchmark under, loaded without initialising it. */
